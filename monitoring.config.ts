@@ -1,0 +1,81 @@
+// The seed solution's monitoring stack, as one mlmon config. `mlmon generate` turns it into out/.
+import { defineConfig } from 'mlmon';
+
+export default defineConfig({
+  cluster: 'ml-cluster',
+  environment: 'production',
+  runbookBaseUrl: 'https://runbooks.example.com/ml-platform',
+
+  prometheus: {
+    scrapeInterval: '15s',
+    evaluationInterval: '15s',
+    alertmanagers: ['alertmanager:9093'],
+  },
+
+  infrastructure: {
+    team: 'platform',
+    nodeExporterTargets: ['node-exporter:9100'],
+    kubernetesNodes: true,
+    thresholds: { maxCpuPercent: 80, maxMemoryPercent: 85, minDiskFreePercent: 15 },
+  },
+
+  services: {
+    'model-api': {
+      team: 'ml-platform',
+      discovery: { kubernetesPods: { namespaces: ['ml-serving'] } },
+      thresholds: { maxErrorRatio: 0.05, maxLatencyP95Seconds: 0.5, minThroughputRps: 1 },
+      logging: { dropPaths: ['/healthz', '/metrics'] },
+    },
+  },
+
+  defaults: {
+    team: 'ml-platform',
+    modelThresholds: { minAccuracy: 0.85, maxDriftScore: 0.3, maxInferenceLatencyP95Seconds: 1, minMeanConfidence: 0.7 },
+  },
+
+  models: {
+    'fraud-detector': {
+      service: 'model-api',
+      team: 'ml-risk',
+      // Fraud decisions are costly when wrong: alert earlier than the fleet default.
+      thresholds: { minAccuracy: 0.9, maxInferenceLatencyP95Seconds: 0.3 },
+    },
+    'recommendation-engine': {
+      service: 'model-api',
+      // Recommendations drift with every catalogue change; drift alone is not worth a page here.
+      thresholds: { maxDriftScore: false },
+    },
+    'image-classifier': {
+      service: 'model-api',
+    },
+  },
+
+  alerting: {
+    defaultReceiver: 'default',
+    grouping: { groupBy: ['alertname', 'cluster', 'service', 'model'], groupWait: '10s', groupInterval: '10s', repeatInterval: '12h' },
+    resolveTimeout: '5m',
+    smtp: {
+      smarthost: 'smtp.example.com:587',
+      from: 'alertmanager@example.com',
+      authUsername: 'alertmanager@example.com',
+      authPasswordFile: '/etc/alertmanager/secrets/smtp-password',
+    },
+    slackApiUrlFile: '/etc/alertmanager/secrets/slack-api-url',
+    receivers: {
+      default: { email: [{ to: 'ops-team@example.com' }] },
+      'slack-warnings': {
+        slack: [{ channel: '#ml-alerts', title: 'Warning: {{ .GroupLabels.alertname }}', text: '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}' }],
+      },
+      'pagerduty-critical': { pagerduty: [{ routingKeyFile: '/etc/alertmanager/secrets/pagerduty-routing-key' }] },
+      'ml-team': { email: [{ to: 'ml-team@example.com' }], slack: [{ channel: '#ml-team' }] },
+    },
+    routes: [
+      { match: { severity: 'critical' }, receiver: 'pagerduty-critical', continue: true },
+      { match: { severity: 'warning' }, receiver: 'slack-warnings' },
+      { match: { alertname: 'ModelAccuracyDrop' }, receiver: 'ml-team' },
+    ],
+  },
+
+  logging: { beatsPort: 5044, elasticsearchHosts: ['http://elasticsearch:9200'], indexPrefix: 'ml-logs' },
+  kubernetes: { namespace: 'monitoring' },
+});

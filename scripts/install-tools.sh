@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds pinned upstream promtool, prometheus, amtool and alertmanager from the Go module proxy into a cache
+# outside the clone, so a fresh CI clone reuses them instead of rebuilding.
+#
+# Why build at all: Debian's promtool (2.42) is compiled without Kubernetes service discovery and rejects any
+# prometheus.yml that uses kubernetes_sd_configs, which ours does.
+# Why not `go install …@version`: Prometheus' go.mod carries replace/exclude directives, which `go install`
+# refuses. So we `go mod download` the module and `go build` inside it.
+#
+# Prints nothing but progress on stderr; prints the tools directory on stdout.
+set -euo pipefail
+
+PROMETHEUS_MODULE_VERSION="${PROMETHEUS_MODULE_VERSION:-v0.316.0}"   # Prometheus 3.16.0
+ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-v0.35.0}"
+CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
+TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_MODULE_VERSION}_alertmanager-${ALERTMANAGER_VERSION}"
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+
+if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" ]]; then
+  log "cached in $TOOLS_DIR"
+  echo "$TOOLS_DIR"
+  exit 0
+fi
+
+command -v go >/dev/null || { log "go is required to build promtool/amtool (only for the test tools)"; exit 2; }
+mkdir -p "$TOOLS_DIR"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+build() { # module version outname pkg...
+  local module=$1 version=$2
+  shift 2
+  log "downloading $module@$version"
+  local dir
+  dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -n "$dir" ]] || { log "could not download $module@$version"; exit 2; }
+  # The module cache is read-only; build from a writable copy so go can resolve its own go.sum.
+  local src="$work/$(basename "$module")"
+  cp -r "$dir" "$src" && chmod -R u+w "$src"
+  # Alertmanager embeds its web UI from ui/app/dist, which is built by npm and not shipped in the module
+  # zip. The tests never use the UI, so an empty page lets the server build.
+  if [[ "$module" == */alertmanager && ! -d "$src/ui/app/dist" ]]; then
+    mkdir -p "$src/ui/app/dist" && echo '<!doctype html><title>Alertmanager</title>' > "$src/ui/app/dist/index.html"
+  fi
+  while (($#)); do
+    local out=$1 pkg=$2
+    shift 2
+    log "building $out ($pkg)"
+    (cd "$src" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$out.tmp" "$pkg")
+    mv "$TOOLS_DIR/$out.tmp" "$TOOLS_DIR/$out"
+  done
+}
+
+build github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" promtool ./cmd/promtool prometheus ./cmd/prometheus
+build github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" amtool ./cmd/amtool alertmanager ./cmd/alertmanager
+log "built into $TOOLS_DIR"
+echo "$TOOLS_DIR"

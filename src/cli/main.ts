@@ -1,0 +1,70 @@
+/**
+ * The mlmon command line. Commands are thin: parse flags, call the pipeline, print. Each command's module
+ * is imported only when it runs, so `mlmon --help` loads neither ajv, handlebars nor the templates.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { Chalk } from 'chalk';
+import { CouldNotRun, ProblemsFound } from '../problems.js';
+import { mlmonVersion } from '../version.js';
+import { formatProblems } from './report.js';
+
+export const exitCodes = { ok: 0, problems: 1, couldNotRun: 2 } as const;
+
+// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+const useColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+export const stdoutColor = new Chalk({ level: useColor(process.stdout) ? 1 : 0 });
+export const stderrColor = new Chalk({ level: useColor(process.stderr) ? 1 : 0 });
+
+const configOption = () => new Option('-c, --config <file>', 'config file (default: monitoring.config.{ts,mts,js,mjs,json,yaml} in the current folder)');
+const outOption = () => new Option('-o, --out <dir>', 'output folder').default('out');
+
+function buildProgram(): Command {
+  const program = new Command('mlmon')
+    .description('One typed config for ML models, services and thresholds → a complete, proven monitoring stack.')
+    .version(mlmonVersion, '-v, --version')
+    .showHelpAfterError('(run mlmon --help for usage)')
+    .exitOverride();
+
+  program
+    .command('generate')
+    .description('validate the config and write the whole stack to the output folder')
+    .addOption(configOption())
+    .addOption(outOption())
+    .option('--check', 'write nothing; exit 1 and name the stale files if the output folder differs from what the config produces')
+    .action(async (options: { config?: string; out: string; check?: boolean }) => {
+      const { runGenerate } = await import('./commands/generate.js');
+      process.exitCode = await runGenerate(options);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
+  } catch (error) {
+    return handleError(error);
+  }
+}
+
+/** The one place that picks exit codes and turns errors into messages. */
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version exit through here with code 0; usage errors were already printed by commander.
+    return error.exitCode === 0 ? exitCodes.ok : exitCodes.couldNotRun;
+  }
+  if (error instanceof ProblemsFound) {
+    const errors = error.problems.filter((p) => p.severity === 'error').length;
+    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing was written.`)}\n`);
+    return exitCodes.problems;
+  }
+  if (error instanceof CouldNotRun) {
+    process.stderr.write(`${stderrColor.red('error:')} ${error.message}\n${error.hint ? `${stderrColor.dim('hint:')} ${error.hint}\n` : ''}`);
+    return exitCodes.couldNotRun;
+  }
+  // Anything else is a bug in mlmon, not the user's mistake: say so, and keep the stack for the report.
+  process.stderr.write(`${stderrColor.red('internal error:')} ${(error as Error)?.message ?? String(error)}\nThis is a bug in mlmon; please report it with the trace below.\n${(error as Error)?.stack ?? ''}\n`);
+  return exitCodes.couldNotRun;
+}

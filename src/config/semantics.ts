@@ -1,0 +1,142 @@
+/**
+ * Checks of meaning, run after the shape check passed: references between parts of the config, and secrets.
+ */
+import type { Problem } from '../problems.js';
+import { configPath } from '../problems.js';
+import { builtinAlertNames } from '../normalize/alert-rules.js';
+import { didYouMean } from './did-you-mean.js';
+import { secretKeyPattern } from './schema.js';
+import type { MonitoringConfig, RouteConfig } from './types.js';
+
+export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
+  const problems: Problem[] = [];
+  const receivers = Object.keys(config.alerting?.receivers ?? {});
+  const services = Object.keys(config.services ?? {});
+  const alertNames = [...builtinAlertNames, ...(config.rules?.alerts ?? []).map((a) => a.name)];
+
+  const unknownReference = (path: string, kind: string, value: string, known: string[], hint?: string): void => {
+    const suggestion = didYouMean(value, known);
+    problems.push({
+      id: `config/unknown-${kind}`,
+      severity: 'error',
+      path,
+      value,
+      message: `${path} names ${kind} ${JSON.stringify(value)}, which is not defined`,
+      allowed: known.length ? `one of: ${known.join(', ')}` : `no ${kind}s are defined${hint ? ` (${hint})` : ''}`,
+      ...(suggestion ? { hint: `did you mean ${JSON.stringify(suggestion)}?` } : {}),
+    });
+  };
+
+  // Receivers: the default and every route must point at one that exists.
+  const defaultReceiver = config.alerting?.defaultReceiver ?? 'default';
+  if (config.alerting?.receivers && !receivers.includes(defaultReceiver)) {
+    unknownReference(config.alerting.defaultReceiver ? 'alerting.defaultReceiver' : 'alerting.defaultReceiver (default "default")', 'receiver', defaultReceiver, receivers);
+  }
+  const visitRoutes = (routes: RouteConfig[] | undefined, base: string): void => {
+    (routes ?? []).forEach((route, i) => {
+      const at = `${base}[${i}]`;
+      if (!receivers.includes(route.receiver)) unknownReference(`${at}.receiver`, 'receiver', route.receiver, receivers, 'add it under alerting.receivers');
+      const alertnames = route.match?.alertname === undefined ? [] : [route.match.alertname].flat();
+      for (const name of alertnames) if (!alertNames.includes(name)) unknownReference(`${at}.match.alertname`, 'alert', name, alertNames);
+      visitRoutes(route.routes, `${at}.routes`);
+    });
+  };
+  visitRoutes(config.alerting?.routes, 'alerting.routes');
+
+  // Receivers' integrations need their settings from somewhere.
+  for (const [name, receiver] of Object.entries(config.alerting?.receivers ?? {})) {
+    const at = configPath(['alerting', 'receivers', name]);
+    if (!receiver.email?.length && !receiver.slack?.length && !receiver.pagerduty?.length && !receiver.webhook?.length && name !== defaultReceiver) {
+      problems.push({ id: 'config/empty-receiver', severity: 'warning', path: at, message: `receiver ${JSON.stringify(name)} has no integrations, so alerts routed to it are dropped` });
+    }
+    if (receiver.email?.length && !config.alerting?.smtp) {
+      problems.push({ id: 'config/missing-smtp', severity: 'error', path: `${at}.email`, message: `receiver ${JSON.stringify(name)} sends email but alerting.smtp is not set`, hint: 'set alerting.smtp.smarthost and alerting.smtp.from' });
+    }
+    receiver.slack?.forEach((slack, i) => {
+      if (!slack.apiUrlFile && !config.alerting?.slackApiUrlFile) {
+        problems.push({ id: 'config/missing-slack-url', severity: 'error', path: `${at}.slack[${i}]`, message: `Slack integration of ${JSON.stringify(name)} has no webhook URL`, hint: 'set apiUrlFile here or alerting.slackApiUrlFile, pointing at a file mounted from a Kubernetes Secret' });
+      }
+    });
+    receiver.webhook?.forEach((hook, i) => {
+      if (!hook.url === !hook.urlFile) {
+        problems.push({ id: 'config/webhook-url', severity: 'error', path: `${at}.webhook[${i}]`, message: `webhook of ${JSON.stringify(name)} needs exactly one of url or urlFile`, value: hook });
+      }
+    });
+  }
+
+  // Services: exactly one discovery; models: served by a known service.
+  for (const [name, service] of Object.entries(config.services ?? {})) {
+    const d = service.discovery;
+    if (!d.kubernetesPods === !d.staticTargets) {
+      problems.push({
+        id: 'config/discovery', severity: 'error', path: configPath(['services', name, 'discovery']), value: d,
+        message: `service ${JSON.stringify(name)} needs exactly one of discovery.kubernetesPods or discovery.staticTargets`,
+      });
+    }
+  }
+  for (const [name, model] of Object.entries(config.models ?? {})) {
+    if (!services.includes(model.service)) unknownReference(configPath(['models', name, 'service']), 'service', model.service, services, 'add it under services');
+  }
+
+  // Custom alerts must not collide with built-ins or each other.
+  const seen = new Set<string>(builtinAlertNames);
+  (config.rules?.alerts ?? []).forEach((rule, i) => {
+    if (seen.has(rule.name)) problems.push({ id: 'config/duplicate-alert', severity: 'error', path: `rules.alerts[${i}].name`, value: rule.name, message: `alert ${rule.name} is already defined`, hint: 'pick another name, or override the built-in under alerts.<Name>' });
+    seen.add(rule.name);
+  });
+
+  for (const [component, image] of Object.entries(config.kubernetes?.images ?? {})) {
+    if (!/:[\w][\w.-]*$/.test(image) || /:latest$/.test(image)) {
+      problems.push({ id: 'config/unpinned-image', severity: 'error', path: `kubernetes.images.${component}`, value: image, message: `image ${JSON.stringify(image)} is not pinned to a version`, allowed: 'an image with an explicit tag other than latest, e.g. prom/prometheus:v3.16.0' });
+    }
+  }
+
+  problems.push(...findLiteralSecrets(config));
+  return problems;
+}
+
+// Values that are secrets whatever key they sit under.
+const secretValuePatterns: [RegExp, string][] = [
+  [/https:\/\/hooks\.slack\.com\/services\/\S+/, 'a Slack webhook URL'],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, 'a URL with a password in it'],
+  [/[?&](token|key|secret|api_key|apikey|password)=[^&\s]+/i, 'a URL with a token in its query'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+];
+
+/** A literal secret anywhere in the config: keys that name one (outside `*File`), and values that are one. */
+export function findLiteralSecrets(config: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (node: unknown, segments: (string | number)[]): void => {
+    if (typeof node === 'string') {
+      for (const [pattern, what] of secretValuePatterns) {
+        if (pattern.test(node)) {
+          problems.push({
+            id: 'config/literal-secret', severity: 'error', path: configPath(segments), value: '<redacted>',
+            message: `${configPath(segments)} holds ${what}; mlmon's output is committed to Git and must never contain a secret`,
+            hint: 'put the secret in a Kubernetes Secret, mount it, and reference the file with the matching *File option (e.g. urlFile, apiUrlFile, routingKeyFile, authPasswordFile)',
+          });
+          break;
+        }
+      }
+      return;
+    }
+    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, [...segments, i]));
+    if (node && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (secretKeyPattern.test(key) && !/file$/i.test(key) && child !== undefined) {
+          const fileKey = `${key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}File`;
+          problems.push({
+            id: 'config/literal-secret', severity: 'error', path: configPath([...segments, key]), value: '<redacted>',
+            message: `${configPath([...segments, key])} is a literal secret; mlmon's output is committed to Git and must never contain one`,
+            allowed: `${configPath([...segments, fileKey])}: the path of a file mounted from a Kubernetes Secret`,
+            hint: `use ${fileKey} instead`,
+          });
+          continue;
+        }
+        walk(child, [...segments, key]);
+      }
+    }
+  };
+  walk(config, []);
+  return problems;
+}

@@ -1,0 +1,209 @@
+/**
+ * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
+ * check and test generator reads this, and only this: templates lay it out, they make no decisions.
+ */
+import type { BuiltinAlertName, Severity } from '../config/types.js';
+
+export type { BuiltinAlertName, Severity };
+
+export interface MonitoringModel {
+  readonly generator: { readonly name: 'mlmon'; readonly version: string; readonly configFile: string };
+  readonly cluster: string;
+  readonly environment: string;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly prometheus: PrometheusModel;
+  readonly scrapeJobs: readonly ScrapeJob[];
+  readonly ruleFiles: readonly RuleFile[];
+  /** Built-in alerts with what they apply to and how their thresholds work (for tests, dashboards, diff). */
+  readonly builtinAlerts: readonly BuiltinAlert[];
+  readonly services: readonly ResolvedService[];
+  readonly models: readonly ResolvedModel[];
+  readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };
+  readonly infrastructure: ResolvedInfrastructure;
+  readonly alertmanager: AlertmanagerModel;
+  readonly metricCatalog: readonly MetricDefinition[];
+  readonly logging: LoggingModel;
+  readonly kubernetes: KubernetesModel;
+  /** Absolute path of the user's template overrides, if any. */
+  readonly templatesDir: string | undefined;
+  /** Absolute paths of the user's own promtool test files. */
+  readonly userRuleTestFiles: readonly string[];
+}
+
+export interface PrometheusModel {
+  readonly scrapeInterval: string;
+  readonly evaluationInterval: string;
+  readonly ruleGroupInterval: string;
+  readonly alertmanagers: readonly string[];
+  readonly retention: string;
+  readonly storageSize: string;
+  /** Rule file paths as prometheus.yml references them (relative to prometheus.yml). */
+  readonly ruleFilePaths: readonly string[];
+}
+
+export interface ScrapeJob {
+  readonly name: string;
+  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
+  readonly scheme?: 'https';
+  readonly staticTargets?: readonly string[];
+  /** Labels added to every target of a static job. */
+  readonly staticLabels?: Readonly<Record<string, string>>;
+  readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
+  /** Prometheus relabel_config entries, in Prometheus' own field names. */
+  readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
+  readonly tlsConfig?: Readonly<Record<string, unknown>>;
+  readonly authorization?: Readonly<Record<string, unknown>>;
+}
+
+export interface RuleFile {
+  /** Path under out/prometheus/rules/. */
+  readonly name: string;
+  readonly groups: readonly RuleGroup[];
+}
+
+export interface RuleGroup {
+  readonly name: string;
+  readonly interval: string;
+  readonly rules: readonly Rule[];
+}
+
+export type Rule = AlertingRule | RecordingRule;
+
+export interface AlertingRule {
+  readonly kind: 'alert';
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Config path the rule comes from, for problems reported against it. */
+  readonly source: string;
+}
+
+export interface RecordingRule {
+  readonly kind: 'record';
+  readonly record: string;
+  readonly expr: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly source: string;
+}
+
+export type ThresholdKey =
+  | 'maxCpuPercent' | 'maxMemoryPercent' | 'minDiskFreePercent'
+  | 'maxErrorRatio' | 'maxLatencyP95Seconds' | 'minThroughputRps'
+  | 'minAccuracy' | 'maxDriftScore' | 'maxInferenceLatencyP95Seconds' | 'minMeanConfidence';
+
+export interface BuiltinAlert {
+  readonly name: BuiltinAlertName;
+  readonly scope: 'infrastructure' | 'service' | 'model';
+  readonly group: 'infrastructure' | 'application' | 'ml-models';
+  readonly severity: Severity;
+  readonly for: string;
+  /** The threshold the alert compares against, and in which direction it fires. */
+  readonly threshold?: {
+    readonly key: ThresholdKey;
+    readonly firesWhen: 'above' | 'below';
+    /** The per-target threshold series (recording rule name); absent for global infrastructure thresholds. */
+    readonly series?: string;
+    /** The fallback series for models the config doesn't list. */
+    readonly defaultSeries?: string;
+  };
+  /** The rule as rendered. */
+  readonly rule: AlertingRule;
+}
+
+export interface ResolvedModelThresholds {
+  readonly minAccuracy: number | false;
+  readonly maxDriftScore: number | false;
+  readonly maxInferenceLatencyP95Seconds: number | false;
+  readonly minMeanConfidence: number | false;
+}
+
+export interface ResolvedServiceThresholds {
+  readonly maxErrorRatio: number | false;
+  readonly maxLatencyP95Seconds: number | false;
+  readonly minThroughputRps: number | false;
+}
+
+export interface ResolvedService {
+  readonly name: string;
+  readonly team: string;
+  readonly discovery: { readonly kind: 'kubernetes-pods'; readonly namespaces: readonly string[] } | { readonly kind: 'static'; readonly targets: readonly string[] };
+  readonly thresholds: ResolvedServiceThresholds;
+  readonly logging: { readonly jsonField: string; readonly dropPaths: readonly string[] };
+}
+
+export interface ResolvedModel {
+  readonly name: string;
+  readonly service: string;
+  readonly team: string;
+  readonly thresholds: ResolvedModelThresholds;
+}
+
+export interface ResolvedInfrastructure {
+  readonly team: string;
+  readonly nodeExporterTargets: readonly string[];
+  readonly kubernetesNodes: boolean;
+  readonly thresholds: { readonly maxCpuPercent: number; readonly maxMemoryPercent: number; readonly minDiskFreePercent: number };
+}
+
+export interface AlertmanagerModel {
+  readonly resolveTimeout: string;
+  readonly smtp?: { readonly smarthost: string; readonly from: string; readonly authUsername?: string; readonly authPasswordFile?: string; readonly requireTls: boolean };
+  readonly slackApiUrlFile?: string;
+  readonly route: AlertRoute;
+  readonly receivers: readonly Receiver[];
+  readonly inhibitRules: readonly InhibitRule[];
+}
+
+export interface AlertRoute {
+  readonly receiver: string;
+  /** Alertmanager matcher strings, e.g. `severity="critical"`. */
+  readonly matchers: readonly string[];
+  readonly continue: boolean;
+  readonly groupBy?: readonly string[];
+  readonly groupWait?: string;
+  readonly groupInterval?: string;
+  readonly repeatInterval?: string;
+  readonly routes: readonly AlertRoute[];
+  /** The config path of this route (`alerting.routes[0]`), or `alerting` for the root. */
+  readonly source: string;
+  /** The label equalities this route requires (for routing tests). */
+  readonly match: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface Receiver {
+  readonly name: string;
+  readonly email: readonly { readonly to: string; readonly sendResolved: boolean }[];
+  readonly slack: readonly { readonly channel: string; readonly apiUrlFile?: string; readonly title?: string; readonly text?: string; readonly sendResolved: boolean }[];
+  readonly pagerduty: readonly { readonly routingKeyFile: string; readonly sendResolved: boolean }[];
+  readonly webhook: readonly { readonly url?: string; readonly urlFile?: string; readonly sendResolved: boolean }[];
+}
+
+export interface InhibitRule {
+  readonly sourceMatchers: readonly string[];
+  readonly targetMatchers: readonly string[];
+  readonly equal: readonly string[];
+}
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  /** Labels set by the instrumentation; target labels (job, instance, service…) come on top. */
+  readonly labels: readonly string[];
+  readonly help: string;
+  /** Who exports it: the seed's instrumentation, node-exporter, Prometheus itself, or the user's config. */
+  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config';
+}
+
+export interface LoggingModel {
+  readonly beatsPort: number;
+  readonly elasticsearchHosts: readonly string[];
+  readonly indexPrefix: string;
+}
+
+export interface KubernetesModel {
+  readonly namespace: string;
+  readonly images: { readonly prometheus: string; readonly alertmanager: string; readonly grafana: string; readonly logstash: string; readonly filebeat: string };
+}

@@ -1,0 +1,95 @@
+import type { AlertingConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig, RouteMatch } from '../config/types.js';
+import type { AlertRoute, InhibitRule, Receiver } from './model.js';
+
+export const defaultGroupBy = ['alertname', 'cluster', 'service', 'model'];
+
+/** An Alertmanager matcher `name="value"`; the value is double-quoted with `"` and `\` escaped. */
+export function equalityMatcher(label: string, value: string): string {
+  return `${label}=${JSON.stringify(value)}`;
+}
+
+function anyOfMatcher(label: string, values: readonly string[]): string {
+  if (values.length === 1) return equalityMatcher(label, values[0]!);
+  const regex = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return `${label}=~${JSON.stringify(regex)}`;
+}
+
+/** A route's `match` as label → accepted values, in a stable order. */
+export function matchOf(match: RouteMatch | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!match) return out;
+  const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+  for (const [label, value] of [['alertname', match.alertname], ['severity', match.severity], ['team', match.team]] as const) {
+    const values = list(value);
+    if (values) out[label] = values;
+  }
+  for (const [label, value] of Object.entries(match.labels ?? {}).sort(([a], [b]) => a.localeCompare(b))) out[label] = [value];
+  return out;
+}
+
+export function buildRoute(alerting: AlertingConfig, grouping: Required<NonNullable<AlertingConfig['grouping']>>, defaultReceiver: string): AlertRoute {
+  const child = (route: RouteConfig, source: string): AlertRoute => {
+    const match = matchOf(route.match);
+    return {
+      receiver: route.receiver,
+      matchers: Object.entries(match).map(([label, values]) => anyOfMatcher(label, values)),
+      continue: route.continue ?? false,
+      ...(route.groupBy ? { groupBy: route.groupBy } : {}),
+      routes: (route.routes ?? []).map((r, i) => child(r, `${source}.routes[${i}]`)),
+      source,
+      match,
+    };
+  };
+  return {
+    receiver: defaultReceiver,
+    matchers: [],
+    continue: false,
+    groupBy: grouping.groupBy,
+    groupWait: grouping.groupWait,
+    groupInterval: grouping.groupInterval,
+    repeatInterval: grouping.repeatInterval,
+    routes: (alerting.routes ?? []).map((r, i) => child(r, `alerting.routes[${i}]`)),
+    source: 'alerting',
+    match: {},
+  };
+}
+
+export function buildReceivers(receivers: Record<string, ReceiverConfig>): Receiver[] {
+  return Object.entries(receivers).map(([name, r]) => ({
+    name,
+    email: (r.email ?? []).map((e) => ({ to: e.to, sendResolved: e.sendResolved ?? false })),
+    slack: (r.slack ?? []).map((s) => ({
+      channel: s.channel,
+      sendResolved: s.sendResolved ?? true,
+      ...(s.apiUrlFile ? { apiUrlFile: s.apiUrlFile } : {}),
+      ...(s.title !== undefined ? { title: s.title } : {}),
+      ...(s.text !== undefined ? { text: s.text } : {}),
+    })),
+    pagerduty: (r.pagerduty ?? []).map((p) => ({ routingKeyFile: p.routingKeyFile, sendResolved: p.sendResolved ?? true })),
+    webhook: (r.webhook ?? []).map((h) => ({
+      sendResolved: h.sendResolved ?? true,
+      ...(h.url ? { url: h.url } : {}),
+      ...(h.urlFile ? { urlFile: h.urlFile } : {}),
+    })),
+  }));
+}
+
+/**
+ * By default a critical alert mutes warnings about the same model, service or instance. Each rule requires
+ * its label to be present on both sides: Alertmanager treats a label missing from both as equal, so without
+ * that a critical node alert (no `model` label) would mute every warning that has no `model` label either.
+ */
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined): InhibitRule[] {
+  if (configured) {
+    return configured.map((rule) => ({
+      sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
+      targetMatchers: Object.entries(rule.target).map(([l, v]) => equalityMatcher(l, v)),
+      equal: rule.equal,
+    }));
+  }
+  return ['model', 'service', 'instance'].map((label) => ({
+    sourceMatchers: [equalityMatcher('severity', 'critical'), `${label}=~".+"`],
+    targetMatchers: [equalityMatcher('severity', 'warning'), `${label}=~".+"`],
+    equal: ['cluster', label],
+  }));
+}

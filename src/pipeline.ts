@@ -1,0 +1,58 @@
+/**
+ * The whole of mlmon, as one recipe: load → validate → normalize → render. `generate` writes the result,
+ * `validate` checks it and `diff` compares it; none of them has a second path of its own.
+ */
+import { performance } from 'node:perf_hooks';
+import { findConfigFile, loadConfig } from './config/load.js';
+import { checkConfigShape } from './config/schema.js';
+import { checkConfigMeaning, findLiteralSecrets } from './config/semantics.js';
+import type { MonitoringConfig } from './config/types.js';
+import type { MonitoringModel } from './normalize/model.js';
+import { normalize } from './normalize/normalize.js';
+import { isError, ProblemsFound, type Problem } from './problems.js';
+import type { RenderedFile } from './render/artifact.js';
+import { renderAll } from './render/render.js';
+
+export interface GenerateOptions {
+  readonly cwd: string;
+  /** `--config`; otherwise monitoring.config.* in `cwd`. */
+  readonly config?: string | undefined;
+}
+
+export interface Generated {
+  readonly configFile: string;
+  readonly model: MonitoringModel;
+  readonly files: readonly RenderedFile[];
+  /** Problems that don't stop generation (severity warning). */
+  readonly warnings: readonly Problem[];
+  /** Milliseconds spent in each stage, for the benchmarks. */
+  readonly timings: Readonly<Record<'load' | 'validate' | 'normalize' | 'render', number>>;
+}
+
+export async function generateInMemory(options: GenerateOptions): Promise<Generated> {
+  const timings = { load: 0, validate: 0, normalize: 0, render: 0 };
+  const time = async <T>(stage: keyof typeof timings, step: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await step();
+    } finally {
+      timings[stage] = performance.now() - start;
+    }
+  };
+
+  // Load: find the config file and evaluate it.
+  const configFile = findConfigFile(options.cwd, options.config);
+  const loaded = await time('load', () => loadConfig(configFile));
+  // Validate: shape (JSON Schema), literal secrets, then meaning (references between parts).
+  const problems = await time('validate', async () => {
+    const found = [...(await checkConfigShape(loaded.raw)), ...findLiteralSecrets(loaded.raw)];
+    if (!found.some(isError)) found.push(...checkConfigMeaning(loaded.raw as MonitoringConfig));
+    return found;
+  });
+  if (problems.some(isError)) throw new ProblemsFound(problems, configFile);
+  // Normalize: one read-only, fully defaulted model.
+  const model = await time('normalize', () => normalize(loaded.raw as MonitoringConfig, { configFile }));
+  // Render: every artifact, parsed again before it is accepted.
+  const files = await time('render', () => renderAll(model));
+  return { configFile, model, files, warnings: problems, timings };
+}

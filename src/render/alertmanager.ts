@@ -1,0 +1,37 @@
+import type { AlertRoute, MonitoringModel } from '../normalize/model.js';
+import type { Templates } from './templating.js';
+import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+
+/** The route tree in Alertmanager's own field names (a recursive tree is laid out as one YAML block). */
+function alertmanagerRoute(route: AlertRoute): Record<string, unknown> {
+  return {
+    receiver: route.receiver,
+    ...(route.matchers.length ? { matchers: route.matchers } : {}),
+    ...(route.groupBy ? { group_by: route.groupBy } : {}),
+    ...(route.groupWait ? { group_wait: route.groupWait } : {}),
+    ...(route.groupInterval ? { group_interval: route.groupInterval } : {}),
+    ...(route.repeatInterval ? { repeat_interval: route.repeatInterval } : {}),
+    ...(route.continue ? { continue: true } : {}),
+    ...(route.routes.length ? { routes: route.routes.map(alertmanagerRoute) } : {}),
+  };
+}
+
+export function renderAlertmanagerConfig(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'alertmanager/alertmanager.yml';
+  const am = model.alertmanager;
+  const content = templates.render('alertmanager/alertmanager.yml.hbs', {
+    banner: banner(model),
+    resolveTimeout: am.resolveTimeout,
+    smtp: am.smtp ? { authUsername: undefined, authPasswordFile: undefined, ...am.smtp } : undefined,
+    slackApiUrlFile: am.slackApiUrlFile,
+    route: alertmanagerRoute(am.route),
+    receivers: am.receivers.map((r) => ({
+      ...r,
+      slack: r.slack.map((s) => ({ apiUrlFile: undefined, title: undefined, text: undefined, ...s })),
+      webhook: r.webhook.map((h) => ({ url: undefined, urlFile: undefined, ...h })),
+    })),
+    inhibitRules: am.inhibitRules,
+  });
+  parsedYaml(path, content);
+  return { path, content };
+}

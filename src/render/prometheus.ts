@@ -1,0 +1,34 @@
+import type { MonitoringModel } from '../normalize/model.js';
+import type { Templates } from './templating.js';
+import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+
+export function renderPrometheusConfig(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'prometheus/prometheus.yml';
+  const content = templates.render('prometheus/prometheus.yml.hbs', {
+    banner: banner(model),
+    externalLabels: model.externalLabels,
+    prometheus: model.prometheus,
+    scrapeJobs: model.scrapeJobs.map((job) => ({
+      name: job.name,
+      scheme: job.scheme,
+      staticTargets: job.staticTargets,
+      staticLabels: job.staticLabels,
+      kubernetesSd: job.kubernetesSd ? { namespaces: undefined, ...job.kubernetesSd } : undefined,
+      tlsConfig: job.tlsConfig,
+      authorization: job.authorization,
+      relabelConfigs: job.relabelConfigs,
+    })),
+  });
+  parsedYaml(path, content);
+  return { path, content };
+}
+
+/** One file per rule file of the model, under prometheus/rules/. */
+export function renderRuleFiles(model: MonitoringModel, templates: Templates): RenderedFile[] {
+  return model.ruleFiles.map((file) => {
+    const path = `prometheus/rules/${file.name}`;
+    const content = templates.render('prometheus/rules.yml.hbs', { banner: banner(model), groups: file.groups });
+    parsedYaml(path, content);
+    return { path, content };
+  });
+}
