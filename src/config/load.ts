@@ -42,7 +42,10 @@ export function findConfigFile(cwd: string, given?: string): string {
 
 // `import { defineConfig } from 'mlmon'` in a config resolves to the running mlmon, wherever the config lives:
 // in this repo's own example, in a user's repo with mlmon installed, or with mlmon run through npx.
-const mlmonEntry = fileURLToPath(new URL('../index.js', import.meta.url));
+// (When mlmon itself runs from source, as in its own tests, the entry is index.ts.)
+const mlmonEntry = [new URL('../index.js', import.meta.url), new URL('../index.ts', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((file) => existsSync(file));
 
 /** Loads a config file of any supported kind. A broken file is a problem in the config (exit 1). */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
@@ -57,7 +60,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     if (['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) {
       // Node 20 cannot strip TypeScript types itself; jiti transpiles and caches (node_modules/.cache/jiti).
       const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { alias: { mlmon: mlmonEntry }, moduleCache: false, fsCache: true, interopDefault: true });
+      const jiti = createJiti(import.meta.url, { alias: mlmonEntry ? { mlmon: mlmonEntry } : {}, moduleCache: false, fsCache: true, interopDefault: true });
       const raw = await jiti.import(file, { default: true });
       return { file, dir, raw };
     }
