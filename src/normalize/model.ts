@@ -3,6 +3,7 @@
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
 import type { BuiltinAlertName, Severity } from '../config/types.js';
+import type { RuleTestFile } from './rule-proofs.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -16,6 +17,8 @@ export interface MonitoringModel {
   readonly ruleFiles: readonly RuleFile[];
   /** Built-in alerts with what they apply to and how their thresholds work (for tests, dashboards, diff). */
   readonly builtinAlerts: readonly BuiltinAlert[];
+  /** promtool rule unit tests proving every built-in alert on both sides of its thresholds. */
+  readonly ruleTests: readonly RuleTestFile[];
   readonly services: readonly ResolvedService[];
   readonly models: readonly ResolvedModel[];
   readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };

@@ -5,6 +5,7 @@ import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThres
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
+import { buildRuleProofs } from './rule-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 
 /** The seed's thresholds. */
@@ -122,7 +123,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   ];
 
   const images = { ...defaultImages, ...config.kubernetes?.images };
-  return deepFreeze({
+  const model: Omit<MonitoringModel, 'ruleTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
     cluster: config.cluster ?? 'ml-cluster',
     environment: config.environment ?? 'production',
@@ -160,7 +161,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     kubernetes: { namespace: config.kubernetes?.namespace ?? 'monitoring', images },
     templatesDir: config.templatesDir ? resolve(configDir, config.templatesDir) : undefined,
     userRuleTestFiles: (config.ruleTestFiles ?? []).map((f) => resolve(configDir, f)),
-  });
+  };
+  return deepFreeze({ ...model, ruleTests: buildRuleProofs(model) });
 }
 
 /** `base` with the keys `override` sets (including `false`, which disables) replaced. */

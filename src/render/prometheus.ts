@@ -32,3 +32,13 @@ export function renderRuleFiles(model: MonitoringModel, templates: Templates): R
     return { path, content };
   });
 }
+
+/** The generated promtool rule unit tests, under prometheus/tests/. */
+export function renderRuleTests(model: MonitoringModel, templates: Templates): RenderedFile[] {
+  return model.ruleTests.map((file) => {
+    const path = `prometheus/tests/${file.name}`;
+    const content = templates.render('prometheus/rule-tests.yml.hbs', { banner: banner(model), ...file });
+    parsedYaml(path, content);
+    return { path, content };
+  });
+}

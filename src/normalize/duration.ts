@@ -1,0 +1,14 @@
+/** Prometheus durations (`1h30m`, `15s`, `500ms`) to seconds, and back. The config schema has checked the form. */
+const unitSeconds: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(amount) * unitSeconds[unit!]!;
+  return total;
+}
+
+/** Seconds as a Prometheus duration in whole seconds (or milliseconds when below one second). */
+export function secondsDuration(seconds: number): string {
+  if (Number.isInteger(seconds)) return `${seconds}s`;
+  return `${Math.round(seconds * 1000)}ms`;
+}

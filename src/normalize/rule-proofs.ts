@@ -1,0 +1,263 @@
+/**
+ * Proofs for every generated alert, as promtool rule unit tests derived from the model — so a user's own
+ * thresholds, models and services get their own proofs, not just our example's.
+ *
+ * For each alert, two tests:
+ * - "fires": every target it applies to crosses its own threshold by a small margin. The alert is silent
+ *   one evaluation before `for` has passed, then fires for exactly those targets with the expected labels
+ *   and annotations. Targets whose threshold is disabled sit far past any threshold and must not fire.
+ * - "silent": every target stays the same small margin inside its threshold; the alert never fires.
+ * The margin is 0.01% of the threshold, so a threshold nudged by hand in the generated rules breaks a proof.
+ *
+ * One test covers all targets of an alert (one rule for all of them, fleet-scale), so the number of tests
+ * does not grow with the fleet; the input series do.
+ */
+import { formatNumber } from './alert-rules.js';
+import { durationSeconds, secondsDuration } from './duration.js';
+import { expandAnnotation } from './go-format.js';
+import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds } from './model.js';
+
+export interface RuleTestFile {
+  /** File name under out/prometheus/tests/. */
+  readonly name: string;
+  /** Rule files, relative to the test file (promtool resolves them from the test file's folder). */
+  readonly ruleFiles: readonly string[];
+  readonly evaluationInterval: string;
+  readonly groupEvalOrder: readonly string[];
+  readonly tests: readonly RuleTest[];
+}
+
+export interface RuleTest {
+  readonly name: string;
+  readonly interval: string;
+  readonly inputSeries: readonly { readonly series: string; readonly values: string }[];
+  readonly alertRuleTests: readonly {
+    readonly evalTime: string;
+    readonly alertname: string;
+    readonly expAlerts: readonly { readonly expLabels: Readonly<Record<string, string>>; readonly expAnnotations: Readonly<Record<string, string>> }[];
+  }[];
+}
+
+/** A model name no config lists, standing for every model that only has the default thresholds. */
+export const unlistedModelName = 'mlmon-unlisted-model';
+
+type Side = 'breach' | 'inside' | 'disabled';
+
+/** One target's input series, and the alert labels and $value expected when it fires. */
+interface TargetSeries {
+  readonly series: { readonly series: string; readonly values: string }[];
+  readonly alertLabels: Record<string, string>;
+  readonly value: number;
+  readonly fires: boolean;
+}
+
+function selector(metric: string, labels: Readonly<Record<string, string>>): string {
+  const inner = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  return `${metric}{${inner}}`;
+}
+
+function counter(perStep: number, steps: number): string {
+  return `0+${formatNumber(perStep)}x${steps}`;
+}
+
+function gauge(value: number, steps: number): string {
+  return `${formatNumber(value)}x${steps}`;
+}
+
+// Tight enough that any threshold nudged by hand (by more than 0.01%) in the generated rules breaks a proof,
+// loose enough to stay clear of floating-point noise in rate() and histogram_quantile().
+function margin(threshold: number): number {
+  return Math.max(Math.abs(threshold) * 1e-4, 1e-6);
+}
+
+/** The signal value on each side of a threshold, in the direction the alert fires. */
+function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side, extreme: number): number {
+  if (side === 'disabled') return extreme;
+  const towardsFiring = (side === 'breach' ? 1 : -1) * (firesWhen === 'above' ? 1 : -1);
+  return threshold + towardsFiring * margin(threshold);
+}
+
+export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests'>): RuleTestFile[] {
+  const scrape = durationSeconds(model.prometheus.scrapeInterval);
+  const group = durationSeconds(model.prometheus.ruleGroupInterval);
+  const step = Math.max(1, Math.round(scrape));
+  const byGroup = new Map<string, RuleTest[]>();
+
+  for (const alert of model.builtinAlerts) {
+    const forSeconds = durationSeconds(alert.for);
+    const window = windowOf(alert);
+    // Late enough that the rate window lies wholly in the data and `for` has passed since the first
+    // evaluation that saw the condition, whichever group ran first; a multiple of the group interval.
+    const after = Math.ceil((Math.max(forSeconds, window) + 2 * Math.max(step, group) + group) / group) * group;
+    const before = forSeconds - group;
+    const steps = Math.ceil((after + window) / step) + 2;
+    const tests = byGroup.get(alert.group) ?? [];
+    for (const side of ['breach', 'inside'] as const) {
+      const targets = targetsOf(alert, model, side, steps, step);
+      if (targets.length === 0) continue;
+      const expected = targets.filter((t) => t.fires);
+      if (side === 'breach' && expected.length === 0) continue;
+      const expAlerts = expected.map((t) => {
+        const labels = { ...t.alertLabels, ...alert.rule.labels, alertname: alert.name };
+        const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
+        return { expLabels: sortKeys(labels), expAnnotations: annotations };
+      });
+      tests.push({
+        name: side === 'breach'
+          ? `${alert.name} fires after ${alert.for} for every target past its threshold, and not for disabled ones`
+          : `${alert.name} stays silent while every target is just inside its threshold`,
+        interval: secondsDuration(step),
+        inputSeries: targets.flatMap((t) => t.series),
+        alertRuleTests: [
+          ...(side === 'breach' && before > 0 ? [{ evalTime: secondsDuration(before), alertname: alert.name, expAlerts: [] }] : []),
+          { evalTime: secondsDuration(after), alertname: alert.name, expAlerts: side === 'breach' ? expAlerts : [] },
+        ],
+      });
+    }
+    byGroup.set(alert.group, tests);
+  }
+
+  const ruleFiles = model.ruleFiles.map((f) => `../rules/${f.name}`);
+  const groupEvalOrder = model.ruleFiles.flatMap((f) => f.groups.map((g) => g.name));
+  return [...byGroup.entries()]
+    .filter(([, tests]) => tests.length > 0)
+    .map(([groupName, tests]) => ({ name: `${groupName}.test.yml`, ruleFiles, evaluationInterval: model.prometheus.ruleGroupInterval, groupEvalOrder, tests }));
+}
+
+function windowOf(alert: BuiltinAlert): number {
+  const match = /\[(\w+)\]/.exec(alert.rule.expr);
+  return match ? durationSeconds(match[1]!) : 0;
+}
+
+function sortKeys(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+type ModelKey = keyof ResolvedModelThresholds;
+type ServiceKey = keyof ResolvedServiceThresholds;
+
+function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
+  const threshold = alert.threshold;
+  const direction = threshold?.firesWhen ?? 'above';
+  const infra = model.infrastructure;
+  const instance = 'node-1:9100';
+
+  switch (alert.scope) {
+    case 'infrastructure': {
+      if (alert.name === 'ServiceDown') {
+        const labels = { instance: 'target-1:8080', job: 'scraped-job' };
+        return [{ series: [{ series: selector('up', labels), values: gauge(side === 'breach' ? 0 : 1, steps) }], alertLabels: labels, value: 0, fires: side === 'breach' }];
+      }
+      const t = infra.thresholds[threshold!.key as keyof typeof infra.thresholds];
+      const percent = signalValue(t, direction, side, 0);
+      if (percent <= 0 || percent > 100) return [];
+      return [infraTarget(alert.name, percent, instance, steps, step, side === 'breach')];
+    }
+    case 'service': {
+      const key = threshold!.key as ServiceKey;
+      return model.services.map((service) => {
+        const t = service.thresholds[key];
+        const s: Side = t === false ? 'disabled' : side;
+        const extreme = direction === 'below' ? 0 : key === 'maxErrorRatio' ? 1 : 1000;
+        const value = signalValue(t === false ? 0 : t, direction, s, extreme);
+        return serviceTarget(alert.name, service.name, service.team, value, steps, step, s === 'breach');
+      });
+    }
+    case 'model': {
+      const key = threshold!.key as ModelKey;
+      const entries = [
+        ...model.models.map((m) => ({ name: m.name, team: m.team, service: m.service, t: m.thresholds[key] })),
+        { name: unlistedModelName, team: model.defaults.team, service: model.services[0]?.name ?? 'model-api', t: model.defaults.modelThresholds[key] },
+      ];
+      return entries.map((m) => {
+        const s: Side = m.t === false ? 'disabled' : side;
+        const value = signalValue(m.t === false ? 0 : m.t, direction, s, direction === 'above' ? 1000 : 0);
+        return modelTarget(alert.name, m, value, steps, step, s === 'breach');
+      });
+    }
+  }
+}
+
+function infraTarget(name: BuiltinAlertName, percent: number, instance: string, steps: number, step: number, fires: boolean): TargetSeries {
+  const job = { instance, job: 'node-exporter' };
+  switch (name) {
+    case 'HighCPUUsage':
+      // The idle counter grows by (1 - usage) CPU-seconds per second.
+      return { series: [{ series: selector('node_cpu_seconds_total', { cpu: '0', mode: 'idle', ...job }), values: counter(step * (1 - percent / 100), steps) }], alertLabels: { instance }, value: percent, fires };
+    case 'HighMemoryUsage':
+      return {
+        series: [
+          { series: selector('node_memory_MemTotal_bytes', job), values: gauge(1e9, steps) },
+          { series: selector('node_memory_MemAvailable_bytes', job), values: gauge(1e9 * (1 - percent / 100), steps) },
+        ],
+        alertLabels: job, value: percent, fires,
+      };
+    default: {
+      const fs = { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/', ...job };
+      return {
+        series: [
+          { series: selector('node_filesystem_size_bytes', fs), values: gauge(1e9, steps) },
+          { series: selector('node_filesystem_avail_bytes', fs), values: gauge(1e7 * percent, steps) },
+          // tmpfs is never "full" in a way anyone can act on: an empty one must not fire.
+          { series: selector('node_filesystem_size_bytes', { ...fs, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' }), values: gauge(1e9, steps) },
+          { series: selector('node_filesystem_avail_bytes', { ...fs, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' }), values: gauge(0, steps) },
+        ],
+        alertLabels: fs, value: percent, fires,
+      };
+    }
+  }
+}
+
+function histogramAt(metric: string, labels: Record<string, string>, quantileValue: number, steps: number, perStep: number): { series: string; values: string }[] {
+  // All observations in one bucket [0, le]: histogram_quantile(0.95) interpolates to 0.95 × le.
+  const le = formatNumber(quantileValue / 0.95);
+  return [
+    { series: selector(`${metric}_bucket`, { ...labels, le }), values: counter(perStep, steps) },
+    { series: selector(`${metric}_bucket`, { ...labels, le: '+Inf' }), values: counter(perStep, steps) },
+    { series: selector(`${metric}_count`, labels), values: counter(perStep, steps) },
+  ];
+}
+
+function serviceTarget(name: BuiltinAlertName, service: string, team: string, value: number, steps: number, step: number, fires: boolean): TargetSeries {
+  const target = { instance: `${service}-0:8080`, job: service, service };
+  const alertLabels = { service, team };
+  switch (name) {
+    case 'HighErrorRate':
+      return {
+        series: [
+          { series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '500', ...target }), values: counter(100 * value * step, steps) },
+          { series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '200', ...target }), values: counter(100 * (1 - value) * step, steps) },
+        ],
+        alertLabels, value, fires,
+      };
+    case 'HighLatency':
+      return { series: histogramAt('http_request_duration_seconds', { endpoint: '/predict', method: 'POST', ...target }, value, steps, 10 * step), alertLabels, value: quantileOf(value), fires };
+    default:
+      return { series: [{ series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '200', ...target }), values: counter(value * step, steps) }], alertLabels, value, fires };
+  }
+}
+
+function modelTarget(name: BuiltinAlertName, m: { name: string; team: string; service: string }, value: number, steps: number, step: number, fires: boolean): TargetSeries {
+  const target = { instance: `${m.service}-0:8080`, job: m.service, service: m.service, model: m.name };
+  switch (name) {
+    case 'ModelAccuracyDrop':
+      return { series: [{ series: selector('model_accuracy', target), values: gauge(value, steps) }], alertLabels: { ...target, team: m.team }, value, fires };
+    case 'DataDriftDetected':
+      return { series: [{ series: selector('data_drift_score', target), values: gauge(value, steps) }], alertLabels: { ...target, team: m.team }, value, fires };
+    case 'HighInferenceLatency':
+      return { series: histogramAt('model_inference_duration_seconds', target, value, steps, 10 * step), alertLabels: { model: m.name, team: m.team }, value: quantileOf(value), fires };
+    default:
+      return {
+        series: [
+          { series: selector('prediction_confidence_sum', target), values: counter(10 * value * step, steps) },
+          { series: selector('prediction_confidence_count', target), values: counter(10 * step, steps) },
+        ],
+        alertLabels: { model: m.name, team: m.team }, value, fires,
+      };
+  }
+}
+
+/** What histogram_quantile(0.95) computes from the single-bucket histogram made for `value`. */
+function quantileOf(value: number): number {
+  return Number(formatNumber(value / 0.95)) * 0.95;
+}
