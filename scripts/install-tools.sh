@@ -10,10 +10,13 @@
 # Prints nothing but progress on stderr; prints the tools directory on stdout.
 set -euo pipefail
 
-PROMETHEUS_MODULE_VERSION="${PROMETHEUS_MODULE_VERSION:-v0.316.0}"   # Prometheus 3.16.0
-ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-v0.35.0}"
+# Prometheus 3.x is published to the module proxy as v0.3XX.Y (3.16.0 is v0.316.0).
+PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-3.16.0}"
+PROMETHEUS_MODULE_VERSION="v0.$((${PROMETHEUS_VERSION%%.*} * 100 + $(echo "$PROMETHEUS_VERSION" | cut -d. -f2))).${PROMETHEUS_VERSION##*.}"
+ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
-TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_MODULE_VERSION}_alertmanager-${ALERTMANAGER_VERSION}"
+# The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
+TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 
@@ -25,12 +28,19 @@ fi
 
 command -v go >/dev/null || { log "go is required to build promtool/amtool (only for the test tools)"; exit 2; }
 mkdir -p "$TOOLS_DIR"
+# Parallel test workers may all ask for the tools at once: one builds, the others wait for it.
+exec 9>"$CACHE_ROOT/.build.lock"
+flock 9
+if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" ]]; then
+  echo "$TOOLS_DIR"
+  exit 0
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-build() { # module version outname pkg...
-  local module=$1 version=$2
-  shift 2
+build() { # module module-version release-version outname pkg...
+  local module=$1 version=$2 release=$3
+  shift 3
   log "downloading $module@$version"
   local dir
   dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -47,12 +57,14 @@ build() { # module version outname pkg...
     local out=$1 pkg=$2
     shift 2
     log "building $out ($pkg)"
-    (cd "$src" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$out.tmp" "$pkg")
+    (cd "$src" && GOWORK=off CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-X github.com/prometheus/common/version.Version=$release -X github.com/prometheus/common/version.Branch=module-proxy" \
+      -o "$TOOLS_DIR/$out.tmp" "$pkg")
     mv "$TOOLS_DIR/$out.tmp" "$TOOLS_DIR/$out"
   done
 }
 
-build github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" promtool ./cmd/promtool prometheus ./cmd/prometheus
-build github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" amtool ./cmd/amtool alertmanager ./cmd/alertmanager
+build github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" "$PROMETHEUS_VERSION" promtool ./cmd/promtool prometheus ./cmd/prometheus
+build github.com/prometheus/alertmanager "v$ALERTMANAGER_VERSION" "$ALERTMANAGER_VERSION" amtool ./cmd/amtool alertmanager ./cmd/alertmanager
 log "built into $TOOLS_DIR"
 echo "$TOOLS_DIR"

@@ -46,7 +46,13 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
   // Validate: shape (JSON Schema), literal secrets, then meaning (references between parts).
   const problems = await time('validate', async () => {
     const found = [...(await checkConfigShape(loaded.raw)), ...findLiteralSecrets(loaded.raw)];
-    if (!found.some(isError)) found.push(...checkConfigMeaning(loaded.raw as MonitoringConfig));
+    try {
+      found.push(...checkConfigMeaning(loaded.raw as MonitoringConfig));
+    } catch (error) {
+      // Meaning checks read the config as typed; when its shape is wrong they may trip over it. Those shape
+      // problems are already reported, so a crash here only means fewer findings, never a stack trace.
+      if (!found.some(isError)) throw error;
+    }
     return found;
   });
   if (problems.some(isError)) throw new ProblemsFound(problems, configFile);

@@ -36,6 +36,21 @@ function buildProgram(): Command {
       process.exitCode = await runGenerate(options);
     });
 
+  program
+    .command('validate')
+    .description('run everything CI needs to trust a change: config, PromQL, rule hygiene, secrets, promtool and amtool')
+    .addOption(configOption())
+    .addOption(outOption())
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))
+    .option('--skip-external', 'skip the promtool and amtool checks (reported as skipped)')
+    .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH)')
+    .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH)')
+    .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this', '60')
+    .action(async (options: import('./commands/validate.js').ValidateFlags) => {
+      const { runValidate } = await import('./commands/validate.js');
+      process.exitCode = await runValidate(options);
+    });
+
   return program;
 }
 

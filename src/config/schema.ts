@@ -132,7 +132,10 @@ function rank(error: ErrorObject): number {
 
 function describeAllowed(errors: ErrorObject[]): string {
   const parts = new Set<string>();
+  // `Ratio | false` fails as "must be boolean" and "must be false": only the second says what is meant.
+  const hasConst = errors.some((e) => e.keyword === 'const');
   for (const error of errors) {
+    if (hasConst && error.keyword === 'type' && (error.params as { type?: string }).type === 'boolean') continue;
     const p = error.params as Record<string, unknown>;
     switch (error.keyword) {
       case 'minimum': parts.add(`at least ${p.limit}`); break;

@@ -1,9 +1,11 @@
 /**
  * Checks of meaning, run after the shape check passed: references between parts of the config, and secrets.
  */
+import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { builtinAlertNames } from '../normalize/alert-rules.js';
+import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
 import { secretKeyPattern } from './schema.js';
 import type { MonitoringConfig, RouteConfig } from './types.js';
@@ -91,7 +93,38 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
     }
   }
 
-  problems.push(...findLiteralSecrets(config));
+  problems.push(...secretFilesOutsideMount(config));
+  return problems;
+}
+
+/**
+ * Alertmanager reads every `*File` option from the user's Secret, mounted at one folder. A Secret volume is
+ * flat (its keys can't hold `/`), so a file anywhere but directly in that folder would not exist in the pod.
+ */
+function secretFilesOutsideMount(config: MonitoringConfig): Problem[] {
+  const { name: secretName, mountPath } = alertmanagerSecretMount(config.kubernetes);
+  // Kubernetes allows only these characters in a Secret key.
+  const secretKey = /^[-._a-zA-Z0-9]+$/;
+  const problems: Problem[] = [];
+  for (const { path, file } of alertingSecretFiles(config.alerting)) {
+    const normalized = posix.normalize(file);
+    const key = posix.basename(normalized);
+    const inMount = posix.dirname(normalized) === mountPath;
+    if (inMount && secretKey.test(key)) continue;
+    problems.push({
+      id: 'config/secret-outside-mount',
+      severity: 'error',
+      path: configPath(path),
+      value: file,
+      message: inMount
+        ? `${configPath(path)} names the file ${JSON.stringify(key)}, which cannot be a key of the Secret ${JSON.stringify(secretName)}`
+        : `${configPath(path)} is ${JSON.stringify(file)}, which is not in ${mountPath}, where the Secret ${JSON.stringify(secretName)} is mounted, so Alertmanager would not find it`,
+      allowed: `a file directly in ${mountPath} whose name uses only letters, digits, "-", "_" and "."`,
+      hint: secretKey.test(key)
+        ? `put the value in the Secret ${JSON.stringify(secretName)} under the key ${JSON.stringify(key)} and reference it as ${JSON.stringify(`${mountPath}/${key}`)}, or set kubernetes.alertmanagerSecretMountPath`
+        : `rename the file to letters, digits, "-", "_" and "." only, and use that name as its key in the Secret ${JSON.stringify(secretName)}`,
+    });
+  }
   return problems;
 }
 

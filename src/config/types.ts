@@ -127,6 +127,8 @@ export interface MonitoringConfig {
   logging?: LoggingConfig;
   /** Where and how the stack runs in Kubernetes. */
   kubernetes?: KubernetesConfig;
+  /** Grafana dashboards and their provisioning. */
+  grafana?: GrafanaConfig;
   /**
    * A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`),
    * relative to the config file.
@@ -255,14 +257,47 @@ export interface ServiceThresholds {
   minThroughputRps?: Seconds | false;
 }
 
+/**
+ * A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field
+ * (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.
+ * @pattern ^([^\u0000-\u001f\u007f\[\],]+|(\[[^\u0000-\u001f\u007f\[\],]+\])+)$
+ */
+export type LogField = string;
+
+/**
+ * A request path as the service logs it, starting with `/`.
+ * @pattern ^/[^\u0000-\u001f\u007f]*$
+ */
+export type RequestPath = string;
+
+/**
+ * A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.
+ * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
+ */
+export type KubernetesLabelKey = string;
+
+/**
+ * How a service's log lines are parsed. A line belongs to a service when its pod carries the label
+ * `logging.serviceLabel` with the service's name as value.
+ */
 export interface ServiceLogging {
   /**
    * The field of the log line that holds the JSON document to parse.
    * @default "message"
    */
-  jsonField?: string;
-  /** Request paths whose log lines are dropped (health checks, for example). */
-  dropPaths?: string[];
+  jsonField?: LogField;
+  /**
+   * The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.
+   * @default "timestamp"
+   */
+  timestampField?: LogField;
+  /**
+   * The field of the parsed JSON document that holds the request path `dropPaths` is compared with.
+   * @default "path"
+   */
+  pathField?: LogField;
+  /** Request paths whose log lines are dropped (health checks, for example); compared exactly. */
+  dropPaths?: RequestPath[];
 }
 
 export interface ModelConfig {
@@ -538,6 +573,7 @@ export interface LoggingConfig {
    * @default 5044
    * @minimum 1
    * @maximum 65535
+   * @asType integer
    */
   beatsPort?: number;
   /**
@@ -546,10 +582,24 @@ export interface LoggingConfig {
    */
   elasticsearchHosts?: string[];
   /**
-   * Daily indices are named `<indexPrefix>-YYYY.MM.dd`.
+   * Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as
+   * Elasticsearch index names allow (and no `%{`, which Logstash would expand).
    * @default "ml-logs"
+   * @pattern ^[a-z0-9][a-z0-9._-]*$
    */
   indexPrefix?: string;
+  /**
+   * The pod label whose value names the service a log line belongs to; services' own `logging` parsing
+   * applies to lines from pods whose label value is the service's name.
+   * @default "app"
+   */
+  serviceLabel?: KubernetesLabelKey;
+  /**
+   * Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods.
+   * Defaults to `logstash:<beatsPort>`.
+   * @default "logstash:5044"
+   */
+  logstashHost?: HostPort;
 }
 
 export interface KubernetesConfig {
@@ -557,9 +607,87 @@ export interface KubernetesConfig {
    * Namespace the monitoring stack runs in.
    * @default "monitoring"
    */
-  namespace?: string;
+  namespace?: KubernetesNamespace;
   /** Pinned container images; `latest` is refused. */
   images?: ImagesConfig;
+  /** CPU and memory requests and limits of each component's container; anything not given keeps its default. */
+  resources?: ComponentResourcesConfig;
+  /**
+   * The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at
+   * `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys:
+   * `authPasswordFile: "/etc/alertmanager/secrets/smtp-password"` reads the key `smtp-password`.
+   * @default "alertmanager-secrets"
+   */
+  alertmanagerSecretName?: KubernetesObjectName;
+  /**
+   * Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly
+   * in this folder (a Secret volume is flat: its keys cannot contain `/`).
+   * @default "/etc/alertmanager/secrets"
+   * @pattern ^/.+
+   */
+  alertmanagerSecretMountPath?: string;
+  /**
+   * The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.
+   * @default "grafana-admin"
+   */
+  grafanaAdminSecretName?: KubernetesObjectName;
+  /**
+   * The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and
+   * `password`.
+   * @default "logstash-elasticsearch"
+   */
+  elasticsearchSecretName?: KubernetesObjectName;
+}
+
+/**
+ * A Kubernetes namespace name (an RFC 1123 label).
+ * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 63
+ */
+export type KubernetesNamespace = string;
+
+/**
+ * A Kubernetes object name (an RFC 1123 subdomain).
+ * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+ * @maxLength 253
+ */
+export type KubernetesObjectName = string;
+
+/**
+ * A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix
+ * (`512Mi`, `2Gi`).
+ * @pattern ^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$
+ */
+export type ResourceQuantity = string;
+
+export interface ResourceAmounts {
+  /** CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`. */
+  cpu?: ResourceQuantity;
+  /** Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`. */
+  memory?: ResourceQuantity;
+}
+
+export interface ContainerResources {
+  /** What the scheduler reserves for the container. */
+  requests?: ResourceAmounts;
+  /** What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled). */
+  limits?: ResourceAmounts;
+}
+
+export interface ComponentResourcesConfig {
+  /** @default {"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}} */
+  prometheus?: ContainerResources;
+  /** @default {"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}} */
+  alertmanager?: ContainerResources;
+  /** @default {"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}} */
+  grafana?: ContainerResources;
+  /**
+   * Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.
+   * @default {"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}
+   */
+  logstash?: ContainerResources;
+  /** @default {"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}} */
+  filebeat?: ContainerResources;
 }
 
 export interface ImagesConfig {
@@ -573,6 +701,26 @@ export interface ImagesConfig {
   logstash?: string;
   /** @default "docker.elastic.co/beats/filebeat:8.19.0" */
   filebeat?: string;
+}
+
+export interface GrafanaConfig {
+  /**
+   * Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers
+   * every model, listed or not, through its `$model` variable).
+   * @default false
+   */
+  perModelDashboards?: boolean;
+  /**
+   * The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).
+   * @default "http://prometheus:9090"
+   * @format uri
+   */
+  prometheusUrl?: string;
+  /**
+   * The Grafana folder the dashboards are provisioned into.
+   * @default "mlmon"
+   */
+  folder?: Name;
 }
 
 /**

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { generateSchemaText } from '../../scripts/generate-schema.mjs';
+import { repoRoot } from '../support/tools.js';
+
+describe('the JSON Schema', () => {
+  it('is exactly what src/config/types.ts generates (run `npm run schema` when this fails)', () => {
+    const committed = readFileSync(join(repoRoot, 'schemas/monitoring-config.schema.json'), 'utf8');
+    expect(committed).toBe((generateSchemaText as () => string)());
+  });
+
+  it('documents the default of every threshold', () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas/monitoring-config.schema.json'), 'utf8'));
+    const thresholds = schema.definitions.ModelThresholds.properties;
+    expect(Object.fromEntries(Object.entries(thresholds).map(([k, v]: [string, any]) => [k, v.default]))).toEqual({
+      minAccuracy: 0.85, maxDriftScore: 0.3, maxInferenceLatencyP95Seconds: 1, minMeanConfidence: 0.7,
+    });
+  });
+});
