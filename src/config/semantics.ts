@@ -32,7 +32,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   // Receivers: the default and every route must point at one that exists.
   const defaultReceiver = config.alerting?.defaultReceiver ?? 'default';
   if (config.alerting?.receivers && !receivers.includes(defaultReceiver)) {
-    unknownReference(config.alerting.defaultReceiver ? 'alerting.defaultReceiver' : 'alerting.defaultReceiver (default "default")', 'receiver', defaultReceiver, receivers);
+    unknownReference('alerting.defaultReceiver', 'receiver', defaultReceiver, receivers, config.alerting.defaultReceiver ? undefined : 'when not set it is "default"');
   }
   const visitRoutes = (routes: RouteConfig[] | undefined, base: string): void => {
     (routes ?? []).forEach((route, i) => {

@@ -1,0 +1,127 @@
+/** The built `mlmon` binary, end to end: stdout, stderr, exit codes and the files it writes. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyExampleTo, scratchDir } from '../support/fixtures.js';
+import { repoRoot } from '../support/tools.js';
+
+const bin = join(repoRoot, 'bin/mlmon.js');
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+function scratch(): string {
+  const { dir, cleanup } = scratchDir('mlmon-cli-');
+  cleanups.push(cleanup);
+  return dir;
+}
+
+function mlmon(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  // The CLI runs the compiled dist/, as a user's install does.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+}, 120_000);
+
+const brokenConfig = `import { defineConfig } from 'mlmon';
+export default defineConfig({
+  services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'] } } } },
+  models: { 'fraud-detector': { service: 'model-api', thresholds: { minAccuracy: 1.5, maxDrift: 0.2 } as any } },
+  alerting: {
+    smtp: { smarthost: 'smtp.example.com:587', from: 'am@example.com', authPassword: 'hunter2' } as any,
+    receivers: { default: { email: [{ to: 'ops@example.com' }] } },
+    routes: [{ match: { severity: 'critical' }, receiver: 'pagerduty' }],
+  },
+});
+`;
+
+describe('mlmon', () => {
+  it('prints help and its version', () => {
+    const help = mlmon(['--help'], repoRoot);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/generate/);
+    expect(help.stdout).toMatch(/validate/);
+    const version = mlmon(['--version'], repoRoot);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
+  });
+
+  it('keeps --help light: no schema compiler, template engine or config loader is imported', () => {
+    const tracer = join(repoRoot, 'test/support/trace-imports.mjs');
+    const result = spawnSync(process.execPath, ['--import', tracer, bin, '--help'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const loaded = result.stderr.split('\n').filter((l) => l.startsWith('import '));
+    expect(loaded.length).toBeGreaterThan(0);
+    for (const heavy of ['ajv', 'handlebars', 'jiti', 'yaml', '@prometheus-io', 'execa', 'kubernetes-models']) {
+      expect(loaded.filter((l) => l.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+    }
+  });
+
+  it('generates the example into out/ and reports what it wrote', () => {
+    const dir = scratch();
+    copyExampleTo(dir);
+    const result = mlmon(['generate'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/generated \d+ files in out/);
+    expect(existsSync(join(dir, 'out/prometheus/prometheus.yml'))).toBe(true);
+    expect(existsSync(join(dir, 'out/alertmanager/alertmanager.yml'))).toBe(true);
+    const again = mlmon(['generate'], dir);
+    expect(again.stdout).toMatch(/0 written/);
+  });
+
+  it('lists every problem of a broken config with its path, exits 1, writes nothing, and shows no stack trace', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'monitoring.config.ts'), brokenConfig);
+    const result = mlmon(['generate'], dir);
+    expect(result.code).toBe(1);
+    for (const path of ['models.fraud-detector.thresholds.minAccuracy', 'models.fraud-detector.thresholds.maxDrift', 'alerting.smtp.authPassword', 'alerting.routes[0].receiver']) {
+      expect(result.stderr).toContain(path);
+    }
+    expect(result.stderr).toContain('did you mean "maxDriftScore"?');
+    expect(result.stderr).toContain('nothing was written');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(readdirSync(dir)).toEqual(['monitoring.config.ts']);
+  });
+
+  it('reports a config with a syntax error as a problem in the config (exit 1), without a stack trace', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'monitoring.config.ts'), 'export default { cluster: ');
+    const result = mlmon(['generate'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not load monitoring\.config\.ts/);
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it('exits 2 when there is no config to load, naming what it looked for', () => {
+    const result = mlmon(['generate'], scratch());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no monitoring config found/);
+    expect(result.stderr).toMatch(/monitoring\.config\.ts/);
+  });
+
+  it('exits 2 on a usage error', () => {
+    const result = mlmon(['generate', '--no-such-flag'], repoRoot);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option/);
+  });
+
+  it('reads JSON and YAML configs as well as TypeScript', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'monitoring.config.yaml'), 'cluster: yaml-cluster\n');
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'out/prometheus/prometheus.yml'), 'utf8')).toContain('cluster: yaml-cluster');
+    const other = scratch();
+    writeFileSync(join(other, 'custom.json'), JSON.stringify({ cluster: 'json-cluster' }));
+    expect(mlmon(['generate', '-c', 'custom.json', '-o', 'gen'], other).code).toBe(0);
+    expect(readFileSync(join(other, 'gen/prometheus/prometheus.yml'), 'utf8')).toContain('cluster: json-cluster');
+  });
+
+  it('prints no colour codes when the output is not a terminal, even with FORCE_COLOR unset', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'monitoring.config.ts'), brokenConfig);
+    const result = mlmon(['generate'], dir);
+    expect(result.stderr).not.toMatch(/\x1b\[/);
+  });
+});
