@@ -35,7 +35,7 @@ describe('hostile strings', () => {
       rules: { alerts: hostile.map((text, i) => ({ name: `Custom${i}`, expr: 'up == 0', summary: text, description: text, labels: { note: text } })) },
     };
     const { files } = await generateFromConfig(config);
-    const byPath = Object.fromEntries(files.filter((f) => /\.ya?ml$/.test(f.path)).map((f) => [f.path, parse(f.content)]));
+    const byPath = Object.fromEntries(files.filter((f) => /^(prometheus|alertmanager)\/.*\.ya?ml$/.test(f.path)).map((f) => [f.path, parse(f.content)]));
 
     const am = byPath['alertmanager/alertmanager.yml'];
     expect(am.receivers.map((r: { name: string }) => r.name)).toEqual(names);

@@ -1,0 +1,116 @@
+/**
+ * The generated promtool tests prove the thresholds, not just the syntax: they pass on the generated
+ * rules, and fail as soon as any threshold in the generated rules is nudged by hand, either way.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Generated } from '../../src/pipeline.js';
+import { generateInMemory } from '../../src/pipeline.js';
+import { generateExample, scratchDir } from '../support/fixtures.js';
+import { repoRoot, tool } from '../support/tools.js';
+
+const run = promisify(execFile);
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+function writeOut(generated: Generated): string {
+  const { dir, cleanup } = scratchDir('mlmon-proofs-');
+  cleanups.push(cleanup);
+  for (const file of generated.files) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.content);
+  }
+  return dir;
+}
+
+async function promtoolTest(dir: string, only?: string): Promise<{ ok: boolean; output: string }> {
+  const testDir = join(dir, 'prometheus/tests');
+  try {
+    const files = (only ? [only] : ['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']).filter((f) => readFileSafe(join(testDir, f)) !== undefined);
+    const { stdout, stderr } = await run(tool('promtool'), ['test', 'rules', ...files], { cwd: testDir });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+function readFileSafe(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+}
+
+describe('generated rule tests', () => {
+  for (const [name, load] of [
+    ['the example', generateExample],
+    ['the static-fleet fixture (custom thresholds, disabled alerts, unlisted models)', () => generateInMemory({ cwd: join(repoRoot, 'test/fixtures/render/static-fleet') })],
+  ] as const) {
+    it(`pass in promtool for ${name}`, async () => {
+      const dir = writeOut(await load());
+      const result = await promtoolTest(dir);
+      expect(result.output).not.toMatch(/FAILED/);
+      expect(result.ok).toBe(true);
+    });
+  }
+
+  it('cover every alert on both sides of its threshold, and prove a disabled threshold never fires', async () => {
+    const { model } = await generateExample();
+    const tests = model.ruleTests.flatMap((f) => f.tests);
+    for (const alert of model.builtinAlerts) {
+      expect(tests.filter((t) => t.name.startsWith(`${alert.name} fires`)), alert.name).toHaveLength(1);
+      expect(tests.filter((t) => t.name.startsWith(`${alert.name} stays silent`)), alert.name).toHaveLength(1);
+    }
+    // recommendation-engine disables maxDriftScore: its series sits far past the threshold and is not expected.
+    const drift = tests.find((t) => t.name.startsWith('DataDriftDetected fires'))!;
+    expect(drift.inputSeries.some((s) => s.series.includes('model="recommendation-engine"'))).toBe(true);
+    const firing = drift.alertRuleTests.at(-1)!.expAlerts.map((a) => a.expLabels.model);
+    expect(firing).not.toContain('recommendation-engine');
+    expect(firing).toContain('fraud-detector');
+    expect(firing).toContain('mlmon-unlisted-model');
+  });
+
+  it('fail when any threshold in the generated rules is nudged by hand, up or down', async () => {
+    const generated = await generateExample();
+    const thresholds = generated.files.find((f) => f.path === 'prometheus/rules/thresholds.yml')!;
+    const alerts = generated.files.find((f) => f.path === 'prometheus/rules/alerts.yml')!;
+    // Every per-target and default threshold series, and the literal infrastructure thresholds.
+    const nudges: { file: string; from: string; to: string; label: string; proof: string }[] = [];
+    const lines = thresholds.content.split('\n');
+    lines.forEach((line, i) => {
+      // The record name is the line above `expr:` in the rendered rule.
+      const m = /^(\s+expr: vector\()([\d.]+)(\))$/.exec(line);
+      if (m && !lines[i - 1]!.includes('mlmon:model_info')) {
+        const value = Number(m[2]);
+        const proof = lines[i - 1]!.includes('mlmon:service_') ? 'application.test.yml' : 'ml-models.test.yml';
+        for (const factor of [1.002, 0.998]) nudges.push({ file: 'thresholds.yml', from: `${i}`, to: `${m[1]}${value * factor}${m[3]}`, label: `${lines[i - 1]!.trim()} ${value} → ${value * factor}`, proof });
+      }
+    });
+    for (const [, op, value] of alerts.content.matchAll(/ ([<>]) (\d+)$/gm)) {
+      for (const factor of [1.002, 0.998]) nudges.push({ file: 'alerts.yml', from: ` ${op} ${value}\n`, to: ` ${op} ${Number(value) * factor}\n`, label: `alerts.yml ${op} ${value} → ${Number(value) * factor}`, proof: 'infrastructure.test.yml' });
+    }
+    expect(nudges.length).toBeGreaterThanOrEqual(2 * (3 + 4 + 3 * 3));
+    // Without a nudge the same procedure passes: a failure below is the nudge's doing, not the harness'.
+    expect((await promtoolTest(writeOut(generated))).ok).toBe(true);
+
+    const survivors: string[] = [];
+    const queue = [...nudges];
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      for (let nudge = queue.shift(); nudge; nudge = queue.shift()) {
+        const dir = writeOut(generated);
+        const path = join(dir, 'prometheus/rules', nudge.file);
+        if (nudge.file === 'thresholds.yml') {
+          const content = thresholds.content.split('\n');
+          content[Number(nudge.from)] = nudge.to;
+          writeFileSync(path, content.join('\n'));
+        } else {
+          writeFileSync(path, alerts.content.replace(nudge.from, nudge.to));
+        }
+        // Only the proofs of the nudged alert's group can notice; running the others would only add time.
+        if ((await promtoolTest(dir, nudge.proof)).ok) survivors.push(nudge.label);
+      }
+    }));
+    expect(survivors, 'nudged thresholds the generated tests did not notice').toEqual([]);
+  }, 240_000);
+});
