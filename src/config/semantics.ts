@@ -117,7 +117,7 @@ function secretFilesOutsideMount(config: MonitoringConfig): Problem[] {
       path: configPath(path),
       value: file,
       message: inMount
-        ? `${configPath(path)} names the file ${JSON.stringify(key)}, which cannot be a key of the Secret ${JSON.stringify(secretName)}`
+        ? `${configPath(path)} is ${JSON.stringify(file)}, whose file name ${JSON.stringify(key)} cannot be a key of the Secret ${JSON.stringify(secretName)}`
         : `${configPath(path)} is ${JSON.stringify(file)}, which is not in ${mountPath}, where the Secret ${JSON.stringify(secretName)} is mounted, so Alertmanager would not find it`,
       allowed: `a file directly in ${mountPath} whose name uses only letters, digits, "-", "_" and "."`,
       hint: secretKey.test(key)

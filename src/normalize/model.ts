@@ -4,6 +4,7 @@
  */
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
+import type { RoutingTestCase } from './routing-proofs.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -19,6 +20,8 @@ export interface MonitoringModel {
   readonly builtinAlerts: readonly BuiltinAlert[];
   /** promtool rule unit tests proving every built-in alert on both sides of its thresholds. */
   readonly ruleTests: readonly RuleTestFile[];
+  /** The receivers each kind of alert must reach, checked with amtool against the rendered routing tree. */
+  readonly routingTests: readonly RoutingTestCase[];
   readonly services: readonly ResolvedService[];
   readonly models: readonly ResolvedModel[];
   readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };
@@ -27,6 +30,7 @@ export interface MonitoringModel {
   readonly metricCatalog: readonly MetricDefinition[];
   readonly logging: LoggingModel;
   readonly kubernetes: KubernetesModel;
+  readonly grafana: GrafanaModel;
   /** Absolute path of the user's template overrides, if any. */
   readonly templatesDir: string | undefined;
   /** Absolute paths of the user's own promtool test files. */
@@ -134,7 +138,7 @@ export interface ResolvedService {
   readonly team: string;
   readonly discovery: { readonly kind: 'kubernetes-pods'; readonly namespaces: readonly string[] } | { readonly kind: 'static'; readonly targets: readonly string[] };
   readonly thresholds: ResolvedServiceThresholds;
-  readonly logging: { readonly jsonField: string; readonly dropPaths: readonly string[] };
+  readonly logging: LogParsing;
 }
 
 export interface ResolvedModel {
@@ -204,9 +208,108 @@ export interface LoggingModel {
   readonly beatsPort: number;
   readonly elasticsearchHosts: readonly string[];
   readonly indexPrefix: string;
+  /** The pod label whose value names the service a log line belongs to, as written in Kubernetes. */
+  readonly serviceLabel: string;
+  /** The event field that label arrives in: Filebeat's add_kubernetes_metadata (labels.dedot) turns its dots into `_`. */
+  readonly serviceLabelField: readonly string[];
+  /** Logstash's beats input as Filebeat reaches it (`host:port`). */
+  readonly logstashHost: string;
+  /**
+   * The field every parsed JSON document goes under. Not the seed's `log`: Filebeat's own `log.file.path`
+   * and `log.offset` live there, and the json filter would replace them.
+   */
+  readonly jsonTarget: string;
+  /** How lines of pods that belong to no configured service are parsed. */
+  readonly unattributed: LogParsing;
+  /** The Logstash keystore entries or environment variables holding the Elasticsearch credentials. */
+  readonly elasticsearchCredentials: { readonly userVariable: string; readonly passwordVariable: string };
+  /** The Logstash pipeline's id, and where the Kubernetes manifests mount logstash.conf. */
+  readonly pipeline: { readonly id: string; readonly configPath: string };
 }
+
+/** How one kind of log line is parsed; field names are plain names or Logstash field references (`[a][b]`). */
+export interface LogParsing {
+  /** The field of the line that holds the JSON document. */
+  readonly jsonField: string;
+  /** The field of the JSON document holding the event time. */
+  readonly timestampField: string;
+  /** The field of the JSON document holding the request path. */
+  readonly pathField: string;
+  /** Request paths whose lines are dropped. */
+  readonly dropPaths: readonly string[];
+}
+
+/** The workloads mlmon deploys, one container each. */
+export type KubernetesComponent = 'prometheus' | 'alertmanager' | 'grafana' | 'logstash' | 'filebeat';
 
 export interface KubernetesModel {
   readonly namespace: string;
-  readonly images: { readonly prometheus: string; readonly alertmanager: string; readonly grafana: string; readonly logstash: string; readonly filebeat: string };
+  readonly images: Readonly<Record<KubernetesComponent, string>>;
+  readonly resources: Readonly<Record<KubernetesComponent, ContainerResourcesModel>>;
+  /** The user and group each container runs as: the image's own user, so its files stay readable. */
+  readonly runAs: Readonly<Record<KubernetesComponent, RunAsModel>>;
+  /** The user-created Secret behind alerting's `*File` options, and the keys the config reads from it. */
+  readonly alertmanagerSecret: { readonly name: string; readonly mountPath: string; readonly keys: readonly string[] };
+  /** The user-created Secret with Grafana's admin login. */
+  readonly grafanaAdminSecret: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
+  /**
+   * The user-created Secret with Logstash's Elasticsearch credentials; they reach Logstash as the environment
+   * variables `logging.elasticsearchCredentials` names.
+   */
+  readonly elasticsearchSecret: { readonly name: string; readonly usernameKey: string; readonly passwordKey: string };
+  /** What Prometheus' service account may read: only what its scrape jobs' Kubernetes discovery needs. */
+  readonly prometheusRbac: readonly RbacRule[];
+  /** What Filebeat's service account may read: what add_kubernetes_metadata looks up. */
+  readonly filebeatRbac: readonly RbacRule[];
+}
+
+export interface ContainerResourcesModel {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface RunAsModel {
+  readonly user: number;
+  readonly group: number;
+  /** Group that owns the pod's writable volumes; absent when the pod has none (hostPath ignores it). */
+  readonly fsGroup?: number;
+  /** Why the container runs as root, when it must (`user` 0); absent for every non-root container. */
+  readonly rootBecause?: string;
+}
+
+export interface RbacRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly ('get' | 'list' | 'watch')[];
+  /** Why the rule is needed, written into the ClusterRole as a comment. */
+  readonly because: string;
+}
+
+export interface GrafanaModel {
+  /** One dashboard per listed model as well as the ML models dashboard with its `$model` variable. */
+  readonly perModelDashboards: boolean;
+  /** The Grafana folder the dashboards are provisioned into. */
+  readonly folder: string;
+  /** Where the dashboard files are mounted in the Grafana container: the file provider reads this folder. */
+  readonly dashboardsPath: string;
+  /** Dashboard auto-refresh interval, and how far back dashboards look when opened. */
+  readonly refresh: string;
+  readonly timeFrom: string;
+  readonly prometheus: {
+    readonly name: string;
+    readonly uid: string;
+    readonly url: string;
+    /** Grafana computes `$__rate_interval` from it, so it must be the scrape interval. */
+    readonly scrapeInterval: string;
+  };
+  readonly elasticsearch: {
+    readonly name: string;
+    readonly uid: string;
+    readonly url: string;
+    /** Grafana's index pattern for the daily indices Logstash writes, e.g. `[ml-logs-]YYYY.MM.DD`. */
+    readonly index: string;
+    readonly interval: 'Daily';
+    readonly timeField: string;
+    readonly messageField: string;
+  };
 }

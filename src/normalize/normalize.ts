@@ -1,11 +1,12 @@
-import { basename, resolve } from 'node:path';
-import type { BuiltinAlertName, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
+import { basename, posix, resolve } from 'node:path';
+import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
 import { mlmonVersion } from '../version.js';
 import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
-import type { MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, RbacRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
+import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 
 /** The seed's thresholds. */
@@ -19,6 +20,22 @@ export const defaultImages = {
   logstash: 'docker.elastic.co/logstash/logstash:8.19.0',
   filebeat: 'docker.elastic.co/beats/filebeat:8.19.0',
 } as const;
+
+/** Requests and limits of each container unless `kubernetes.resources` overrides them (types.ts documents them). */
+export const defaultResources: Readonly<Record<KubernetesComponent, ContainerResourcesModel>> = {
+  prometheus: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+  alertmanager: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+  grafana: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  // The image's jvm.options sets a 1 GiB heap; the JVM needs room beyond it (metaspace, threads, direct buffers).
+  logstash: { requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '1', memory: '2Gi' } },
+  filebeat: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '500m', memory: '200Mi' } },
+};
+
+/** The user's Secret for Alertmanager, and the folder it is mounted at (normalized, no trailing slash). */
+export function alertmanagerSecretMount(kubernetes: KubernetesConfig | undefined): { name: string; mountPath: string } {
+  const mountPath = posix.normalize(kubernetes?.alertmanagerSecretMountPath ?? '/etc/alertmanager/secrets').replace(/(.)\/+$/, '$1');
+  return { name: kubernetes?.alertmanagerSecretName ?? 'alertmanager-secrets', mountPath };
+}
 
 export interface NormalizeOptions {
   /** Absolute path of the config file: relative paths in the config are resolved against its folder. */
@@ -44,7 +61,12 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       ? { kind: 'kubernetes-pods', namespaces: s.discovery.kubernetesPods.namespaces }
       : { kind: 'static', targets: s.discovery.staticTargets ?? [] },
     thresholds: withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined),
-    logging: { jsonField: s.logging?.jsonField ?? 'message', dropPaths: s.logging?.dropPaths ?? [] },
+    logging: {
+      jsonField: s.logging?.jsonField ?? unattributedLogParsing.jsonField,
+      timestampField: s.logging?.timestampField ?? unattributedLogParsing.timestampField,
+      pathField: s.logging?.pathField ?? unattributedLogParsing.pathField,
+      dropPaths: s.logging?.dropPaths ?? [],
+    },
   }));
   const models: ResolvedModel[] = Object.entries(config.models ?? {}).map(([name, m]) => ({
     name,
@@ -122,8 +144,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
   ];
 
-  const images = { ...defaultImages, ...config.kubernetes?.images };
-  const model: Omit<MonitoringModel, 'ruleTests'> = {
+  const scrapeJobs = buildScrapeJobs(services, infrastructure);
+  const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
     cluster: config.cluster ?? 'ml-cluster',
     environment: config.environment ?? 'production',
@@ -137,7 +159,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       storageSize: prometheus.storageSize ?? '50Gi',
       ruleFilePaths: ruleFiles.map((f) => `rules/${f.name}`),
     },
-    scrapeJobs: buildScrapeJobs(services, infrastructure),
+    scrapeJobs,
     ruleFiles,
     builtinAlerts,
     services,
@@ -153,16 +175,137 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       inhibitRules: buildInhibitRules(alerting.inhibitRules),
     },
     metricCatalog,
-    logging: {
-      beatsPort: config.logging?.beatsPort ?? 5044,
-      elasticsearchHosts: config.logging?.elasticsearchHosts ?? ['http://elasticsearch:9200'],
-      indexPrefix: config.logging?.indexPrefix ?? 'ml-logs',
-    },
-    kubernetes: { namespace: config.kubernetes?.namespace ?? 'monitoring', images },
+    logging: buildLogging(config.logging ?? {}),
+    kubernetes: buildKubernetes(config.kubernetes ?? {}, scrapeJobs, alerting),
+    grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? '15s', buildLogging(config.logging ?? {})),
     templatesDir: config.templatesDir ? resolve(configDir, config.templatesDir) : undefined,
     userRuleTestFiles: (config.ruleTestFiles ?? []).map((f) => resolve(configDir, f)),
   };
-  return deepFreeze({ ...model, ruleTests: buildRuleProofs(model) });
+  return deepFreeze({ ...model, ruleTests: buildRuleProofs(model), routingTests: buildRoutingProofs(model) });
+}
+
+/** The seed's log parsing: JSON in `message`, its time in `timestamp`; nothing dropped. */
+const unattributedLogParsing: LogParsing = { jsonField: 'message', timestampField: 'timestamp', pathField: 'path', dropPaths: [] };
+
+function buildLogging(logging: LoggingConfig): LoggingModel {
+  const beatsPort = logging.beatsPort ?? 5044;
+  const serviceLabel = logging.serviceLabel ?? 'app';
+  return {
+    beatsPort,
+    elasticsearchHosts: logging.elasticsearchHosts ?? ['http://elasticsearch:9200'],
+    indexPrefix: logging.indexPrefix ?? 'ml-logs',
+    serviceLabel,
+    // filebeat.yml sets labels.dedot, so `app.kubernetes.io/name` arrives as kubernetes.labels.app_kubernetes_io/name.
+    serviceLabelField: ['kubernetes', 'labels', serviceLabel.replaceAll('.', '_')],
+    // The Logstash Service of the Kubernetes manifests, in Filebeat's own namespace.
+    logstashHost: logging.logstashHost ?? `logstash:${beatsPort}`,
+    jsonTarget: 'app',
+    unattributed: unattributedLogParsing,
+    elasticsearchCredentials: { userVariable: 'ES_USER', passwordVariable: 'ES_PASSWORD' },
+    pipeline: { id: 'ml-logs', configPath: '/usr/share/logstash/pipeline/logstash.conf' },
+  };
+}
+
+/**
+ * Grafana's data sources and dashboard settings. Elasticsearch is the first of `logging.elasticsearchHosts`
+ * (a Grafana data source has one URL), read through the daily index pattern Logstash writes, so Grafana only
+ * searches the days in a dashboard's time range.
+ */
+function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging: LoggingModel): GrafanaModel {
+  return {
+    perModelDashboards: grafana.perModelDashboards ?? false,
+    folder: grafana.folder ?? 'mlmon',
+    dashboardsPath: '/var/lib/grafana/dashboards/mlmon',
+    refresh: '30s',
+    timeFrom: 'now-6h',
+    prometheus: { name: 'Prometheus', uid: 'mlmon-prometheus', url: grafana.prometheusUrl ?? 'http://prometheus:9090', scrapeInterval },
+    elasticsearch: {
+      name: 'Elasticsearch',
+      uid: 'mlmon-elasticsearch',
+      url: logging.elasticsearchHosts[0] ?? 'http://elasticsearch:9200',
+      index: `[${logging.indexPrefix}-]YYYY.MM.DD`,
+      interval: 'Daily',
+      timeField: '@timestamp',
+      messageField: 'message',
+    },
+  };
+}
+
+/** Where and how the stack runs in Kubernetes: images, resources, users, the user's Secrets and RBAC. */
+function buildKubernetes(kubernetes: KubernetesConfig, scrapeJobs: readonly ScrapeJob[], alerting: AlertingConfig): KubernetesModel {
+  const components = Object.keys(defaultResources) as KubernetesComponent[];
+  const resources = Object.fromEntries(components.map((component): [KubernetesComponent, ContainerResourcesModel] => {
+    const own = kubernetes.resources?.[component];
+    const base = defaultResources[component];
+    return [component, { requests: withDefaults(base.requests, own?.requests), limits: withDefaults(base.limits, own?.limits) }];
+  })) as Record<KubernetesComponent, ContainerResourcesModel>;
+
+  const { name: secretName, mountPath } = alertmanagerSecretMount(kubernetes);
+  // The Secret's keys are the file names alerting reads; files elsewhere are refused by the meaning checks.
+  const secretKeys = alertingSecretFiles(alerting).map((f) => posix.normalize(f.file)).filter((file) => posix.dirname(file) === mountPath).map((file) => posix.basename(file));
+
+  return {
+    namespace: kubernetes.namespace ?? 'monitoring',
+    images: { ...defaultImages, ...kubernetes.images },
+    resources,
+    // Each image's own user, so the files it ships stay readable and its data folders writable (fsGroup).
+    runAs: {
+      prometheus: { user: 65534, group: 65534, fsGroup: 65534 },
+      alertmanager: { user: 65534, group: 65534, fsGroup: 65534 },
+      grafana: { user: 472, group: 472, fsGroup: 472 },
+      logstash: { user: 1000, group: 1000, fsGroup: 1000 },
+      filebeat: {
+        user: 0,
+        group: 0,
+        rootBecause:
+          'the kubelet writes container logs under /var/log/pods as root with mode 0640, so only root can read them; ' +
+          'a non-root user with an added capability is not enough, as Kubernetes sets no ambient capabilities for non-root containers',
+      },
+    },
+    alertmanagerSecret: { name: secretName, mountPath, keys: [...new Set(secretKeys)].sort() },
+    grafanaAdminSecret: { name: kubernetes.grafanaAdminSecretName ?? 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+    elasticsearchSecret: { name: kubernetes.elasticsearchSecretName ?? 'logstash-elasticsearch', usernameKey: 'username', passwordKey: 'password' },
+    prometheusRbac: prometheusRbacRules(scrapeJobs),
+    filebeatRbac: [
+      {
+        apiGroups: [''],
+        resources: ['namespaces', 'nodes', 'pods'],
+        verbs: ['get', 'list', 'watch'],
+        because: 'add_kubernetes_metadata watches the pods on its node and looks up their namespace and node to label each log line',
+      },
+    ],
+  };
+}
+
+/**
+ * Only what the scrape jobs' Kubernetes discovery reads. Pod discovery is cluster-wide: a Role per discovered
+ * namespace would be narrower, but kustomize's `namespace:` would move those Roles into the monitoring namespace.
+ */
+function prometheusRbacRules(scrapeJobs: readonly ScrapeJob[]): RbacRule[] {
+  const jobsWith = (match: (job: ScrapeJob) => boolean): string => scrapeJobs.filter(match).map((job) => job.name).join(', ');
+  const rules: RbacRule[] = [];
+  const podJobs = jobsWith((job) => job.kubernetesSd?.role === 'pod');
+  if (podJobs) rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], because: `kubernetes_sd_configs role "pod" lists and watches pods (jobs: ${podJobs})` });
+  const nodeJobs = jobsWith((job) => job.kubernetesSd?.role === 'node');
+  if (nodeJobs) rules.push({ apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'], because: `kubernetes_sd_configs role "node" lists and watches nodes (jobs: ${nodeJobs})` });
+  const kubeletJobs = jobsWith((job) => job.kind === 'kubernetes-nodes');
+  if (kubeletJobs) rules.push({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'], because: `the kubelet authorizes a scrape of its /metrics as "get nodes/metrics" (jobs: ${kubeletJobs})` });
+  return rules;
+}
+
+/** Every `*File` option under `alerting` (secrets Alertmanager reads from files), with its config path. */
+export function alertingSecretFiles(alerting: AlertingConfig | undefined): { path: (string | number)[]; file: string }[] {
+  const found: { path: (string | number)[]; file: string }[] = [];
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, [...path, i]));
+    if (!node || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      if (/File$/.test(key) && typeof child === 'string') found.push({ path: [...path, key], file: child });
+      else walk(child, [...path, key]);
+    }
+  };
+  walk(alerting, ['alerting']);
+  return found;
 }
 
 /** `base` with the keys `override` sets (including `false`, which disables) replaced. */

@@ -77,7 +77,7 @@ function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side
   return threshold + towardsFiring * margin(threshold);
 }
 
-export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests'>): RuleTestFile[] {
+export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): RuleTestFile[] {
   const scrape = durationSeconds(model.prometheus.scrapeInterval);
   const group = durationSeconds(model.prometheus.ruleGroupInterval);
   const step = Math.max(1, Math.round(scrape));
@@ -136,7 +136,7 @@ function sortKeys(labels: Record<string, string>): Record<string, string> {
 type ModelKey = keyof ResolvedModelThresholds;
 type ServiceKey = keyof ResolvedServiceThresholds;
 
-function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
+function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
   const threshold = alert.threshold;
   const direction = threshold?.firesWhen ?? 'above';
   const infra = model.infrastructure;

@@ -35,3 +35,11 @@ export function renderAlertmanagerConfig(model: MonitoringModel, templates: Temp
   parsedYaml(path, content);
   return { path, content };
 }
+
+/** The routing expectations, reviewable beside the routing tree they test. */
+export function renderRoutingTests(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'alertmanager/routing-tests.yml';
+  const content = templates.render('alertmanager/routing-tests.yml.hbs', { banner: banner(model), cases: model.routingTests });
+  parsedYaml(path, content);
+  return { path, content };
+}

@@ -333,7 +333,7 @@ describe('Grafana files for the example config', () => {
     expect(variable(app, 'service')).toMatchObject({ type: 'query', multi: false, includeAll: false });
     for (const p of dataPanels(app)) for (const t of p.targets as Json[]) expect(t.expr).toContain('service="$service"');
     for (const name of exampleModel.models.map((m) => m.name)) {
-      expect(JSON.stringify(ml.targets ?? dataPanels(ml).map((p) => p.targets))).not.toContain(`model=\\"${name}\\"`);
+      expect(JSON.stringify(dataPanels(ml).map((p) => p.targets))).not.toContain(`model=\\"${name}\\"`);
     }
   });
 
@@ -494,7 +494,12 @@ describe('Grafana threshold lines', () => {
       ['memory has the infrastructure threshold', infra, 'Memory usage per node', 'A', { instance: 'node-exporter:9100' }, { value: node.maxMemoryPercent!, redWhen: 'above' }],
       ['disk has the infrastructure threshold', infra, 'Disk space free per filesystem', 'A', { instance: 'node-exporter:9100', mountpoint: '/' }, { value: node.minDiskFreePercent!, redWhen: 'below' }],
     ];
-    for (const [sentence, d2, title, refId, labels, expected] of cases) expect(lineFor(panel(d2, title), refId, labels), sentence).toEqual(expected);
+    for (const [sentence, d2, title, refId, labels, expected] of cases) {
+      const p = panel(d2, title);
+      expect(lineFor(p, refId, labels), sentence).toEqual(expected);
+      // Grafana sizes the axis to the data: the panel must stretch it so the line is on screen.
+      if (expected) expect(p.fieldConfig.defaults.custom.axisSoftMax, `${sentence}: the axis reaches the line`).toBeGreaterThanOrEqual(expected.value);
+    }
   });
 
   it('move when one model\'s threshold changes in the config, and only that model\'s', () => {

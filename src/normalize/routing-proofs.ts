@@ -1,0 +1,73 @@
+/**
+ * Which receivers each kind of alert must reach, derived from the routing config: every alert mlmon
+ * generates, with its severity and each team that can own it, plus one case per route built from its own
+ * match. `mlmon validate` checks each case against the rendered alertmanager.yml with
+ * `amtool config routes test --verify.receivers`, so a route that the rendering got wrong (order, `continue`,
+ * a matcher's quoting) is caught by Alertmanager's own routing code.
+ */
+import type { AlertRoute, MonitoringModel } from './model.js';
+
+export interface RoutingTestCase {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Receivers in the order Alertmanager delivers to them. */
+  readonly receivers: readonly string[];
+}
+
+/** Alertmanager's routing: a matching node tries its children in order; without a matching child it takes the alert. */
+export function receiversFor(root: AlertRoute, labels: Readonly<Record<string, string>>): string[] {
+  const receivers: string[] = [];
+  const visit = (node: AlertRoute): boolean => {
+    const matches = Object.entries(node.match).every(([label, values]) => values.includes(labels[label] ?? ''));
+    if (!matches) return false;
+    let handledByChild = false;
+    for (const child of node.routes) {
+      if (visit(child)) {
+        handledByChild = true;
+        if (!child.continue) break;
+      }
+    }
+    if (!handledByChild) receivers.push(node.receiver);
+    return true;
+  };
+  visit(root);
+  return receivers;
+}
+
+export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' | 'builtinAlerts' | 'ruleFiles' | 'models' | 'services' | 'infrastructure' | 'defaults'>): RoutingTestCase[] {
+  const route = model.alertmanager.route;
+  const cases = new Map<string, RoutingTestCase>();
+  const add = (name: string, labels: Record<string, string>): void => {
+    const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key = JSON.stringify(sorted);
+    if (!cases.has(key)) cases.set(key, { name, labels: sorted, receivers: receiversFor(route, sorted) });
+  };
+
+  const teamsOf = (scope: string): string[] => {
+    if (scope === 'infrastructure') return [model.infrastructure.team];
+    if (scope === 'service') return model.services.map((s) => s.team);
+    return [...model.models.map((m) => m.team), model.defaults.team];
+  };
+  for (const alert of model.builtinAlerts) {
+    for (const team of [...new Set(teamsOf(alert.scope))].sort()) {
+      add(`${alert.name} (${alert.severity}, team ${team})`, { alertname: alert.name, severity: alert.severity, team });
+    }
+  }
+  for (const file of model.ruleFiles) {
+    for (const group of file.groups) {
+      if (group.name !== 'custom') continue;
+      for (const rule of group.rules) if (rule.kind === 'alert') add(`${rule.alert} (${rule.labels.severity}, team ${rule.labels.team})`, { alertname: rule.alert, ...rule.labels });
+    }
+  }
+  const visitRoutes = (node: AlertRoute, inherited: Record<string, string>): void => {
+    for (const child of node.routes) {
+      const own = Object.fromEntries(Object.entries(child.match).map(([label, values]) => [label, values[0]!]));
+      const labels = { ...inherited, ...own };
+      if (Object.keys(own).length > 0) add(`what ${child.source} matches`, labels);
+      visitRoutes(child, labels);
+    }
+  };
+  visitRoutes(route, {});
+  add('an alert no route matches', { alertname: 'mlmon-unrouted-alert' });
+  return [...cases.values()];
+}

@@ -1,0 +1,67 @@
+/**
+ * Grafana: the provisioning files (data sources, dashboard provider) and the dashboards.
+ *
+ * Dashboards are JSON built in code from the model (a Handlebars template of a few hundred lines of JSON
+ * would hide the structure the tests check); the provisioning YAML is small and goes through templates, so
+ * users can override it like every other YAML file.
+ */
+import type { MonitoringModel } from '../normalize/model.js';
+import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+import { applicationDashboard } from './grafana/application.js';
+import { dashboardJson, type DashboardSpec } from './grafana/dashboard.js';
+import { infrastructureDashboard } from './grafana/infrastructure.js';
+import { mlModelsDashboard, singleModelDashboard } from './grafana/ml-models.js';
+import type { Templates } from './templating.js';
+
+export function renderGrafana(model: MonitoringModel, templates: Templates): RenderedFile[] {
+  return [...renderDashboards(model), renderDatasources(model, templates), renderDashboardProvider(model, templates)];
+}
+
+/** One file per dashboard, named after its uid without the `mlmon-` prefix. */
+export function renderDashboards(model: MonitoringModel): RenderedFile[] {
+  const specs: DashboardSpec[] = [infrastructureDashboard(model), applicationDashboard(model), mlModelsDashboard(model)];
+  if (model.grafana.perModelDashboards) specs.push(...model.models.map((listed) => singleModelDashboard(model, listed)));
+  return specs.map((spec) => ({
+    path: `grafana/dashboards/${spec.uid.replace(/^mlmon-/, '')}.json`,
+    content: `${JSON.stringify(dashboardJson(spec, model.grafana), null, 2)}\n`,
+  }));
+}
+
+/**
+ * Grafana expands `$NAME` and `${NAME}` from its environment in provisioning files; `$$` is a literal `$`.
+ * Every value from the config goes through this, so a `$` in a URL or folder name stays a `$`.
+ */
+export function provisioningText(value: string): string {
+  return value.replaceAll('$', '$$$$');
+}
+
+function renderDatasources(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'grafana/provisioning/datasources/datasources.yml';
+  const { prometheus, elasticsearch } = model.grafana;
+  const content = templates.render('grafana/datasources.yml.hbs', {
+    banner: banner(model),
+    prometheus: { name: provisioningText(prometheus.name), uid: prometheus.uid, url: provisioningText(prometheus.url), scrapeInterval: prometheus.scrapeInterval },
+    elasticsearch: {
+      name: provisioningText(elasticsearch.name),
+      uid: elasticsearch.uid,
+      url: provisioningText(elasticsearch.url),
+      index: provisioningText(elasticsearch.index),
+      interval: elasticsearch.interval,
+      timeField: provisioningText(elasticsearch.timeField),
+      messageField: provisioningText(elasticsearch.messageField),
+    },
+  });
+  parsedYaml(path, content);
+  return { path, content };
+}
+
+function renderDashboardProvider(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'grafana/provisioning/dashboards/dashboards.yml';
+  const content = templates.render('grafana/dashboards.yml.hbs', {
+    banner: banner(model),
+    folder: provisioningText(model.grafana.folder),
+    path: provisioningText(model.grafana.dashboardsPath),
+  });
+  parsedYaml(path, content);
+  return { path, content };
+}

@@ -1,0 +1,137 @@
+/**
+ * The log pipeline: Filebeat ships container logs to Logstash, which parses them and writes daily indices
+ * to Elasticsearch.
+ *
+ * Logstash's config language is not YAML, so the templating helpers can't quote values for it. Instead the
+ * view handed to the templates holds every user value already written as Logstash syntax (a quoted string
+ * or a field reference), and the result is parsed again with our port of Logstash's grammar before it is
+ * accepted.
+ */
+import { parseLogstashConfig } from '../check/logstash-syntax.js';
+import type { LogParsing, MonitoringModel } from '../normalize/model.js';
+import { banner, parsedYaml, RenderError, type RenderedFile } from './artifact.js';
+import type { Templates } from './templating.js';
+
+const pipelinePath = 'logstash/pipeline/logstash.conf';
+
+/** logstash.conf, the pipelines.yml that loads it, and the filebeat.yml that feeds it. */
+export function renderLogging(model: MonitoringModel, templates: Templates): RenderedFile[] {
+  return [renderLogstashPipeline(model, templates), renderLogstashPipelines(model, templates), renderFilebeatConfig(model, templates)];
+}
+
+function renderLogstashPipeline(model: MonitoringModel, templates: Templates): RenderedFile {
+  const logging = model.logging;
+  const write = new LogstashWriter(pipelinePath);
+  const serviceField = write.fieldReference(logging.serviceLabelField);
+  const parsingOf = (parsing: LogParsing) => {
+    const pathField = write.fieldReference([logging.jsonTarget, ...fieldPath(parsing.pathField)]);
+    return {
+      source: write.string(write.fieldReference(fieldPath(parsing.jsonField))),
+      target: write.string(write.fieldReference([logging.jsonTarget])),
+      timestampField: write.string(write.fieldReference([logging.jsonTarget, ...fieldPath(parsing.timestampField)])),
+      // `or` of equalities, not `in [..]`: Logstash reads a one-element array `["/x"]` as a field reference.
+      dropCondition: parsing.dropPaths.length ? parsing.dropPaths.map((path) => `${pathField} == ${write.string(path)}`).join(' or ') : undefined,
+    };
+  };
+  const { userVariable, passwordVariable } = logging.elasticsearchCredentials;
+  const content = templates.render('logstash/logstash.conf.hbs', {
+    banner: banner(model),
+    beatsPort: write.integer(logging.beatsPort),
+    services: model.services.map((service, i) => ({
+      keyword: i === 0 ? 'if' : '} else if',
+      condition: `${serviceField} == ${write.string(service.name)}`,
+      serviceField: write.string(serviceField),
+      parsing: parsingOf(service.logging),
+    })),
+    unattributed: parsingOf(logging.unattributed),
+    elasticsearch: {
+      hosts: `[${logging.elasticsearchHosts.map((host) => write.string(host)).join(', ')}]`,
+      // `%{+YYYY.MM.dd}` is the event's @timestamp, so a line lands in the index of the day it was logged.
+      index: write.string(`${write.indexPrefix(logging.indexPrefix)}-%{+YYYY.MM.dd}`),
+      user: write.variableReference(userVariable),
+      password: write.variableReference(passwordVariable),
+    },
+  });
+  const parsed = parseLogstashConfig(content);
+  if (!parsed.ok) {
+    const { message, line, column } = parsed.error;
+    throw new RenderError(pipelinePath, `the output is not a valid Logstash pipeline: ${message} (line ${line}, column ${column})`);
+  }
+  return { path: pipelinePath, content };
+}
+
+function renderLogstashPipelines(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'logstash/pipelines.yml';
+  const content = templates.render('logstash/pipelines.yml.hbs', { banner: banner(model), pipeline: model.logging.pipeline });
+  parsedYaml(path, content);
+  return { path, content };
+}
+
+function renderFilebeatConfig(model: MonitoringModel, templates: Templates): RenderedFile {
+  const path = 'filebeat/filebeat.yml';
+  const content = templates.render('filebeat/filebeat.yml.hbs', { banner: banner(model), logstashHost: model.logging.logstashHost });
+  parsedYaml(path, content);
+  return { path, content };
+}
+
+/** A field as the config gives it, a plain name (`message`) or a field reference (`[http][path]`), as path segments. */
+function fieldPath(field: string): string[] {
+  return /^(\[[^\][,]+\])+$/.test(field) ? field.slice(1, -1).split('][') : [field];
+}
+
+/** Logstash replaces `${NAME}` and `${NAME:default}` with a keystore entry or environment variable, in strings and conditions alike. */
+const substitution = /\$\{[a-zA-Z_.][a-zA-Z0-9_.]*(:[^}]*)?\}/;
+
+/**
+ * Writes values as Logstash syntax, refusing those Logstash would read differently. It assumes
+ * `config.support_escapes: true`, which pipelines.yml sets for this pipeline: without it Logstash keeps
+ * backslashes as written and a string can't hold both kinds of quote.
+ */
+class LogstashWriter {
+  constructor(private readonly artifact: string) {}
+
+  /** A double-quoted string that Logstash decodes back to exactly `value`. */
+  string(value: string): string {
+    this.refuseSubstitution(value);
+    // Logstash's grammar reads `\"` as an escaped quote wherever it is, so `"a\\"` never ends: a value ending
+    // in a backslash can't be written as a Logstash string at all.
+    if (value.endsWith('\\')) throw new RenderError(this.artifact, `${JSON.stringify(value)} ends with a backslash, which a Logstash string cannot hold`);
+    const escaped = value.replace(/[\\"\n\r\t\0]/g, (ch) => ESCAPES[ch]!);
+    return `"${escaped}"`;
+  }
+
+  /** `[a][b]`: written bare in conditions, or as a string's content in plugin options. */
+  fieldReference(path: readonly string[]): string {
+    for (const segment of path) {
+      this.refuseSubstitution(segment);
+      if (segment === '' || /[[\],\u0000-\u001f\u007f]/.test(segment)) {
+        throw new RenderError(this.artifact, `${JSON.stringify(segment)} cannot be part of a Logstash field reference: field names can't be empty or hold [, ], commas or control characters`);
+      }
+    }
+    return path.map((segment) => `[${segment}]`).join('');
+  }
+
+  /** `"${NAME}"`: Logstash reads the value from its keystore or the environment when the pipeline starts. */
+  variableReference(name: string): string {
+    if (!/^[a-zA-Z_.][a-zA-Z0-9_.]*$/.test(name)) throw new RenderError(this.artifact, `${JSON.stringify(name)} is not a Logstash variable name`);
+    return `"\${${name}}"`;
+  }
+
+  /** The index option is sprintf'd: Logstash would fill a `%{...}` in the prefix from each event. */
+  indexPrefix(prefix: string): string {
+    if (prefix.includes('%{')) throw new RenderError(this.artifact, `index prefix ${JSON.stringify(prefix)} holds %{, which Logstash would replace with an event field`);
+    return prefix;
+  }
+
+  integer(value: number): string {
+    if (!Number.isSafeInteger(value)) throw new RenderError(this.artifact, `${value} is not an integer`);
+    return String(value);
+  }
+
+  private refuseSubstitution(value: string): void {
+    const found = substitution.exec(value)?.[0];
+    if (found) throw new RenderError(this.artifact, `${JSON.stringify(value)} holds ${found}, which Logstash would replace with a keystore entry or environment variable`);
+  }
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
