@@ -19,3 +19,11 @@ describe('the JSON Schema', () => {
     });
   });
 });
+
+describe('the config reference', () => {
+  it('is exactly what the schema generates (run `npm run docs` when this fails)', async () => {
+    // @ts-expect-error: a plain .mjs build script without type declarations
+    const { generateReference } = await import('../../scripts/generate-config-reference.mjs');
+    expect(readFileSync(join(repoRoot, 'docs/config-reference.md'), 'utf8')).toBe((generateReference as () => string)());
+  });
+});
