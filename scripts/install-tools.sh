@@ -7,6 +7,8 @@
 # Why not `go install …@version`: Prometheus' go.mod carries replace/exclude directives, which `go install`
 # refuses. So we `go mod download` the module and `go build` inside it.
 #
+# kustomize (for `kustomize build` of out/k8s) has no replace directives, so plain `go install` works for it.
+#
 # Prints nothing but progress on stderr; prints the tools directory on stdout.
 set -euo pipefail
 
@@ -14,13 +16,15 @@ set -euo pipefail
 PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-3.16.0}"
 PROMETHEUS_MODULE_VERSION="v0.$((${PROMETHEUS_VERSION%%.*} * 100 + $(echo "$PROMETHEUS_VERSION" | cut -d. -f2))).${PROMETHEUS_VERSION##*.}"
 ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
+# 5.8.3 needs Go >= 1.27; 5.8.2 builds with Go 1.26.
+KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-5.8.2}"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
 # The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
 TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 
-if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" ]]; then
+if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
   log "cached in $TOOLS_DIR"
   echo "$TOOLS_DIR"
   exit 0
@@ -31,7 +35,7 @@ mkdir -p "$TOOLS_DIR"
 # Parallel test workers may all ask for the tools at once: one builds, the others wait for it.
 exec 9>"$CACHE_ROOT/.build.lock"
 flock 9
-if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" ]]; then
+if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
   echo "$TOOLS_DIR"
   exit 0
 fi
@@ -64,7 +68,17 @@ build() { # module module-version release-version outname pkg...
   done
 }
 
-build github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" "$PROMETHEUS_VERSION" promtool ./cmd/promtool prometheus ./cmd/prometheus
-build github.com/prometheus/alertmanager "v$ALERTMANAGER_VERSION" "$ALERTMANAGER_VERSION" amtool ./cmd/amtool alertmanager ./cmd/alertmanager
+# Each tool is built only when missing, so adding one doesn't rebuild the others.
+[[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" ]] ||
+  build github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" "$PROMETHEUS_VERSION" promtool ./cmd/promtool prometheus ./cmd/prometheus
+[[ -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" ]] ||
+  build github.com/prometheus/alertmanager "v$ALERTMANAGER_VERSION" "$ALERTMANAGER_VERSION" amtool ./cmd/amtool alertmanager ./cmd/alertmanager
+if [[ ! -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
+  log "building kustomize $KUSTOMIZE_VERSION"
+  (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION")
+  mv "$work/bin/kustomize" "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION"
+fi
+# Tests ask for `kustomize`; the versioned file makes a version bump rebuild it.
+ln -sfn "kustomize-$KUSTOMIZE_VERSION" "$TOOLS_DIR/kustomize"
 log "built into $TOOLS_DIR"
 echo "$TOOLS_DIR"

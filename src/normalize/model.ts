@@ -246,8 +246,8 @@ export interface KubernetesModel {
   readonly namespace: string;
   readonly images: Readonly<Record<KubernetesComponent, string>>;
   readonly resources: Readonly<Record<KubernetesComponent, ContainerResourcesModel>>;
-  /** The user and group each container runs as: the image's own user, so its files stay readable. */
-  readonly runAs: Readonly<Record<KubernetesComponent, RunAsModel>>;
+  /** Who each container runs as (the image's own user, so its files stay readable), and its exceptions. */
+  readonly security: Readonly<Record<KubernetesComponent, ContainerSecurityModel>>;
   /** The user-created Secret behind alerting's `*File` options, and the keys the config reads from it. */
   readonly alertmanagerSecret: { readonly name: string; readonly mountPath: string; readonly keys: readonly string[] };
   /** The user-created Secret with Grafana's admin login. */
@@ -268,13 +268,15 @@ export interface ContainerResourcesModel {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export interface RunAsModel {
+export interface ContainerSecurityModel {
   readonly user: number;
   readonly group: number;
   /** Group that owns the pod's writable volumes; absent when the pod has none (hostPath ignores it). */
   readonly fsGroup?: number;
   /** Why the container runs as root, when it must (`user` 0); absent for every non-root container. */
   readonly rootBecause?: string;
+  /** Why the container's root filesystem stays writable, when it must; absent for every read-only one. */
+  readonly writableRootFilesystemBecause?: string;
 }
 
 export interface RbacRule {

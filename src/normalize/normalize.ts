@@ -249,11 +249,19 @@ function buildKubernetes(kubernetes: KubernetesConfig, scrapeJobs: readonly Scra
     images: { ...defaultImages, ...kubernetes.images },
     resources,
     // Each image's own user, so the files it ships stay readable and its data folders writable (fsGroup).
-    runAs: {
+    security: {
       prometheus: { user: 65534, group: 65534, fsGroup: 65534 },
       alertmanager: { user: 65534, group: 65534, fsGroup: 65534 },
       grafana: { user: 472, group: 472, fsGroup: 472 },
-      logstash: { user: 1000, group: 1000, fsGroup: 1000 },
+      logstash: {
+        user: 1000,
+        group: 1000,
+        fsGroup: 1000,
+        // https://github.com/kubernetes/kubernetes/issues/110835
+        writableRootFilesystemBecause:
+          "Logstash's JRuby refuses a temporary folder that is world-writable without the sticky bit, which is what an emptyDir is, " +
+          "so /tmp must be the image's own (mode 1777)",
+      },
       filebeat: {
         user: 0,
         group: 0,

@@ -1,6 +1,9 @@
 import type { MonitoringModel } from '../normalize/model.js';
-import { renderAlertmanagerConfig } from './alertmanager.js';
+import { renderAlertmanagerConfig, renderRoutingTests } from './alertmanager.js';
 import type { RenderedFile } from './artifact.js';
+import { renderGrafana } from './grafana.js';
+import { renderKubernetes } from './kubernetes.js';
+import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { createTemplates } from './templating.js';
 
@@ -12,6 +15,10 @@ export function renderAll(model: MonitoringModel): RenderedFile[] {
     ...renderRuleFiles(model, templates),
     ...renderRuleTests(model, templates),
     renderAlertmanagerConfig(model, templates),
+    ...renderGrafana(model, templates),
+    renderRoutingTests(model, templates),
+    ...renderLogging(model, templates),
   ];
+  files.push(...renderKubernetes(model, files));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -15,4 +15,4 @@ export function upstreamToolsDir(): string {
   return toolsDir;
 }
 
-export const tool = (name: 'promtool' | 'prometheus' | 'amtool' | 'alertmanager'): string => join(upstreamToolsDir(), name);
+export const tool = (name: 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'kustomize'): string => join(upstreamToolsDir(), name);

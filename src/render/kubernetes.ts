@@ -1,0 +1,110 @@
+/**
+ * Kubernetes manifests for the whole stack, under out/k8s/: one file per component plus a kustomization that
+ * lists them (`kubectl apply --server-side -k out/k8s`).
+ *
+ * The manifests wrap the other rendered files rather than repeating them: every ConfigMap holds a generated
+ * file byte for byte, found by its path (prometheus/…, alertmanager/…, grafana/…, logstash/…, filebeat/…). A
+ * component whose files were not rendered is left out. Objects are built as data and laid out with the yaml
+ * library; every file is parsed again and must give back exactly the objects it was made from.
+ */
+import { parseAllDocuments, stringify } from 'yaml';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { MonitoringModel } from '../normalize/model.js';
+import { banner, RenderError, type RenderedFile } from './artifact.js';
+import {
+  alertmanagerManifests,
+  filebeatManifests,
+  grafanaManifests,
+  logstashManifests,
+  prometheusManifests,
+  type ComponentManifests,
+  type ManifestDocument,
+} from './kubernetes/components.js';
+import { labelsOf } from './kubernetes/pod.js';
+
+const folder = 'k8s';
+
+export function renderKubernetes(model: MonitoringModel, otherFiles: readonly RenderedFile[]): RenderedFile[] {
+  const context = { model, files: otherFiles };
+  const components = [prometheusManifests, alertmanagerManifests, grafanaManifests, logstashManifests, filebeatManifests]
+    .map((build) => build(context))
+    .filter((c): c is ComponentManifests => c !== undefined);
+
+  const manifests = [
+    { path: `${folder}/namespace.yaml`, documents: [namespaceDocument(model, components)] },
+    ...components.map((c) => ({ path: `${folder}/${c.component}.yaml`, documents: c.documents })),
+  ];
+  refuseDuplicateObjects(manifests);
+  const files = manifests.map(({ path, documents }) => layOut(model, path, documents));
+  files.push(
+    layOut(model, `${folder}/kustomization.yaml`, [
+      {
+        object: {
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          namespace: model.kubernetes.namespace,
+          resources: manifests.map((m) => m.path.slice(folder.length + 1)),
+        } as ManifestDocument['object'],
+        comments: ['Apply with `kubectl apply --server-side -k <this folder>`: server-side apply has no size limit on', "the last-applied annotation, which large dashboard ConfigMaps would exceed."],
+      },
+    ], { multiDocument: false }),
+  );
+  return files;
+}
+
+function namespaceDocument(model: MonitoringModel, components: readonly ComponentManifests[]): ManifestDocument {
+  // Filebeat reads the node's log folders (hostPath) as root, which only the privileged Pod Security level
+  // admits; without it every pod here meets the restricted level, and the namespace enforces that.
+  const hostAccess = components.some((c) => c.component === 'filebeat');
+  const namespace: INamespace = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: model.kubernetes.namespace,
+      labels: {
+        ...labelsOf('mlmon'),
+        'pod-security.kubernetes.io/enforce': hostAccess ? 'privileged' : 'restricted',
+        // Warn about anything below restricted, so a new pod that needs less than Filebeat gets noticed.
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  };
+  return {
+    object: namespace as ManifestDocument['object'],
+    comments: hostAccess ? ['Privileged only because Filebeat must read the node log folders; every other pod meets the restricted level.'] : [],
+  };
+}
+
+/** Two objects of one kind and name would silently replace each other when applied. */
+function refuseDuplicateObjects(manifests: readonly { path: string; documents: readonly ManifestDocument[] }[]): void {
+  const seen = new Map<string, string>();
+  for (const { path, documents } of manifests) {
+    for (const { object } of documents) {
+      const id = `${object.kind}/${object.metadata?.name ?? ''}`;
+      const previous = seen.get(id);
+      if (previous) throw new RenderError(path, `${id} is also defined in ${previous}`);
+      seen.set(id, path);
+    }
+  }
+}
+
+// No line folding (a ConfigMap must hold its file exactly, and long lines stay greppable), no anchors for
+// objects used twice (kustomize and humans read plain YAML best), multi-line strings as literal blocks.
+const yamlOptions = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
+
+function layOut(model: MonitoringModel, path: string, documents: readonly ManifestDocument[], { multiDocument = true } = {}): RenderedFile {
+  const comment = (line: string) => `# ${line.replace(/[\r\n]+/g, ' ')}\n`;
+  const body = documents
+    .map(({ object, comments }) => `${multiDocument ? '---\n' : ''}${comments.map(comment).join('')}${stringify(object, yamlOptions)}`)
+    .join('');
+  const content = `${banner(model)}\n${body}`;
+
+  // Parsed again: the file must hold exactly these objects (and so every ConfigMap exactly its file).
+  const parsed = parseAllDocuments(content, { uniqueKeys: true });
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  const error = docs.flatMap((d) => d.errors)[0];
+  if (error) throw new RenderError(path, `the output is not valid YAML: ${error.message}`);
+  const values = docs.map((d) => d.toJS() as unknown);
+  if (JSON.stringify(values) !== JSON.stringify(documents.map((d) => d.object))) throw new RenderError(path, 'the YAML does not parse back to the objects it was made from');
+  return { path, content };
+}
