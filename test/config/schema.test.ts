@@ -2,13 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { generateSchemaText } from '../../scripts/generate-schema.mjs';
+import { generateSchemaText, generateValidatorText } from '../../scripts/generate-schema.mjs';
 import { repoRoot } from '../support/tools.js';
 
 describe('the JSON Schema', () => {
   it('is exactly what src/config/types.ts generates (run `npm run schema` when this fails)', () => {
     const committed = readFileSync(join(repoRoot, 'schemas/monitoring-config.schema.json'), 'utf8');
     expect(committed).toBe((generateSchemaText as () => string)());
+  });
+
+  it('is what the committed precompiled validator was compiled from (run `npm run schema` when this fails)', () => {
+    const schema = readFileSync(join(repoRoot, 'schemas/monitoring-config.schema.json'), 'utf8');
+    const validator = readFileSync(join(repoRoot, 'schemas/monitoring-config.validate.cjs'), 'utf8');
+    expect(validator).toBe((generateValidatorText as (schema: string) => string)(schema));
   });
 
   it('documents the default of every threshold', () => {
