@@ -1,6 +1,6 @@
 /** The built `mlmon` binary, end to end: stdout, stderr, exit codes and the files it writes. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyExampleTo, scratchDir } from '../support/fixtures.js';
@@ -123,5 +123,27 @@ describe('mlmon', () => {
     writeFileSync(join(dir, 'monitoring.config.ts'), brokenConfig);
     const result = mlmon(['generate'], dir);
     expect(result.stderr).not.toMatch(/\x1b\[/);
+  });
+
+  it("works in a user's repo that installed mlmon: the config imports defineConfig from 'mlmon' and type-checks", () => {
+    const dir = scratch();
+    // What `npm install mlmon` leaves: the package under node_modules/mlmon (here, this repo, built).
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules/mlmon'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-repo', private: true, type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ['monitoring.config.ts'] }));
+    writeFileSync(join(dir, 'monitoring.config.ts'), `import { defineConfig } from 'mlmon';\nexport default defineConfig({ cluster: 'user-cluster', models: {} });\n`);
+    const result = spawnSync(process.execPath, [join(dir, 'node_modules/mlmon/bin/mlmon.js'), 'generate'], { cwd: dir, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'out/prometheus/prometheus.yml'), 'utf8')).toContain('cluster: user-cluster');
+
+    const tsc = join(repoRoot, 'node_modules/.bin/tsc');
+    expect(spawnSync(tsc, ['-p', dir], { encoding: 'utf8' }).status).toBe(0);
+    // …and the types are real: a misspelt field fails the user's type check.
+    writeFileSync(join(dir, 'monitoring.config.ts'), `import { defineConfig } from 'mlmon';\nexport default defineConfig({ clustr: 'x' });\n`);
+    const typo = spawnSync(tsc, ['-p', dir], { encoding: 'utf8' });
+    expect(typo.status).not.toBe(0);
+    expect(typo.stdout).toMatch(/clustr/);
   });
 });
