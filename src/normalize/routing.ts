@@ -78,6 +78,9 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * By default a critical alert mutes warnings about the same model, service or instance. Each rule requires
  * its label to be present on both sides: Alertmanager treats a label missing from both as equal, so without
  * that a critical node alert (no `model` label) would mute every warning that has no `model` label either.
+ * A model's alerts also carry the `service` and `instance` they were scraped from, so only a critical about
+ * the service or instance itself (no `model` label) mutes by service or instance: a critical about one model
+ * must not mute warnings about the other models that the same service serves.
  */
 export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined): InhibitRule[] {
   if (configured) {
@@ -88,7 +91,7 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
     }));
   }
   return ['model', 'service', 'instance'].map((label) => ({
-    sourceMatchers: [equalityMatcher('severity', 'critical'), `${label}=~".+"`],
+    sourceMatchers: [equalityMatcher('severity', 'critical'), `${label}=~".+"`, ...(label === 'model' ? [] : ['model=""'])],
     targetMatchers: [equalityMatcher('severity', 'warning'), `${label}=~".+"`],
     equal: ['cluster', label],
   }));

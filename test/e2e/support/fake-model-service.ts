@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export interface ModelState {
   accuracy: number;
   driftScore: number;
-  /** The confidence of every prediction from now on (so also their mean). */
+  /** The confidence of every prediction from now on, so their mean over a window moves towards it. */
   confidence: number;
 }
 
@@ -57,16 +57,19 @@ export async function startFakeModelService(): Promise<FakeModelService> {
   httpRequests.inc({ ...request, status: '500' }, 0);
 
   let lastBooked = performance.now();
-  const bookTrafficSinceLastScrape = (): void => {
+  /** Books the requests served since the last booking at the current traffic, before the traffic changes. */
+  const bookRequestsUntilNow = (): void => {
     const now = performance.now();
     const requests = (traffic.requestsPerSecond * (now - lastBooked)) / 1000;
     lastBooked = now;
     httpRequests.inc({ ...request, status: '500' }, requests * traffic.errorRatio);
     httpRequests.inc({ ...request, status: '200' }, requests * (1 - traffic.errorRatio));
-    // One observation per scrape keeps every histogram's rate defined; latencies stay far below thresholds.
+    for (const model of models.keys()) predictions.inc({ model, status: 'success' }, requests / models.size);
+  };
+  /** One observation per scrape keeps every histogram's rate defined; latencies stay far below thresholds. */
+  const observeOneOfEach = (): void => {
     httpDuration.observe(request, 0.05);
     for (const [model, state] of models) {
-      predictions.inc({ model, status: 'success' }, requests / models.size);
       inferenceDuration.observe({ model }, 0.02);
       confidence.observe({ model }, state.confidence);
     }
@@ -77,7 +80,8 @@ export async function startFakeModelService(): Promise<FakeModelService> {
       res.writeHead(404).end();
       return;
     }
-    bookTrafficSinceLastScrape();
+    bookRequestsUntilNow();
+    observeOneOfEach();
     registry.metrics().then(
       (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
       (error: Error) => res.writeHead(500).end(error.message),
@@ -96,7 +100,7 @@ export async function startFakeModelService(): Promise<FakeModelService> {
       driftScore.set({ model }, current.driftScore);
     },
     setTraffic(next) {
-      bookTrafficSinceLastScrape();
+      bookRequestsUntilNow();
       traffic = next;
     },
     close: () => new Promise((resolve) => {

@@ -139,12 +139,12 @@ export async function startLiveStack(options: LiveStackOptions): Promise<LiveSta
       ].join('\n\n');
     };
 
-    for (const [process, readyUrl] of [[alertmanager, `${alertmanagerUrl}/-/ready`], [prometheus, `${prometheusUrl}/-/ready`]] as const) {
-      const outcome = await waitFor(`${process.name} to be ready at ${readyUrl}`, async () => {
-        if (process.exit()) return 'exited';
+    for (const [server, readyUrl] of [[alertmanager, `${alertmanagerUrl}/-/ready`], [prometheus, `${prometheusUrl}/-/ready`]] as const) {
+      const outcome = await waitFor(`${server.name} to be ready at ${readyUrl}`, async () => {
+        if (server.exit()) return 'exited';
         return (await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) })).ok ? 'ready' : undefined;
       }, { timeoutMs: 20_000, intervalMs: 100, explain: describeState });
-      if (outcome === 'exited') throw new Error(`${process.name} exited before it was ready\n\n${await describeState()}`);
+      if (outcome === 'exited') throw new Error(`${server.name} exited before it was ready\n\n${await describeState()}`);
     }
 
     return {

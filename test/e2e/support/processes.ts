@@ -18,12 +18,30 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-// Processes still running when the test worker exits (a crash, or a hook that never reached its cleanup)
-// must not outlive it: `exit` handlers may only do synchronous work, and process.kill is synchronous.
 const running = new Set<RunningProcess>();
-process.once('exit', () => {
-  for (const child of running) killGroup(child.pid, 'SIGKILL');
-});
+
+/**
+ * Stops every process started here that is still running. For afterAll: a hook that timed out while
+ * starting a stack never handed its processes to the test, but they are still listed here.
+ */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
+
+/**
+ * Runs the tool and stops it when the pipe to the test process closes, which happens whenever the test
+ * process dies, even by SIGKILL or a worker torn down mid-hook, when no cleanup code of ours runs. Without it
+ * a Prometheus started by a crashed test would keep its port and scratch folder until the machine reboots.
+ */
+const watchdog = `
+const { spawn } = require('node:child_process');
+const [command, ...args] = JSON.parse(process.argv[1]);
+const tool = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+tool.on('error', (error) => { console.error('could not run ' + command + ': ' + error.message); process.exit(127); });
+tool.on('exit', (code, signal) => process.exit(code ?? 128));
+process.on('SIGTERM', () => tool.kill('SIGTERM'));
+process.stdin.on('close', () => tool.kill('SIGKILL')).resume();
+`;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -36,12 +54,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 const keptOutputBytes = 64 * 1024;
 
 /**
- * Starts a long-running tool in its own process group, so that stopping it also stops anything it spawned.
- * node:child_process rather than execa: we need `detached` process groups, a bounded output tail and an
- * awaited exit, which execa would not make shorter.
+ * Starts a long-running tool (under the watchdog) in its own process group, so that stopping the group
+ * stops the tool and anything it spawned. node:child_process rather than execa: we need the process group,
+ * the watchdog's stdin pipe, a bounded output tail and an awaited exit, which execa would not make shorter.
  */
 export function startProcess(name: string, command: string, args: readonly string[], options: { cwd: string }): RunningProcess {
-  const child = spawn(command, args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', watchdog, JSON.stringify([command, ...args])], { cwd: options.cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
   const pid = child.pid;
   let output = '';
@@ -54,7 +72,7 @@ export function startProcess(name: string, command: string, args: readonly strin
   let exit: ProcessExit | undefined;
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (error) => {
-      keep(Buffer.from(`\n[could not run ${command}: ${error.message}]\n`));
+      keep(Buffer.from(`\n[could not run the watchdog for ${command}: ${error.message}]\n`));
       exit ??= { code: null, signal: null };
       resolve(exit);
     });
@@ -78,10 +96,10 @@ export function startProcess(name: string, command: string, args: readonly strin
         killGroup(pid, 'SIGKILL');
         await exited;
       }
-      running.delete(handle);
     },
   };
   running.add(handle);
+  // Once it has exited its pid may be reused: it must never be signalled again.
   void exited.then(() => running.delete(handle));
   return handle;
 }
