@@ -10,7 +10,7 @@ import type { MonitoringConfig } from './config/types.js';
 import type { MonitoringModel } from './normalize/model.js';
 import { normalize } from './normalize/normalize.js';
 import { isError, ProblemsFound, type Problem } from './problems.js';
-import type { RenderedFile } from './render/artifact.js';
+import { RenderError, type RenderedFile } from './render/artifact.js';
 import { renderAll } from './render/render.js';
 
 export interface GenerateOptions {
@@ -59,6 +59,24 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
   // Normalize: one read-only, fully defaulted model.
   const model = await time('normalize', () => normalize(loaded.raw as MonitoringConfig, { configFile }));
   // Render: every artifact, parsed again before it is accepted.
-  const files = await time('render', () => renderAll(model));
+  const files = await time('render', () => renderOrReport(model, problems, configFile));
   return { configFile, model, files, warnings: problems, timings };
+}
+
+/**
+ * A file that doesn't parse in its own format is the user's to fix when a template override of theirs wrote
+ * it, and mlmon's bug otherwise; either way it is reported as a problem naming the artifact, not a crash.
+ */
+function renderOrReport(model: MonitoringModel, warnings: readonly Problem[], configFile: string): RenderedFile[] {
+  try {
+    return renderAll(model);
+  } catch (error) {
+    if (!(error instanceof RenderError)) throw error;
+    throw new ProblemsFound([...warnings, {
+      id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message,
+      hint: model.templatesDir
+        ? `check the template overrides in ${model.templatesDir} against the built-in templates`
+        : 'this is a bug in mlmon: please report it with your config',
+    }], configFile);
+  }
 }

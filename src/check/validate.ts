@@ -9,7 +9,10 @@ import { durationSeconds } from '../normalize/duration.js';
 import { generateInMemory, type GenerateOptions, type Generated } from '../pipeline.js';
 import { ProblemsFound } from '../problems.js';
 import type { RenderedFile } from '../render/artifact.js';
+import { checkDashboards } from './dashboards.js';
 import { runExternalChecks, type ToolOptions } from './external-tools.js';
+import { checkKubernetesObjects } from './kubernetes-objects.js';
+import { checkLogstashPipelines } from './logstash-pipelines.js';
 import { checkPromql, type PromqlSource } from './promql-semantics.js';
 import { statusOf, type CheckResult, type ValidationReport } from './report.js';
 import { checkRuleHygiene } from './rule-hygiene.js';
@@ -29,7 +32,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     generated = await generateInMemory(options);
   } catch (error) {
     if (!(error instanceof ProblemsFound)) throw error;
-    return { configFile: error.stage, checks: [{ id: 'config', title: 'config shape and meaning', artifact: 'config', status: 'failed', problems: error.problems }] };
+    // The config passed when what failed is a rendered file (a template override that writes broken YAML).
+    const rendering = error.problems.filter((p) => p.id === 'render/invalid-output');
+    const config = error.problems.filter((p) => p.id !== 'render/invalid-output');
+    const checks: CheckResult[] = [{ id: 'config', title: 'config shape and meaning', artifact: 'config', status: rendering.length ? statusOf(config) : 'failed', problems: config }];
+    for (const problem of rendering) {
+      checks.push({ id: 'render/invalid-output', title: 'the rendered file parses in its own format', artifact: problem.artifact ?? 'out', status: 'failed', problems: [problem] });
+    }
+    return { configFile: error.stage, checks };
   }
   const { model, files } = generated;
   const checks: CheckResult[] = [
@@ -38,7 +48,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   // PromQL of every rule against the metric catalog.
   const sources = promqlSources(generated);
-  const promqlProblems = (await Promise.all(sources.map((s) => checkPromql(s, { catalog: model.metricCatalog, scrapeIntervalSeconds: durationSeconds(model.prometheus.scrapeInterval) })))).flat();
+  const promqlOptions = { catalog: model.metricCatalog, scrapeIntervalSeconds: durationSeconds(model.prometheus.scrapeInterval) };
+  const promqlProblems = (await Promise.all(sources.map((s) => checkPromql(s, promqlOptions)))).flat();
   checks.push({ id: 'promql', title: 'PromQL parses and matches the metric catalog', artifact: 'prometheus/rules', status: statusOf(promqlProblems), problems: promqlProblems, detail: `${sources.length} expressions` });
 
   const hygiene = checkRuleHygiene(model, model.builtinAlerts.some((a) => 'runbook_url' in a.rule.annotations));
@@ -46,6 +57,15 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   const secrets = checkOutputForSecrets(files);
   checks.push({ id: 'secrets', title: 'no secret in the output', artifact: 'out', status: statusOf(secrets), problems: secrets, detail: `${files.length} files scanned` });
+
+  // Kubernetes objects against the API's schemas; dashboards against Grafana's model, their PromQL against the
+  // catalog; the Logstash pipeline against Logstash's grammar.
+  const kubernetes = await checkKubernetesObjects(files);
+  checks.push({ id: 'kubernetes/objects', title: 'objects match the Kubernetes API schemas', artifact: 'k8s', status: statusOf(kubernetes.problems), problems: kubernetes.problems, detail: count(kubernetes.objects, 'object') });
+  const dashboards = await checkDashboards(files, promqlOptions);
+  checks.push({ id: 'grafana/dashboards', title: 'dashboards match Grafana\'s model, their queries the metric catalog', artifact: 'grafana/dashboards', status: statusOf(dashboards.problems), problems: dashboards.problems, detail: `${count(dashboards.dashboards, 'dashboard')}, ${count(dashboards.queries, 'query', 'queries')}` });
+  const logstash = checkLogstashPipelines(files);
+  checks.push({ id: 'logstash/syntax', title: 'pipelines parse with Logstash\'s grammar', artifact: 'logstash/pipeline', status: statusOf(logstash.problems), problems: logstash.problems, detail: count(logstash.pipelines, 'pipeline') });
 
   // External tools read the files from disk: write the in-memory output to a scratch folder.
   const dir = mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
@@ -56,6 +76,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     rmSync(dir, { recursive: true, force: true });
   }
   return { configFile: generated.configFile, checks };
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function writeFiles(dir: string, files: readonly RenderedFile[]): void {

@@ -3,7 +3,7 @@ import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig,
 import { mlmonVersion } from '../version.js';
 import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
-import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, RbacRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, RbacRule, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { buildRoutingProofs } from './routing-proofs.js';
@@ -115,7 +115,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
 
   const ruleFiles: RuleFile[] = [
-    { name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval: ruleGroupInterval, rules: buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds }) }] },
+    ...thresholdRuleFiles(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds }), ruleGroupInterval),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },
   ];
   const customRecording = (config.rules?.recording ?? []).map((r, i) => ({ kind: 'record' as const, record: r.record, expr: r.expr, labels: r.labels ?? {}, source: `rules.recording[${i}]` }));
@@ -314,6 +314,20 @@ export function alertingSecretFiles(alerting: AlertingConfig | undefined): { pat
   };
   walk(alerting, ['alerting']);
   return found;
+}
+
+// A fleet's threshold series run to tens of thousands of rules: shard them so that each rule file stays well
+// under the 1 MiB a Kubernetes ConfigMap may hold, and a diff of one model's change touches one small file.
+const thresholdRulesPerFile = 2000;
+
+function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[] {
+  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval, rules }] }];
+  const files: RuleFile[] = [];
+  for (let start = 0, part = 1; start < rules.length; start += thresholdRulesPerFile, part += 1) {
+    const suffix = String(part).padStart(3, '0');
+    files.push({ name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: rules.slice(start, start + thresholdRulesPerFile) }] });
+  }
+  return files;
 }
 
 /** `base` with the keys `override` sets (including `false`, which disables) replaced. */

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
 import { defaultDashboard } from '@grafana/schema';
-import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
-import { createGenerator } from 'ts-json-schema-generator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { checkDashboards, loadDashboardStructureCheck } from '../../src/check/dashboards.js';
 import { parsePromql } from '../../src/check/promql-parse.js';
 import { findConfigFile, loadConfig } from '../../src/config/load.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
@@ -20,6 +19,8 @@ import { realFilesystems } from '../../src/render/grafana/infrastructure.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { generateExample, modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { generateGrafanaSchemaText } from '../../scripts/generate-grafana-schema.mjs';
 
 // ---- reading the output back ---------------------------------------------------------------------
 
@@ -124,8 +125,9 @@ function lineFor(p: Json, refId: string, labels: Record<string, string>): { valu
   let mode = (p.fieldConfig.defaults.custom?.thresholdsStyle?.mode ?? 'off') as string;
   for (const override of p.fieldConfig.overrides as Json[]) {
     const { id, options } = override.matcher as Json;
-    if (id !== 'byName' && id !== 'byFrameRefID') throw new Error(`unexpected matcher ${id} in ${p.title}`);
-    if ((id === 'byName' && options === seriesName) || (id === 'byFrameRefID' && options === refId)) {
+    if (id !== 'byName' && id !== 'byRegexp' && id !== 'byFrameRefID') throw new Error(`unexpected matcher ${id} in ${p.title}`);
+    const matches = id === 'byName' ? options === seriesName : id === 'byRegexp' ? new RegExp(options as string).test(seriesName) : options === refId;
+    if (matches) {
       for (const property of override.properties as Json[]) {
         if (property.id === 'thresholds') thresholds = property.value;
         else if (property.id === 'custom.thresholdsStyle') mode = property.value.mode;
@@ -144,84 +146,13 @@ function lineFor(p: Json, refId: string, labels: Record<string, string>): { valu
 // ---- the Grafana dashboard structure check -------------------------------------------------------
 
 /**
- * Grafana's dashboard model, as a JSON Schema derived from `@grafana/schema` (the TypeScript types Grafana
- * generates from its CUE schema; the package version is pinned to the Grafana image's minor version).
- *
- * Why a JSON Schema and not a type check: the generated dashboards are data, and Grafana's types use
- * string enums (`ThresholdsMode.Absolute`), which TypeScript treats as nominal, so no JSON literal
- * satisfies them. ts-json-schema-generator turns the same types into a schema (enums become `enum` lists,
- * unknown keys are refused), and ajv checks every dashboard against it. Panel options and the panel's
- * custom field config are checked against the plugin's own types (timeseries, heatmap, stat), which the
- * dashboard type leaves open as `Record<string, unknown>`.
+ * Grafana's dashboard model, checked the way `mlmon validate` checks it (src/check/dashboards.ts): against the
+ * JSON Schemas that scripts/generate-grafana-schema.mjs derives from `@grafana/schema` (the TypeScript types
+ * Grafana generates from its CUE schema; the package version is pinned to the Grafana image's minor version),
+ * committed as schemas/grafana-dashboard.schema.json. The drift test below regenerates that file. Panel
+ * options and custom field config are checked against the plugin's own types (timeseries, heatmap, stat).
  */
-interface StructureCheck {
-  (dashboard: unknown): string[];
-}
-
-function buildStructureCheck(): StructureCheck {
-  const schemaPackage = dirname(createRequire(import.meta.url).resolve('@grafana/schema/package.json'));
-  const raw = join(schemaPackage, 'dist/types/raw');
-  const generate = (path: string, type: string, id: string): AnySchemaObject => {
-    const schema = createGenerator({
-      path: join(raw, path), tsconfig: join(repoRoot, 'tsconfig.json'), type, expose: 'all', topRef: true, additionalProperties: false, skipTypeCheck: true, jsDoc: 'none',
-    }).createSchema(type);
-    return { ...schema, $id: id } as AnySchemaObject;
-  };
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  ajv.addSchema(generate('dashboard/x/dashboard_types.gen.d.ts', 'Dashboard', 'dashboard'));
-  const plugins = {
-    timeseries: 'composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen.d.ts',
-    heatmap: 'composable/heatmap/panelcfg/x/HeatmapPanelCfg_types.gen.d.ts',
-    stat: 'composable/stat/panelcfg/x/StatPanelCfg_types.gen.d.ts',
-  } as const;
-  for (const [type, path] of Object.entries(plugins)) {
-    ajv.addSchema(generate(path, 'Options', `${type}-options`));
-    // The stat panel has no custom field config of its own.
-    if (type !== 'stat') ajv.addSchema(generate(path, 'FieldConfig', `${type}-field-config`));
-  }
-  const compiled = new Map<string, ValidateFunction>();
-  const validator = (ref: string): ValidateFunction => {
-    let validate = compiled.get(ref);
-    if (!validate) {
-      validate = ajv.compile({ $ref: ref });
-      compiled.set(ref, validate);
-    }
-    return validate;
-  };
-  const check = (ref: string, value: unknown, where: string): string[] => {
-    const validate = validator(ref);
-    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${where}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-  };
-
-  return (dashboard) => {
-    const problems = check('dashboard#/definitions/Dashboard', dashboard, 'dashboard');
-    const panels = ((dashboard as Json).panels ?? []) as Json[];
-    panels.forEach((p, i) => {
-      const where = `panels/${i}`;
-      if (p.type === 'row') return;
-      if (!(p.type in plugins)) {
-        problems.push(`${where} has type ${JSON.stringify(p.type)}, which this check has no schema for`);
-        return;
-      }
-      const type = p.type as keyof typeof plugins;
-      problems.push(...check(`${type}-options#/definitions/Options`, p.options, `${where}/options`));
-      if (type === 'stat') return;
-      const fieldConfig = `${type}-field-config#/definitions/FieldConfig`;
-      problems.push(...check(fieldConfig, p.fieldConfig?.defaults?.custom ?? {}, `${where}/fieldConfig/defaults/custom`));
-      ((p.fieldConfig?.overrides ?? []) as Json[]).forEach((o, j) => {
-        (o.properties as Json[]).forEach((property, k) => {
-          const at = `${where}/fieldConfig/overrides/${j}/properties/${k}`;
-          const custom = /^custom\.(\w+)$/.exec(property.id as string);
-          if (custom) problems.push(...check(`${fieldConfig}/properties/${custom[1]}`, property.value, at));
-          else if (property.id === 'thresholds') problems.push(...check('dashboard#/definitions/ThresholdsConfig', property.value, at));
-          else if (property.id === 'unit') problems.push(...(typeof property.value === 'string' ? [] : [`${at} unit is not a string`]));
-          else problems.push(`${at} sets ${property.id}, which this check doesn't know`);
-        });
-      });
-    });
-    return problems;
-  };
-}
+type StructureCheck = (dashboard: unknown) => string[];
 
 // ---- fixtures ----------------------------------------------------------------------------------
 
@@ -244,7 +175,8 @@ beforeAll(async () => {
   exampleFiles = generated.files.filter((f) => f.path.startsWith('grafana/'));
   example = dashboardsOf(exampleFiles);
   exampleConfig = (await loadConfig(findConfigFile(repoRoot))).raw as MonitoringConfig;
-  structureProblems = buildStructureCheck();
+  const check = await loadDashboardStructureCheck();
+  structureProblems = (d) => check(d).map((e) => e.message);
 });
 
 // ---- the tests ---------------------------------------------------------------------------------
@@ -515,6 +447,21 @@ describe('Grafana threshold lines', () => {
     expect(changed.application).toEqual(example.application);
   });
 
+  it('share one override per distinct threshold across a fleet, matching names with regex characters exactly', () => {
+    const names = ['a.b', 'c+d', 'e(f)', 'g|h', 'plain'];
+    const fleet = dashboardsFor(exampleWith((c) => {
+      c.models = Object.fromEntries(names.map((n, i) => [n, { service: 'model-api', thresholds: { minAccuracy: i < 4 ? 0.8 : 0.95 } }]));
+      c.models['at-default'] = { service: 'model-api' };
+    }));
+    const accuracy = panel(dashboard(fleet, 'ml-models'), 'Accuracy');
+    // Two distinct non-default values, two overrides: not one per model, none for the model at the default.
+    expect((accuracy.fieldConfig.overrides as Json[]).length).toBe(2);
+    for (const [i, name] of names.entries()) expect(lineFor(accuracy, 'A', { model: name })?.value, name).toBe(i < 4 ? 0.8 : 0.95);
+    expect(lineFor(accuracy, 'A', { model: 'at-default' })?.value).toBe(0.85);
+    // A name that a regex would match loosely, but that is not in the group, keeps the default.
+    expect(lineFor(accuracy, 'A', { model: 'aXb' })?.value).toBe(0.85);
+  });
+
   it('move for every unlisted model when the default threshold changes', () => {
     const changed = dashboardsFor(exampleWith((c) => { c.defaults!.modelThresholds!.maxDriftScore = 0.45; }));
     const drift = panel(dashboard(changed, 'ml-models'), 'Data drift score');
@@ -579,8 +526,14 @@ describe('Grafana per-model dashboards', () => {
       models: Object.fromEntries(names.map((name) => [name, { service: 'api' }])),
       grafana: { perModelDashboards: true },
     };
-    const dashboards = dashboardsFor(config);
+    const model = modelOf(config);
+    const files = render(model);
+    const dashboards = dashboardsOf(files);
     const perModel = Object.values(dashboards).filter((d) => d.uid.startsWith('mlmon-model-'));
+    // What `mlmon validate` checks: structure, and every query's PromQL against the catalog.
+    const checked = await checkDashboards(files, { catalog: model.metricCatalog, scrapeIntervalSeconds: 15 });
+    expect(checked.problems).toEqual([]);
+    expect(checked.dashboards).toBe(3 + names.length);
     expect(perModel).toHaveLength(names.length);
     expect(new Set(perModel.map((d) => d.uid)).size).toBe(names.length);
     for (const d of perModel) {
@@ -606,6 +559,12 @@ describe('Grafana infrastructure dashboard', () => {
 describe('Grafana dashboard structure', () => {
   it('matches Grafana\'s dashboard model for every dashboard of the example', () => {
     for (const d of Object.values(example)) expect(structureProblems(d), d.uid).toEqual([]);
+  });
+
+  it('is checked against a schema bundle that is exactly what @grafana/schema generates (run `npm run schema` when this fails)', () => {
+    const committed = readFileSync(join(repoRoot, 'schemas/grafana-dashboard.schema.json'), 'utf8');
+    expect(committed).toBe((generateGrafanaSchemaText as () => string)());
+    expect(committed).toContain(`from @grafana/schema ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@grafana/schema/package.json'), 'utf8')).version as string}.`);
   });
 
   const broken: [string, (d: Json) => void, RegExp][] = [

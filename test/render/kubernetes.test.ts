@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { checkKubernetesObjects, kubernetesModelClasses } from '../../src/check/kubernetes-objects.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import type { KubernetesComponent, MonitoringModel } from '../../src/normalize/model.js';
 import { ProblemsFound, type Problem } from '../../src/problems.js';
@@ -107,19 +108,6 @@ beforeAll(async () => {
 
 // ---- the tests -----------------------------------------------------------------------------------
 
-// kubernetes-models' root import loads every kind (~1 s): load only the kinds mlmon writes.
-const modelClasses: Record<string, () => Promise<new (data: any) => { validate(): void }>> = {
-  Namespace: async () => (await import('kubernetes-models/v1/Namespace')).Namespace,
-  ServiceAccount: async () => (await import('kubernetes-models/v1/ServiceAccount')).ServiceAccount,
-  ConfigMap: async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
-  Service: async () => (await import('kubernetes-models/v1/Service')).Service,
-  StatefulSet: async () => (await import('kubernetes-models/apps/v1/StatefulSet')).StatefulSet,
-  Deployment: async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
-  DaemonSet: async () => (await import('kubernetes-models/apps/v1/DaemonSet')).DaemonSet,
-  ClusterRole: async () => (await import('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole')).ClusterRole,
-  ClusterRoleBinding: async () => (await import('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding')).ClusterRoleBinding,
-};
-
 const variants: { name: string; render: () => Rendered }[] = [
   { name: 'the example config', render: () => example },
   { name: 'an empty config (static scrape jobs only, no secrets)', render: () => renderConfig({ infrastructure: { kubernetesNodes: false } }) },
@@ -149,13 +137,17 @@ describe('the Kubernetes manifests', () => {
       const r = variant.render();
       expect(r.objects.length).toBeGreaterThan(10);
       for (const { file, object } of r.objects) {
-        const load = modelClasses[object.kind];
+        const load = kubernetesModelClasses[object.kind];
         expect(load, `${file}: mlmon writes a ${object.kind}, which this test doesn't know`).toBeDefined();
         const Model = await load!();
         expect(() => new Model(object).validate(), `${file}: ${object.kind}/${object.metadata.name}`).not.toThrow();
         // kubernetes-models doesn't check names; the API server does.
         expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
       }
+      // …and `mlmon validate` agrees, object for object.
+      const checked = await checkKubernetesObjects(r.files);
+      expect(checked.problems).toEqual([]);
+      expect(checked.objects).toBe(r.objects.length);
     });
   }
 

@@ -138,10 +138,25 @@ function thresholdFieldConfig(display: ThresholdDisplay | undefined): { defaults
     overrides.push({ matcher: { id: 'byFrameRefID', options: display.refId }, properties: thresholdProperties(display.fallback, display.firesWhen) });
     defaultValue = false;
   }
+  // One override per distinct threshold, not per model: a fleet of thousands of models shares a few dozen
+  // values, and one override per model made the dashboard megabytes (over a ConfigMap's 1 MiB). Series at
+  // the fallback need none.
+  const byValue = new Map<number | false, string[]>();
   for (const series of display.perSeries) {
-    overrides.push({ matcher: { id: 'byName', options: series.seriesName }, properties: thresholdProperties(series.value, display.firesWhen) });
+    if (series.value === display.fallback) continue;
+    byValue.set(series.value, [...(byValue.get(series.value) ?? []), series.seriesName]);
+  }
+  for (const [value, names] of byValue) {
+    const matcher = names.length === 1
+      ? { id: 'byName', options: names[0] }
+      : { id: 'byRegexp', options: `^(?:${names.map(escapeRegExp).join('|')})$` };
+    overrides.push({ matcher, properties: thresholdProperties(value, display.firesWhen) });
   }
   return { defaults: { thresholds: thresholdSteps(defaultValue, display.firesWhen), custom: { thresholdsStyle: thresholdStyle(defaultValue) } }, overrides };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -61,11 +61,9 @@ export function mountConfig(mount: ConfigMount, allFiles: readonly RenderedFile[
 
   const configMaps: IConfigMap[] = [];
   const sources: NonNullable<NonNullable<IVolume['projected']>['sources']> = [];
-  for (const [name, group] of groups) {
+  for (const [name, group] of packBySize(groups)) {
     const data: Record<string, string> = {};
     for (const file of group) data[configMapKeyOf(file.path)] = file.content;
-    const bytes = Object.entries(data).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
-    if (bytes > maxConfigMapBytes) throw new RenderError(`k8s ConfigMap ${name}`, `it would hold ${bytes} bytes, over the 1 MiB Kubernetes allows for one object`);
     configMaps.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -83,6 +81,39 @@ export function mountConfig(mount: ConfigMount, allFiles: readonly RenderedFile[
           return { name: mount.volume, mountPath: posix.join(mount.to, relative), subPath: relative, readOnly: true };
         });
   return { configMaps, volume: { name: mount.volume, projected: { sources } }, volumeMounts, files };
+}
+
+const bytesOf = (file: RenderedFile): number => Buffer.byteLength(configMapKeyOf(file.path)) + Buffer.byteLength(file.content);
+
+/**
+ * Splits a folder's ConfigMap that would pass the size limit into `<name>`, `<name>-2`, … in file order (a
+ * fleet's threshold rules run to megabytes); the projected volume puts them back in one folder. One file over
+ * the limit can't be split and is refused.
+ */
+function packBySize(groups: ReadonlyMap<string, RenderedFile[]>): Map<string, RenderedFile[]> {
+  // Room for the object's own fields (metadata, keys' quoting) beside the data.
+  const budget = maxConfigMapBytes - 16 * 1024;
+  const packed = new Map<string, RenderedFile[]>();
+  for (const [name, files] of groups) {
+    let part = 1;
+    let current: RenderedFile[] = [];
+    let size = 0;
+    const flush = () => {
+      if (current.length) packed.set(part === 1 ? name : `${name}-${part}`, current);
+      part += 1;
+      current = [];
+      size = 0;
+    };
+    for (const file of files) {
+      const bytes = bytesOf(file);
+      if (bytes > budget) throw new RenderError(`k8s ConfigMap ${name}`, `${file.path} alone is ${bytes} bytes, over the 1 MiB Kubernetes allows for one object`);
+      if (size + bytes > budget) flush();
+      current.push(file);
+      size += bytes;
+    }
+    flush();
+  }
+  return packed;
 }
 
 /** `prometheus` → `prometheus-config`, `prometheus/rules` → `prometheus-rules`, `grafana/provisioning/datasources` → `grafana-provisioning-datasources`. */

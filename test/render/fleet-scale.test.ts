@@ -1,0 +1,40 @@
+/**
+ * A fleet of thousands of models still deploys: rule files are sharded and ConfigMaps packed so that no
+ * Kubernetes object passes 1 MiB, and the alert rules stay one per alert. (Speed is the benchmarks' job.)
+ */
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { generateFromConfig } from '../support/fixtures.js';
+
+const maxObjectBytes = 1024 * 1024;
+
+describe('a fleet of 6,000 models', () => {
+  it('deploys: sharded threshold rules, every ConfigMap under 1 MiB and mounted, one rule per alert', async () => {
+    const models = Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`model-${String(i).padStart(5, '0')}`, {
+      service: `svc-${i % 60}`, team: `team-${i % 7}`, thresholds: { minAccuracy: 0.8 + (i % 10) / 100, ...(i % 97 === 0 ? { maxDriftScore: false as const } : {}) },
+    }]));
+    const services = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`svc-${i}`, { discovery: { kubernetesPods: { namespaces: ['ml-serving'] } } }]));
+    const { files, model } = await generateFromConfig({ services, models });
+
+    const thresholdFiles = model.ruleFiles.filter((f) => f.name.startsWith('thresholds'));
+    expect(thresholdFiles.length).toBeGreaterThan(1);
+    expect(new Set(thresholdFiles.flatMap((f) => f.groups.map((g) => g.name))).size).toBe(thresholdFiles.length);
+    const alertRules = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.kind === 'alert');
+    expect(alertRules.length).toBe(11);
+
+    const objects = files.filter((f) => f.path.startsWith('k8s/') && f.path !== 'k8s/kustomization.yaml')
+      .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any>));
+    const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
+    for (const cm of configMaps) {
+      const bytes = Object.entries(cm.data as Record<string, string>).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+      expect(bytes, cm.metadata.name).toBeLessThan(maxObjectBytes);
+    }
+    // Every rule file reaches Prometheus: the rule ConfigMaps, however many, are all in its projected volume.
+    const prometheus = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'prometheus')!;
+    const mounted = new Set<string>((prometheus.spec.template.spec.volumes as any[]).flatMap((v) => (v.projected?.sources ?? []).flatMap((s: any) => (s.configMap?.items ?? []).map((i: any) => i.path))));
+    for (const file of thresholdFiles) expect(mounted, file.name).toContain(`rules/${file.name}`);
+
+    const mlDashboard = files.find((f) => f.path === 'grafana/dashboards/ml-models.json')!;
+    expect(Buffer.byteLength(mlDashboard.content)).toBeLessThan(maxObjectBytes / 4);
+  }, 120_000);
+});
