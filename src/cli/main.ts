@@ -37,6 +37,20 @@ function buildProgram(): Command {
     });
 
   program
+    .command('diff')
+    .description('show what the config would change in the output folder (or in out/ at a git ref): alerts, thresholds, routes, … then a unified diff')
+    .addOption(configOption())
+    .addOption(outOption())
+    .addOption(new Option('--against <dir>', 'compare with this folder instead of the output folder').conflicts('git'))
+    .addOption(new Option('--git <ref>', 'compare with the output folder as committed at this git ref (e.g. origin/main)'))
+    .addOption(new Option('--format <format>', 'text for people, json for bots').choices(['text', 'json']).default('text'))
+    .option('--exit-code', 'exit 1 when there is any difference (like git diff --exit-code)')
+    .action(async (options: { config?: string; out: string; against?: string; git?: string; format: 'text' | 'json'; exitCode?: boolean }) => {
+      const { runDiff } = await import('./commands/diff.js');
+      process.exitCode = await runDiff(options);
+    });
+
+  program
     .command('validate')
     .description('run everything CI needs to trust a change: config, PromQL, rule hygiene, secrets, promtool and amtool')
     .addOption(configOption())

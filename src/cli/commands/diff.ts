@@ -1,0 +1,109 @@
+import { relative, resolve } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { generateInMemory, type Generated } from '../../pipeline.js';
+import { diffOutput, type OutputDiff } from '../../output/diff.js';
+import { readOutputAtGitRef, readOutputDir, type HandEdit, type OutputSnapshot } from '../../output/read-output.js';
+import { CouldNotRun, ProblemsFound } from '../../problems.js';
+import { mlmonVersion } from '../../version.js';
+import { formatProblems } from '../report.js';
+import { exitCodes, stderrColor, stdoutColor } from '../main.js';
+
+export interface DiffOptions {
+  readonly config?: string | undefined;
+  readonly out: string;
+  readonly against?: string | undefined;
+  readonly git?: string | undefined;
+  readonly format: 'text' | 'json';
+  readonly exitCode?: boolean | undefined;
+}
+
+/** Lines per summary section in the text report; `--format json` always lists every change. */
+const textSummaryLimit = 100;
+
+export async function runDiff(options: DiffOptions): Promise<number> {
+  const cwd = process.cwd();
+  // What to compare with first: a ref that doesn't exist fails at once, not after a generation.
+  const before = await readBefore(cwd, options);
+  let generated: Generated;
+  try {
+    generated = await generateInMemory({ cwd, config: options.config });
+  } catch (error) {
+    // Like `git diff --exit-code`, 1 means "there are differences" and nothing else; a config that doesn't
+    // validate means there is nothing to compare, which is 2.
+    if (!(error instanceof ProblemsFound)) throw error;
+    const errors = error.problems.filter((p) => p.severity === 'error').length;
+    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing to compare.`)}\n`);
+    return exitCodes.couldNotRun;
+  }
+  if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);
+
+  const configName = generated.model.generator.configFile;
+  const result = diffOutput(before.snapshot, generated.files, { before: before.snapshot.label, after: `generated from ${configName}` });
+  const handEdits = result.handEdits.map((edit) => handEditLine(edit, before.folder, before.ref));
+
+  if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonReport(result, before.snapshot, configName, handEdits), null, 2)}\n`);
+  else process.stdout.write(textReport(result, before.snapshot, configName, handEdits, stdoutColor));
+  return options.exitCode && result.different ? exitCodes.problems : exitCodes.ok;
+}
+
+/** What to compare with, and how to name its files to people (`out/x`, `out/x at origin/main`). */
+async function readBefore(cwd: string, options: DiffOptions): Promise<{ snapshot: OutputSnapshot; folder: string; ref?: string }> {
+  if (options.against !== undefined && options.git !== undefined) throw new CouldNotRun('--against and --git both name what to compare with; give one of them');
+  if (options.against !== undefined) return { snapshot: readOutputDir(resolve(cwd, options.against), options.against, { mustExist: true }), folder: options.against };
+  const out = resolve(cwd, options.out);
+  const folder = relative(cwd, out) || '.';
+  if (options.git !== undefined) return { snapshot: await readOutputAtGitRef(cwd, out, options.git, `${folder} at ${options.git}`), folder, ref: options.git };
+  return { snapshot: readOutputDir(out, folder), folder };
+}
+
+/** "out/x was edited by hand since mlmon generated it; the next generate overwrites it". */
+function handEditLine(edit: HandEdit, folder: string, ref: string | undefined): string {
+  return `${folder}/${edit.path}${ref !== undefined ? ` at ${ref}` : ''} was edited by hand since mlmon generated it; the next generate ${edit.nextGenerate} it`;
+}
+
+function textReport(result: OutputDiff, before: OutputSnapshot, configName: string, handEdits: readonly string[], color: ChalkInstance): string {
+  const lines: string[] = [];
+  if (!result.different) return `${color.green('✓')} ${before.label} is up to date with ${configName}\n`;
+  const count = result.files.length;
+  const files = count === 0 ? 'no file differs' : `${count} file${count === 1 ? ' differs' : 's differ'}`;
+  lines.push(color.bold(`${before.label}${before.exists ? '' : ' (does not exist yet)'} → ${configName}: ${files}`));
+  if (handEdits.length) {
+    lines.push('');
+    for (const line of handEdits) lines.push(`${color.yellow('!')} ${line}`);
+  }
+  const mark = { added: color.green('+'), removed: color.red('-'), changed: color.yellow('~') };
+  for (const section of result.summary) {
+    lines.push('', color.bold(section.title));
+    for (const change of section.changes.slice(0, textSummaryLimit)) lines.push(`  ${mark[change.change]} ${change.text}`);
+    if (section.changes.length > textSummaryLimit) lines.push(color.dim(`  … and ${section.changes.length - textSummaryLimit} more (--format json lists every change)`));
+  }
+  for (const file of result.files) lines.push('', colorPatch(file.patch.trimEnd(), color));
+  return `${lines.join('\n')}\n`;
+}
+
+function colorPatch(patch: string, color: ChalkInstance): string {
+  return patch
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('---') || line.startsWith('+++')) return color.bold(line);
+      if (line.startsWith('@@')) return color.cyan(line);
+      if (line.startsWith('+')) return color.green(line);
+      if (line.startsWith('-')) return color.red(line);
+      if (line.startsWith('\\')) return color.dim(line);
+      return line;
+    })
+    .join('\n');
+}
+
+/** For bots that comment on pull requests: the summary, the hand edits and one unified patch per file. */
+function jsonReport(result: OutputDiff, before: OutputSnapshot, configName: string, handEdits: readonly string[]) {
+  return {
+    generator: { name: 'mlmon', version: mlmonVersion },
+    before: before.label,
+    after: configName,
+    different: result.different,
+    handEdits: result.handEdits.map((edit, i) => ({ ...edit, message: handEdits[i] })),
+    summary: result.summary,
+    files: result.files,
+  };
+}

@@ -1,0 +1,587 @@
+/**
+ * `mlmon diff`: the semantic summary (alerts, thresholds, routing, scrape jobs, receivers, dashboards,
+ * Kubernetes objects, Logstash plugins), the unified diff, hand edits, --git, --format json and exit codes.
+ * Fixture pairs run the built CLI in a scratch folder: generate with before.json, then diff with after.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPatch, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { parse } from 'yaml';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MonitoringConfig } from '../../src/config/types.js';
+import { diffOutput, type OutputDiff } from '../../src/output/diff.js';
+import { splitDocuments } from '../../src/output/diff/kubernetes.js';
+import { unifiedPatch } from '../../src/output/diff/patch.js';
+import { parseMatchers, readRouteTree, receiversFor } from '../../src/output/diff/routing.js';
+import { readPlainRecordingRule } from '../../src/output/diff/rules.js';
+import { findHandEdits, readManifest } from '../../src/output/manifest.js';
+import { handEditsIn, readOutputDir, type OutputSnapshot } from '../../src/output/read-output.js';
+import type { RenderedFile } from '../../src/render/artifact.js';
+import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
+import { renderPrometheusConfig } from '../../src/render/prometheus.js';
+import { createTemplates } from '../../src/render/templating.js';
+import { generateFromConfig, modelOf, scratchDir } from '../support/fixtures.js';
+import { repoRoot, tool } from '../support/tools.js';
+
+const fixtures = join(repoRoot, 'test/fixtures/diff');
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+function scratch(): string {
+  const { dir, cleanup } = scratchDir('mlmon-diff-');
+  cleanups.push(cleanup);
+  return dir;
+}
+
+function mlmon(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(args: string[], cwd: string): string {
+  return execFileSync('git', ['-c', 'user.name=mlmon test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+}
+
+/** Every file under a folder with its content, to prove a command wrote nothing. */
+function folderContents(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(
+    (readdirSync(dir, { recursive: true, withFileTypes: true }) as { name: string; parentPath: string; isFile(): boolean }[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => [join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8')]),
+  );
+}
+
+interface DiffJson {
+  generator: { name: string; version: string };
+  before: string;
+  after: string;
+  different: boolean;
+  handEdits: { path: string; nextGenerate: string; message: string }[];
+  summary: { artifact: string; title: string; files: string[]; changes: { change: string; subject: string; text: string; fields?: unknown[] }[] }[];
+  files: { path: string; status: string; patch: string }[];
+}
+
+const linesOf = (report: DiffJson | OutputDiff, artifact: string) => report.summary.find((s) => s.artifact === artifact)?.changes.map((c) => c.text) ?? [];
+
+/** A scratch project whose out/ was generated from `before`, with `after` as its config now. */
+function projectWith(before: string, after: string): string {
+  const dir = scratch();
+  cpSync(before, join(dir, 'monitoring.config.json'));
+  const generated = mlmon(['generate'], dir);
+  expect(generated.code, generated.stderr).toBe(0);
+  cpSync(after, join(dir, 'monitoring.config.json'));
+  return dir;
+}
+
+// The CLI runs the compiled dist/, as a user's install does.
+let bin = '';
+let removeCli = () => {};
+beforeAll(() => {
+  ({ bin, cleanup: removeCli } = installPrivateCli());
+}, 240_000);
+afterAll(() => removeCli());
+
+/**
+ * The built CLI, run from a private copy of dist/: other test files run `npm run build` while these tests
+ * run, and a half-rewritten dist/ fails a run for reasons that have nothing to do with it. dist/ is built if
+ * it is older than the sources (`npm test` has built it already), copied, and the copy proven whole by
+ * importing every module; templates, schemas, node_modules and package.json are linked, as dist/ finds them
+ * by relative path.
+ */
+function installPrivateCli(): { bin: string; cleanup: () => void } {
+  const mtimes = (dir: string, suffix: string): number[] =>
+    (readdirSync(dir, { recursive: true }) as string[]).filter((path) => path.endsWith(suffix)).map((path) => statSync(join(dir, path)).mtimeMs);
+  const built = existsSync(join(repoRoot, 'dist')) ? mtimes(join(repoRoot, 'dist'), '.js') : [];
+  if (built.length === 0 || Math.min(...built) < Math.max(...mtimes(join(repoRoot, 'src'), '.ts'))) {
+    execFileSync('flock', [join(tmpdir(), 'mlmon-test-build.lock'), 'npm', 'run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  const root = mkdtempSync(join(tmpdir(), 'mlmon-cli-'));
+  for (const shared of ['templates', 'schemas', 'node_modules', 'package.json']) symlinkSync(join(repoRoot, shared), join(root, shared));
+  cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
+  const importEverything = `import { readdirSync } from 'node:fs'; import { join } from 'node:path'; import { pathToFileURL } from 'node:url';
+    for (const file of readdirSync(process.argv[1], { recursive: true })) if (file.endsWith('.js')) await import(pathToFileURL(join(process.argv[1], file)).href);`;
+  for (let attempt = 1; ; attempt++) {
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    cpSync(join(repoRoot, 'dist'), join(root, 'dist'), { recursive: true });
+    const check = spawnSync(process.execPath, ['--input-type=module', '-e', importEverything, join(root, 'dist')], { encoding: 'utf8' });
+    if (check.status === 0) break;
+    if (attempt === 20) throw new Error(`dist/ never became whole: ${check.stderr}`);
+    spawnSync('sleep', ['1']);
+  }
+  return { bin: join(root, 'bin/mlmon.js'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+
+interface Expected {
+  description: string;
+  exitCode: number;
+  /** These sections, exactly (an empty list: the section has no changes). */
+  sections: Record<string, string[]>;
+  /** Some line of the section contains each text (sections another artifact's renderer shapes). */
+  someLineContains?: Record<string, string[]>;
+  /** Texts no summary line may contain. */
+  nowhere?: string[];
+}
+
+const fixtureCases = readdirSync(fixtures, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(fixtures, entry.name, 'before.json')))
+  .map((entry) => ({ name: entry.name, expected: JSON.parse(readFileSync(join(fixtures, entry.name, 'expected.json'), 'utf8')) as Expected }));
+
+describe('mlmon diff on fixture pairs (generate with before.json, diff with after.json)', () => {
+  it('has fixture pairs to run', () => {
+    expect(fixtureCases.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(fixtureCases.map((c) => [c.expected.description, c] as const))('%s', (_description, { name, expected }) => {
+    const dir = projectWith(join(fixtures, name, 'before.json'), join(fixtures, name, 'after.json'));
+    const out = folderContents(join(dir, 'out'));
+    const result = mlmon(['diff', '--format', 'json', '--exit-code'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(expected.exitCode);
+    const report = JSON.parse(result.stdout) as DiffJson;
+    expect(report.different).toBe(expected.exitCode === 1);
+    for (const [artifact, lines] of Object.entries(expected.sections)) expect(linesOf(report, artifact), artifact).toEqual(lines);
+    for (const [artifact, texts] of Object.entries(expected.someLineContains ?? {})) {
+      for (const text of texts) expect(linesOf(report, artifact).some((line) => line.includes(text)), `${artifact}: ${text}`).toBe(true);
+    }
+    const everyLine = report.summary.flatMap((s) => s.changes.map((c) => c.text));
+    for (const text of expected.nowhere ?? []) expect(everyLine.filter((line) => line.includes(text)), text).toEqual([]);
+    // diff only reads.
+    expect(folderContents(join(dir, 'out'))).toEqual(out);
+  });
+});
+
+describe('mlmon diff, text report and exit codes', () => {
+  it('prints the summary first, then a unified diff, and exits 0 without --exit-code', () => {
+    const dir = projectWith(join(fixtures, 'raise-model-accuracy/before.json'), join(fixtures, 'raise-model-accuracy/after.json'));
+    const result = mlmon(['diff'], dir);
+    expect(result.code).toBe(0);
+    const summaryAt = result.stdout.indexOf('~ ModelAccuracyDrop threshold for model fraud-detector: 0.9 → 0.95');
+    const patchAt = result.stdout.indexOf('--- a/prometheus/rules/thresholds.yml\tout');
+    expect(summaryAt).toBeGreaterThan(0);
+    expect(patchAt).toBeGreaterThan(summaryAt);
+    expect(result.stdout).toContain('+++ b/prometheus/rules/thresholds.yml\tgenerated from monitoring.config.json');
+    expect(result.stdout).toMatch(/^-\s+expr: vector\(0\.9\)$/m);
+    expect(result.stdout).toMatch(/^\+\s+expr: vector\(0\.95\)$/m);
+    // Not a terminal, so no colour.
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('colours the report on a terminal, and not when NO_COLOR is set', () => {
+    const dir = projectWith(join(fixtures, 'raise-model-accuracy/before.json'), join(fixtures, 'raise-model-accuracy/after.json'));
+    // util-linux `script` runs the command on a pseudo-terminal.
+    const onTerminal = (env: Record<string, string>) =>
+      execFileSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} diff`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...withoutColorVariables(), ...env } });
+    const coloured = onTerminal({});
+    expect(coloured).toContain('\u001b[33m~\u001b[39m ModelAccuracyDrop threshold for model fraud-detector: 0.9 → 0.95');
+    expect(coloured).toMatch(/\u001b\[31m-\s+expr: vector\(0\.9\)\u001b\[39m/);
+    expect(coloured).toMatch(/\u001b\[32m\+\s+expr: vector\(0\.95\)\u001b\[39m/);
+    expect(onTerminal({ NO_COLOR: '1' })).not.toMatch(/\u001b\[/);
+  });
+
+  it('says the output is up to date when nothing differs, and exits 0 with --exit-code', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    const result = mlmon(['diff', '--exit-code'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('✓ out is up to date with monitoring.config.json\n');
+  });
+
+  it('prints a JSON document with the summary, the hand edits and one unified patch per differing file', () => {
+    const dir = projectWith(join(fixtures, 'receiver-channel/before.json'), join(fixtures, 'receiver-channel/after.json'));
+    const report = JSON.parse(mlmon(['diff', '--format', 'json'], dir).stdout) as DiffJson;
+    expect(Object.keys(report)).toEqual(['generator', 'before', 'after', 'different', 'handEdits', 'summary', 'files']);
+    expect(report).toMatchObject({ generator: { name: 'mlmon' }, before: 'out', after: 'monitoring.config.json', different: true, handEdits: [] });
+    const alertmanager = report.summary.find((s) => s.artifact === 'alertmanager')!;
+    expect(alertmanager).toMatchObject({ title: 'Alertmanager (receivers, routes and settings)', files: ['alertmanager/alertmanager.yml'] });
+    expect(alertmanager.changes).toEqual([
+      {
+        change: 'changed',
+        subject: 'receiver ml-team',
+        text: 'receiver ml-team: slack_configs[0].channel: #ml-team → #ml-risk',
+        fields: [{ field: 'slack_configs[0].channel', before: '#ml-team', after: '#ml-risk' }],
+      },
+    ]);
+    const file = report.files.find((f) => f.path === 'alertmanager/alertmanager.yml')!;
+    expect(file.status).toBe('changed');
+    expect(file.patch).toMatch(/^--- a\/alertmanager\/alertmanager\.yml\tout\n\+\+\+ b\/alertmanager\/alertmanager\.yml\tgenerated from monitoring\.config\.json\n@@ /);
+    expect(file.patch).toContain('-      - channel: "#ml-team"');
+    // Every file a summary is about has its patch.
+    for (const path of report.summary.flatMap((s) => s.files)) expect(report.files.map((f) => f.path)).toContain(path);
+    expect(report.files.every((f) => f.patch.includes('\n@@ '))).toBe(true);
+  });
+
+  it('exits 2 with a clear message when it cannot run', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    const missing = mlmon(['diff', '--against', 'no-such-folder'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('error: folder not found: no-such-folder');
+
+    const both = mlmon(['diff', '--against', 'out', '--git', 'HEAD'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--against.*cannot be used with option '--git/);
+
+    const format = mlmon(['diff', '--format', 'yaml'], dir);
+    expect(format.code).toBe(2);
+
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ models: { m: { service: 'nowhere' } } }));
+    const broken = mlmon(['diff', '--exit-code'], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('nothing to compare');
+    expect(broken.stdout).toBe('');
+  });
+
+  it('compares with another folder given by --against', () => {
+    const dir = projectWith(join(fixtures, 'raise-model-accuracy/before.json'), join(fixtures, 'raise-model-accuracy/after.json'));
+    cpSync(join(dir, 'out'), join(dir, 'deployed'), { recursive: true });
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    expect(mlmon(['diff', '--exit-code'], dir).code).toBe(0);
+    const report = JSON.parse(mlmon(['diff', '--against', 'deployed', '--format', 'json'], dir).stdout) as DiffJson;
+    expect(report.before).toBe('deployed');
+    expect(linesOf(report, 'alert-rules')).toEqual(['ModelAccuracyDrop threshold for model fraud-detector: 0.9 → 0.95']);
+  });
+});
+
+describe('mlmon diff --git', () => {
+  it('compares with out/ as committed at a ref, not with what is on disk', () => {
+    const dir = projectWith(join(fixtures, 'route-warnings-to-ml-team/before.json'), join(fixtures, 'route-warnings-to-ml-team/after.json'));
+    git(['init', '-q'], dir);
+    git(['add', '.'], dir);
+    git(['commit', '-q', '-m', 'before'], dir);
+    // On disk, out/ already matches the new config; at HEAD it doesn't.
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    expect(mlmon(['diff', '--exit-code'], dir).code).toBe(0);
+
+    const result = mlmon(['diff', '--git', 'HEAD', '--format', 'json', '--exit-code'], dir);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as DiffJson;
+    expect(report.before).toBe('out at HEAD');
+    expect(linesOf(report, 'routing')).toContain('HighLatency (warning): slack-warnings → ml-team');
+    expect(report.files.find((f) => f.path === 'alertmanager/alertmanager.yml')?.patch).toContain('-    - receiver: slack-warnings');
+  });
+
+  it('finds out/ from a subfolder of the repository and names a hand edit committed there', () => {
+    const repo = scratch();
+    const dir = join(repo, 'monitoring');
+    mkdirSync(dir);
+    cpSync(join(fixtures, 'unchanged/before.json'), join(dir, 'monitoring.config.json'));
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'out/prometheus/rules/alerts.yml'), `${readFileSync(join(dir, 'out/prometheus/rules/alerts.yml'), 'utf8')}# tuned by hand\n`);
+    git(['init', '-q'], repo);
+    git(['add', '.'], repo);
+    git(['commit', '-q', '-m', 'hand edit'], repo);
+    const result = mlmon(['diff', '--git', 'main'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('! out/prometheus/rules/alerts.yml at main was edited by hand since mlmon generated it; the next generate overwrites it');
+    expect(result.stdout).toContain('-# tuned by hand');
+  });
+
+  it('exits 2 for a ref that does not exist, and outside a git repository', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    const outside = mlmon(['diff', '--git', 'main'], dir);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('--git needs a git repository');
+    git(['init', '-q'], dir);
+    git(['add', '.'], dir);
+    git(['commit', '-q', '-m', 'init'], dir);
+    const bad = mlmon(['diff', '--git', 'no-such-branch', '--exit-code'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error: git ref not found: no-such-branch');
+    expect(bad.stdout).toBe('');
+  });
+});
+
+describe('hand edits', () => {
+  it('diff names a generated file edited by hand, and --exit-code counts it as a difference', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    const file = join(dir, 'out/prometheus/rules/alerts.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('for: 5m', 'for: 30m'));
+    const text = mlmon(['diff', '--exit-code'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('! out/prometheus/rules/alerts.yml was edited by hand since mlmon generated it; the next generate overwrites it');
+    const report = JSON.parse(mlmon(['diff', '--format', 'json'], dir).stdout) as DiffJson;
+    expect(report.handEdits).toEqual([
+      { path: 'prometheus/rules/alerts.yml', nextGenerate: 'overwrites', message: 'out/prometheus/rules/alerts.yml was edited by hand since mlmon generated it; the next generate overwrites it' },
+    ]);
+    expect(linesOf(report, 'alert-rules')).toEqual(['alert HighCPUUsage: for 30m → 5m']);
+    // The same files as generate's own test (manifest.ts findHandEdits) finds on disk.
+    const out = join(dir, 'out');
+    expect(handEditsIn(readOutputDir(out, 'out'), new Set()).map((e) => e.path)).toEqual(findHandEdits(out, readManifest(out)));
+  });
+
+  it('a hand-edited file the config no longer generates is one the next generate removes', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    const config = JSON.parse(readFileSync(join(dir, 'monitoring.config.json'), 'utf8')) as MonitoringConfig;
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ ...config, rules: { recording: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] } }));
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'out/prometheus/rules/recording.yml'), `${readFileSync(join(dir, 'out/prometheus/rules/recording.yml'), 'utf8')}# mine\n`);
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify(config));
+    const report = JSON.parse(mlmon(['diff', '--format', 'json'], dir).stdout) as DiffJson;
+    expect(report.handEdits).toEqual([
+      { path: 'prometheus/rules/recording.yml', nextGenerate: 'removes', message: 'out/prometheus/rules/recording.yml was edited by hand since mlmon generated it; the next generate removes it' },
+    ]);
+    expect(linesOf(report, 'alert-rules')).toEqual(['rule group custom-recording (recording.yml) removed', 'recording rule job:up:sum removed']);
+  });
+
+  it('files in out/ that mlmon never generated are not reported as removed', () => {
+    const dir = projectWith(join(fixtures, 'unchanged/before.json'), join(fixtures, 'unchanged/after.json'));
+    writeFileSync(join(dir, 'out/NOTES.md'), 'ours, not mlmon\'s\n');
+    const result = mlmon(['diff', '--exit-code'], dir);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('diffOutput on hand-made dashboards, Kubernetes manifests and Logstash pipelines', () => {
+  it('reports dashboards by uid and panels by title, Kubernetes objects by kind and name, Logstash plugins by section', () => {
+    const before = readOutputDir(join(fixtures, 'hand-made/before'), 'before');
+    const after = readOutputDir(join(fixtures, 'hand-made/after'), 'after');
+    const result = diffOutput(before, filesOf(after), { before: 'before', after: 'after' });
+    const expected = JSON.parse(readFileSync(join(fixtures, 'hand-made/expected.json'), 'utf8')) as Record<string, string[]>;
+    const actual = Object.fromEntries(result.summary.map((s) => [s.artifact, s.changes.map((c) => `${c.change}: ${c.text}`)]));
+    expect(actual).toEqual(expected);
+    expect(result.files.map((f) => `${f.status} ${f.path}`)).toEqual([
+      'changed grafana/dashboards/models.json',
+      'added grafana/dashboards/new.json',
+      'removed grafana/dashboards/old.json',
+      'changed k8s/prometheus.yaml',
+      'changed logstash/pipeline/logstash.conf',
+    ]);
+    expect(result.files.find((f) => f.path === 'grafana/dashboards/new.json')?.patch).toMatch(/^--- \/dev\/null\tbefore\n\+\+\+ b\/grafana\/dashboards\/new\.json\tafter\n@@ -0,0 \+1,1 @@/);
+  });
+
+  it('names a rule a hand edit broke, and reads the rest of its file', async () => {
+    const generated = await generateFromConfig(JSON.parse(readFileSync(join(fixtures, 'unchanged/before.json'), 'utf8')));
+    const alerts = generated.files.find((f) => f.path === 'prometheus/rules/alerts.yml')!;
+    const broken = alerts.content.replace('summary: High CPU usage on {{ $labels.instance }}', 'summary: "High CPU usage');
+    expect(broken).not.toBe(alerts.content);
+    const result = diffOutput(snapshotOf({ [alerts.path]: broken }), [alerts], { before: 'a', after: 'b' });
+    expect(linesOf(result, 'alert-rules')).toEqual([
+      'a rule in prometheus/rules/alerts.yml (the current output) could not be read; see the text diff',
+      'alert HighCPUUsage added (severity warning, for 5m)',
+    ]);
+  });
+
+  it('reports a file it cannot read as such, and summarises the rest', () => {
+    const before = snapshotOf({ 'prometheus/rules/alerts.yml': 'groups: [\n', 'grafana/dashboards/x.json': '{' });
+    const result = diffOutput(before, [{ path: 'prometheus/rules/alerts.yml', content: 'groups: []\n' }, { path: 'grafana/dashboards/x.json', content: '{"uid":"x","title":"X","panels":[]}' }], { before: 'a', after: 'b' });
+    expect(linesOf(result, 'alert-rules')).toEqual([expect.stringMatching(/^prometheus\/rules\/alerts\.yml could not be read as Prometheus rules \(the current output: .+\); see the text diff$/)]);
+    expect(linesOf(result, 'dashboards')).toEqual([
+      expect.stringMatching(/^grafana\/dashboards\/x\.json \(the current output\) is not valid JSON: .+; see the text diff$/),
+      'dashboard "X" added (0 panels)',
+    ]);
+  });
+});
+
+describe('Kubernetes documents', () => {
+  it.each([
+    ['a banner before the first document stays with it', '# banner\napiVersion: v1\nkind: A\n---\nkind: B\n', ['# banner\napiVersion: v1\nkind: A\n', 'kind: B\n']],
+    ['`...` ends a document and a file may start with `---`', '---\nkind: A\n...\n---\nkind: B', ['kind: A\n', 'kind: B']],
+    ['documents of only comments hold no object', '# only\n---\n# comment\n', []],
+    ['`---` inside a block scalar is content, not a separator', 'kind: A\ndata:\n  x: |\n    ---\n', ['kind: A\ndata:\n  x: |\n    ---\n']],
+  ])('splits a multi-document file: %s', (_what, text, documents) => {
+    expect(splitDocuments(text)).toEqual(documents);
+  });
+});
+
+describe('alert rules', () => {
+  it('reads a rule file laid out differently (a template override in flow style) the same way', async () => {
+    const generated = await generateFromConfig(JSON.parse(readFileSync(join(fixtures, 'alert-settings/before.json'), 'utf8')));
+    const after = await generateFromConfig(JSON.parse(readFileSync(join(fixtures, 'alert-settings/after.json'), 'utf8')));
+    const rules = (files: readonly RenderedFile[]) => files.filter((f) => f.path.startsWith('prometheus/rules/'));
+    // The same rules, written as JSON (YAML's flow style): the splitter can't cut it, the parser reads it whole.
+    const flow = rules(generated.files).map((f) => ({ path: f.path, content: JSON.stringify(parse(f.content)) }));
+    const result = diffOutput(snapshotOf(Object.fromEntries(flow.map((f) => [f.path, f.content]))), rules(after.files), { before: 'a', after: 'b' });
+    expect(linesOf(result, 'alert-rules')).toEqual(['alert HighLatency: for 5m → 10m; severity warning → critical']);
+  });
+
+  it('reads every recording rule mlmon writes without the YAML parser exactly as the parser does', async () => {
+    const generated = await generateFromConfig(JSON.parse(readFileSync(join(fixtures, 'service-added/after.json'), 'utf8')));
+    const thresholds = generated.files.find((f) => f.path === 'prometheus/rules/thresholds.yml')!.content;
+    const rules = (parse(thresholds) as { groups: { rules: Record<string, unknown>[] }[] }).groups.flatMap((g) => g.rules);
+    const texts = thresholds.split(/\n(?= {6}- record:)/).slice(1).map((text) => text.replace(/\n$/, ''));
+    expect(texts).toHaveLength(rules.length);
+    texts.forEach((text, i) => {
+      const rule = rules[i]!;
+      expect(readPlainRecordingRule(text)).toEqual({ kind: 'record', record: rule.record, expr: rule.expr, labels: rule.labels ?? {} });
+    });
+  });
+
+  it.each([
+    ['a quoted value', '- record: a:b\n  expr: vector(1)\n  labels:\n    team: "x y"'],
+    ['a value YAML reads as a number', '- record: a:b\n  expr: vector(1)\n  labels:\n    team: 1.0'],
+    ['a value YAML reads as a boolean', '- record: a:b\n  expr: vector(1)\n  labels:\n    team: yes'],
+    ['a block scalar', '- record: a:b\n  expr: |-\n    vector(1)'],
+    ['a comment', '- record: a:b\n  expr: vector(1) # one'],
+    ['a repeated key', '- record: a:b\n  expr: vector(1)\n  expr: vector(2)'],
+  ])('leaves a recording rule with %s to the YAML parser', (_what, text) => {
+    expect(readPlainRecordingRule(text)).toBeUndefined();
+  });
+});
+
+describe('Alertmanager routing', () => {
+  const config = `route:
+  receiver: default
+  routes:
+    - receiver: pager
+      matchers: ['severity="critical"', 'team=~"ml-.*"']
+      continue: true
+    - receiver: ml
+      match: { team: ml-risk }
+      routes:
+        - receiver: risk-warnings
+          matchers: ['{severity!="critical", alertname!~"Model.+"}']
+    - receiver: platform
+      match_re: { team: "platform|infra" }
+    - receiver: catch-all-models
+      matchers: [model=~".+"]
+receivers:
+  - name: default
+  - name: pager
+  - name: ml
+  - name: risk-warnings
+  - name: platform
+  - name: catch-all-models
+`;
+  const labelSets: Record<string, string>[] = [
+    { alertname: 'ModelAccuracyDrop', severity: 'critical', team: 'ml-risk', model: 'fraud-detector' },
+    { alertname: 'DataDriftDetected', severity: 'warning', team: 'ml-risk', model: 'fraud-detector' },
+    { alertname: 'ModelAccuracyDrop', severity: 'warning', team: 'ml-risk' },
+    { alertname: 'HighCPUUsage', severity: 'critical', team: 'platform' },
+    { alertname: 'HighLatency', severity: 'warning', team: 'infra' },
+    { alertname: 'HighLatency', severity: 'critical', team: 'ml-platform' },
+    { alertname: 'LowPredictionConfidence', severity: 'warning', team: 'growth', model: 'churn' },
+    { alertname: 'Unrouted', severity: 'info' },
+  ];
+
+  it.each(labelSets.map((labels) => [JSON.stringify(labels), labels] as const))('delivers %s to the receivers amtool names', (_name, labels) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'alertmanager.yml'), config);
+    const amtool = execFileSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${join(dir, 'alertmanager.yml')}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8' });
+    expect(receiversFor(readRouteTree(parse(config))!, labels)).toEqual(amtool.trim().split(','));
+  });
+
+  it.each([
+    ['severity="critical"', [{ label: 'severity', op: '=', value: 'critical' }]],
+    ['{team=~"ml-.*", model!=""}', [{ label: 'team', op: '=~', value: 'ml-.*' }, { label: 'model', op: '!=', value: '' }]],
+    ['alertname!~Model.+', [{ label: 'alertname', op: '!~', value: 'Model.+' }]],
+    ['summary="say \\"hi\\", then go"', [{ label: 'summary', op: '=', value: 'say "hi", then go' }]],
+  ])('reads the matcher %s', (text, expected) => {
+    expect(parseMatchers(text).map(({ label, op, value }) => ({ label, op, value }))).toEqual(expected);
+  });
+});
+
+describe('unified patches', () => {
+  it('matches jsdiff on the whole file, with three lines of context as git has, for a single change', () => {
+    const before = Array.from({ length: 200 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const after = before.replace('line 120\n', 'line 120 changed\n');
+    expect(unifiedPatch('f.yml', before, after, { before: 'a', after: 'b' })).toBe(createTwoFilesPatch('a/f.yml', 'b/f.yml', before, after, 'a', 'b', { headerOptions: FILE_HEADERS_ONLY, context: 3 }));
+  });
+
+  it.each([
+    ['the smallest diff jsdiff finds', undefined],
+    ['the fallback when jsdiff gives up (lines compared in place, or the middle replaced whole)', 0],
+  ])('applies cleanly (jsdiff applyPatch) to turn the old text into the new one, for many random edits: %s', (_how, maxEditLength) => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const words = ['a', 'b', 'c', '', 'd'];
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: random(30) }, () => words[random(words.length)]!);
+      const edited = [...lines];
+      for (let edits = random(4); edits >= 0; edits--) {
+        const at = random(edited.length + 1);
+        const kind = random(3);
+        if (kind === 0) edited.splice(at, 0, words[random(words.length)]!);
+        else if (kind === 1) edited.splice(at, 1);
+        else edited[at] = `x${random(9)}`;
+      }
+      const before = lines.join('\n') + (random(2) ? '\n' : '');
+      const after = edited.join('\n') + (random(2) ? '\n' : '');
+      const patch = unifiedPatch('f', before, after, { before: 'a', after: 'b' }, maxEditLength === undefined ? {} : { maxEditLength });
+      expect(applyPatch(before, patch, { fuzzFactor: 0 }), JSON.stringify({ before, after, patch })).toBe(after);
+    }
+  });
+
+  it('gives up on a search that would take long and compares lines in place, one hunk per run of changes', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const after = before.replace('line 3\n', 'line 3 changed\n').replace('line 15\n', 'line 15 changed\n');
+    expect(unifiedPatch('f', before, after, { before: 'a', after: 'b' }, { maxEditLength: 1 })).toBe(
+      [
+        '--- a/f\ta',
+        '+++ b/f\tb',
+        '@@ -1,7 +1,7 @@', ' line 0', ' line 1', ' line 2', '-line 3', '+line 3 changed', ' line 4', ' line 5', ' line 6',
+        '@@ -13,7 +13,7 @@', ' line 12', ' line 13', ' line 14', '-line 15', '+line 15 changed', ' line 16', ' line 17', ' line 18',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('numbers a new file from line 1 against /dev/null and a removed one to /dev/null', () => {
+    expect(unifiedPatch('n.yml', undefined, 'a\nb\n', { before: 'x', after: 'y' })).toBe('--- /dev/null\tx\n+++ b/n.yml\ty\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+    expect(unifiedPatch('n.yml', 'a\n', undefined, { before: 'x', after: 'y' })).toBe('--- a/n.yml\tx\n+++ /dev/null\ty\n@@ -1,1 +0,0 @@\n-a\n');
+  });
+});
+
+describe('a large synthetic out/ (3000 models)', () => {
+  const team = (i: number) => `team-${i % 20}`;
+  const fleet = (): MonitoringConfig => ({
+    infrastructure: { team: 'platform', nodeExporterTargets: ['node-exporter:9100'] },
+    services: { 'model-api': { team: 'ml-platform', discovery: { staticTargets: ['model-api:8080'] } } },
+    models: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`model-${i}`, { service: 'model-api', team: team(i), thresholds: { minAccuracy: [0.8, 0.85, 0.9][i % 3]! } }])),
+    alerting: {
+      defaultReceiver: 'default',
+      receivers: { default: { webhook: [{ url: 'http://sink:8080/' }] }, risk: { webhook: [{ url: 'http://risk:8080/' }] } },
+      routes: [{ match: { team: 'team-3' }, receiver: 'risk' }],
+    },
+  });
+  /** prometheus.yml, the rule files and alertmanager.yml, through mlmon's own templates. */
+  const render = (config: MonitoringConfig): RenderedFile[] => {
+    const model = modelOf(config);
+    const templates = createTemplates(undefined);
+    const rules = model.ruleFiles.map((file) => ({ path: `prometheus/rules/${file.name}`, content: templates.render('prometheus/rules.yml.hbs', { banner: '# synthetic', groups: file.groups }) }));
+    return [renderPrometheusConfig(model, templates), ...rules, renderAlertmanagerConfig(model, templates)];
+  };
+  let before: OutputSnapshot;
+  beforeAll(() => {
+    before = snapshotOf(Object.fromEntries(render(fleet()).map((f) => [f.path, f.content])));
+  }, 120_000);
+
+  it('reports exactly the one threshold that changed among 15,000 series, with a one-hunk patch', () => {
+    const config = fleet();
+    config.models!['model-7']!.thresholds!.minAccuracy = 0.99;
+    const result = diffOutput(before, render(config), { before: 'out', after: 'generated' });
+    expect(result.summary.map((s) => [s.artifact, s.changes.map((c) => c.text)])).toEqual([['alert-rules', ['ModelAccuracyDrop threshold for model model-7: 0.85 → 0.99']]]);
+    // One threshold file (a fleet's thresholds may be sharded into several; only one of them changed).
+    expect(result.files.map((f) => f.path)).toEqual([expect.stringMatching(/^prometheus\/rules\/thresholds[\w-]*\.yml$/)]);
+    expect(result.files[0]!.patch.match(/^@@ /gm)).toHaveLength(1);
+  });
+
+  it('names the models whose alerts a team route change moves', () => {
+    const config = fleet();
+    config.alerting!.routes = [{ match: { team: 'team-4' }, receiver: 'risk' }];
+    const result = diffOutput(before, render(config), { before: 'out', after: 'generated' });
+    const routing = linesOf(result, 'routing');
+    // 150 models of team-3 leave `risk`, 150 of team-4 join it, for each of the four model alerts.
+    expect(routing).toHaveLength(8);
+    expect(routing).toContain('ModelAccuracyDrop (critical) for model model-1003, model model-1023, model model-103, model model-1043, model model-1063 and 145 more: risk → default');
+    expect(routing).toContain('ModelAccuracyDrop (critical) for model model-1004, model model-1024, model model-104, model model-1044, model model-1064 and 145 more: default → risk');
+    expect(linesOf(result, 'alert-rules')).toEqual([]);
+  });
+});
+
+function withoutColorVariables(): Record<string, string> {
+  const { NO_COLOR: _no, FORCE_COLOR: _force, TERM: _term, ...env } = process.env;
+  return { ...(env as Record<string, string>), TERM: 'xterm' };
+}
+
+function filesOf(snapshot: OutputSnapshot): RenderedFile[] {
+  return [...snapshot.files].map(([path, content]) => ({ path, content }));
+}
+
+function snapshotOf(files: Record<string, string>): OutputSnapshot {
+  return { label: 'out', files: new Map(Object.entries(files)), manifest: undefined, exists: true };
+}
