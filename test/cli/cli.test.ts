@@ -1,8 +1,8 @@
 /** The built `mlmon` binary, end to end: stdout, stderr, exit codes and the files it writes. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { copyExampleTo, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -20,10 +20,7 @@ function mlmon(args: string[], cwd: string, env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-beforeAll(() => {
-  // The CLI runs the compiled dist/, as a user's install does.
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-}, 120_000);
+// The CLI runs the compiled dist/, as a user's install does (built once by test/support/global-setup.ts).
 
 const brokenConfig = `import { defineConfig } from 'mlmon';
 export default defineConfig({

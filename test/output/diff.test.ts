@@ -4,12 +4,11 @@
  * Fixture pairs run the built CLI in a scratch folder: generate with before.json, then diff with after.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPatch, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { parse } from 'yaml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { diffOutput, type OutputDiff } from '../../src/output/diff.js';
 import { splitDocuments } from '../../src/output/diff/kubernetes.js';
@@ -76,43 +75,8 @@ function projectWith(before: string, after: string): string {
   return dir;
 }
 
-// The CLI runs the compiled dist/, as a user's install does.
-let bin = '';
-let removeCli = () => {};
-beforeAll(() => {
-  ({ bin, cleanup: removeCli } = installPrivateCli());
-}, 240_000);
-afterAll(() => removeCli());
-
-/**
- * The built CLI, run from a private copy of dist/: other test files run `npm run build` while these tests
- * run, and a half-rewritten dist/ fails a run for reasons that have nothing to do with it. dist/ is built if
- * it is older than the sources (`npm test` has built it already), copied, and the copy proven whole by
- * importing every module; templates, schemas, node_modules and package.json are linked, as dist/ finds them
- * by relative path.
- */
-function installPrivateCli(): { bin: string; cleanup: () => void } {
-  const mtimes = (dir: string, suffix: string): number[] =>
-    (readdirSync(dir, { recursive: true }) as string[]).filter((path) => path.endsWith(suffix)).map((path) => statSync(join(dir, path)).mtimeMs);
-  const built = existsSync(join(repoRoot, 'dist')) ? mtimes(join(repoRoot, 'dist'), '.js') : [];
-  if (built.length === 0 || Math.min(...built) < Math.max(...mtimes(join(repoRoot, 'src'), '.ts'))) {
-    execFileSync('flock', [join(tmpdir(), 'mlmon-test-build.lock'), 'npm', 'run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  }
-  const root = mkdtempSync(join(tmpdir(), 'mlmon-cli-'));
-  for (const shared of ['templates', 'schemas', 'node_modules', 'package.json']) symlinkSync(join(repoRoot, shared), join(root, shared));
-  cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
-  const importEverything = `import { readdirSync } from 'node:fs'; import { join } from 'node:path'; import { pathToFileURL } from 'node:url';
-    for (const file of readdirSync(process.argv[1], { recursive: true })) if (file.endsWith('.js')) await import(pathToFileURL(join(process.argv[1], file)).href);`;
-  for (let attempt = 1; ; attempt++) {
-    rmSync(join(root, 'dist'), { recursive: true, force: true });
-    cpSync(join(repoRoot, 'dist'), join(root, 'dist'), { recursive: true });
-    const check = spawnSync(process.execPath, ['--input-type=module', '-e', importEverything, join(root, 'dist')], { encoding: 'utf8' });
-    if (check.status === 0) break;
-    if (attempt === 20) throw new Error(`dist/ never became whole: ${check.stderr}`);
-    spawnSync('sleep', ['1']);
-  }
-  return { bin: join(root, 'bin/mlmon.js'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
-}
+// The CLI runs the compiled dist/, as a user's install does (built once by test/support/global-setup.ts).
+const bin = join(repoRoot, 'bin/mlmon.js');
 
 
 interface Expected {
