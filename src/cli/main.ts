@@ -52,7 +52,7 @@ function buildProgram(): Command {
 
   program
     .command('validate')
-    .description('run everything CI needs to trust a change: config, PromQL, rule hygiene, secrets, promtool and amtool')
+    .description('run everything CI needs to trust a change: config, PromQL, rule hygiene, secrets, Kubernetes objects, dashboards, Logstash syntax, promtool and amtool')
     .addOption(configOption())
     .addOption(outOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))

@@ -53,7 +53,7 @@ describe('validate on the example', () => {
     const report = await validate({ cwd: repoRoot, skipExternal: false, tools });
     expect(problemsOf(report)).toEqual([]);
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
-    for (const id of ['config', 'promql', 'rules/hygiene', 'secrets', 'promtool/check-config', 'promtool/check-rules', 'promtool/test-rules', 'amtool/check-config', 'amtool/routes']) {
+    for (const id of ['config', 'promql', 'rules/hygiene', 'secrets', 'kubernetes/objects', 'grafana/dashboards', 'logstash/syntax', 'promtool/check-config', 'promtool/check-rules', 'promtool/test-rules', 'amtool/check-config', 'amtool/routes']) {
       expect(byId[id]?.status, id).toBe('passed');
     }
     expect(byId['promtool/check-rules']!.tool).toBe('promtool 3.16.0');
