@@ -58,7 +58,10 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       return { file, dir, raw: parse(readFileSync(file, 'utf8')) };
     }
     if (['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) {
-      // Node 20 cannot strip TypeScript types itself; jiti transpiles and caches (node_modules/.cache/jiti).
+      // Node 20 cannot strip TypeScript types itself; jiti transpiles with babel and caches the result, keyed by
+      // content, in $TMPDIR/jiti (it looks for node_modules beside dist/config/, finds none, and falls back).
+      // A cold cache costs babel's load and transform: +0.3 s for a small config, seconds for 10,000 models
+      // (see bench/README.md).
       const { createJiti } = await import('jiti');
       const jiti = createJiti(import.meta.url, { alias: mlmonEntry ? { mlmon: mlmonEntry } : {}, moduleCache: false, fsCache: true, interopDefault: true });
       const raw = await jiti.import(file, { default: true });
