@@ -30,6 +30,12 @@ export interface RuleTestFile {
 export interface RuleTest {
   readonly name: string;
   readonly interval: string;
+  /** Exact values of recording-rule series at a time (promql_expr_test). */
+  readonly promqlExprTests?: readonly {
+    readonly expr: string;
+    readonly evalTime: string;
+    readonly expSamples: readonly { readonly labels: string; readonly value: number }[];
+  }[];
   readonly inputSeries: readonly { readonly series: string; readonly values: string }[];
   readonly alertRuleTests: readonly {
     readonly evalTime: string;
@@ -37,6 +43,15 @@ export interface RuleTest {
     readonly expAlerts: readonly { readonly expLabels: Readonly<Record<string, string>>; readonly expAnnotations: Readonly<Record<string, string>> }[];
   }[];
 }
+
+/**
+ * Up to this many models or services, every one is proven through its alert. Past it (a fleet), the alert is
+ * proven for one target of each distinct threshold and team, a disabled one and an unlisted one, and every
+ * target's threshold series is pinned to its configured value by an exact-value test, so a nudge to any of
+ * them still fails a proof. Proving each of 10,000 models through its alert made the proofs most of out/ and
+ * took promtool minutes.
+ */
+export const proofTargetsPerAlert = 20;
 
 /** A model name no config lists, standing for every model that only has the default thresholds. */
 export const unlistedModelName = 'mlmon-unlisted-model';
@@ -114,6 +129,8 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
         ],
       });
     }
+    const pinned = pinnedThresholds(alert, model);
+    if (pinned) tests.push({ ...pinned, interval: secondsDuration(step), inputSeries: [], alertRuleTests: [], promqlExprTests: pinned.promqlExprTests.map((t) => ({ ...t, evalTime: secondsDuration(group) })) });
     byGroup.set(alert.group, tests);
   }
 
@@ -122,6 +139,36 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
   return [...byGroup.entries()]
     .filter(([, tests]) => tests.length > 0)
     .map(([groupName, tests]) => ({ name: `${groupName}.test.yml`, ruleFiles, evaluationInterval: model.prometheus.ruleGroupInterval, groupEvalOrder, tests }));
+}
+
+/** All targets for a small config; for a fleet, the first of each distinct (threshold, team). */
+function sampled<T>(targets: readonly T[], identity: (target: T) => unknown[]): readonly T[] {
+  if (targets.length <= proofTargetsPerAlert) return targets;
+  const seen = new Set<string>();
+  return targets.filter((target) => {
+    const key = JSON.stringify(identity(target));
+    if (seen.has(key) || seen.size >= proofTargetsPerAlert) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** For a fleet: every per-target threshold series of the alert, with its exact configured value. */
+function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): Omit<RuleTest, 'interval' | 'inputSeries' | 'alertRuleTests'> & { promqlExprTests: NonNullable<RuleTest['promqlExprTests']> } | undefined {
+  const series = alert.threshold?.series;
+  if (!series) return undefined;
+  const key = alert.threshold!.key;
+  const targets = alert.scope === 'service'
+    ? model.services.map((s) => ({ label: 'service', name: s.name, team: s.team, value: s.thresholds[key as ServiceKey] }))
+    : model.models.map((m) => ({ label: 'model', name: m.name, team: m.team, value: m.thresholds[key as ModelKey] }));
+  if (targets.length <= proofTargetsPerAlert) return undefined;
+  const expSamples = targets
+    .filter((t): t is typeof t & { value: number } => t.value !== false)
+    .map((t) => ({ labels: selector(series, { [t.label]: t.name, team: t.team }), value: t.value }));
+  return {
+    name: `${alert.name} compares every one of ${targets.length} ${alert.scope}s with its own configured threshold`,
+    promqlExprTests: [{ expr: series, evalTime: '0s', expSamples }],
+  };
 }
 
 function windowOf(alert: BuiltinAlert): number {
@@ -155,7 +202,7 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
     }
     case 'service': {
       const key = threshold!.key as ServiceKey;
-      return model.services.map((service) => {
+      return sampled(model.services, (service) => [service.thresholds[key], service.team]).map((service) => {
         const t = service.thresholds[key];
         const s: Side = t === false ? 'disabled' : side;
         const extreme = direction === 'below' ? 0 : key === 'maxErrorRatio' ? 1 : 1000;
@@ -169,7 +216,9 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
         ...model.models.map((m) => ({ name: m.name, team: m.team, service: m.service, t: m.thresholds[key] })),
         { name: unlistedModelName, team: model.defaults.team, service: model.services[0]?.name ?? 'model-api', t: model.defaults.modelThresholds[key] },
       ];
-      return entries.map((m) => {
+      // The unlisted model is always proven: it is how the default thresholds are.
+      const unlisted = entries.at(-1)!;
+      return [...sampled(entries.slice(0, -1), (m) => [m.t, m.team]), unlisted].map((m) => {
         const s: Side = m.t === false ? 'disabled' : side;
         const value = signalValue(m.t === false ? 0 : m.t, direction, s, direction === 'above' ? 1000 : 0);
         return modelTarget(alert.name, m, value, steps, step, s === 'breach');

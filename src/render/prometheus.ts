@@ -37,7 +37,9 @@ export function renderRuleFiles(model: MonitoringModel, templates: Templates): R
 export function renderRuleTests(model: MonitoringModel, templates: Templates): RenderedFile[] {
   return model.ruleTests.map((file) => {
     const path = `prometheus/tests/${file.name}`;
-    const content = templates.render('prometheus/rule-tests.yml.hbs', { banner: banner(model), ...file });
+    // Handlebars' strict mode wants every key a template reads to exist.
+    const tests = file.tests.map((test) => ({ promqlExprTests: undefined, ...test }));
+    const content = templates.render('prometheus/rule-tests.yml.hbs', { banner: banner(model), ...file, tests });
     parsedYaml(path, content);
     return { path, content };
   });

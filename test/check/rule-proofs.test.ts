@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Generated } from '../../src/pipeline.js';
 import { generateInMemory } from '../../src/pipeline.js';
-import { generateExample, scratchDir } from '../support/fixtures.js';
+import { generateExample, generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { repoRoot, tool } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -113,4 +113,25 @@ describe('generated rule tests', () => {
     }));
     expect(survivors, 'nudged thresholds the generated tests did not notice').toEqual([]);
   }, 240_000);
+
+  it('for a fleet, prove a sample through the alert and pin every threshold series, so a nudge to any model still fails', async () => {
+    const models = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`m${i}`, { service: 'api', team: `t${i % 3}`, thresholds: { minAccuracy: 0.8 + (i % 4) / 100 } }]));
+    const generated = await generateFromConfig({ services: { api: { discovery: { staticTargets: ['10.0.0.1:80'] } } }, models });
+    const accuracyTests = generated.model.ruleTests.flatMap((f) => f.tests).filter((t) => t.name.startsWith('ModelAccuracyDrop'));
+    const fires = accuracyTests.find((t) => t.name.includes('fires'))!;
+    // 4 values × 3 teams = 12 distinct targets (+ the unlisted model), not 60.
+    expect(fires.alertRuleTests.at(-1)!.expAlerts).toHaveLength(13);
+    const pinned = accuracyTests.find((t) => t.promqlExprTests)!;
+    expect(pinned.promqlExprTests![0]!.expSamples).toHaveLength(60);
+
+    const dir = writeOut(generated);
+    expect((await promtoolTest(dir, 'ml-models.test.yml')).ok).toBe(true);
+    // m59 is no sample of the alert proofs (m0…m11 cover every value and team); nudge its threshold.
+    const path = join(dir, 'prometheus/rules/thresholds.yml');
+    const rules = readFileSync(path, 'utf8');
+    const at = rules.indexOf('model: m59\n          team: t2');
+    const expr = rules.lastIndexOf('expr: vector(', at);
+    writeFileSync(path, `${rules.slice(0, expr)}expr: vector(0.8301)${rules.slice(rules.indexOf(')', expr) + 1)}`);
+    expect((await promtoolTest(dir, 'ml-models.test.yml')).ok).toBe(false);
+  }, 180_000);
 });
