@@ -59,7 +59,7 @@ function buildProgram(): Command {
     .option('--skip-external', 'skip the promtool and amtool checks (reported as skipped)')
     .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH)')
     .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH)')
-    .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this', '60')
+    .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
     .action(async (options: import('./commands/validate.js').ValidateFlags) => {
       const { runValidate } = await import('./commands/validate.js');
       process.exitCode = await runValidate(options);
