@@ -94,7 +94,7 @@ export async function checkDashboards(files: readonly RenderedFile[], options: P
 
 let structureCheck: Promise<DashboardStructureCheck> | undefined;
 
-/** The structure check, compiled once per process from the committed schema bundle (ajv loads lazily). */
+/** The structure check, loaded once per process from the precompiled validators (lazily). */
 export function loadDashboardStructureCheck(): Promise<DashboardStructureCheck> {
   structureCheck ??= compileStructureCheck();
   return structureCheck;
@@ -104,19 +104,17 @@ interface SchemaBundle {
   readonly definitions: Record<string, { definitions: Record<string, { properties?: Record<string, unknown> }> }>;
 }
 
+// Every ref below, compiled ahead of time by `npm run schema` (ajv standalone code; drift-tested): compiling
+// the bundle at run time was most of `mlmon validate`'s own time.
+const grafanaValidatorsFile = new URL('../../schemas/grafana-dashboard.validate.cjs', import.meta.url);
+
 async function compileStructureCheck(): Promise<DashboardStructureCheck> {
-  const { Ajv } = await import('ajv');
   const bundle = JSON.parse(readFileSync(grafanaSchemaFile, 'utf8')) as SchemaBundle;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  // Each schema of the bundle is its own resource (`$id`: dashboard, timeseries-options, …).
-  for (const schema of Object.values(bundle.definitions)) ajv.addSchema(schema);
-  const compiled = new Map<string, ValidateFunction>();
+  const validators = (await import(grafanaValidatorsFile.href)) as { default: Record<string, ValidateFunction> & { refs: Record<string, string> } };
   const check = (ref: string, value: unknown, where: string, panel?: string): StructureError[] => {
-    let validate = compiled.get(ref);
-    if (!validate) {
-      validate = ajv.compile({ $ref: ref });
-      compiled.set(ref, validate);
-    }
+    const name = validators.default.refs[ref];
+    const validate = name === undefined ? undefined : validators.default[name];
+    if (!validate) throw new Error(`no precompiled validator for ${ref}: run \`npm run schema\``);
     if (validate(value)) return [];
     return mostTelling(validate.errors ?? []).map((e) => {
       const at = [where, e.instancePath.slice(1)].filter(Boolean).join('/');

@@ -20,7 +20,7 @@ import { createTemplates } from '../../src/render/templating.js';
 import { generateExample, modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { generateGrafanaSchemaText } from '../../scripts/generate-grafana-schema.mjs';
+import { generateGrafanaSchemaText, generateGrafanaValidatorText } from '../../scripts/generate-grafana-schema.mjs';
 
 // ---- reading the output back ---------------------------------------------------------------------
 
@@ -564,6 +564,8 @@ describe('Grafana dashboard structure', () => {
   it('is checked against a schema bundle that is exactly what @grafana/schema generates (run `npm run schema` when this fails)', () => {
     const committed = readFileSync(join(repoRoot, 'schemas/grafana-dashboard.schema.json'), 'utf8');
     expect(committed).toBe((generateGrafanaSchemaText as () => string)());
+    // …and the precompiled validators are what ajv makes of it.
+    expect(readFileSync(join(repoRoot, 'schemas/grafana-dashboard.validate.cjs'), 'utf8')).toBe((generateGrafanaValidatorText as (bundle: string) => string)(committed));
     expect(committed).toContain(`from @grafana/schema ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@grafana/schema/package.json'), 'utf8')).version as string}.`);
   });
 
