@@ -8,8 +8,10 @@ export interface WriteResult {
   readonly written: string[];
   readonly unchanged: string[];
   readonly removed: string[];
-  /** Generated files that had been edited by hand and were overwritten. */
+  /** Generated files that had been edited by hand and were overwritten (an edit equal to the new content is not). */
   readonly overwrittenHandEdits: string[];
+  /** Generated files that had been edited by hand and were removed, because the config no longer generates them. */
+  readonly removedHandEdits: string[];
 }
 
 /**
@@ -20,7 +22,8 @@ export interface WriteResult {
  */
 export function writeOutput(outDir: string, files: readonly RenderedFile[]): WriteResult {
   const previous = readManifest(outDir);
-  const overwrittenHandEdits = findHandEdits(outDir, previous).filter((p) => files.some((f) => f.path === p));
+  // Read before writing: afterwards the files match the new manifest.
+  const handEdited = new Set(findHandEdits(outDir, previous));
   const all = [...files, buildManifest(files)];
   const staged: { temp: string; target: string }[] = [];
   const unchanged: string[] = [];
@@ -56,7 +59,13 @@ export function writeOutput(outDir: string, files: readonly RenderedFile[]): Wri
       removeEmptyParents(outDir, dirname(target));
     }
   }
-  return { written: written.filter((p) => p !== manifestName), unchanged: unchanged.filter((p) => p !== manifestName), removed, overwrittenHandEdits };
+  return {
+    written: written.filter((p) => p !== manifestName),
+    unchanged: unchanged.filter((p) => p !== manifestName),
+    removed,
+    overwrittenHandEdits: written.filter((p) => handEdited.has(p)),
+    removedHandEdits: removed.filter((p) => handEdited.has(p)),
+  };
 }
 
 function safeJoin(outDir: string, path: string): string {

@@ -81,7 +81,20 @@ describe('writing out/', () => {
     writeFileSync(join(out, file.path), 'route: {receiver: hand-edit}\n');
     const result = writeOutput(out, [file]);
     expect(result.overwrittenHandEdits).toEqual(['alertmanager/alertmanager.yml']);
+    expect(result.removedHandEdits).toEqual([]);
     expect(readFileSync(join(out, file.path), 'utf8')).toBe('route: {}\n');
+  });
+
+  it('names a hand-edited file it removes because the config no longer generates it, and not an edit that matches', () => {
+    const out = scratch();
+    const kept: RenderedFile = { path: 'a.yml', content: 'a: 1\n' };
+    const dropped: RenderedFile = { path: 'b.yml', content: 'b: 1\n' };
+    writeOutput(out, [kept, dropped]);
+    writeFileSync(join(out, 'b.yml'), 'b: hand\n');
+    writeFileSync(join(out, 'a.yml'), 'a: 2\n');
+    const result = writeOutput(out, [{ path: 'a.yml', content: 'a: 2\n' }]);
+    expect(result.removedHandEdits).toEqual(['b.yml']);
+    expect(result.overwrittenHandEdits).toEqual([]);
   });
 
   it('refuses a path that would escape the output folder', () => {

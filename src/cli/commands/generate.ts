@@ -22,16 +22,12 @@ export async function runGenerate(options: { config?: string | undefined; out: s
     process.stderr.write(`${stderrColor.red('✗')} ${options.out} is stale; run \`mlmon generate\` and commit the result:\n${lines.join('\n')}\n`);
     return exitCodes.problems;
   }
-  // Read before writing: afterwards the manifest describes the new files.
-  const handEdited = findHandEdits(outDir, readManifest(outDir));
   const result = writeOutput(outDir, generated.files);
-  for (const path of handEdited) {
-    // A hand edit that already matches what the config produces loses nothing.
-    if (result.written.includes(path)) {
-      process.stderr.write(`${stderrColor.yellow('!')} ${options.out}/${path} had been edited by hand; the edit was overwritten. Change ${generated.model.generator.configFile} instead.\n`);
-    } else if (result.removed.includes(path)) {
-      process.stderr.write(`${stderrColor.yellow('!')} ${options.out}/${path} had been edited by hand; ${generated.model.generator.configFile} no longer generates it, so it was removed, edit and all.\n`);
-    }
+  for (const path of result.overwrittenHandEdits) {
+    process.stderr.write(`${stderrColor.yellow('!')} ${options.out}/${path} had been edited by hand; the edit was overwritten. Change ${generated.model.generator.configFile} instead.\n`);
+  }
+  for (const path of result.removedHandEdits) {
+    process.stderr.write(`${stderrColor.yellow('!')} ${options.out}/${path} had been edited by hand; ${generated.model.generator.configFile} no longer generates it, so it was removed, edit and all.\n`);
   }
   const summary = [`${result.written.length} written`, `${result.unchanged.length} unchanged`, ...(result.removed.length ? [`${result.removed.length} removed`] : [])];
   process.stdout.write(`${stdoutColor.green('✓')} generated ${generated.files.length} files in ${options.out} (${summary.join(', ')})\n`);
