@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/tools.js';
 import {
   parseLogstashConfig,
   type LogstashBranch,
@@ -65,46 +68,7 @@ const plugin = (name: string, line: number, attributes: [string, LogstashValue][
 
 // ---- the pipeline our generator emits ----------------------------------------------------------
 
-const SEED_PIPELINE = `input {
-  beats {
-    port => 5044
-  }
-}
-
-filter {
-  if [kubernetes] {
-    mutate {
-      add_field => {
-        "pod_name" => "%{[kubernetes][pod][name]}"
-        "namespace" => "%{[kubernetes][namespace]}"
-      }
-    }
-  }
-
-  json {
-    source => "message"
-    target => "log"
-  }
-
-  mutate {
-    add_field => {
-      "[@metadata][index_prefix]" => "ml-logs"
-    }
-  }
-
-  date {
-    match => ["timestamp", "ISO8601"]
-    target => "@timestamp"
-  }
-}
-
-output {
-  elasticsearch {
-    hosts => ["elasticsearch:9200"]
-    index => "%{[@metadata][index_prefix]}-%{+YYYY.MM.dd}"
-  }
-}
-`;
+const SEED_PIPELINE = readFileSync(join(repoRoot, 'test/fixtures/seed/logstash.conf'), 'utf8');
 
 describe('the seed Kubernetes log pipeline', () => {
   it('parses into input, filter and output sections with every plugin, attribute and value intact', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +17,7 @@ import { banner, RenderError, type RenderedFile } from '../../src/render/artifac
 import { renderLogging } from '../../src/render/logstash.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { generateExample, modelOf, scratchDir } from '../support/fixtures.js';
+import { repoRoot } from '../support/tools.js';
 
 // ---- rendering and reading the output back -----------------------------------------------------
 
@@ -229,46 +230,7 @@ function filebeatEvent(line: object): Event {
 }
 
 /** The seed guide's pipeline, verbatim: the control that shows the tests below can fail. */
-const seedPipeline = `input {
-  beats {
-    port => 5044
-  }
-}
-
-filter {
-  if [kubernetes] {
-    mutate {
-      add_field => {
-        "pod_name" => "%{[kubernetes][pod][name]}"
-        "namespace" => "%{[kubernetes][namespace]}"
-      }
-    }
-  }
-
-  json {
-    source => "message"
-    target => "log"
-  }
-
-  mutate {
-    add_field => {
-      "[@metadata][index_prefix]" => "ml-logs"
-    }
-  }
-
-  date {
-    match => ["timestamp", "ISO8601"]
-    target => "@timestamp"
-  }
-}
-
-output {
-  elasticsearch {
-    hosts => ["elasticsearch:9200"]
-    index => "%{[@metadata][index_prefix]}-%{+YYYY.MM.dd}"
-  }
-}
-`;
+const seedPipeline = readFileSync(join(repoRoot, 'test/fixtures/seed/logstash.conf'), 'utf8');
 
 /** Runs a line through the unattributed json and date filters of a pipeline's filter section. */
 function throughTopLevelParsing(pipeline: LogstashPipeline, event: Event): { event: Event; dateInput: unknown } {
