@@ -1,6 +1,7 @@
 // Generates docs/config-reference.md from schemas/monitoring-config.schema.json (itself generated from
 // src/config/types.ts), so the reference can't drift from what mlmon accepts. `--check` fails on drift.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOrCheck } from './write-generated.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -61,11 +62,5 @@ export function generateReference() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = generateReference();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(target, 'utf8') !== text) { console.error('docs/config-reference.md is stale: run `npm run docs`'); process.exit(1); }
-  } else {
-    writeFileSync(target, text);
-    console.log(`wrote ${target}`);
-  }
+  writeOrCheck([[target, generateReference()]], 'npm run docs');
 }

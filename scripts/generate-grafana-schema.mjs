@@ -12,8 +12,9 @@
 // `dashboard#/definitions/Dashboard` or `timeseries-field-config#/definitions/FieldConfig` after adding the
 // root once. `--check` exits 1 instead of writing when the committed file differs (the drift test uses
 // the function).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { writeOrCheck } from './write-generated.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
@@ -87,17 +88,5 @@ export function generateGrafanaValidatorText(bundleText) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = generateGrafanaSchemaText();
   const validatorPath = bundlePath.replace(/\.schema\.json$/, '.validate.cjs');
-  for (const [path, content] of [[bundlePath, text], [validatorPath, generateGrafanaValidatorText(text)]]) {
-    if (process.argv.includes('--check')) {
-      let committed = '';
-      try { committed = readFileSync(path, 'utf8'); } catch {}
-      if (committed !== content) {
-        console.error(`${path} is stale: run \`npm run schema\``);
-        process.exit(1);
-      }
-    } else {
-      writeFileSync(path, content);
-      console.log(`wrote ${path}`);
-    }
-  }
+  writeOrCheck([[bundlePath, text], [validatorPath, generateGrafanaValidatorText(text)]]);
 }

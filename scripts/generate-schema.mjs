@@ -3,8 +3,8 @@
 // so a run of mlmon doesn't spend most of its start-up compiling the schema.
 // `--check` exits 1 instead of writing when a committed file differs (the drift test uses the functions).
 import { createRequire } from 'node:module';
+import { writeOrCheck } from './write-generated.mjs';
 import { createGenerator } from 'ts-json-schema-generator';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,17 +43,5 @@ export function generateSchemaText() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = generateSchemaText();
   const outputs = [[schemaPath, text], [validatorPath, generateValidatorText(text)]];
-  for (const [path, content] of outputs) {
-    if (process.argv.includes('--check')) {
-      let committed = '';
-      try { committed = readFileSync(path, 'utf8'); } catch {}
-      if (committed !== content) {
-        console.error(`${path} is stale: run \`npm run schema\``);
-        process.exit(1);
-      }
-    } else {
-      writeFileSync(path, content);
-      console.log(`wrote ${path}`);
-    }
-  }
+  writeOrCheck(outputs);
 }
