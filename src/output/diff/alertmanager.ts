@@ -2,7 +2,7 @@
  * alertmanager.yml: receivers by name, inhibit rules, route settings (grouping and timing) and global
  * settings. Where alerts are delivered is `routing.ts`'s job.
  */
-import { asField, byText, type Change } from './change.js';
+import { asField, byText, type Change, unionKeys, recordsBy } from './change.js';
 import { unreadable, type OutputSide } from './side.js';
 import { describeFieldChanges, fieldChanges, isRecord, sameValue, type FieldChange } from './structure.js';
 
@@ -37,12 +37,12 @@ export function diffAlertmanager(before: OutputSide, after: OutputSide, delivery
 }
 
 function diffReceivers(before: unknown, after: unknown): Change[] {
-  const byName = (list: unknown) => new Map((Array.isArray(list) ? list : []).filter(isRecord).map((r) => [String(r.name), r]));
+  const byName = (list: unknown) => recordsBy(list, 'name');
   const old = byName(before);
   const now = byName(after);
   const changes: Change[] = [];
   const integrations = (r: Record<string, unknown>) => Object.keys(r).filter((k) => k.endsWith('_configs') && Array.isArray(r[k]) && r[k].length > 0).map((k) => k.replace(/_configs$/, '')).join(', ');
-  for (const name of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+  for (const name of unionKeys(old, now)) {
     const a = old.get(name);
     const b = now.get(name);
     if (!a) changes.push({ change: 'added', subject: `receiver ${name}`, text: `receiver ${name} added (${integrations(b!) || 'no integrations'})` });

@@ -1,7 +1,7 @@
 /**
  * What `mlmon diff` says about a change, in two forms: a line a reviewer reads, and fields a bot can use.
  */
-import type { FieldChange } from './structure.js';
+import { isRecord, type FieldChange } from './structure.js';
 
 export interface Change {
   readonly change: 'added' | 'removed' | 'changed';
@@ -58,6 +58,16 @@ export function formatLabels(labels: Readonly<Record<string, string>>): string {
 export function shortList(items: readonly string[], limit = 5): string {
   if (items.length <= limit) return items.join(', ');
   return `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+}
+
+/** The keys of either map, in the order summaries list them. */
+export function unionKeys(before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].sort(byText);
+}
+
+/** The objects of a parsed YAML list, by the field that names them (`name`, `job_name`). */
+export function recordsBy(list: unknown, field: string): Map<string, Record<string, unknown>> {
+  return new Map((Array.isArray(list) ? list : []).filter(isRecord).map((item) => [String(item[field]), item]));
 }
 
 export function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {

@@ -3,7 +3,7 @@
  * changed panel its threshold steps, its queries by refId, and any other field. Layout (`gridPos`) is left
  * to the text diff: adding one panel moves every panel below it, and that is not news.
  */
-import { asField, byText, type Change } from './change.js';
+import { asField, byText, type Change, unionKeys } from './change.js';
 import type { OutputSide } from './side.js';
 import { describeFieldChanges, fieldChanges, isRecord, sameValue, shortValue } from './structure.js';
 
@@ -74,7 +74,7 @@ function diffDashboard(name: string, key: string, before: Dashboard, after: Dash
 
   const old = panelsByTitle(before.body);
   const now = panelsByTitle(after.body);
-  for (const title of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+  for (const title of unionKeys(old, now)) {
     const a = old.get(title);
     const b = now.get(title);
     const subject = `${key} panel ${title}`;
@@ -136,7 +136,7 @@ function diffPanel(before: Record<string, unknown>, after: Record<string, unknow
   const queries = (panel: Record<string, unknown>) => new Map((Array.isArray(panel.targets) ? panel.targets.filter(isRecord) : []).map((t, i) => [typeof t.refId === 'string' ? t.refId : `#${i + 1}`, t]));
   const old = queries(before);
   const now = queries(after);
-  for (const ref of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+  for (const ref of unionKeys(old, now)) {
     const a = old.get(ref);
     const b = now.get(ref);
     if (sameValue(a, b)) continue;

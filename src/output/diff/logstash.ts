@@ -4,7 +4,7 @@
  * (check/logstash-syntax.ts), the same one `validate` proves the pipeline with.
  */
 import { parseLogstashConfig, type LogstashStatement, type LogstashValue } from '../../check/logstash-syntax.js';
-import { byText, type Change } from './change.js';
+import { type Change, unionKeys } from './change.js';
 import type { OutputSide } from './side.js';
 
 interface PluginEntry {
@@ -36,7 +36,7 @@ export function diffLogstash(before: OutputSide, after: OutputSide, paths: reado
     if (!old || !now) continue;
     if (!before.files.has(path)) changes.push({ change: 'added', subject: `pipeline ${path}`, text: `pipeline ${file} added` });
     else if (!after.files.has(path)) changes.push({ change: 'removed', subject: `pipeline ${path}`, text: `pipeline ${file} removed` });
-    for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+    for (const key of unionKeys(old, now)) {
       const a = old.get(key);
       const b = now.get(key);
       const entry = (b ?? a)!;

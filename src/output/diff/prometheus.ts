@@ -2,7 +2,7 @@
  * prometheus.yml: scrape jobs by `job_name` (added, removed, and which of their fields changed), then any
  * other setting (scrape interval, external labels, rule files, Alertmanager targets) field by field.
  */
-import { asField, byText, type Change } from './change.js';
+import { asField, byText, type Change, unionKeys, recordsBy } from './change.js';
 import { unreadable, type OutputSide } from './side.js';
 import { describeFieldChanges, fieldChanges, isRecord } from './structure.js';
 
@@ -28,11 +28,11 @@ export function diffPrometheusConfig(before: OutputSide, after: OutputSide): Cha
 }
 
 function diffScrapeJobs(before: unknown, after: unknown): Change[] {
-  const byName = (list: unknown) => new Map((Array.isArray(list) ? list : []).filter(isRecord).map((job) => [String(job.job_name), job]));
+  const byName = (list: unknown) => recordsBy(list, 'job_name');
   const old = byName(before);
   const now = byName(after);
   const changes: Change[] = [];
-  for (const name of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+  for (const name of unionKeys(old, now)) {
     const a = old.get(name);
     const b = now.get(name);
     const subject = `scrape job ${name}`;
