@@ -44,13 +44,13 @@ describe('mlmon', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
   });
 
-  it('keeps --help light: no schema compiler, template engine or config loader is imported', () => {
+  it('keeps --help light: no schema compiler, template engine, config loader or colour library is imported', () => {
     const tracer = join(repoRoot, 'test/support/trace-imports.mjs');
     const result = spawnSync(process.execPath, ['--import', tracer, bin, '--help'], { cwd: repoRoot, encoding: 'utf8' });
     expect(result.status).toBe(0);
     const loaded = result.stderr.split('\n').filter((l) => l.startsWith('import '));
     expect(loaded.length).toBeGreaterThan(0);
-    for (const heavy of ['ajv', 'handlebars', 'jiti', 'yaml', '@prometheus-io', 'execa', 'kubernetes-models']) {
+    for (const heavy of ['ajv', 'handlebars', 'jiti', 'yaml', 'js-yaml', '@prometheus-io', 'execa', 'kubernetes-models', 'chalk']) {
       expect(loaded.filter((l) => l.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
     }
   });

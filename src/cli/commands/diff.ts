@@ -6,7 +6,8 @@ import { readOutputAtGitRef, readOutputDir, type HandEdit, type OutputSnapshot }
 import { CouldNotRun, ProblemsFound } from '../../problems.js';
 import { mlmonVersion } from '../../version.js';
 import { formatProblems } from '../report.js';
-import { exitCodes, stderrColor, stdoutColor } from '../main.js';
+import { stderrColor, stdoutColor } from '../colors.js';
+import { exitCodes } from '../main.js';
 
 export interface DiffOptions {
   readonly config?: string | undefined;

@@ -3,7 +3,8 @@ import { generateInMemory } from '../../pipeline.js';
 import { findHandEdits, readManifest } from '../../output/manifest.js';
 import { writeOutput } from '../../output/write.js';
 import { formatProblems } from '../report.js';
-import { exitCodes, stderrColor, stdoutColor } from '../main.js';
+import { stderrColor, stdoutColor } from '../colors.js';
+import { exitCodes } from '../main.js';
 
 export async function runGenerate(options: { config?: string | undefined; out: string; check?: boolean | undefined }): Promise<number> {
   const cwd = process.cwd();

@@ -3,7 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import { hasErrors, problemsOf, type CheckResult, type ValidationReport } from '../../check/report.js';
 import { validate } from '../../check/validate.js';
 import type { Problem } from '../../problems.js';
-import { exitCodes, stderrColor, stdoutColor } from '../main.js';
+import { stderrColor, stdoutColor } from '../colors.js';
+import { exitCodes } from '../main.js';
 import { formatProblem } from '../report.js';
 
 export interface ValidateFlags {
