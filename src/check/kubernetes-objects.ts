@@ -44,20 +44,19 @@ interface SchemaError {
 const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export async function checkKubernetesObjects(files: readonly RenderedFile[]): Promise<KubernetesObjectsResult> {
-  const { parseAllDocuments } = await import('yaml');
+  const { parseYamlDocuments } = await import('../render/artifact.js');
   const problems: Problem[] = [];
   let objects = 0;
   for (const file of files.filter((f) => /^k8s\/[^/]+\.ya?ml$/.test(f.path))) {
     const problem = (object: string | undefined, message: string, extra: Partial<Problem> = {}): void => {
       problems.push({ id: 'kubernetes/invalid-object', severity: 'error', artifact: file.path, ...(object ? { object } : {}), message, ...extra });
     };
-    for (const [index, document] of parseAllDocuments(file.content).entries()) {
-      const error = document.errors[0];
-      if (error) {
-        problem(`document ${index + 1}`, `the file is not valid YAML: ${error.message}`);
-        continue;
-      }
-      const object = document.toJS() as unknown;
+    const parsed = parseYamlDocuments(file.content);
+    if (!parsed.ok) {
+      problem(undefined, `the file is not valid YAML: ${parsed.error}`);
+      continue;
+    }
+    for (const [index, object] of parsed.documents.entries()) {
       if (object === null || object === undefined) continue;
       if (!isObject(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
         problem(`document ${index + 1}`, 'this document is not a Kubernetes object: it has no kind and apiVersion');

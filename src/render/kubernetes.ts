@@ -7,10 +7,10 @@
  * component whose files were not rendered is left out. Objects are built as data and laid out with the yaml
  * library; every file is parsed again and must give back exactly the objects it was made from.
  */
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { MonitoringModel } from '../normalize/model.js';
-import { banner, RenderError, type RenderedFile } from './artifact.js';
+import { banner, parsedYamlDocuments, RenderError, type RenderedFile } from './artifact.js';
 import {
   alertmanagerManifests,
   filebeatManifests,
@@ -100,11 +100,7 @@ function layOut(model: MonitoringModel, path: string, documents: readonly Manife
   const content = `${banner(model)}\n${body}`;
 
   // Parsed again: the file must hold exactly these objects (and so every ConfigMap exactly its file).
-  const parsed = parseAllDocuments(content, { uniqueKeys: true });
-  const docs = Array.isArray(parsed) ? parsed : [parsed];
-  const error = docs.flatMap((d) => d.errors)[0];
-  if (error) throw new RenderError(path, `the output is not valid YAML: ${error.message}`);
-  const values = docs.map((d) => d.toJS() as unknown);
+  const values = parsedYamlDocuments(path, content);
   if (JSON.stringify(values) !== JSON.stringify(documents.map((d) => d.object))) throw new RenderError(path, 'the YAML does not parse back to the objects it was made from');
   return { path, content };
 }

@@ -14,21 +14,57 @@ import { stringify } from 'yaml';
 
 export const builtinTemplatesDir = new URL('../../templates/', import.meta.url).pathname;
 
+/**
+ * Most strings mlmon writes are identifiers: names, label values, durations, paths. Their YAML is the string
+ * itself, so they skip the yaml library's stringify, which is most of the render time of a 1,000-model fleet
+ * (its threshold rules and proofs are thousands of such labels). Deliberately narrow: a letter or `_` first
+ * (no number, no indicator), then letters, digits and `_ . / -` only (no space, `:` or `#`), and none of the
+ * YAML 1.2 core schema's words. Anything else goes through `yaml`, and a test proves this agrees with it.
+ */
+const identifier = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const coreSchemaWords = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+export function isPlainIdentifier(value: string): boolean {
+  return identifier.test(value) && !coreSchemaWords.has(value);
+}
+
+// The same values recur across a fleet (a threshold, a team, a series' values), so the quoted ones are kept.
+// Bounded, so a long-lived process (a test run, an editor integration) can't grow it without end.
+const quotedStrings = new Map<string, string>();
+function quotedString(value: string): string {
+  let text = quotedStrings.get(value);
+  if (text === undefined) {
+    // A multi-line string on one line must be double-quoted with \n escapes; JSON's escapes are YAML's.
+    text = value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd();
+    if (quotedStrings.size >= 100_000) quotedStrings.clear();
+    quotedStrings.set(value, text);
+  }
+  return text;
+}
+
 /** One line of YAML: a scalar quoted as needed, or a collection in flow (JSON) style. */
 export function yamlInline(value: unknown): string {
-  if (typeof value === 'string') {
-    // A multi-line string on one line must be double-quoted with \n escapes; JSON's escapes are YAML's.
-    return value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd();
-  }
+  if (typeof value === 'string') return isPlainIdentifier(value) ? value : quotedString(value);
   if (value === undefined) return 'null';
   return JSON.stringify(value);
 }
 
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
-  const text = stringify(value, { lineWidth: 0 }).trimEnd();
   const pad = ' '.repeat(indent);
+  // The common case, a label set of identifiers: one `key: value` line each, with no stringify at all.
+  if (isIdentifierRecord(value)) return Object.entries(value).map(([key, text]) => `\n${pad}${key}: ${text}`).join('');
+  const text = stringify(value, { lineWidth: 0 }).trimEnd();
   return `\n${text.split('\n').map((line) => pad + line).join('\n')}`;
+}
+
+/**
+ * A non-empty plain object of identifiers. (Only identifiers: a quoted key or value in a mapping is not always
+ * quoted as it would be alone, e.g. `...` or a string with a backtick; the helpers' test found those.)
+ */
+function isIdentifierRecord(value: unknown): value is Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const entries = Object.entries(value);
+  return entries.length > 0 && entries.every(([key, text]) => typeof text === 'string' && isPlainIdentifier(key) && isPlainIdentifier(text));
 }
 
 /**

@@ -1,0 +1,65 @@
+/**
+ * The template helpers write identifiers and label sets without the yaml library (it was most of the render
+ * time of a large fleet). They must lay out every value byte for byte as the yaml library does, or the output
+ * would change with the fleet's size; these tests hold them to it over hostile and random strings.
+ */
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { isPlainIdentifier, yamlBlock, yamlInline } from '../../src/render/templating.js';
+
+const byYamlInline = (value: string) => (value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd());
+const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
+
+const special = [
+  '', ' ', 'plain', 'fraud-model-0001', 'team_a', 'a.b/c-d', '_x', 'x:', 'x: y', 'x #y', '#x', '-x', '- x', '?x', '? x', '!x', '&x', '*x',
+  '|x', '>x', "'x", '"x', '%x', '@x', '`x', '{x', '[x', 'x}', 'x]', 'x,y', 'a b', ' a', 'a ', 'a\tb', 'multi\nline', 'a\\b', 'ünï', '模型',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', 'yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO',
+  '.inf', '-.inf', '.nan', '.NaN', 'NaN', 'Infinity', '1', '-1', '+1', '1.5', '1e3', '1E3', '1e-7', '0x1F', '0o17', '017', '1_000', '0.849915x68',
+  '30s', '5m', '1h30m', '0x68', 'x68', 'e3', 'E', '_', '.', '..', '/', './rules', 'a/b/', 'a-', 'a.', '---', '...', 'a---b',
+  'model_accuracy{instance="a:8080", job="a"}', '{{ $labels.model }}', '<<', '=', 'a=b', 'a==b',
+];
+
+// A fixed-seed generator (mulberry32), so a failure names a string that reproduces.
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const alphabet = 'aAzZ_09.-/ :#,{}[]&*!|>\'"%@`?=~+eExXoO\t\\';
+const next = random(20261125);
+const randomStrings = Array.from({ length: 20_000 }, () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+const corpus = [...special, ...randomStrings];
+
+describe('the YAML template helpers', () => {
+  it('write every string exactly as the yaml library does', () => {
+    const differing = corpus.filter((value) => yamlInline(value) !== byYamlInline(value));
+    expect(differing).toEqual([]);
+  });
+
+  it('take the short way for identifiers only, and never for a word YAML reads as something else', () => {
+    expect(['fraud-model-0001', 'team_a', 'a.b/c-d', 'x68'].every(isPlainIdentifier)).toBe(true);
+    expect(['true', 'NULL', '1.5', '0x1F', '.inf', 'a b', 'x:', '-x', '', '30s'].some(isPlainIdentifier)).toBe(false);
+    // The random strings include identifiers, so both ways were exercised above.
+    expect(randomStrings.filter(isPlainIdentifier).length).toBeGreaterThan(100);
+  });
+
+  it('write every label set exactly as the yaml library does', () => {
+    const sets: Record<string, string>[] = [];
+    for (let i = 0; i + 2 < corpus.length; i += 3) {
+      const [a, b, c] = [corpus[i]!, corpus[i + 1]!, corpus[i + 2]!];
+      sets.push({ model: a, [b || 'team']: c }, { [a || 'k']: b });
+    }
+    const differing = sets.filter((set) => yamlBlock(set, 10) !== byYamlBlock(set, 10));
+    expect(differing).toEqual([]);
+  });
+
+  it('hand everything else to the yaml library', () => {
+    for (const value of [{}, [], ['a', 'b'], { a: { b: 'c' } }, { a: 1, b: true, c: null }, { a: 'multi\nline' }]) {
+      expect(yamlBlock(value, 4)).toBe(byYamlBlock(value, 4));
+    }
+  });
+});
