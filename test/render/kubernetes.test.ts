@@ -40,7 +40,10 @@ const baseConfig = (): MonitoringConfig => ({
 function rendered(model: MonitoringModel, files: readonly RenderedFile[] = renderAll(model)): Rendered {
   const objects = files
     .filter((f) => f.path.startsWith('k8s/') && f.path !== 'k8s/kustomization.yaml')
-    .flatMap((f) => parseAllDocuments(f.content).map((d) => ({ file: f.path, object: d.toJS() as KubeObject })));
+    .flatMap((f) => parseAllDocuments(f.content, { uniqueKeys: true }).map((d) => {
+      expect(d.errors, f.path).toEqual([]);
+      return { file: f.path, object: d.toJS() as KubeObject };
+    }));
   return { model, files, objects };
 }
 
