@@ -15,14 +15,20 @@ import { stringify } from 'yaml';
 export const builtinTemplatesDir = new URL('../../templates/', import.meta.url).pathname;
 
 /**
- * Most strings mlmon writes are identifiers: names, label values, durations, paths. Their YAML is the string
- * itself, so they skip the yaml library's stringify, which is most of the render time of a 1,000-model fleet
- * (its threshold rules and proofs are thousands of such labels). Deliberately narrow: a letter or `_` first
- * (no number, no indicator), then letters, digits and `_ . / -` only (no space, `:` or `#`), and none of the
- * YAML 1.2 core schema's words. Anything else goes through `yaml`, and a test proves this agrees with it.
+ * Most strings mlmon writes are identifiers or PromQL-ish text: names, label values, durations, series. The
+ * yaml library writes them as they are, and asking it is most of the render time of a 1,000-model fleet (its
+ * threshold rules and proofs are thousands of such values). So one-line strings that certainly need no
+ * quotes skip it: a letter or `_` first (no number, no indicator), printable ASCII after, no `: ` or ` #`,
+ * no `:` or space at the end (YAML's rules for a plain scalar), and none of the YAML 1.2 core schema's words.
+ * Anything else goes through `yaml`; a test proves both ways agree over hostile and random strings.
  */
+const plainScalar = /^[A-Za-z_](?:[!-9;-~]|:(?! )| (?!#))*$/;
 const identifier = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const coreSchemaWords = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+export function isPlainScalar(value: string): boolean {
+  return plainScalar.test(value) && !/[ :]$/.test(value) && !coreSchemaWords.has(value);
+}
+/** Stricter: a plain scalar in any position, a mapping key included. */
 export function isPlainIdentifier(value: string): boolean {
   return identifier.test(value) && !coreSchemaWords.has(value);
 }
@@ -43,7 +49,7 @@ function quotedString(value: string): string {
 
 /** One line of YAML: a scalar quoted as needed, or a collection in flow (JSON) style. */
 export function yamlInline(value: unknown): string {
-  if (typeof value === 'string') return isPlainIdentifier(value) ? value : quotedString(value);
+  if (typeof value === 'string') return isPlainScalar(value) ? value : quotedString(value);
   if (value === undefined) return 'null';
   return JSON.stringify(value);
 }
@@ -51,20 +57,64 @@ export function yamlInline(value: unknown): string {
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  // The common case, a label set of identifiers: one `key: value` line each, with no stringify at all.
-  if (isIdentifierRecord(value)) return Object.entries(value).map(([key, text]) => `\n${pad}${key}: ${text}`).join('');
-  const text = stringify(value, { lineWidth: 0 }).trimEnd();
-  return `\n${text.split('\n').map((line) => pad + line).join('\n')}`;
+  const lines = plainBlockLines(value, '') ?? stringify(value, { lineWidth: 0 }).trimEnd().split('\n');
+  return lines.map((line) => `\n${pad}${line}`).join('');
 }
 
 /**
- * A non-empty plain object of identifiers. (Only identifiers: a quoted key or value in a mapping is not always
- * quoted as it would be alone, e.g. `...` or a string with a backtick; the helpers' test found those.)
+ * The yaml library's block layout (two-space indent, sequences in mappings indented) for the collections
+ * templates mostly hold: label sets, relabel configs, routes, expected alerts. Keys must be identifiers and
+ * strings plain scalars; anything else (an empty collection, a quoted string, -0, undefined) returns
+ * undefined and the caller asks the yaml library, because quoting inside a mapping is not always quoting
+ * alone (`...` and backticks differ; the helpers' test found them). That test holds the two to one output.
  */
-function isIdentifierRecord(value: unknown): value is Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+export function plainBlockLines(value: unknown, pad: string): string[] | undefined {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    const lines: string[] = [];
+    for (const item of value) {
+      const scalar = plainScalarText(item);
+      if (scalar !== undefined) {
+        lines.push(`${pad}- ${scalar}`);
+        continue;
+      }
+      // A collection item: laid out two deeper, its first line's indent replaced by the dash.
+      const nested = plainBlockLines(item, `${pad}  `);
+      if (!nested) return undefined;
+      nested[0] = `${pad}- ${nested[0]!.slice(pad.length + 2)}`;
+      lines.push(...nested);
+    }
+    return lines;
+  }
+  if (!isPlainObject(value)) return undefined;
   const entries = Object.entries(value);
-  return entries.length > 0 && entries.every(([key, text]) => typeof text === 'string' && isPlainIdentifier(key) && isPlainIdentifier(text));
+  if (entries.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const [key, item] of entries) {
+    if (!isPlainIdentifier(key) || key.length > 1000) return undefined;
+    const scalar = plainScalarText(item);
+    if (scalar !== undefined) {
+      lines.push(`${pad}${key}: ${scalar}`);
+      continue;
+    }
+    const nested = plainBlockLines(item, `${pad}  `);
+    if (!nested) return undefined;
+    lines.push(`${pad}${key}:`, ...nested);
+  }
+  return lines;
+}
+
+/** A scalar's text when it is written the same in any block position; undefined for anything else. */
+function plainScalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return isPlainScalar(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
+  if (typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isPlainIdentifier, yamlBlock, yamlInline } from '../../src/render/templating.js';
+import { isPlainIdentifier, isPlainScalar, plainBlockLines, yamlBlock, yamlInline } from '../../src/render/templating.js';
 
 const byYamlInline = (value: string) => (value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd());
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
@@ -40,11 +40,14 @@ describe('the YAML template helpers', () => {
     expect(differing).toEqual([]);
   });
 
-  it('take the short way for identifiers only, and never for a word YAML reads as something else', () => {
+  it('take the short way only for plain scalars, and never for a word YAML reads as something else', () => {
     expect(['fraud-model-0001', 'team_a', 'a.b/c-d', 'x68'].every(isPlainIdentifier)).toBe(true);
     expect(['true', 'NULL', '1.5', '0x1F', '.inf', 'a b', 'x:', '-x', '', '30s'].some(isPlainIdentifier)).toBe(false);
-    // The random strings include identifiers, so both ways were exercised above.
+    expect(['model_accuracy{instance="a:8080", job="a"}', 'a b', 'x:y', 'a#b', 'x68'].every(isPlainScalar)).toBe(true);
+    expect(['a: b', 'a #b', 'a ', 'a:', 'true', '-x', ' a', 'a\tb', 'ünï', '1.5'].some(isPlainScalar)).toBe(false);
+    // The random strings include both kinds, so both ways were exercised above.
     expect(randomStrings.filter(isPlainIdentifier).length).toBeGreaterThan(100);
+    expect(randomStrings.filter((s) => isPlainScalar(s) && !isPlainIdentifier(s)).length).toBeGreaterThan(1000);
   });
 
   it('write every label set exactly as the yaml library does', () => {
@@ -57,9 +60,32 @@ describe('the YAML template helpers', () => {
     expect(differing).toEqual([]);
   });
 
-  it('hand everything else to the yaml library', () => {
-    for (const value of [{}, [], ['a', 'b'], { a: { b: 'c' } }, { a: 1, b: true, c: null }, { a: 'multi\nline' }]) {
-      expect(yamlBlock(value, 4)).toBe(byYamlBlock(value, 4));
-    }
+  it('write every nested collection exactly as the yaml library does', () => {
+    // Relabel configs, routes, expected alerts: maps and lists nested a few deep, with every kind of scalar.
+    const scalars: unknown[] = [...corpus.slice(0, 400), 0, 1, -1, 0.05, 1e21, 1e-7, -0, Number.NaN, Infinity, true, false, null, undefined];
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const keys = ['job', 'regex', 'source_labels', 'target_label', 'action', 'matchers', 'routes', 'a', 'true', 'x y', '1', 'k:'];
+    // Mostly values the short way takes (so its layout is what gets compared), now and then one it doesn't.
+    const plainScalars = [...corpus.filter(isPlainScalar).slice(0, 300), 0, 1, 0.05, 1e21, true, false, null];
+    const build = (depth: number): unknown => {
+      const roll = next();
+      if (depth === 0 || roll < 0.4) return next() < 0.97 ? pick(plainScalars) : pick(scalars);
+      const size = next() < 0.05 ? 0 : 1 + Math.floor(next() * 3);
+      if (roll < 0.7) return Array.from({ length: size }, () => build(depth - 1));
+      return Object.fromEntries(Array.from({ length: size }, () => [next() < 0.95 ? pick(keys.slice(0, 7)) : pick(keys), build(depth - 1)]));
+    };
+    const values = [
+      [{ source_labels: ['__meta_kubernetes_pod_label_app'], regex: 'fraud-api|churn-api', action: 'keep' }, { target_label: 'job', replacement: 'x' }],
+      { receiver: 'team-a', matchers: ['team="a"', 'severity=~"critical|page"'], routes: [{ receiver: 'b', continue: true, group_wait: '30s' }] },
+      ['a', ['b', ['c']], { d: [] }],
+      {}, [], ['a', 'b'], { a: { b: 'c' } }, { a: 1, b: true, c: null }, { a: 'multi\nline' },
+      ...Array.from({ length: 3000 }, () => build(4)).filter((v) => typeof v === 'object' && v !== null),
+    ];
+    const differing = values.filter((value) => yamlBlock(value, 6) !== byYamlBlock(value, 6));
+    expect(differing).toEqual([]);
+    // Both ways were taken: the short one for plenty of nested values, the yaml library for the rest.
+    const short = values.filter((value) => plainBlockLines(value, '') !== undefined);
+    expect(short.filter((value) => JSON.stringify(value).includes('[{') || JSON.stringify(value).includes('{"')).length).toBeGreaterThan(100);
+    expect(values.length - short.length).toBeGreaterThan(100);
   });
 });
