@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The CLI runs the compiled dist/; `npm install` builds it (the `prepare` script).
-import { existsSync } from 'node:fs';
+// The CLI runs the bundled dist/cli-bundle/ (`npm install` builds it: the `prepare` script). This file and the
+// front it loads are CommonJS (bin/package.json says so): Node 20 starts CommonJS faster, and `mlmon --help`
+// is mostly start-up.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = join(__dirname, '../dist/cli-bundle/main.cjs');
 if (!existsSync(entry)) {
   process.stderr.write('mlmon is not built: run `npm install` (or `npm run build`) in the mlmon folder first.\n');
   process.exit(2);
@@ -14,5 +17,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

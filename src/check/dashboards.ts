@@ -14,12 +14,15 @@
  * dashboard's variables appear only inside label matcher strings, where they stay as they are.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { packagePath } from '../package-root.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { RenderedFile } from '../render/artifact.js';
 import type { Problem } from '../problems.js';
 import { checkPromql, type PromqlCheckOptions, type PromqlSource } from './promql-semantics.js';
 
-export const grafanaSchemaFile = new URL('../../schemas/grafana-dashboard.schema.json', import.meta.url);
+export const grafanaSchemaFile = pathToFileURL(packagePath('schemas/grafana-dashboard.schema.json'));
 
 export interface DashboardsResult {
   readonly problems: Problem[];
@@ -106,14 +109,15 @@ interface SchemaBundle {
 
 // Every ref below, compiled ahead of time by `npm run schema` (ajv standalone code; drift-tested): compiling
 // the bundle at run time was most of `mlmon validate`'s own time.
-const grafanaValidatorsFile = new URL('../../schemas/grafana-dashboard.validate.cjs', import.meta.url);
+const grafanaValidatorsFile = packagePath('schemas/grafana-dashboard.validate.cjs');
 
 async function compileStructureCheck(): Promise<DashboardStructureCheck> {
   const bundle = JSON.parse(readFileSync(grafanaSchemaFile, 'utf8')) as SchemaBundle;
-  const validators = (await import(grafanaValidatorsFile.href)) as { default: Record<string, ValidateFunction> & { refs: Record<string, string> } };
+  // require, not import: an ES module importing CommonJS makes Node lex the whole file for its exports first.
+  const validators = createRequire(import.meta.url)(grafanaValidatorsFile) as Record<string, ValidateFunction> & { refs: Record<string, string> };
   const check = (ref: string, value: unknown, where: string, panel?: string): StructureError[] => {
-    const name = validators.default.refs[ref];
-    const validate = name === undefined ? undefined : validators.default[name];
+    const name = validators.refs[ref];
+    const validate = name === undefined ? undefined : validators[name];
     if (!validate) throw new Error(`no precompiled validator for ${ref}: run \`npm run schema\``);
     if (validate(value)) return [];
     return mostTelling(validate.errors ?? []).map((e) => {

@@ -1,17 +1,17 @@
 /**
- * The mlmon command line. Commands are thin: parse flags, call the pipeline, print. Each command's module
- * is imported only when it runs, so `mlmon --help` loads neither ajv, handlebars nor the templates.
+ * The mlmon command line's front: flags, help and version. Commands are thin: parse flags, call the
+ * pipeline, print. A command's code is imported only when it runs (run-command.ts), so `mlmon --help` loads
+ * nothing but commander. The build bundles this front on its own as CommonJS (scripts/bundle-cli.mjs).
  */
-import { createRequire } from 'node:module';
-import { CouldNotRun, ProblemsFound } from '../problems.js';
+import { Command, CommanderError, Option } from 'commander';
 import { mlmonVersion } from '../version.js';
+import type { CommandFlags } from './run-command.js';
+import { exitCodes } from './exit-codes.js';
 
-// commander through require(), not import: its ESM entry is a wrapper that Node must lex as CommonJS first,
-// which costs ~15 ms more of the `mlmon --help` budget (150 ms, of which node itself takes ~110).
-const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
-type Command = import('commander').Command;
-
-export const exitCodes = { ok: 0, problems: 1, couldNotRun: 2 } as const;
+async function runCommand<Name extends keyof CommandFlags>(name: Name, flags: CommandFlags[Name]): Promise<void> {
+  const { runCommand: run } = await import('./run-command.js');
+  process.exitCode = await run(name, flags);
+}
 
 const configOption = () => new Option('-c, --config <file>', 'config file (default: monitoring.config.{ts,mts,js,mjs,json,yaml} in the current folder)');
 const outOption = () => new Option('-o, --out <dir>', 'output folder').default('out');
@@ -29,10 +29,7 @@ function buildProgram(): Command {
     .addOption(configOption())
     .addOption(outOption())
     .option('--check', 'write nothing; exit 1 and name the stale files if the output folder differs from what the config produces')
-    .action(async (options: { config?: string; out: string; check?: boolean }) => {
-      const { runGenerate } = await import('./commands/generate.js');
-      process.exitCode = await runGenerate(options);
-    });
+    .action((flags: CommandFlags['generate']) => runCommand('generate', flags));
 
   program
     .command('diff')
@@ -43,10 +40,7 @@ function buildProgram(): Command {
     .addOption(new Option('--git <ref>', 'compare with the output folder as committed at this git ref (e.g. origin/main)'))
     .addOption(new Option('--format <format>', 'text for people, json for bots').choices(['text', 'json']).default('text'))
     .option('--exit-code', 'exit 1 when there is any difference (like git diff --exit-code)')
-    .action(async (options: { config?: string; out: string; against?: string; git?: string; format: 'text' | 'json'; exitCode?: boolean }) => {
-      const { runDiff } = await import('./commands/diff.js');
-      process.exitCode = await runDiff(options);
-    });
+    .action((flags: CommandFlags['diff']) => runCommand('diff', flags));
 
   program
     .command('validate')
@@ -58,10 +52,7 @@ function buildProgram(): Command {
     .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH)')
     .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH)')
     .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
-    .action(async (options: import('./commands/validate.js').ValidateFlags) => {
-      const { runValidate } = await import('./commands/validate.js');
-      process.exitCode = await runValidate(options);
-    });
+    .action((flags: CommandFlags['validate']) => runCommand('validate', flags));
 
   return program;
 }
@@ -72,27 +63,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
   } catch (error) {
-    return await handleError(error);
-  }
-}
-
-/** The one place that picks exit codes and turns errors into messages. */
-async function handleError(error: unknown): Promise<number> {
-  if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0; usage errors were already printed by commander.
-    return error.exitCode === 0 ? exitCodes.ok : exitCodes.couldNotRun;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.couldNotRun;
+    // Commands report their own errors (run-command.ts); anything here is a bug in mlmon.
+    const { reportInternalError } = await import('./run-command.js');
+    return reportInternalError(error);
   }
-  const [{ stderrColor }, { formatProblems }] = await Promise.all([import('./colors.js'), import('./report.js')]);
-  if (error instanceof ProblemsFound) {
-    const errors = error.problems.filter((p) => p.severity === 'error').length;
-    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing was written.`)}\n`);
-    return exitCodes.problems;
-  }
-  if (error instanceof CouldNotRun) {
-    process.stderr.write(`${stderrColor.red('error:')} ${error.message}\n${error.hint ? `${stderrColor.dim('hint:')} ${error.hint}\n` : ''}`);
-    return exitCodes.couldNotRun;
-  }
-  // Anything else is a bug in mlmon, not the user's mistake: say so, and keep the stack for the report.
-  process.stderr.write(`${stderrColor.red('internal error:')} ${(error as Error)?.message ?? String(error)}\nThis is a bug in mlmon; please report it with the trace below.\n${(error as Error)?.stack ?? ''}\n`);
-  return exitCodes.couldNotRun;
 }

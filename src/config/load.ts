@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+// Static: every command renders YAML anyway. (The CLI bundle can't import a CommonJS package's names lazily.)
+import { parse as parseYaml } from 'yaml';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { TransformOptions, TransformResult } from 'jiti';
 import type { Transform } from 'sucrase';
+import { packagePath, runningFromSource } from '../package-root.js';
 import { CouldNotRun, ProblemsFound } from '../problems.js';
 
 /** File names looked for, in order, when no `--config` is given. */
@@ -46,9 +48,7 @@ export function findConfigFile(cwd: string, given?: string): string {
 // `import { defineConfig } from 'mlmon'` in a config resolves to the running mlmon, wherever the config lives:
 // in this repo's own example, in a user's repo with mlmon installed, or with mlmon run through npx.
 // (When mlmon itself runs from source, as in its own tests, the entry is index.ts.)
-const mlmonEntry = [new URL('../index.js', import.meta.url), new URL('../index.ts', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((file) => existsSync(file));
+const mlmonEntry = [packagePath(runningFromSource ? 'src/index.ts' : 'dist/index.js')].find((file) => existsSync(file));
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -58,10 +58,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const dir = dirname(file);
   try {
     if (ext === '.json') return { file, dir, raw: JSON.parse(readFileSync(file, 'utf8')) };
-    if (ext === '.yaml' || ext === '.yml') {
-      const { parse } = await import('yaml');
-      return { file, dir, raw: parse(readFileSync(file, 'utf8')) };
-    }
+    if (ext === '.yaml' || ext === '.yml') return { file, dir, raw: parseYaml(readFileSync(file, 'utf8')) };
     if (['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) return { file, dir, raw: await importModuleConfig(file) };
   } catch (error) {
     throw new ProblemsFound(
@@ -81,7 +78,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
  * Those few go to jiti's babel, which rewrites `import.meta` to the file's own.
  */
 async function importModuleConfig(file: string): Promise<unknown> {
-  const { createJiti } = await import('jiti');
+  // require, not import: jiti's ES module entry wraps its CommonJS build, which Node would lex first.
+  const { createJiti } = requireFromHere('jiti') as typeof import('jiti');
   const jiti = createJiti(import.meta.url, { alias: mlmonEntry ? { mlmon: mlmonEntry } : {}, moduleCache: false, fsCache: true, interopDefault: true, transform });
   return await jiti.import(file, { default: true });
 }

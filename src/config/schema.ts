@@ -2,17 +2,21 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { didYouMean } from './did-you-mean.js';
+import { packagePath } from '../package-root.js';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-export const schemaFile = new URL('../../schemas/monitoring-config.schema.json', import.meta.url);
+export const schemaFile = pathToFileURL(packagePath('schemas/monitoring-config.schema.json'));
 // The schema compiled ahead of time by `npm run schema` (ajv standalone code; a test keeps it in step with
 // the schema). Compiling at run time took most of mlmon's start-up.
-const validatorFile = new URL('../../schemas/monitoring-config.validate.cjs', import.meta.url);
+const validatorFile = packagePath('schemas/monitoring-config.validate.cjs');
 
 let compiled: ValidateFunction | undefined;
 
 /** Loaded only when a command actually checks a config, so `mlmon --help` stays light. */
 async function compileSchema(): Promise<ValidateFunction> {
-  compiled ??= ((await import(validatorFile.href)) as { default: ValidateFunction }).default;
+  // require, not import: an ES module importing CommonJS makes Node lex the whole file for its exports first.
+  compiled ??= (createRequire(import.meta.url)(validatorFile) as { default: ValidateFunction }).default;
   return compiled;
 }
 

@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplateDelegate } from 'handlebars';
 import Handlebars from 'handlebars';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { packagePath } from '../package-root.js';
 
-export const builtinTemplatesDir = new URL('../../templates/', import.meta.url).pathname;
+export const builtinTemplatesDir = packagePath('templates');
 
 /**
  * Most strings mlmon writes are identifiers or PromQL-ish text: names, label values, durations, series. The
@@ -33,23 +34,38 @@ export function isPlainIdentifier(value: string): boolean {
   return identifier.test(value) && !coreSchemaWords.has(value);
 }
 
-// The same values recur across a fleet (a threshold, a team, a series' values), so the quoted ones are kept.
+// The same values recur across a fleet (a threshold, a team, a series' values), so yaml's answers are kept.
 // Bounded, so a long-lived process (a test run, an editor integration) can't grow it without end.
-const quotedStrings = new Map<string, string>();
-function quotedString(value: string): string {
-  let text = quotedStrings.get(value);
+const yamlScalars = new Map<string, string>();
+function yamlScalar(value: string): string {
+  let text = yamlScalars.get(value);
   if (text === undefined) {
-    // A multi-line string on one line must be double-quoted with \n escapes; JSON's escapes are YAML's.
-    text = value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd();
-    if (quotedStrings.size >= 100_000) quotedStrings.clear();
-    quotedStrings.set(value, text);
+    text = stringify(value, { lineWidth: 0 }).trimEnd();
+    if (yamlScalars.size >= 100_000) yamlScalars.clear();
+    yamlScalars.set(value, text);
   }
   return text;
 }
 
+// Spaces and breaks beyond ASCII's: yaml writes `x\u00a0` plain, and its own parser reads it back trimmed.
+// Strings holding one (rare) are written as yaml writes them only if that reads back as the same string.
+const unicodeSpace = /[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const readsBack = (text: string, value: string): boolean => (parse(`k: ${text}`) as { k: unknown }).k === value;
+
+/**
+ * A string that yaml would write over several lines (a block scalar: it has line breaks, or starts with a
+ * document marker like `---x`, which would end the document at the start of one) can't sit after `key: `
+ * in a template; it is double-quoted on one line instead, with JSON's escapes, which are YAML's.
+ */
+function oneLineString(value: string): string {
+  if (value.includes('\n')) return JSON.stringify(value);
+  const text = yamlScalar(value);
+  return /^[|>]/.test(text) || (unicodeSpace.test(value) && !readsBack(text, value)) ? JSON.stringify(value) : text;
+}
+
 /** One line of YAML: a scalar quoted as needed, or a collection in flow (JSON) style. */
 export function yamlInline(value: unknown): string {
-  if (typeof value === 'string') return isPlainScalar(value) ? value : quotedString(value);
+  if (typeof value === 'string') return isPlainScalar(value) ? value : oneLineString(value);
   if (value === undefined) return 'null';
   return JSON.stringify(value);
 }
@@ -104,9 +120,18 @@ export function plainBlockLines(value: unknown, pad: string): string[] | undefin
   return lines;
 }
 
-/** A scalar's text when it is written the same in any block position; undefined for anything else. */
+/**
+ * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string
+ * is written there as it is written alone, except where alone it would be a block scalar (multi-line, or
+ * starting with a document marker): those go to the yaml library with their collection.
+ */
 function plainScalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return isPlainScalar(value) ? value : undefined;
+  if (typeof value === 'string') {
+    if (isPlainScalar(value)) return value;
+    if (value.includes('\n') || unicodeSpace.test(value)) return undefined;
+    const text = yamlScalar(value);
+    return /^[|>]/.test(text) ? undefined : text;
+  }
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
   if (typeof value === 'boolean') return String(value);
   if (value === null) return 'null';

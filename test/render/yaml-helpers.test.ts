@@ -3,11 +3,10 @@
  * time of a large fleet). They must lay out every value byte for byte as the yaml library does, or the output
  * would change with the fleet's size; these tests hold them to it over hostile and random strings.
  */
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { isPlainIdentifier, isPlainScalar, plainBlockLines, yamlBlock, yamlInline } from '../../src/render/templating.js';
 
-const byYamlInline = (value: string) => (value.includes('\n') ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }).trimEnd());
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
 
 const special = [
@@ -15,7 +14,8 @@ const special = [
   '|x', '>x', "'x", '"x', '%x', '@x', '`x', '{x', '[x', 'x}', 'x]', 'x,y', 'a b', ' a', 'a ', 'a\tb', 'multi\nline', 'a\\b', 'ünï', '模型',
   'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', 'yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO',
   '.inf', '-.inf', '.nan', '.NaN', 'NaN', 'Infinity', '1', '-1', '+1', '1.5', '1e3', '1E3', '1e-7', '0x1F', '0o17', '017', '1_000', '0.849915x68',
-  '30s', '5m', '1h30m', '0x68', 'x68', 'e3', 'E', '_', '.', '..', '/', './rules', 'a/b/', 'a-', 'a.', '---', '...', 'a---b',
+  '30s', '5m', '1h30m', '0x68', 'x68', 'e3', 'E', '_', '.', '..', '/', './rules', 'a/b/', 'a-', 'a.', '---', '...', 'a---b', '---x', '--- a', '...a', '%x',
+  '(.+)', '$1:$2', '([^:]+)(?::\\d+)?;(\\d+)', 'a\u2028b', '\u0085', 'x\u00a0', '\ud800', 'a'.repeat(2000),
   'model_accuracy{instance="a:8080", job="a"}', '{{ $labels.model }}', '<<', '=', 'a=b', 'a==b',
 ];
 
@@ -35,8 +35,23 @@ const randomStrings = Array.from({ length: 20_000 }, () => Array.from({ length: 
 const corpus = [...special, ...randomStrings];
 
 describe('the YAML template helpers', () => {
-  it('write every string exactly as the yaml library does', () => {
-    const differing = corpus.filter((value) => yamlInline(value) !== byYamlInline(value));
+  it('write every string on one line that reads back as the same string, wherever a template puts it', () => {
+    const misread = corpus.filter((value) => {
+      const text = yamlInline(value);
+      if (text.includes('\n')) return true;
+      const document = parse(`a:\n  k: ${text}\n  l:\n    - ${text}\n    - m: ${text}\n`);
+      return document.a.k !== value || document.a.l[0] !== value || document.a.l[1].m !== value;
+    });
+    expect(misread).toEqual([]);
+  });
+
+  it('write a string exactly as the yaml library does, wherever yaml writes it on one line that reads back', () => {
+    const oneLine = corpus.filter((value) => {
+      const text = stringify(value, { lineWidth: 0 }).trimEnd();
+      return !text.includes('\n') && parse(`k: ${text}`).k === value;
+    });
+    expect(oneLine.length).toBeGreaterThan(corpus.length * 0.9);
+    const differing = oneLine.filter((value) => yamlInline(value) !== stringify(value, { lineWidth: 0 }).trimEnd());
     expect(differing).toEqual([]);
   });
 

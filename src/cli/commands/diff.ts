@@ -7,9 +7,9 @@ import { CouldNotRun, ProblemsFound } from '../../problems.js';
 import { mlmonVersion } from '../../version.js';
 import { formatProblems } from '../report.js';
 import { stderrColor, stdoutColor } from '../colors.js';
-import { exitCodes } from '../main.js';
+import { exitCodes } from '../exit-codes.js';
 
-export interface DiffOptions {
+export interface DiffFlags {
   readonly config?: string | undefined;
   readonly out: string;
   readonly against?: string | undefined;
@@ -21,7 +21,7 @@ export interface DiffOptions {
 /** Lines per summary section in the text report; `--format json` always lists every change. */
 const textSummaryLimit = 100;
 
-export async function runDiff(options: DiffOptions): Promise<number> {
+export async function runDiff(options: DiffFlags): Promise<number> {
   const cwd = process.cwd();
   // What to compare with first: a ref that doesn't exist fails at once, not after a generation.
   const before = await readBefore(cwd, options);
@@ -48,7 +48,7 @@ export async function runDiff(options: DiffOptions): Promise<number> {
 }
 
 /** What to compare with, and how to name its files to people (`out/x`, `out/x at origin/main`). */
-async function readBefore(cwd: string, options: DiffOptions): Promise<{ snapshot: OutputSnapshot; folder: string; ref?: string }> {
+async function readBefore(cwd: string, options: DiffFlags): Promise<{ snapshot: OutputSnapshot; folder: string; ref?: string }> {
   if (options.against !== undefined && options.git !== undefined) throw new CouldNotRun('--against and --git both name what to compare with; give one of them');
   if (options.against !== undefined) return { snapshot: readOutputDir(resolve(cwd, options.against), options.against, { mustExist: true }), folder: options.against };
   const out = resolve(cwd, options.out);

@@ -4,9 +4,15 @@ import { findHandEdits, readManifest } from '../../output/manifest.js';
 import { writeOutput } from '../../output/write.js';
 import { formatProblems } from '../report.js';
 import { stderrColor, stdoutColor } from '../colors.js';
-import { exitCodes } from '../main.js';
+import { exitCodes } from '../exit-codes.js';
 
-export async function runGenerate(options: { config?: string | undefined; out: string; check?: boolean | undefined }): Promise<number> {
+export interface GenerateFlags {
+  config?: string | undefined;
+  out: string;
+  check?: boolean | undefined;
+}
+
+export async function runGenerate(options: GenerateFlags): Promise<number> {
   const cwd = process.cwd();
   const generated = await generateInMemory({ cwd, config: options.config });
   if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);

@@ -4,7 +4,7 @@ import { hasErrors, problemsOf, type CheckResult, type ValidationReport } from '
 import { validate } from '../../check/validate.js';
 import type { Problem } from '../../problems.js';
 import { stderrColor, stdoutColor } from '../colors.js';
-import { exitCodes } from '../main.js';
+import { exitCodes } from '../exit-codes.js';
 import { formatProblem } from '../report.js';
 
 export interface ValidateFlags {
