@@ -5,7 +5,7 @@
  */
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isPlainIdentifier, isPlainScalar, plainBlockLines, yamlBlock, yamlInline } from '../../src/render/templating.js';
+import { isPlainIdentifier, isPlainScalar, plainBlockLines, yamlBlock, yamlInline } from '../../src/render/yaml-layout.js';
 
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
 

@@ -1,0 +1,149 @@
+/**
+ * How template values are written as YAML: scalars quoted only as needed, collections in block style, and
+ * multi-line PromQL as literal blocks. The yaml library decides; the common cases (identifiers, label sets,
+ * relabel configs) are written here without it, byte for byte as it would, because asking it was most of the
+ * render time of a large fleet (test/render/yaml-helpers.test.ts holds the two to one output).
+ */
+import { parse, stringify } from 'yaml';
+
+/**
+ * Most strings mlmon writes are identifiers or PromQL-ish text: names, label values, durations, series. The
+ * yaml library writes them as they are, and asking it is most of the render time of a 1,000-model fleet (its
+ * threshold rules and proofs are thousands of such values). So one-line strings that certainly need no
+ * quotes skip it: a letter or `_` first (no number, no indicator), printable ASCII after, no `: ` or ` #`,
+ * no `:` or space at the end (YAML's rules for a plain scalar), and none of the YAML 1.2 core schema's words.
+ * Anything else goes through `yaml`; a test proves both ways agree over hostile and random strings.
+ */
+const plainScalar = /^[A-Za-z_](?:[!-9;-~]|:(?! )| (?!#))*$/;
+const identifier = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const coreSchemaWords = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+export function isPlainScalar(value: string): boolean {
+  return plainScalar.test(value) && !/[ :]$/.test(value) && !coreSchemaWords.has(value);
+}
+/** Stricter: a plain scalar in any position, a mapping key included. */
+export function isPlainIdentifier(value: string): boolean {
+  return identifier.test(value) && !coreSchemaWords.has(value);
+}
+
+// The same values recur across a fleet (a threshold, a team, a series' values), so yaml's answers are kept.
+// Bounded, so a long-lived process (a test run, an editor integration) can't grow it without end.
+const yamlScalars = new Map<string, string>();
+function yamlScalar(value: string): string {
+  let text = yamlScalars.get(value);
+  if (text === undefined) {
+    text = stringify(value, { lineWidth: 0 }).trimEnd();
+    if (yamlScalars.size >= 100_000) yamlScalars.clear();
+    yamlScalars.set(value, text);
+  }
+  return text;
+}
+
+// Spaces and breaks beyond ASCII's: yaml writes `x\u00a0` plain, and its own parser reads it back trimmed.
+// Strings holding one (rare) are written as yaml writes them only if that reads back as the same string.
+const unicodeSpace = /[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const readsBack = (text: string, value: string): boolean => (parse(`k: ${text}`) as { k: unknown }).k === value;
+
+/**
+ * A string that yaml would write over several lines (a block scalar: it has line breaks, or starts with a
+ * document marker like `---x`, which would end the document at the start of one) can't sit after `key: `
+ * in a template; it is double-quoted on one line instead, with JSON's escapes, which are YAML's.
+ */
+function oneLineString(value: string): string {
+  if (value.includes('\n')) return JSON.stringify(value);
+  const text = yamlScalar(value);
+  return /^[|>]/.test(text) || (unicodeSpace.test(value) && !readsBack(text, value)) ? JSON.stringify(value) : text;
+}
+
+/** One line of YAML: a scalar quoted as needed, or a collection in flow (JSON) style. */
+export function yamlInline(value: unknown): string {
+  if (typeof value === 'string') return isPlainScalar(value) ? value : oneLineString(value);
+  if (value === undefined) return 'null';
+  return JSON.stringify(value);
+}
+
+/** A block collection starting on the next line, each line indented by `indent` spaces. */
+export function yamlBlock(value: unknown, indent: number): string {
+  const pad = ' '.repeat(indent);
+  const lines = plainBlockLines(value, '') ?? stringify(value, { lineWidth: 0 }).trimEnd().split('\n');
+  return lines.map((line) => `\n${pad}${line}`).join('');
+}
+
+/**
+ * The yaml library's block layout (two-space indent, sequences in mappings indented) for the collections
+ * templates mostly hold: label sets, relabel configs, routes, expected alerts. Keys must be identifiers and
+ * strings plain scalars; anything else (an empty collection, a quoted string, -0, undefined) returns
+ * undefined and the caller asks the yaml library, because quoting inside a mapping is not always quoting
+ * alone (`...` and backticks differ; the helpers' test found them). That test holds the two to one output.
+ */
+export function plainBlockLines(value: unknown, pad: string): string[] | undefined {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    const lines: string[] = [];
+    for (const item of value) {
+      const scalar = plainScalarText(item);
+      if (scalar !== undefined) {
+        lines.push(`${pad}- ${scalar}`);
+        continue;
+      }
+      // A collection item: laid out two deeper, its first line's indent replaced by the dash.
+      const nested = plainBlockLines(item, `${pad}  `);
+      if (!nested) return undefined;
+      nested[0] = `${pad}- ${nested[0]!.slice(pad.length + 2)}`;
+      lines.push(...nested);
+    }
+    return lines;
+  }
+  if (!isPlainObject(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const [key, item] of entries) {
+    if (!isPlainIdentifier(key) || key.length > 1000) return undefined;
+    const scalar = plainScalarText(item);
+    if (scalar !== undefined) {
+      lines.push(`${pad}${key}: ${scalar}`);
+      continue;
+    }
+    const nested = plainBlockLines(item, `${pad}  `);
+    if (!nested) return undefined;
+    lines.push(`${pad}${key}:`, ...nested);
+  }
+  return lines;
+}
+
+/**
+ * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string
+ * is written there as it is written alone, except where alone it would be a block scalar (multi-line, or
+ * starting with a document marker): those go to the yaml library with their collection.
+ */
+function plainScalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (isPlainScalar(value)) return value;
+    if (value.includes('\n') || unicodeSpace.test(value)) return undefined;
+    const text = yamlScalar(value);
+    return /^[|>]/.test(text) ? undefined : text;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
+  if (typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * A string as a literal block (`|-`) when it spans lines, so PromQL stays readable, its content indented by
+ * `indent` spaces; anything a plain literal block can't carry exactly (leading spaces, odd line ends) falls
+ * back to a double-quoted scalar.
+ */
+export function yamlText(value: string, indent: number): string {
+  if (!value.includes('\n')) return yamlInline(value);
+  const text = stringify(value, { lineWidth: 0, blockQuote: 'literal' }).replace(/\n$/, '');
+  if (!/^\|[-+]?\n/.test(text) || /\r/.test(value)) return JSON.stringify(value);
+  const [header, ...lines] = text.split('\n');
+  const pad = ' '.repeat(indent);
+  return [header, ...lines.map((line) => (line === '' ? '' : pad + line))].join('\n');
+}
+
