@@ -6,12 +6,19 @@
  * escaped as YAML needs), and Prometheus' own `{{ $labels.model }}` only ever arrives as data. A user string
  * with `{{`, quotes, `#`, `: `, newlines or unicode therefore comes out as the same string when parsed.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type HandlebarsModule from 'handlebars';
 import type { TemplateDelegate } from 'handlebars';
-import Handlebars from 'handlebars';
+// The runtime alone runs precompiled templates; the compiler is loaded only for a template that has none.
+import HandlebarsRuntime from 'handlebars/runtime.js';
 import { yamlBlock, yamlInline, yamlText } from './yaml-layout.js';
 import { packagePath } from '../package-root.js';
+
+type HandlebarsEnvironment = typeof HandlebarsModule;
+type TemplateSpec = Parameters<HandlebarsEnvironment['template']>[0];
 
 export const builtinTemplatesDir = packagePath('templates');
 
@@ -24,9 +31,24 @@ export interface Templates {
   render(name: string, context: object): string;
 }
 
-/** Templates come from the user's folder first (same file name), then mlmon's own `templates/`. */
-export function createTemplates(overridesDir: string | undefined): Templates {
-  const hbs = Handlebars.create();
+/**
+ * mlmon's own templates, compiled by `npm run build` (scripts/precompile-templates.mjs), each with the hash of
+ * the source it was compiled from. Absent when mlmon runs unbuilt; then every template is compiled here.
+ */
+let precompiled: Readonly<Record<string, { sha256: string; spec: TemplateSpec }>> | undefined | null;
+function precompiledTemplates(): Readonly<Record<string, { sha256: string; spec: TemplateSpec }>> | undefined {
+  if (precompiled === undefined) {
+    const file = packagePath('dist/templates.precompiled.cjs');
+    precompiled = existsSync(file) ? (createRequire(import.meta.url)(file) as Record<string, { sha256: string; spec: TemplateSpec }>) : null;
+  }
+  return precompiled ?? undefined;
+}
+
+// noEscape: output is YAML/JSON/Logstash, never HTML; escaping is done by the helpers. strict: a template
+// that reads a key the context lacks is an error, not an empty string. (The build precompiles with the same.)
+const compileOptions = { noEscape: true, strict: true } as const;
+
+function registerHelpers(hbs: HandlebarsEnvironment): void {
   hbs.registerHelper('yaml', (value: unknown) => yamlInline(value));
   hbs.registerHelper('block', (value: unknown, indent: unknown) => yamlBlock(value, Number(indent)));
   hbs.registerHelper('text', (value: unknown, indent: unknown) => yamlText(String(value), Number(indent)));
@@ -34,21 +56,37 @@ export function createTemplates(overridesDir: string | undefined): Templates {
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('nonEmpty', (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && (typeof value !== 'object' || Object.keys(value).length > 0)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+}
 
-  const source = (name: string): string => {
-    const candidates = [overridesDir ? join(overridesDir, name) : undefined, join(builtinTemplatesDir, name)];
-    for (const file of candidates) if (file && existsSync(file)) return readFileSync(file, 'utf8');
-    throw new Error(`template ${name} not found in ${candidates.filter(Boolean).join(' or ')}`);
-  };
-  const compiled = new Map<string, TemplateDelegate>();
-  const compile = (name: string): TemplateDelegate => {
-    let template = compiled.get(name);
-    if (!template) {
-      // noEscape: output is YAML/JSON/Logstash, never HTML; escaping is done by the helpers above.
-      template = hbs.compile(source(name), { noEscape: true, strict: true });
-      compiled.set(name, template);
+/** Templates come from the user's folder first (same file name), then mlmon's own `templates/`. */
+export function createTemplates(overridesDir: string | undefined): Templates {
+  const runtime = (HandlebarsRuntime as unknown as HandlebarsEnvironment).create();
+  registerHelpers(runtime);
+  let compiler: HandlebarsEnvironment | undefined;
+  const compileSource = (source: string): TemplateDelegate => {
+    if (!compiler) {
+      compiler = (createRequire(import.meta.url)('handlebars') as HandlebarsEnvironment).create();
+      registerHelpers(compiler);
     }
-    return template;
+    return compiler.compile(source, compileOptions);
   };
-  return { render: (name, context) => compile(name)(context) };
+
+  const load = (name: string): TemplateDelegate => {
+    const override = overridesDir ? join(overridesDir, name) : undefined;
+    if (override && existsSync(override)) return compileSource(readFileSync(override, 'utf8'));
+    const builtin = join(builtinTemplatesDir, name);
+    if (!existsSync(builtin)) throw new Error(`template ${name} not found in ${[override, builtin].filter(Boolean).join(' or ')}`);
+    const source = readFileSync(builtin, 'utf8');
+    const entry = precompiledTemplates()?.[name];
+    if (entry && entry.sha256 === createHash('sha256').update(source).digest('hex')) return runtime.template(entry.spec);
+    return compileSource(source);
+  };
+  const loaded = new Map<string, TemplateDelegate>();
+  return {
+    render: (name, context) => {
+      let template = loaded.get(name);
+      if (!template) loaded.set(name, (template = load(name)));
+      return template(context);
+    },
+  };
 }

@@ -64,6 +64,26 @@ describe('mlmon', () => {
     expect(inputs.filter((input) => input.startsWith('src/')).sort()).toEqual(['src/cli/exit-codes.ts', 'src/cli/main.ts', 'src/package-root.ts', 'src/version.ts']);
   });
 
+  it("renders mlmon's templates precompiled, and compiles only a user's override, with the full Handlebars", () => {
+    const traced = (dir: string) => {
+      const result = spawnSync(process.execPath, ['--require', join(repoRoot, 'test/support/trace-requires.cjs'), bin, 'generate'], { cwd: dir, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stderr.split('\n').filter((l) => l.startsWith('require ')).map((l) => l.slice('require '.length));
+    };
+    const plain = scratch();
+    copyExampleTo(plain);
+    // The runtime is bundled; the compiler would come from node_modules/handlebars.
+    expect(traced(plain).filter((file) => file.includes('/node_modules/handlebars/'))).toEqual([]);
+    expect(traced(plain).some((file) => file.endsWith('/dist/templates.precompiled.cjs'))).toBe(true);
+
+    const overridden = scratch();
+    mkdirSync(join(overridden, 'my-templates/logstash'), { recursive: true });
+    writeFileSync(join(overridden, 'my-templates/logstash/pipelines.yml.hbs'), '{{banner}}\n# house style\n- pipeline.id: {{yaml pipeline.id}}\n  path.config: {{yaml pipeline.configPath}}\n');
+    writeFileSync(join(overridden, 'monitoring.config.json'), JSON.stringify({ templatesDir: 'my-templates' }));
+    expect(traced(overridden).filter((file) => file.includes('/node_modules/handlebars/lib/')).length).toBeGreaterThan(0);
+    expect(readFileSync(join(overridden, 'out/logstash/pipelines.yml'), 'utf8')).toContain('# house style');
+  });
+
   it('generates the example into out/ and reports what it wrote', () => {
     const dir = scratch();
     copyExampleTo(dir);
