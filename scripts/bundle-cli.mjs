@@ -48,9 +48,9 @@ const commands = await build({
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // Loaded through their own files at run time: jiti finds its babel beside itself, sucrase is required lazily
-  // by the config loader, and execa (validate only) is left to Node.
-  external: ['jiti', 'sucrase', 'execa'],
+  // Loaded through their own files at run time: jiti finds its babel beside itself, esbuild its binary, and
+  // execa (validate only) is left to Node.
+  external: ['jiti', 'esbuild', 'execa'],
   // Bundled CommonJS packages call require() (Node's built-ins); an ES module has none of its own.
   banner: { js: "import { createRequire as __mlmonCreateRequire } from 'node:module'; const require = __mlmonCreateRequire(import.meta.url);" },
   // handlebars registers `require.extensions['.hbs']` when loaded through require; harmless, and unused here.

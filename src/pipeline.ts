@@ -11,7 +11,7 @@ import type { MonitoringModel } from './normalize/model.js';
 import { normalize } from './normalize/normalize.js';
 import { isError, ProblemsFound, type Problem } from './problems.js';
 import { RenderError, type RenderedFile } from './render/artifact.js';
-import { renderAll } from './render/render.js';
+import { renderAndCheck } from './render/render.js';
 
 export interface GenerateOptions {
   readonly cwd: string;
@@ -69,7 +69,7 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
  */
 function renderOrReport(model: MonitoringModel, warnings: readonly Problem[], configFile: string): RenderedFile[] {
   try {
-    return renderAll(model);
+    return renderAndCheck(model);
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
     throw new ProblemsFound([...warnings, {

@@ -44,7 +44,7 @@ interface SchemaError {
 const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export async function checkKubernetesObjects(files: readonly RenderedFile[]): Promise<KubernetesObjectsResult> {
-  const { parseYamlDocuments } = await import('../render/artifact.js');
+  const { parseYamlDocuments } = await import('../render/yaml-check.js');
   const problems: Problem[] = [];
   let objects = 0;
   for (const file of files.filter((f) => /^k8s\/[^/]+\.ya?ml$/.test(f.path))) {

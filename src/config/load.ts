@@ -4,7 +4,6 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { createRequire } from 'node:module';
 import type { TransformOptions, TransformResult } from 'jiti';
-import type { Transform } from 'sucrase';
 import { packagePath, runningFromSource } from '../package-root.js';
 import { CouldNotRun, ProblemsFound } from '../problems.js';
 
@@ -71,11 +70,10 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 
 /**
  * Node 20 cannot strip TypeScript types itself, so jiti loads the config, caching the result by content.
- * jiti's own transform is babel, which costs ~0.4 s to load and run on a 1,000-model config and ~1.8 s on
- * 10,000, and a cold cache is what every fresh CI checkout has. Sucrase does the same job (types out, ESM to
- * CommonJS) in a quarter of that, so it transforms every file but those that use `import.meta`: sucrase leaves
- * it as is, and jiti would then run the file as a data: URL module whose `import.meta.url` is not the file's.
- * Those few go to jiti's babel, which rewrites `import.meta` to the file's own.
+ * jiti's own transform is babel: ~0.4 s to load and run on a 1,000-model config and ~1.8 s on 10,000, and a
+ * cold cache is what every fresh CI checkout has. esbuild (types out, ESM to CommonJS) takes a few tens of
+ * milliseconds for either, so it transforms every file but two kinds that CommonJS can't express and babel
+ * can: files that use `import.meta` (esbuild would leave it empty) or await at top level (it refuses those).
  */
 async function importModuleConfig(file: string): Promise<unknown> {
   // require, not import: jiti's ES module entry wraps its CommonJS build, which Node would lex first.
@@ -87,10 +85,25 @@ async function importModuleConfig(file: string): Promise<unknown> {
 // Both transformers are loaded only on a cache miss: a warm run loads neither.
 function transform(options: TransformOptions): TransformResult {
   if (/\bimport\s*\.\s*meta\b/.test(options.source)) return jitiBabel()(options);
-  const { transform: sucrase } = requireFromHere('sucrase') as typeof import('sucrase');
-  const transforms: Transform[] = options.ts ? ['typescript', 'imports'] : ['imports'];
-  // A syntax error is thrown, not returned: jiti would run the empty code it was given and load no config.
-  return { code: sucrase(options.source, { transforms, ...(options.filename ? { filePath: options.filename } : {}) }).code };
+  // esbuild's synchronous API runs its service in a worker thread, whose start (a second V8 isolate) costs
+  // more than the transform; this env var, read when esbuild loads, makes it call its binary directly.
+  process.env.ESBUILD_WORKER_THREADS ??= '0';
+  const esbuild = requireFromHere('esbuild') as typeof import('esbuild');
+  try {
+    const { code } = esbuild.transformSync(options.source, {
+      loader: options.ts ? 'ts' : 'js',
+      format: 'cjs',
+      target: 'node20',
+      ...(options.filename ? { sourcefile: options.filename } : {}),
+    });
+    return { code };
+  } catch (error) {
+    const [first] = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors ?? [];
+    if (first?.text.includes('Top-level await')) return jitiBabel()(options);
+    // A syntax error is thrown, not returned: jiti would run the empty code it was given and load no config.
+    if (first) throw new SyntaxError(`${first.text}${first.location ? ` (${first.location.line}:${first.location.column + 1})` : ''}`);
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AlertRoute, MonitoringModel } from '../normalize/model.js';
 import type { Templates } from './templating.js';
-import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+import { banner, type RenderedFile } from './artifact.js';
 
 /** The route tree in Alertmanager's own field names (a recursive tree is laid out as one YAML block). */
 function alertmanagerRoute(route: AlertRoute): Record<string, unknown> {
@@ -32,7 +32,6 @@ export function renderAlertmanagerConfig(model: MonitoringModel, templates: Temp
     })),
     inhibitRules: am.inhibitRules,
   });
-  parsedYaml(path, content);
   return { path, content };
 }
 
@@ -40,6 +39,5 @@ export function renderAlertmanagerConfig(model: MonitoringModel, templates: Temp
 export function renderRoutingTests(model: MonitoringModel, templates: Templates): RenderedFile {
   const path = 'alertmanager/routing-tests.yml';
   const content = templates.render('alertmanager/routing-tests.yml.hbs', { banner: banner(model), cases: model.routingTests });
-  parsedYaml(path, content);
   return { path, content };
 }

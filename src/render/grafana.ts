@@ -6,7 +6,7 @@
  * users can override it like every other YAML file.
  */
 import type { MonitoringModel } from '../normalize/model.js';
-import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+import { banner, type RenderedFile } from './artifact.js';
 import { applicationDashboard } from './grafana/application.js';
 import { dashboardJson, type DashboardSpec } from './grafana/dashboard.js';
 import { infrastructureDashboard } from './grafana/infrastructure.js';
@@ -51,7 +51,6 @@ function renderDatasources(model: MonitoringModel, templates: Templates): Render
       messageField: provisioningText(elasticsearch.messageField),
     },
   });
-  parsedYaml(path, content);
   return { path, content };
 }
 
@@ -62,6 +61,5 @@ function renderDashboardProvider(model: MonitoringModel, templates: Templates): 
     folder: provisioningText(model.grafana.folder),
     path: provisioningText(model.grafana.dashboardsPath),
   });
-  parsedYaml(path, content);
   return { path, content };
 }

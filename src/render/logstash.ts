@@ -9,7 +9,7 @@
  */
 import { parseLogstashConfig } from '../check/logstash-syntax.js';
 import type { LogParsing, MonitoringModel } from '../normalize/model.js';
-import { banner, parsedYaml, RenderError, type RenderedFile } from './artifact.js';
+import { banner, RenderError, type RenderedFile } from './artifact.js';
 import type { Templates } from './templating.js';
 
 const pipelinePath = 'logstash/pipeline/logstash.conf';
@@ -63,14 +63,12 @@ function renderLogstashPipeline(model: MonitoringModel, templates: Templates): R
 function renderLogstashPipelines(model: MonitoringModel, templates: Templates): RenderedFile {
   const path = 'logstash/pipelines.yml';
   const content = templates.render('logstash/pipelines.yml.hbs', { banner: banner(model), pipeline: model.logging.pipeline });
-  parsedYaml(path, content);
   return { path, content };
 }
 
 function renderFilebeatConfig(model: MonitoringModel, templates: Templates): RenderedFile {
   const path = 'filebeat/filebeat.yml';
   const content = templates.render('filebeat/filebeat.yml.hbs', { banner: banner(model), logstashHost: model.logging.logstashHost });
-  parsedYaml(path, content);
   return { path, content };
 }
 

@@ -1,6 +1,6 @@
 import type { MonitoringModel } from '../normalize/model.js';
 import type { Templates } from './templating.js';
-import { banner, parsedYaml, type RenderedFile } from './artifact.js';
+import { banner, type RenderedFile } from './artifact.js';
 
 export function renderPrometheusConfig(model: MonitoringModel, templates: Templates): RenderedFile {
   const path = 'prometheus/prometheus.yml';
@@ -19,7 +19,6 @@ export function renderPrometheusConfig(model: MonitoringModel, templates: Templa
       relabelConfigs: job.relabelConfigs,
     })),
   });
-  parsedYaml(path, content);
   return { path, content };
 }
 
@@ -28,7 +27,6 @@ export function renderRuleFiles(model: MonitoringModel, templates: Templates): R
   return model.ruleFiles.map((file) => {
     const path = `prometheus/rules/${file.name}`;
     const content = templates.render('prometheus/rules.yml.hbs', { banner: banner(model), groups: file.groups });
-    parsedYaml(path, content);
     return { path, content };
   });
 }
@@ -40,7 +38,6 @@ export function renderRuleTests(model: MonitoringModel, templates: Templates): R
     // Handlebars' strict mode wants every key a template reads to exist.
     const tests = file.tests.map((test) => ({ promqlExprTests: undefined, ...test }));
     const content = templates.render('prometheus/rule-tests.yml.hbs', { banner: banner(model), ...file, tests });
-    parsedYaml(path, content);
     return { path, content };
   });
 }

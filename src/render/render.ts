@@ -6,6 +6,7 @@ import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { createTemplates } from './templating.js';
+import { checkTemplatedYaml } from './yaml-check.js';
 
 /** Every artifact of the stack, sorted by path so the output order never depends on the config's. */
 export function renderAll(model: MonitoringModel): RenderedFile[] {
@@ -21,4 +22,11 @@ export function renderAll(model: MonitoringModel): RenderedFile[] {
   ];
   files.push(...renderKubernetes(model, files));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** renderAll, with every templated YAML file parsed again (render/yaml-check.ts): a RenderError if one fails. */
+export function renderAndCheck(model: MonitoringModel): RenderedFile[] {
+  const files = renderAll(model);
+  checkTemplatedYaml(files);
+  return files;
 }

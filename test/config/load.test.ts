@@ -1,6 +1,6 @@
 /**
- * Loading `monitoring.config.ts` and friends. Types are stripped by sucrase (fast); a file that uses
- * `import.meta` goes to jiti's babel, which gives it the file's own URL.
+ * Loading `monitoring.config.ts` and friends. Types are stripped by esbuild (fast); a file that uses
+ * `import.meta` or awaits at top level goes to jiti's babel, which handles both.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -16,6 +16,7 @@ import type { MonitoringModel } from '../../src/normalize/model.js';
 import { banner, RenderError, type RenderedFile } from '../../src/render/artifact.js';
 import { renderLogging } from '../../src/render/logstash.js';
 import { createTemplates } from '../../src/render/templating.js';
+import { checkTemplatedYaml } from '../../src/render/yaml-check.js';
 import { generateExample, modelOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -568,7 +569,8 @@ describe('template overrides', () => {
     cleanup = scratch.cleanup;
     mkdirSync(join(scratch.dir, file, '..'), { recursive: true });
     writeFileSync(join(scratch.dir, file), template);
-    const render = () => renderLogging(modelOf({}), createTemplates(scratch.dir));
+    // The Logstash pipeline is checked as it is rendered; YAML files by the check every render goes through.
+    const render = () => checkTemplatedYaml(renderLogging(modelOf({}), createTemplates(scratch.dir)));
     expect(render).toThrow(RenderError);
     expect(render).toThrow(`could not render ${artifact}`);
   });
