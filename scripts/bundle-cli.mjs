@@ -57,4 +57,8 @@ const commands = await build({
   logOverride: { 'unsupported-require-call': 'silent' },
 });
 
+// What `import { defineConfig } from 'mlmon'` in a config resolves to (src/config/load.ts aliases it), as one
+// CommonJS file: jiti requires it as it is, where an ES module would have to be transformed on every cold load.
+await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${outdir}/config-api.cjs`, format: 'cjs', metafile: false });
+
 writeFileSync(`${outdir}/meta.json`, JSON.stringify({ front: front.metafile, commands: commands.metafile }));

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { durationSeconds } from '../normalize/duration.js';
 import { generateInMemory, type GenerateOptions, type Generated } from '../pipeline.js';
-import { ProblemsFound } from '../problems.js';
-import type { RenderedFile } from '../render/artifact.js';
+import { ProblemsFound, type Problem } from '../problems.js';
+import { RenderError, type RenderedFile } from '../render/artifact.js';
+import { checkTemplatedYaml, isTemplatedYaml } from '../render/yaml-check.js';
 import { checkDashboards } from './dashboards.js';
 import { runExternalChecks, type ToolOptions } from './external-tools.js';
 import { checkKubernetesObjects } from './kubernetes-objects.js';
@@ -46,6 +47,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     { id: 'config', title: 'config shape and meaning', artifact: 'config', status: statusOf(generated.warnings), problems: generated.warnings, detail: generated.configFile },
   ];
 
+  // Every templated YAML file parses (generate itself checks this only when template overrides are in play).
+  const yaml = templatedYamlProblems(files);
+  checks.push({ id: 'render/invalid-output', title: 'the rendered files parse in their own format', artifact: 'out', status: statusOf(yaml), problems: yaml, detail: count(files.filter(isTemplatedYaml).length, 'YAML file') });
+
   // PromQL of every rule against the metric catalog.
   const sources = promqlSources(generated);
   const promqlOptions = { catalog: model.metricCatalog, scrapeIntervalSeconds: durationSeconds(model.prometheus.scrapeInterval) };
@@ -76,6 +81,16 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     rmSync(dir, { recursive: true, force: true });
   }
   return { configFile: generated.configFile, checks };
+}
+
+function templatedYamlProblems(files: readonly RenderedFile[]): Problem[] {
+  try {
+    checkTemplatedYaml(files);
+    return [];
+  } catch (error) {
+    if (!(error instanceof RenderError)) throw error;
+    return [{ id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message, hint: 'this is a bug in mlmon: please report it with your config' }];
+  }
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -46,8 +46,9 @@ export function findConfigFile(cwd: string, given?: string): string {
 
 // `import { defineConfig } from 'mlmon'` in a config resolves to the running mlmon, wherever the config lives:
 // in this repo's own example, in a user's repo with mlmon installed, or with mlmon run through npx.
-// (When mlmon itself runs from source, as in its own tests, the entry is index.ts.)
-const mlmonEntry = [packagePath(runningFromSource ? 'src/index.ts' : 'dist/index.js')].find((file) => existsSync(file));
+// Built, it is the config API bundled as CommonJS (scripts/bundle-cli.mjs), which jiti requires as it is;
+// from source, as in mlmon's own tests, src/index.ts.
+const mlmonEntry = (runningFromSource ? ['src/index.ts'] : ['dist/cli-bundle/config-api.cjs', 'dist/index.js']).map((path) => packagePath(path)).find((file) => existsSync(file));
 
 const requireFromHere = createRequire(import.meta.url);
 

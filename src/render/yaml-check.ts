@@ -19,7 +19,8 @@ export function parseYamlDocuments(content: string): { ok: true; documents: unkn
   }
 }
 
-const isTemplatedYaml = (file: RenderedFile) => /\.ya?ml$/.test(file.path) && !file.path.startsWith('k8s/');
+/** The YAML files written from templates (Kubernetes manifests are written from objects). */
+export const isTemplatedYaml = (file: RenderedFile): boolean => /\.ya?ml$/.test(file.path) && !file.path.startsWith('k8s/');
 
 /** Throws a RenderError for the first templated YAML file (in path order) that is not exactly one document. */
 export function checkTemplatedYaml(files: readonly RenderedFile[]): void {

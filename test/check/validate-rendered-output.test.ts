@@ -26,6 +26,7 @@ describe('validate on the rendered output', () => {
       ['kubernetes/objects', 'k8s', /^\d{2,} objects$/],
       ['grafana/dashboards', 'grafana/dashboards', /^3 dashboards, \d{2,} queries$/],
       ['logstash/syntax', 'logstash/pipeline', /^1 pipeline$/],
+      ['render/invalid-output', 'out', /^\d{2,} YAML files$/],
     ];
     for (const [id, artifact, detail] of expected) {
       expect(byId[id], id).toMatchObject({ status: 'passed', artifact, problems: [] });
