@@ -10,7 +10,6 @@
  * a fifth of generate's time. The tests hold the layout to it instead: every ConfigMap parses back to its file
  * byte for byte, hostile text included (test/render/kubernetes.test.ts), and kustomize builds the folder.
  */
-import { stringify } from 'yaml';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
@@ -24,6 +23,7 @@ import {
   type ManifestDocument,
 } from './kubernetes/components.js';
 import { labelsOf } from './kubernetes/pod.js';
+import { yamlDocument } from './yaml-layout.js';
 
 const folder = 'k8s';
 
@@ -92,13 +92,13 @@ function refuseDuplicateObjects(manifests: readonly { path: string; documents: r
 }
 
 // No line folding (a ConfigMap must hold its file exactly, and long lines stay greppable), no anchors for
-// objects used twice (kustomize and humans read plain YAML best), multi-line strings as literal blocks.
-const yamlOptions = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
+// objects used twice (kustomize and humans read plain YAML best), multi-line strings as literal blocks:
+// yamlDocument writes what the yaml library writes with those options (render/yaml-layout.ts).
 
 function layOut(model: MonitoringModel, path: string, documents: readonly ManifestDocument[], { multiDocument = true } = {}): RenderedFile {
   const comment = (line: string) => `# ${line.replace(/[\r\n]+/g, ' ')}\n`;
   const body = documents
-    .map(({ object, comments }) => `${multiDocument ? '---\n' : ''}${comments.map(comment).join('')}${stringify(object, yamlOptions)}`)
+    .map(({ object, comments }) => `${multiDocument ? '---\n' : ''}${comments.map(comment).join('')}${yamlDocument(object)}`)
     .join('');
   return { path, content: `${banner(model)}\n${body}` };
 }

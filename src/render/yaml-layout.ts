@@ -75,7 +75,7 @@ export function yamlBlock(value: unknown, indent: number): string {
  * undefined and the caller asks the yaml library, because quoting inside a mapping is not always quoting
  * alone (`...` and backticks differ; the helpers' test found them). That test holds the two to one output.
  */
-export function plainBlockLines(value: unknown, pad: string): string[] | undefined {
+export function plainBlockLines(value: unknown, pad: string, literalBlocks = false): string[] | undefined {
   if (Array.isArray(value)) {
     if (value.length === 0) return undefined;
     const lines: string[] = [];
@@ -86,7 +86,7 @@ export function plainBlockLines(value: unknown, pad: string): string[] | undefin
         continue;
       }
       // A collection item: laid out two deeper, its first line's indent replaced by the dash.
-      const nested = plainBlockLines(item, `${pad}  `);
+      const nested = plainBlockLines(item, `${pad}  `, literalBlocks);
       if (!nested) return undefined;
       nested[0] = `${pad}- ${nested[0]!.slice(pad.length + 2)}`;
       lines.push(...nested);
@@ -104,12 +104,44 @@ export function plainBlockLines(value: unknown, pad: string): string[] | undefin
       lines.push(`${pad}${key}: ${scalar}`);
       continue;
     }
-    const nested = plainBlockLines(item, `${pad}  `);
+    if (literalBlocks && typeof item === 'string') {
+      const block = literalBlock(item, `${pad}  `);
+      if (!block) return undefined;
+      lines.push(`${pad}${key}: ${block[0]}`, ...block.slice(1));
+      continue;
+    }
+    const nested = plainBlockLines(item, `${pad}  `, literalBlocks);
     if (!nested) return undefined;
     lines.push(`${pad}${key}:`, ...nested);
   }
   return lines;
 }
+
+/**
+ * A multi-line string as yaml writes it with `blockQuote: 'literal'`: a `|` header (`|-` without a final line
+ * break), then its lines, each non-empty one indented. Only the plain case: no control characters, nothing
+ * but text at either end (no leading space or break, no trailing blanks, at most one final break); anything
+ * else is undefined, and the caller asks the yaml library.
+ */
+function literalBlock(value: string, indent: string): string[] | undefined {
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]/.test(value) || /^[\n\t ]/.test(value)) return undefined;
+  const clip = value.endsWith('\n');
+  const body = clip ? value.slice(0, -1) : value;
+  if (body === '' || /[\n\t ]$/.test(body)) return undefined;
+  return [clip ? '|' : '|-', ...body.split('\n').map((line) => (line === '' ? '' : indent + line))];
+}
+
+/**
+ * One YAML document as the yaml library lays it out with `{ lineWidth: 0, blockQuote: 'literal',
+ * aliasDuplicateObjects: false }` (how the Kubernetes manifests are written), taking the short way when the
+ * value allows it. At 1,000 models the manifests hold megabytes of ConfigMap text, and asking the library to
+ * lay it out was a tenth of generate's time.
+ */
+export function yamlDocument(value: unknown): string {
+  const lines = plainBlockLines(value, '', true);
+  return lines ? `${lines.join('\n')}\n` : stringify(value, kubernetesYamlOptions);
+}
+export const kubernetesYamlOptions = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 /**
  * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string

@@ -3,9 +3,10 @@
  * time of a large fleet). They must lay out every value byte for byte as the yaml library does, or the output
  * would change with the fleet's size; these tests hold them to it over hostile and random strings.
  */
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isPlainIdentifier, isPlainScalar, plainBlockLines, yamlBlock, yamlInline } from '../../src/render/yaml-layout.js';
+import { isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, plainBlockLines, yamlBlock, yamlDocument, yamlInline } from '../../src/render/yaml-layout.js';
+import { generateExample, generateFromConfig } from '../support/fixtures.js';
 
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
 
@@ -102,5 +103,38 @@ describe('the YAML template helpers', () => {
     const short = values.filter((value) => plainBlockLines(value, '') !== undefined);
     expect(short.filter((value) => JSON.stringify(value).includes('[{') || JSON.stringify(value).includes('{"')).length).toBeGreaterThan(100);
     expect(values.length - short.length).toBeGreaterThan(100);
+  });
+
+  it('lay out every Kubernetes manifest of the example and of a fleet exactly as the yaml library does', async () => {
+    const fleet = await generateFromConfig({
+      services: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`svc-${i}`, { discovery: { kubernetesPods: { namespaces: ['ml'] } } }])),
+      models: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`model-${i}`, { service: `svc-${i % 30}`, thresholds: { minAccuracy: 0.8 + (i % 7) / 100 } }])),
+    });
+    const objects = [...(await generateExample()).files, ...fleet.files]
+      .filter((f) => f.path.startsWith('k8s/'))
+      .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as unknown));
+    expect(objects.length).toBeGreaterThan(20);
+    const differing = objects.filter((object) => yamlDocument(object) !== stringify(object, kubernetesYamlOptions));
+    expect(differing).toEqual([]);
+    // The ConfigMaps (whole files as literal blocks) took the short way, not the library.
+    const configMaps = objects.filter((o) => (o as { kind?: string }).kind === 'ConfigMap');
+    expect(configMaps.length).toBeGreaterThan(3);
+    expect(configMaps.filter((cm) => plainBlockLines(cm, '', true) === undefined)).toEqual([]);
+  });
+
+  it('write every multi-line string exactly as the yaml library does, in a manifest', () => {
+    const texts = [
+      'a\nb\n', 'a\nb', 'a\n\nb\n', '# banner\n  indented: "x"\ntrailing  \n\n\ttab\n--- not a document\n…ünïcødé {{ $labels.model }}\n',
+      ' leading\nspace\n', '\nleading break\n', 'two breaks\n\n', 'trailing space \n', 'tab end\t', 'only\n', '\n', 'cr\r\nlf\n', 'nul\u0000\n',
+      '...\n---\n', '- a\n- b\n', 'key: value\n# comment\n', '{"json": true}\n', 'lone \ud800 surrogate\n', 'a\n \n', 'a\n\t\nb',
+      ...Array.from({ length: 2000 }, () => Array.from({ length: 1 + Math.floor(next() * 40) }, () => pick(['a', 'b', ' ', '\n', '\n', '\t', '#', ':', '-', '|', '"', "'"])).join('')),
+    ];
+    function pick<T>(items: readonly T[]): T {
+      return items[Math.floor(next() * items.length)]!;
+    }
+    const documents = texts.map((text, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { 'file.yml': text, 'other.txt': `x${text}` } }));
+    const differing = documents.filter((document) => yamlDocument(document) !== stringify(document, kubernetesYamlOptions));
+    expect(differing).toEqual([]);
+    expect(documents.filter((document) => plainBlockLines(document, '', true) !== undefined).length).toBeGreaterThan(200);
   });
 });
