@@ -72,13 +72,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const logstash = checkLogstashPipelines(files);
   checks.push({ id: 'logstash/syntax', title: 'pipelines parse with Logstash\'s grammar', artifact: 'logstash/pipeline', status: statusOf(logstash.problems), problems: logstash.problems, detail: count(logstash.pipelines, 'pipeline') });
 
-  // External tools read the files from disk: write the in-memory output to a scratch folder.
-  const dir = mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
+  // External tools read the files from disk: write the in-memory output to a scratch folder (unless they are
+  // skipped, when they read nothing).
+  const dir = options.skipExternal ? undefined : mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
   try {
-    writeFiles(dir, files);
-    checks.push(...(await runExternalChecks(model, dir, options.tools, options.skipExternal)));
+    if (dir) writeFiles(dir, files);
+    checks.push(...(await runExternalChecks(model, dir ?? '', options.tools, options.skipExternal)));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
   return { configFile: generated.configFile, checks };
 }
