@@ -318,16 +318,36 @@ export function alertingSecretFiles(alerting: AlertingConfig | undefined): { pat
 
 // A fleet's threshold series run to tens of thousands of rules: shard them so that each rule file stays well
 // under the 1 MiB a Kubernetes ConfigMap may hold, and a diff of one model's change touches one small file.
+// A target's series never straddle two files, and the default thresholds have a file of their own: the
+// proofs load one file of targets at a time, with the defaults (rule-proofs.ts).
 const thresholdRulesPerFile = 2000;
 
 function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[] {
   if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval, rules }] }];
-  const files: RuleFile[] = [];
-  for (let start = 0, part = 1; start < rules.length; start += thresholdRulesPerFile, part += 1) {
-    const suffix = String(part).padStart(3, '0');
-    files.push({ name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: rules.slice(start, start + thresholdRulesPerFile) }] });
+  const shards: RecordingRule[][] = [[]];
+  for (const { target, rules: ofTarget } of groupedByTarget(rules)) {
+    const current = shards.at(-1)!;
+    const alone = target === 'defaults';
+    if (current.length > 0 && (alone || current.length + ofTarget.length > thresholdRulesPerFile)) shards.push([]);
+    shards.at(-1)!.push(...ofTarget);
+    if (alone) shards.push([]);
   }
-  return files;
+  if (shards.at(-1)!.length === 0) shards.pop();
+  return shards.map((shard, i) => {
+    const suffix = String(i + 1).padStart(3, '0');
+    return { name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: shard }] };
+  });
+}
+
+/** Consecutive rules of one model, one service, or the defaults, in order. */
+function groupedByTarget(rules: readonly RecordingRule[]): { target: string; rules: RecordingRule[] }[] {
+  const groups: { target: string; rules: RecordingRule[] }[] = [];
+  for (const rule of rules) {
+    const target = rule.labels.model !== undefined ? `model ${rule.labels.model}` : rule.labels.service !== undefined ? `service ${rule.labels.service}` : 'defaults';
+    if (groups.at(-1)?.target !== target) groups.push({ target, rules: [] });
+    groups.at(-1)!.rules.push(rule);
+  }
+  return groups;
 }
 
 /** `base` with the keys `override` sets (including `false`, which disables) replaced. */

@@ -10,12 +10,14 @@
  * The margin is 0.01% of the threshold, so a threshold nudged by hand in the generated rules breaks a proof.
  *
  * One test covers all targets of an alert (one rule for all of them, fleet-scale), so the number of tests
- * does not grow with the fleet; the input series do.
+ * does not grow with the fleet; the input series do. Past one file of threshold series, there is one proof
+ * file per threshold file, each loading that file alone (promtool's limit of 10,000 samples per query; see
+ * proofLayout).
  */
 import { formatNumber } from './alert-rules.js';
 import { durationSeconds, secondsDuration } from './duration.js';
 import { expandAnnotation } from './go-format.js';
-import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds } from './model.js';
+import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds, RuleFile } from './model.js';
 
 export interface RuleTestFile {
   /** File name under out/prometheus/tests/. */
@@ -60,6 +62,8 @@ type Side = 'breach' | 'inside' | 'disabled';
 
 /** One target's input series, and the alert labels and $value expected when it fires. */
 interface TargetSeries {
+  /** The model or service whose threshold series the proof needs (none for infrastructure alerts). */
+  readonly target?: ThresholdTarget;
   readonly series: { readonly series: string; readonly values: string }[];
   readonly alertLabels: Record<string, string>;
   readonly value: number;
@@ -96,7 +100,15 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
   const scrape = durationSeconds(model.prometheus.scrapeInterval);
   const group = durationSeconds(model.prometheus.ruleGroupInterval);
   const step = Math.max(1, Math.round(scrape));
-  const byGroup = new Map<string, RuleTest[]>();
+  const layout = proofLayout(model);
+  // Tests by file: one per alert group, and for a sharded fleet one per group and threshold file.
+  const byFile = new Map<string, { group: string; shard: string | undefined; tests: RuleTest[] }>();
+  const add = (alertGroup: string, shard: string | undefined, test: RuleTest) => {
+    const key = `${alertGroup}\n${shard ?? ''}`;
+    const file = byFile.get(key) ?? { group: alertGroup, shard, tests: [] };
+    file.tests.push(test);
+    byFile.set(key, file);
+  };
 
   for (const alert of model.builtinAlerts) {
     const forSeconds = durationSeconds(alert.for);
@@ -106,39 +118,101 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     const after = Math.ceil((Math.max(forSeconds, window) + 2 * Math.max(step, group) + group) / group) * group;
     const before = forSeconds - group;
     const steps = Math.ceil((after + window) / step) + 2;
-    const tests = byGroup.get(alert.group) ?? [];
     for (const side of ['breach', 'inside'] as const) {
-      const targets = targetsOf(alert, model, side, steps, step);
-      if (targets.length === 0) continue;
-      const expected = targets.filter((t) => t.fires);
-      if (side === 'breach' && expected.length === 0) continue;
-      const expAlerts = expected.map((t) => {
-        const labels = { ...t.alertLabels, ...alert.rule.labels, alertname: alert.name };
-        const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
-        return { expLabels: sortKeys(labels), expAnnotations: annotations };
-      });
-      tests.push({
-        name: side === 'breach'
-          ? `${alert.name} fires after ${alert.for} for every target past its threshold, and not for disabled ones`
-          : `${alert.name} stays silent while every target is just inside its threshold`,
-        interval: secondsDuration(step),
-        inputSeries: targets.flatMap((t) => t.series),
-        alertRuleTests: [
-          ...(side === 'breach' && before > 0 ? [{ evalTime: secondsDuration(before), alertname: alert.name, expAlerts: [] }] : []),
-          { evalTime: secondsDuration(after), alertname: alert.name, expAlerts: side === 'breach' ? expAlerts : [] },
-        ],
-      });
+      for (const [shard, targets] of layout.split(targetsOf(alert, model, side, steps, step), (t) => t.target)) {
+        const expected = targets.filter((t) => t.fires);
+        if (side === 'breach' && expected.length === 0) continue;
+        const expAlerts = expected.map((t) => {
+          const labels = { ...t.alertLabels, ...alert.rule.labels, alertname: alert.name };
+          const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
+          return { expLabels: sortKeys(labels), expAnnotations: annotations };
+        });
+        add(alert.group, shard, {
+          name: side === 'breach'
+            ? `${alert.name} fires after ${alert.for} for every target past its threshold, and not for disabled ones`
+            : `${alert.name} stays silent while every target is just inside its threshold`,
+          interval: secondsDuration(step),
+          inputSeries: targets.flatMap((t) => t.series),
+          alertRuleTests: [
+            ...(side === 'breach' && before > 0 ? [{ evalTime: secondsDuration(before), alertname: alert.name, expAlerts: [] }] : []),
+            { evalTime: secondsDuration(after), alertname: alert.name, expAlerts: side === 'breach' ? expAlerts : [] },
+          ],
+        });
+      }
     }
-    const pinned = pinnedThresholds(alert, model);
-    if (pinned) tests.push({ ...pinned, interval: secondsDuration(step), inputSeries: [], alertRuleTests: [], promqlExprTests: pinned.promqlExprTests.map((t) => ({ ...t, evalTime: secondsDuration(group) })) });
-    byGroup.set(alert.group, tests);
+    for (const [shard, pinned] of pinnedThresholds(alert, model, layout)) {
+      add(alert.group, shard, { ...pinned, interval: secondsDuration(step), inputSeries: [], alertRuleTests: [], promqlExprTests: pinned.promqlExprTests.map((t) => ({ ...t, evalTime: secondsDuration(group) })) });
+    }
   }
 
-  const ruleFiles = model.ruleFiles.map((f) => `../rules/${f.name}`);
-  const groupEvalOrder = model.ruleFiles.flatMap((f) => f.groups.map((g) => g.name));
-  return [...byGroup.entries()]
-    .filter(([, tests]) => tests.length > 0)
-    .map(([groupName, tests]) => ({ name: `${groupName}.test.yml`, ruleFiles, evaluationInterval: model.prometheus.ruleGroupInterval, groupEvalOrder, tests }));
+  return [...byFile.values()]
+    .filter((file) => file.tests.length > 0)
+    .map((file) => {
+      const ruleFiles = layout.ruleFilesFor(file.shard);
+      return {
+        name: file.shard ? `${file.group}-${file.shard.replace(/\.yml$/, '')}.test.yml` : `${file.group}.test.yml`,
+        ruleFiles: ruleFiles.map((f) => `../rules/${f.name}`),
+        evaluationInterval: model.prometheus.ruleGroupInterval,
+        groupEvalOrder: ruleFiles.flatMap((f) => f.groups.map((g) => g.name)),
+        tests: file.tests,
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+interface ThresholdTarget {
+  readonly kind: 'model' | 'service';
+  readonly name: string;
+}
+
+/**
+ * Which rule files a proof loads. promtool evaluates every rule of every file a test loads, at every step, in
+ * an engine that refuses a query touching more than 10,000 samples (hard-coded in promtool). An alert that
+ * joins against a fleet's threshold series touches one per target, so past a few thousand targets no test could
+ * load them all. With the thresholds sharded, each proof loads one threshold file (plus the one holding the
+ * defaults) and proves the targets whose series are in it; the proofs of infrastructure alerts load none.
+ */
+interface ProofLayout {
+  readonly sharded: boolean;
+  /** Targets by the threshold file their proof loads, in file order; everything under undefined when unsharded. */
+  split<T>(items: readonly T[], targetOf: (item: T) => ThresholdTarget | undefined): [string | undefined, T[]][];
+  ruleFilesFor(shard: string | undefined): readonly RuleFile[];
+}
+
+function proofLayout(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): ProofLayout {
+  const thresholdFiles = model.ruleFiles.filter((f) => /^thresholds(-\d+)?\.yml$/.test(f.name));
+  if (thresholdFiles.length <= 1) {
+    return { sharded: false, split: (items) => (items.length ? [[undefined, [...items]]] : []), ruleFilesFor: () => model.ruleFiles };
+  }
+  const fileOf = new Map<string, string>();
+  let defaultsFile: string | undefined;
+  for (const file of thresholdFiles) {
+    for (const rule of file.groups.flatMap((g) => g.rules)) {
+      if (rule.kind !== 'record') continue;
+      if (rule.labels.model !== undefined) fileOf.set(`model ${rule.labels.model}`, file.name);
+      else if (rule.labels.service !== undefined) fileOf.set(`service ${rule.labels.service}`, file.name);
+      else defaultsFile = file.name;
+    }
+  }
+  const order = new Map(thresholdFiles.map((f, i) => [f.name, i]));
+  const others = model.ruleFiles.filter((f) => !thresholdFiles.includes(f));
+  return {
+    sharded: true,
+    split(items, targetOf) {
+      const byShard = new Map<string | undefined, typeof items[number][]>();
+      for (const item of items) {
+        const target = targetOf(item);
+        // A target with no series of its own (the unlisted model) is proven with the defaults.
+        const shard = target ? fileOf.get(`${target.kind} ${target.name}`) ?? defaultsFile : undefined;
+        byShard.set(shard, [...(byShard.get(shard) ?? []), item]);
+      }
+      return [...byShard.entries()].sort(([a], [b]) => (a === undefined ? -1 : b === undefined ? 1 : order.get(a)! - order.get(b)!));
+    },
+    ruleFilesFor(shard) {
+      const files = thresholdFiles.filter((f) => f.name === shard || (shard !== undefined && f.name === defaultsFile));
+      return [...files, ...others];
+    },
+  };
 }
 
 /** All targets for a small config; for a fleet, the first of each distinct (threshold, team). */
@@ -153,22 +227,22 @@ function sampled<T>(targets: readonly T[], identity: (target: T) => unknown[]): 
   });
 }
 
-/** For a fleet: every per-target threshold series of the alert, with its exact configured value. */
-function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): Omit<RuleTest, 'interval' | 'inputSeries' | 'alertRuleTests'> & { promqlExprTests: NonNullable<RuleTest['promqlExprTests']> } | undefined {
+/** For a fleet: every per-target threshold series of the alert, with its exact configured value, by shard. */
+function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, layout: ProofLayout): [string | undefined, Omit<RuleTest, 'interval' | 'inputSeries' | 'alertRuleTests'> & { promqlExprTests: NonNullable<RuleTest['promqlExprTests']> }][] {
   const series = alert.threshold?.series;
-  if (!series) return undefined;
+  if (!series) return [];
   const key = alert.threshold!.key;
-  const targets = alert.scope === 'service'
-    ? model.services.map((s) => ({ label: 'service', name: s.name, team: s.team, value: s.thresholds[key as ServiceKey] }))
-    : model.models.map((m) => ({ label: 'model', name: m.name, team: m.team, value: m.thresholds[key as ModelKey] }));
-  if (targets.length <= proofTargetsPerAlert) return undefined;
-  const expSamples = targets
-    .filter((t): t is typeof t & { value: number } => t.value !== false)
-    .map((t) => ({ labels: selector(series, { [t.label]: t.name, team: t.team }), value: t.value }));
-  return {
-    name: `${alert.name} compares every one of ${targets.length} ${alert.scope}s with its own configured threshold`,
-    promqlExprTests: [{ expr: series, evalTime: '0s', expSamples }],
-  };
+  const targets: { kind: 'model' | 'service'; label: string; name: string; team: string; value: number | false }[] = alert.scope === 'service'
+    ? model.services.map((s) => ({ kind: 'service', label: 'service', name: s.name, team: s.team, value: s.thresholds[key as ServiceKey] }))
+    : model.models.map((m) => ({ kind: 'model', label: 'model', name: m.name, team: m.team, value: m.thresholds[key as ModelKey] }));
+  if (targets.length <= proofTargetsPerAlert) return [];
+  return layout.split(targets, (t) => t).map(([shard, inShard]) => {
+    const expSamples = inShard
+      .filter((t): t is typeof t & { value: number } => t.value !== false)
+      .map((t) => ({ labels: selector(series, { [t.label]: t.name, team: t.team }), value: t.value }));
+    const scope = layout.sharded ? `${inShard.length} of the ${targets.length} ${alert.scope}s (those in ${shard})` : `${targets.length} ${alert.scope}s`;
+    return [shard, { name: `${alert.name} compares every one of ${scope} with its own configured threshold`, promqlExprTests: [{ expr: series, evalTime: '0s', expSamples }] }];
+  });
 }
 
 function windowOf(alert: BuiltinAlert): number {
@@ -207,7 +281,7 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
         const s: Side = t === false ? 'disabled' : side;
         const extreme = direction === 'below' ? 0 : key === 'maxErrorRatio' ? 1 : 1000;
         const value = signalValue(t === false ? 0 : t, direction, s, extreme);
-        return serviceTarget(alert.name, service.name, service.team, value, steps, step, s === 'breach');
+        return { ...serviceTarget(alert.name, service.name, service.team, value, steps, step, s === 'breach'), target: { kind: 'service', name: service.name } };
       });
     }
     case 'model': {
@@ -221,7 +295,7 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
       return [...sampled(entries.slice(0, -1), (m) => [m.t, m.team]), unlisted].map((m) => {
         const s: Side = m.t === false ? 'disabled' : side;
         const value = signalValue(m.t === false ? 0 : m.t, direction, s, direction === 'above' ? 1000 : 0);
-        return modelTarget(alert.name, m, value, steps, step, s === 'breach');
+        return { ...modelTarget(alert.name, m, value, steps, step, s === 'breach'), target: { kind: 'model', name: m.name } };
       });
     }
   }

@@ -26,10 +26,10 @@ function writeOut(generated: Generated): string {
   return dir;
 }
 
-async function promtoolTest(dir: string, only?: string): Promise<{ ok: boolean; output: string }> {
+async function promtoolTest(dir: string, only?: string, all = ['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']): Promise<{ ok: boolean; output: string }> {
   const testDir = join(dir, 'prometheus/tests');
   try {
-    const files = (only ? [only] : ['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']).filter((f) => readFileSafe(join(testDir, f)) !== undefined);
+    const files = (only ? [only] : all).filter((f) => readFileSafe(join(testDir, f)) !== undefined);
     const { stdout, stderr } = await run(tool('promtool'), ['test', 'rules', ...files], { cwd: testDir });
     return { ok: true, output: stdout + stderr };
   } catch (error) {
@@ -134,4 +134,46 @@ describe('generated rule tests', () => {
     writeFileSync(path, `${rules.slice(0, expr)}expr: vector(0.8301)${rules.slice(rules.indexOf(')', expr) + 1)}`);
     expect((await promtoolTest(dir, 'ml-models.test.yml')).ok).toBe(false);
   }, 180_000);
+
+  it('for a fleet past one threshold file, load one file of targets per proof, so promtool never meets its 10,000-sample limit', async () => {
+    // 450 models × 5 series = 2,250 threshold rules: two files of models, and one of the defaults.
+    const models = Object.fromEntries(Array.from({ length: 450 }, (_, i) => [`m${String(i).padStart(3, '0')}`, { service: 'api', team: `t${i % 3}`, thresholds: { minAccuracy: 0.8 + (i % 4) / 100 } }]));
+    const generated = await generateFromConfig({ services: { api: { discovery: { staticTargets: ['10.0.0.1:80'] } } }, models });
+    const thresholdFiles = generated.model.ruleFiles.filter((f) => f.name.startsWith('thresholds-'));
+    const rulesIn = (name: string) => thresholdFiles.find((f) => f.name === name)!.groups.flatMap((g) => g.rules);
+    // No model's series straddle two files; the defaults have one of their own.
+    const fileOfModel = new Map<string, Set<string>>();
+    for (const file of thresholdFiles) for (const rule of rulesIn(file.name)) if (rule.labels.model) fileOfModel.set(rule.labels.model, (fileOfModel.get(rule.labels.model) ?? new Set()).add(file.name));
+    expect([...fileOfModel.values()].filter((files) => files.size > 1)).toEqual([]);
+    const defaultsFile = thresholdFiles.find((f) => rulesIn(f.name).some((r) => r.record.endsWith(':default_threshold')))!;
+    expect(rulesIn(defaultsFile.name).every((r) => r.record.endsWith(':default_threshold'))).toBe(true);
+
+    // Each ml-models proof loads the defaults and one file of models; the infrastructure proofs load none.
+    const tests = generated.model.ruleTests;
+    for (const file of tests) {
+      const loaded = file.ruleFiles.map((f) => f.replace('../rules/', '')).filter((f) => f.startsWith('thresholds-'));
+      if (file.name.startsWith('infrastructure')) expect(loaded, file.name).toEqual([]);
+      else expect(loaded.filter((f) => f !== defaultsFile.name).length, file.name).toBeLessThanOrEqual(1);
+    }
+    const modelProofs = tests.filter((f) => f.name.startsWith('ml-models-'));
+    expect(modelProofs.map((f) => f.name).sort()).toEqual(thresholdFiles.filter((f) => rulesIn(f.name).some((r) => r.labels.model) || f === defaultsFile).map((f) => `ml-models-${f.name.replace('.yml', '')}.test.yml`).sort());
+    // Every model's threshold is pinned in the proof of its own file.
+    const pinned = modelProofs.flatMap((f) => f.tests).filter((t) => t.name.startsWith('ModelAccuracyDrop compares')).flatMap((t) => t.promqlExprTests![0]!.expSamples);
+    expect(pinned).toHaveLength(450);
+
+    const dir = writeOut(generated);
+    const all = tests.map((f) => f.name);
+    const result = await promtoolTest(dir, undefined, all);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok).toBe(true);
+    // A model of the last file, nudged: its file's proof notices.
+    const last = thresholdFiles.at(-1)!;
+    const path = join(dir, 'prometheus/rules', last.name);
+    const rules = readFileSync(path, 'utf8');
+    const at = rules.indexOf('model: m449\n');
+    const expr = rules.indexOf('expr: vector(', rules.indexOf('record: mlmon:model_min_accuracy:threshold', at));
+    expect(rules.slice(expr, rules.indexOf('\n', expr))).toBe('expr: vector(0.81)');
+    writeFileSync(path, `${rules.slice(0, expr)}expr: vector(0.8301)${rules.slice(rules.indexOf(')', expr) + 1)}`);
+    expect((await promtoolTest(dir, `ml-models-${last.name.replace('.yml', '')}.test.yml`)).ok).toBe(false);
+  }, 240_000);
 });
