@@ -204,7 +204,9 @@ function proofLayout(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>)
         const target = targetOf(item);
         // A target with no series of its own (the unlisted model) is proven with the defaults.
         const shard = target ? fileOf.get(`${target.kind} ${target.name}`) ?? defaultsFile : undefined;
-        byShard.set(shard, [...(byShard.get(shard) ?? []), item]);
+        const inShard = byShard.get(shard);
+        if (inShard) inShard.push(item);
+        else byShard.set(shard, [item]);
       }
       return [...byShard.entries()].sort(([a], [b]) => (a === undefined ? -1 : b === undefined ? 1 : order.get(a)! - order.get(b)!));
     },
