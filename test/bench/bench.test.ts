@@ -44,7 +44,7 @@ let stdout: string;
 
 beforeAll(async () => {
   // Two sizes so that "the alert count does not grow with N" is a comparison, not a tautology.
-  const run = await execa(process.execPath, ['bench/run.mjs', '--sizes', sizes.join(','), '--runs', '1', '--no-external', '--results', resultsFile, '--scratch', join(scratch.dir, 'work')], {
+  const run = await execa(process.execPath, ['bench/run.mjs', '--sizes', sizes.join(','), '--runs', '1', '--no-external', '--settle', '0', '--results', resultsFile, '--scratch', join(scratch.dir, 'work')], {
     cwd: repoRoot,
     reject: false,
     timeout: 240_000,
