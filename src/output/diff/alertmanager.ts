@@ -2,7 +2,7 @@
  * alertmanager.yml: receivers by name, inhibit rules, route settings (grouping and timing) and global
  * settings. Where alerts are delivered is `routing.ts`'s job.
  */
-import { asField, byText, type Change, unionKeys, recordsBy } from './change.js';
+import { asField, type Change, unionKeys, recordsBy } from './change.js';
 import { unreadable, type OutputSide } from './side.js';
 import { describeFieldChanges, fieldChanges, isRecord, sameValue, type FieldChange } from './structure.js';
 
@@ -29,7 +29,7 @@ export function diffAlertmanager(before: OutputSide, after: OutputSide, delivery
       changes.push({ change: 'changed', subject: 'route', text: 'the route tree changed, but every alert reaches the same receivers as before' });
     }
   }
-  for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(byText)) {
+  for (const key of unionKeys(a, b)) {
     if (key === 'receivers' || key === 'inhibit_rules' || key === 'route') continue;
     for (const change of fieldChanges(a[key], b[key], key)) changes.push(fieldLine(key, change));
   }

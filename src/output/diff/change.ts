@@ -61,8 +61,9 @@ export function shortList(items: readonly string[], limit = 5): string {
 }
 
 /** The keys of either map, in the order summaries list them. */
-export function unionKeys(before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): string[] {
-  return [...new Set([...before.keys(), ...after.keys()])].sort(byText);
+export function unionKeys(before: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>, after: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>): string[] {
+  const keys = (side: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>) => (side instanceof Map ? [...side.keys()] : Object.keys(side));
+  return [...new Set([...keys(before), ...keys(after)])].sort(byText);
 }
 
 /** The objects of a parsed YAML list, by the field that names them (`name`, `job_name`). */

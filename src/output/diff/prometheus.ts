@@ -2,7 +2,7 @@
  * prometheus.yml: scrape jobs by `job_name` (added, removed, and which of their fields changed), then any
  * other setting (scrape interval, external labels, rule files, Alertmanager targets) field by field.
  */
-import { asField, byText, type Change, unionKeys, recordsBy } from './change.js';
+import { asField, type Change, unionKeys, recordsBy } from './change.js';
 import { unreadable, type OutputSide } from './side.js';
 import { describeFieldChanges, fieldChanges, isRecord } from './structure.js';
 
@@ -18,7 +18,7 @@ export function diffPrometheusConfig(before: OutputSide, after: OutputSide): Cha
   const changes = diffScrapeJobs(a.scrape_configs, b.scrape_configs);
   if (!before.files.has(path)) return [{ change: 'added', subject: `file ${path}`, text: `${path} added` }, ...changes];
   if (!after.files.has(path)) return [{ change: 'removed', subject: `file ${path}`, text: `${path} removed` }, ...changes];
-  for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(byText)) {
+  for (const key of unionKeys(a, b)) {
     if (key === 'scrape_configs') continue;
     for (const change of fieldChanges(a[key], b[key], key)) {
       changes.push({ change: 'changed', subject: `setting ${change.path}`, text: describeFieldChanges([change]), fields: [asField(change)] });

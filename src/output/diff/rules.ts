@@ -15,7 +15,7 @@
  */
 import { parse } from 'yaml';
 import { defaultSeriesOf, modelInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
-import { artifactOf, byText, formatLabels, textSurplus, type Change, type ChangedField } from './change.js';
+import { artifactOf, byText, formatLabels, textSurplus, unionKeys, type Change, type ChangedField } from './change.js';
 import type { OutputSide } from './side.js';
 import { isRecord, sameValue } from './structure.js';
 
@@ -542,7 +542,7 @@ function describeAlertChange(before: AlertRule | undefined, after: AlertRule | u
     fields.push({ field: 'labels', before: labelsBefore, after: labelsAfter });
     parts.push(`labels ${formatLabels(labelsBefore) || '{}'} → ${formatLabels(labelsAfter) || '{}'}`);
   }
-  for (const name of [...new Set([...Object.keys(before.annotations), ...Object.keys(after.annotations)])].sort(byText)) {
+  for (const name of unionKeys(before.annotations, after.annotations)) {
     const from = before.annotations[name];
     const to = after.annotations[name];
     if (from === to) continue;
