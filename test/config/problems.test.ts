@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemsFound, type Problem } from '../../src/problems.js';
-import { generateFromConfig } from '../support/fixtures.js';
+import type { Problem } from '../../src/problems.js';
+import { generateFromConfig, problemsOf } from '../support/fixtures.js';
 
 const validBase = {
   services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'] } } } },
@@ -10,16 +10,6 @@ const validBase = {
     routes: [{ match: { severity: 'critical' }, receiver: 'oncall' }],
   },
 };
-
-async function problemsOf(config: unknown): Promise<Problem[]> {
-  try {
-    await generateFromConfig(config);
-  } catch (error) {
-    if (error instanceof ProblemsFound) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
 
 const patch = (changes: (c: any) => void) => {
   const config = structuredClone(validBase) as any;

@@ -6,12 +6,11 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { checkKubernetesObjects, kubernetesModelClasses } from '../../src/check/kubernetes-objects.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import type { KubernetesComponent, MonitoringModel } from '../../src/normalize/model.js';
-import { ProblemsFound, type Problem } from '../../src/problems.js';
 import { banner, type RenderedFile } from '../../src/render/artifact.js';
 import { renderKubernetes } from '../../src/render/kubernetes.js';
 import { checksumAnnotation, rootAnnotation, writableRootAnnotation } from '../../src/render/kubernetes/pod.js';
 import { renderAll } from '../../src/render/render.js';
-import { generateExample, generateFromConfig, modelOf, scratchDir } from '../support/fixtures.js';
+import { generateExample, generateFromConfig, modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { tool } from '../support/tools.js';
 
 // ---- reading the manifests back ------------------------------------------------------------------
@@ -550,15 +549,6 @@ describe('secrets', () => {
 });
 
 describe('the config check of secret files', () => {
-  async function problemsOf(config: unknown): Promise<Problem[]> {
-    try {
-      await generateFromConfig(config);
-    } catch (error) {
-      if (error instanceof ProblemsFound) return [...error.problems];
-      throw error;
-    }
-    return [];
-  }
   const withRoutingKeyFile = (routingKeyFile: string, kubernetes: MonitoringConfig['kubernetes'] = {}): MonitoringConfig => ({
     ...baseConfig(),
     kubernetes,

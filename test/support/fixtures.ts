@@ -5,6 +5,7 @@ import { generateInMemory, type Generated } from '../../src/pipeline.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { normalize } from '../../src/normalize/normalize.js';
 import type { MonitoringModel } from '../../src/normalize/model.js';
+import { ProblemsFound, type Problem } from '../../src/problems.js';
 import { repoRoot } from './tools.js';
 
 /** A scratch folder removed after the test (call the returned cleanup in afterEach/finally). */
@@ -22,6 +23,17 @@ export async function generateFromConfig(config: MonitoringConfig | unknown): Pr
   } finally {
     cleanup();
   }
+}
+
+/** The problems the pipeline reports for a config (none when it generates). */
+export async function problemsOf(config: unknown): Promise<Problem[]> {
+  try {
+    await generateFromConfig(config);
+  } catch (error) {
+    if (error instanceof ProblemsFound) return [...error.problems];
+    throw error;
+  }
+  return [];
 }
 
 /** Normalizes a config object directly (no file, no checks): for unit tests of renderers. */
