@@ -7,15 +7,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findPackageRoot(from: string): string {
+interface PackageManifest {
+  readonly name: string;
+  readonly version: string;
+}
+
+function findPackage(from: string): { root: string; manifest: PackageManifest } {
   for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'mlmon') return dir;
+    const file = join(dir, 'package.json');
+    const manifest = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PackageManifest) : undefined;
+    if (manifest?.name === 'mlmon') return { root: dir, manifest };
     if (dirname(dir) === dir) throw new Error(`mlmon's package.json was not found above ${from}`);
   }
 }
 
-export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+const found = findPackage(dirname(fileURLToPath(import.meta.url)));
+export const packageRoot = found.root;
+/** mlmon's own package.json, read once. */
+export const packageManifest: PackageManifest = found.manifest;
 
 /** A file or folder of mlmon's own, by its path from the package root. */
 export const packagePath = (...segments: string[]): string => join(packageRoot, ...segments);

@@ -67,9 +67,9 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
  * A file that doesn't parse in its own format is the user's to fix when a template override of theirs wrote
  * it, and mlmon's bug otherwise; either way it is reported as a problem naming the artifact, not a crash.
  */
-function renderOrReport(model: MonitoringModel, warnings: readonly Problem[], configFile: string): RenderedFile[] {
+async function renderOrReport(model: MonitoringModel, warnings: readonly Problem[], configFile: string): Promise<RenderedFile[]> {
   try {
-    return renderAndCheck(model);
+    return await renderAndCheck(model);
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
     throw new ProblemsFound([...warnings, {

@@ -47,8 +47,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     { id: 'config', title: 'config shape and meaning', artifact: 'config', status: statusOf(generated.warnings), problems: generated.warnings, detail: generated.configFile },
   ];
 
-  // Every templated YAML file parses (generate itself checks this only when template overrides are in play).
-  const yaml = templatedYamlProblems(files);
+  // Every templated YAML file parses. generate checks this itself when template overrides are in play (and
+  // would have stopped above), so only without overrides is there anything left to check.
+  const yaml = model.templatesDir ? [] : templatedYamlProblems(files);
   checks.push({ id: 'render/invalid-output', title: 'the rendered files parse in their own format', artifact: 'out', status: statusOf(yaml), problems: yaml, detail: count(files.filter(isTemplatedYaml).length, 'YAML file') });
 
   // PromQL of every rule against the metric catalog.

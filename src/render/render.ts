@@ -6,7 +6,6 @@ import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { createTemplates } from './templating.js';
-import { checkTemplatedYaml } from './yaml-check.js';
 
 /** Every artifact of the stack, sorted by path so the output order never depends on the config's. */
 export function renderAll(model: MonitoringModel): RenderedFile[] {
@@ -31,8 +30,9 @@ export function renderAll(model: MonitoringModel): RenderedFile[] {
  * parsing a fleet's megabytes again was a fifth of generate's time at 1,000 models; `mlmon validate` parses
  * every file regardless.
  */
-export function renderAndCheck(model: MonitoringModel): RenderedFile[] {
+export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFile[]> {
   const files = renderAll(model);
-  if (model.templatesDir) checkTemplatedYaml(files);
+  // js-yaml is loaded only here: a run without overrides never needs it.
+  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files);
   return files;
 }

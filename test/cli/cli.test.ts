@@ -84,6 +84,25 @@ describe('mlmon', () => {
     expect(readFileSync(join(overridden, 'out/logstash/pipelines.yml'), 'utf8')).toContain('# house style');
   });
 
+  it('loads js-yaml (the re-parse of templated YAML) for a generate only when template overrides are in play', () => {
+    const meta = JSON.parse(readFileSync(join(repoRoot, 'dist/cli-bundle/meta.json'), 'utf8')) as { commands: { outputs: Record<string, { inputs: Record<string, unknown> }> } };
+    const jsYamlChunks = Object.entries(meta.commands.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.startsWith('node_modules/js-yaml/'))).map(([file]) => join(repoRoot, file));
+    expect(jsYamlChunks.length).toBeGreaterThan(0);
+    const loads = (dir: string) => {
+      const result = spawnSync(process.execPath, ['--import', join(repoRoot, 'test/support/trace-imports.mjs'), bin, 'generate'], { cwd: dir, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return jsYamlChunks.some((chunk) => result.stderr.includes(`import file://${chunk}\n`));
+    };
+    const plain = scratch();
+    copyExampleTo(plain);
+    expect(loads(plain)).toBe(false);
+    const overridden = scratch();
+    mkdirSync(join(overridden, 'my-templates/grafana'), { recursive: true });
+    writeFileSync(join(overridden, 'my-templates/grafana/dashboards.yml.hbs'), readFileSync(join(repoRoot, 'templates/grafana/dashboards.yml.hbs'), 'utf8'));
+    writeFileSync(join(overridden, 'monitoring.config.json'), JSON.stringify({ templatesDir: 'my-templates' }));
+    expect(loads(overridden)).toBe(true);
+  });
+
   it('generates the example into out/ and reports what it wrote', () => {
     const dir = scratch();
     copyExampleTo(dir);
