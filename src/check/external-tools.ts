@@ -2,7 +2,8 @@
  * The tools that will read the files in production are the judges of their format: promtool and amtool,
  * run through execa on the rendered files (written to a scratch folder), in parallel, each with a timeout.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { RoutingTestCase } from '../normalize/routing-proofs.js';
 import type { MonitoringModel } from '../normalize/model.js';
@@ -10,7 +11,7 @@ import type { Problem } from '../problems.js';
 import type { CheckResult } from './report.js';
 
 export interface ToolOptions {
-  /** Explicit paths (flags), else MLMON_PROMTOOL / MLMON_AMTOOL, else PATH. */
+  /** Explicit paths (flags), else MLMON_PROMTOOL / MLMON_AMTOOL, else PATH, else the pinned tools cache. */
   readonly promtool?: string | undefined;
   readonly amtool?: string | undefined;
   readonly timeoutMs: number;
@@ -26,6 +27,42 @@ function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The versions `scripts/install-tools.sh` (`npm run tools`) builds; a test holds them equal to the script's.
+ * The cache folder is named `prometheus-<version>_alertmanager-<version>_r<recipe>`.
+ */
+export const pinnedToolVersions = { prometheus: '3.16.0', alertmanager: '0.35.0' } as const;
+
+/** Where `npm run tools` caches the pinned tools: $MLMON_TOOLS_CACHE, else $XDG_CACHE_HOME or ~/.cache, + mlmon/tools. */
+export function toolsCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MLMON_TOOLS_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mlmon', 'tools');
+}
+
+/**
+ * The tool in the pinned tools cache, so a user who ran the quick start (whose `npm test` builds the tools) is not
+ * told "promtool was not found". The pinned versions come first, then any other cached build; within one
+ * version the newest recipe wins (`_r10` after `_r9`).
+ */
+export function findInToolsCache(name: string, cacheRoot: string = toolsCacheRoot()): string | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(cacheRoot);
+  } catch {
+    return undefined;
+  }
+  const pinned = `prometheus-${pinnedToolVersions.prometheus}_alertmanager-${pinnedToolVersions.alertmanager}_r`;
+  const recipe = (dir: string) => Number(/_r(\d+)$/.exec(dir)?.[1] ?? -1);
+  const rank = (dir: string) => (dir.startsWith(pinned) ? 1 : 0);
+  const candidates = entries
+    .filter((dir) => /^prometheus-[^_]+_alertmanager-[^_]+_r\d+$/.test(dir))
+    .sort((a, b) => rank(b) - rank(a) || recipe(b) - recipe(a) || (a < b ? 1 : a > b ? -1 : 0));
+  for (const dir of candidates) {
+    const candidate = join(cacheRoot, dir, name);
+    if (existsSync(candidate)) return candidate;
   }
   return undefined;
 }
@@ -49,7 +86,7 @@ async function run(tool: string, args: readonly string[], cwd: string, timeoutMs
 /** Finds a tool and asks its version; `undefined` when it is nowhere to be found. */
 export async function resolveTool(name: 'promtool' | 'amtool', explicit: string | undefined, timeoutMs: number): Promise<ResolvedTool | undefined> {
   const envPath = process.env[name === 'promtool' ? 'MLMON_PROMTOOL' : 'MLMON_AMTOOL'];
-  const path = explicit ?? envPath ?? findOnPath(name);
+  const path = explicit ?? envPath ?? findOnPath(name) ?? findInToolsCache(name);
   if (!path || !existsSync(path)) return undefined;
   const result = await run(path, ['--version'], process.cwd(), timeoutMs);
   const version = /version\s+([^\s(]+)/.exec(result.output)?.[1] ?? 'unknown version';
@@ -101,7 +138,7 @@ export async function runExternalChecks(model: MonitoringModel, dir: string, opt
         ...check, status: 'failed', problems: [{
           id: 'tools/missing', severity: 'error', artifact: check.artifact,
           message: `${tool} was not found, so ${check.title} could not run`,
-          hint: `put ${tool} on PATH, set MLMON_${tool.toUpperCase()} or pass --${tool} <path>; or run with --skip-external to skip these checks`,
+          hint: `run \`npm run tools\` in mlmon's folder (builds the pinned ${tool} into ${toolsCacheRoot()}), put ${tool} on PATH, set MLMON_${tool.toUpperCase()} or pass --${tool} <path>; or run with --skip-external to skip these checks`,
         }],
       });
 

@@ -49,8 +49,8 @@ function buildProgram(): Command {
     .addOption(outOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))
     .option('--skip-external', 'skip the promtool and amtool checks (reported as skipped)')
-    .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH)')
-    .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH)')
+    .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH, then the tools `npm run tools` built)')
+    .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
     .action((flags: CommandFlags['validate']) => runCommand('validate', flags));
 
