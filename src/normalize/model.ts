@@ -44,6 +44,8 @@ export interface PrometheusModel {
   readonly alertmanagers: readonly string[];
   readonly retention: string;
   readonly storageSize: string;
+  /** The port Prometheus listens on: its listen address, container port, Service and self-scrape target. */
+  readonly port: number;
   /** Rule file paths as prometheus.yml references them (relative to prometheus.yml). */
   readonly ruleFilePaths: readonly string[];
 }
@@ -150,7 +152,10 @@ export interface ResolvedModel {
 
 export interface ResolvedInfrastructure {
   readonly team: string;
-  readonly nodeExporterTargets: readonly string[];
+  /** Where node-exporter is scraped: fixed targets (none: not scraped), or per node through its DaemonSet's pods. */
+  readonly nodeExporter:
+    | { readonly kind: 'static'; readonly targets: readonly string[] }
+    | { readonly kind: 'kubernetes-pods'; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly kubernetesNodes: boolean;
   readonly thresholds: { readonly maxCpuPercent: number; readonly maxMemoryPercent: number; readonly minDiskFreePercent: number };
 }
@@ -257,10 +262,29 @@ export interface KubernetesModel {
    * variables `logging.elasticsearchCredentials` names.
    */
   readonly elasticsearchSecret: { readonly name: string; readonly usernameKey: string; readonly passwordKey: string };
+  /** Where each component's pods may run (pod spec fields). */
+  readonly scheduling: Readonly<Record<KubernetesComponent, PodSchedulingModel>>;
+  /** Size of Alertmanager's volume for silences and the notification log (Kubernetes quantity). */
+  readonly alertmanagerStorageSize: string;
   /** What Prometheus' service account may read: only what its scrape jobs' Kubernetes discovery needs. */
   readonly prometheusRbac: readonly RbacRule[];
   /** What Filebeat's service account may read: what add_kubernetes_metadata looks up. */
   readonly filebeatRbac: readonly RbacRule[];
+}
+
+export interface PodSchedulingModel {
+  readonly tolerations: readonly TolerationModel[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly priorityClassName?: string;
+}
+
+/** A toleration in the Kubernetes API's field names; absent fields are left out of the manifest. */
+export interface TolerationModel {
+  readonly key?: string;
+  readonly operator: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
 }
 
 export interface ContainerResourcesModel {
