@@ -1,5 +1,6 @@
 /**
- * Which discovered pods become scrape targets, judged by the real Prometheus (the pinned upstream build).
+ * Which discovered pods become scrape targets, judged by the real Prometheus (the pinned upstream build); and
+ * what a restart of Prometheus or Alertmanager keeps, judged by the real programs run with the manifests' flags.
  *
  * mlmon's scrape configs are rendered from a config, and each `kubernetes_sd_configs` is swapped for a
  * `file_sd_configs` that hands Prometheus the targets its Kubernetes pod discovery would: one per container
@@ -12,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments, stringify as stringifyYaml } from 'yaml';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { renderAll } from '../../src/render/render.js';
 import { modelOf, scratchDir } from '../support/fixtures.js';
@@ -97,7 +98,9 @@ interface Targets {
   readonly dropped: DroppedTarget[];
 }
 
-const running: RunningProcess[] = [];
+// Manifests are read back as plain parsed data, the way kubectl receives them.
+const parseAllDocumentsOf = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS());
+
 const cleanups: (() => void)[] = [];
 afterAll(async () => {
   await stopAllProcesses();
@@ -114,7 +117,6 @@ async function startPrometheus(dir: string, configText: string, port?: number): 
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${listenPort}`,
   ], { cwd: dir });
-  running.push(prometheus);
   const url = `http://127.0.0.1:${listenPort}`;
   const outcome = await waitFor(`Prometheus to be ready at ${url}`, async () => {
     if (prometheus.exit()) return 'exited';
@@ -304,5 +306,74 @@ describe("Prometheus' self-scrape", () => {
     expect(self.labels.instance).toBe(`localhost:${port}`);
     expect(self.lastError).toBe('');
     expect(self.health).toBe('up');
+  }, 90_000);
+});
+
+// ---- Alertmanager's state across a restart ----------------------------------------------------------------
+
+describe("Alertmanager's silences", () => {
+  it('survive a restart, kept in the volume claim the manifest mounts at --storage.path', async () => {
+    const config: MonitoringConfig = {
+      services: {},
+      infrastructure: { nodeExporterTargets: [], kubernetesNodes: false },
+      alerting: { receivers: { default: { webhook: [{ url: 'http://127.0.0.1:9/hook' }] } } },
+    };
+    const files = renderAll(modelOf(config));
+    const manifest = parseAllDocumentsOf(files.find((f) => f.path === 'k8s/alertmanager.yaml')!.content);
+    const statefulSet = manifest.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'alertmanager');
+    expect(statefulSet, 'Alertmanager is a StatefulSet').toBeDefined();
+    const container = statefulSet.spec.template.spec.containers[0];
+    const storagePath: string = container.args.find((a: string) => a.startsWith('--storage.path=')).split('=')[1];
+    const mount = container.volumeMounts.find((m: { mountPath: string }) => m.mountPath === storagePath);
+    const claim = statefulSet.spec.volumeClaimTemplates.find((t: { metadata: { name: string } }) => t.metadata.name === mount.name);
+    expect(claim, `${storagePath} is on a volume claim, which outlives the pod`).toBeDefined();
+
+    const scratch = scratchDir('mlmon-alertmanager-');
+    cleanups.push(scratch.cleanup);
+    const configFile = join(scratch.dir, 'alertmanager.yml');
+    writeFileSync(configFile, files.find((f) => f.path === 'alertmanager/alertmanager.yml')!.content);
+    // The claim's folder, as the pod sees it after any restart.
+    const claimDir = join(scratch.dir, 'claims', claim.metadata.name);
+    const port = await freeLoopbackPort();
+    const url = `http://127.0.0.1:${port}`;
+    // The manifest's own flags, with only the paths and the listen address moved to this machine.
+    const args = (container.args as string[]).map((arg) =>
+      arg.startsWith('--config.file=') ? `--config.file=${configFile}`
+        : arg.startsWith('--storage.path=') ? `--storage.path=${claimDir}`
+          : arg.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${port}` : arg);
+    const start = async (): Promise<RunningProcess> => {
+      const alertmanager = startProcess('alertmanager', tool('alertmanager'), args, { cwd: scratch.dir });
+      await waitFor(`Alertmanager to be ready at ${url}`, async () => {
+        if (alertmanager.exit()) throw new Error(`Alertmanager exited: ${alertmanager.outputTail()}`);
+        return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 100, explain: async () => alertmanager.outputTail() });
+      return alertmanager;
+    };
+    const silences = async (): Promise<{ id: string; comment: string; status: { state: string } }[]> =>
+      (await fetch(`${url}/api/v2/silences`, { signal: AbortSignal.timeout(5_000) })).json() as never;
+
+    const first = await start();
+    const now = Date.now();
+    const created = await fetch(`${url}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        matchers: [{ name: 'alertname', value: 'ServiceDown', isRegex: false, isEqual: true }],
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        createdBy: 'mlmon test',
+        comment: 'maintenance window',
+      }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(created.status).toBe(200);
+    const { silenceID } = (await created.json()) as { silenceID: string };
+    // Alertmanager writes its state to disk on shutdown (and every 15 minutes).
+    await first.stop();
+
+    const second = await start();
+    const after = await silences();
+    await second.stop();
+    expect(after.filter((s) => s.status.state === 'active').map((s) => ({ id: s.id, comment: s.comment }))).toEqual([{ id: silenceID, comment: 'maintenance window' }]);
   }, 90_000);
 });
