@@ -283,7 +283,29 @@ export interface KubernetesPodDiscovery {
    * @minItems 1
    */
   namespaces: Name[];
+  /**
+   * The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container
+   * port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a
+   * pod with a metrics port and, say, a gRPC port has a target that is always down.
+   */
+  port?: ContainerPortNumber | ContainerPortName;
 }
+
+/**
+ * A TCP port number.
+ * @minimum 1
+ * @maximum 65535
+ * @asType integer
+ */
+export type ContainerPortNumber = number;
+
+/**
+ * The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at
+ * least one letter, not starting or ending with `-`.
+ * @pattern ^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 15
+ */
+export type ContainerPortName = string;
 
 export interface ServiceThresholds {
   /**

@@ -138,7 +138,14 @@ export interface ResolvedServiceThresholds {
 export interface ResolvedService {
   readonly name: string;
   readonly team: string;
-  readonly discovery: { readonly kind: 'kubernetes-pods'; readonly namespaces: readonly string[] } | { readonly kind: 'static'; readonly targets: readonly string[] };
+  readonly discovery:
+    | {
+        readonly kind: 'kubernetes-pods';
+        readonly namespaces: readonly string[];
+        /** The port (number or container port name) scraped on pods without a `prometheus.io/port` annotation. */
+        readonly port?: number | string;
+      }
+    | { readonly kind: 'static'; readonly targets: readonly string[] };
   readonly thresholds: ResolvedServiceThresholds;
   readonly logging: LogParsing;
 }

@@ -75,7 +75,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     name,
     team: s.team ?? defaultTeam,
     discovery: s.discovery.kubernetesPods
-      ? { kind: 'kubernetes-pods', namespaces: s.discovery.kubernetesPods.namespaces }
+      ? {
+          kind: 'kubernetes-pods',
+          namespaces: s.discovery.kubernetesPods.namespaces,
+          ...(s.discovery.kubernetesPods.port !== undefined ? { port: s.discovery.kubernetesPods.port } : {}),
+        }
       : { kind: 'static', targets: s.discovery.staticTargets ?? [] },
     thresholds: withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined),
     logging: {

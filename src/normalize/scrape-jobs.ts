@@ -68,13 +68,42 @@ function podAddress(portLabel: string): RelabelConfig[] {
 /** A label value that is not a port number: empty, or holding anything but digits. */
 const noPortNumber = '(|.*\\D.*)';
 
+const portAnnotation = '__meta_kubernetes_pod_annotation_prometheus_io_port';
+
+/**
+ * Which port of a pod is scraped: the `prometheus.io/port` annotation when it holds a number, else the
+ * service's `port` (a number, or a container port's name), else every declared TCP port.
+ */
+function portRelabelling(port: number | string | undefined): RelabelConfig[] {
+  if (typeof port === 'number') {
+    const chosen = '__tmp_metrics_port';
+    return [
+      { target_label: chosen, replacement: String(port) },
+      { source_labels: [portAnnotation], action: 'replace', regex: '(\\d+)', target_label: chosen },
+      ...podAddress(chosen),
+    ];
+  }
+  const kept: RelabelConfig[] = port === undefined
+    ? [
+        // Each declared TCP port is scraped (one target per port); a container that declares none has no port
+        // to scrape at all (Prometheus would try port 80).
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_number'], action: 'drop', regex: `${noPortNumber};` },
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_protocol'], action: 'drop', regex: `${noPortNumber};(UDP|SCTP)` },
+      ]
+    : [
+        // Only the container port of that name; its discovered address is already `ip:port` (`[ip]:port`).
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: `\\d+;.*|${noPortNumber};${escapeRegex(port)}` },
+      ];
+  return [...kept, ...podAddress(portAnnotation)];
+}
+
 function serviceJob(service: ResolvedService): ScrapeJob {
   // Every series of a service carries `service="<name>"`, which is what its alerts, thresholds and
   // dashboards join on, whether its targets come from Kubernetes or a static list.
   if (service.discovery.kind === 'static') {
     return { name: service.name, kind: 'service', staticTargets: service.discovery.targets, staticLabels: { service: service.name } };
   }
-  const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+  const annotation = (name: 'scrape' | 'path' | 'scheme') => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
     name: service.name,
     kind: 'service',
@@ -84,13 +113,9 @@ function serviceJob(service: ResolvedService): ScrapeJob {
       // annotated path and port.
       { source_labels: [annotation('scrape')], action: 'keep', regex: 'true' },
       ...scrapablePods,
-      // Without a usable port annotation each declared TCP port is scraped (one target per port); a container
-      // that declares none has no port to scrape at all (Prometheus would try port 80).
-      { source_labels: [annotation('port'), '__meta_kubernetes_pod_container_port_number'], action: 'drop', regex: `${noPortNumber};` },
-      { source_labels: [annotation('port'), '__meta_kubernetes_pod_container_port_protocol'], action: 'drop', regex: `${noPortNumber};(UDP|SCTP)` },
+      ...portRelabelling(service.discovery.port),
       { source_labels: [annotation('path')], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
       { source_labels: [annotation('scheme')], action: 'replace', target_label: '__scheme__', regex: '(https?)' },
-      ...podAddress(annotation('port')),
       // The seed drops pod identity: without these, two pods of one service are told apart only by IP.
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },

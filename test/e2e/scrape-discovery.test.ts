@@ -24,7 +24,7 @@ import { waitFor } from './support/waiting.js';
 
 type Labels = Record<string, string>;
 
-/** A container of a synthetic pod: its ports as `<number>/<protocol>` (`8080/TCP`), none for a port-less one. */
+/** A container of a synthetic pod: its ports as `<number>/<protocol>[/<name>]` (`8080/TCP/http`), none for a port-less one. */
 interface Container {
   readonly name: string;
   readonly ports?: readonly string[];
@@ -74,10 +74,10 @@ function discoveredTargets(pod: Pod): { targets: string[]; labels: Labels }[] {
     const container = { ...podLabels, __meta_kubernetes_pod_container_name: c.name, __meta_kubernetes_pod_container_init: String(c.init ?? false) };
     if (!c.ports?.length) return [{ targets: [pod.ip], labels: container }];
     return c.ports.map((p) => {
-      const [number, protocol] = p.split('/');
+      const [number, protocol, name] = p.split('/');
       return {
         targets: [joinHostPort(pod.ip, number!)],
-        labels: { ...container, __meta_kubernetes_pod_container_port_number: number!, __meta_kubernetes_pod_container_port_protocol: protocol!, __meta_kubernetes_pod_container_port_name: `p${number}` },
+        labels: { ...container, __meta_kubernetes_pod_container_port_number: number!, __meta_kubernetes_pod_container_port_protocol: protocol!, __meta_kubernetes_pod_container_port_name: name ?? '' },
       };
     });
   });
@@ -238,6 +238,48 @@ describe('pod discovery of a service, as the real Prometheus relabels it', () =>
     for (const t of targets.active) {
       expect(t.labels).toMatchObject({ job: 'model-api', service: 'model-api', namespace: 'ml-serving', pod: podName(t) });
     }
+  });
+});
+
+describe("the port scraped on pods without a port annotation: the service's discovery.kubernetesPods.port", () => {
+  let targets: Targets;
+  beforeAll(async () => {
+    targets = await relabelWithPrometheus(
+      {
+        services: {
+          'batch-api': { discovery: { kubernetesPods: { namespaces: ['ml-batch'], port: 'metrics' } } },
+          'worker-api': { discovery: { kubernetesPods: { namespaces: ['ml-batch'], port: 9102 } } },
+        },
+        infrastructure: { nodeExporterTargets: [], kubernetesNodes: false },
+      },
+      {
+        'batch-api': [
+          pod('named', '127.0.0.31', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http', '9090/TCP/metrics'] }, { name: 'proxy', ports: ['15001/TCP/proxy'] }] }),
+          pod('named-annotated', '127.0.0.32', { annotations: scrape('8080'), containers: [{ name: 'app', ports: ['8080/TCP/http', '9090/TCP/metrics'] }] }),
+          pod('named-ipv6', '::1', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http', '9091/TCP/metrics'] }] }),
+          // No port of that name: nothing that serves metrics.
+          pod('named-missing', '127.0.0.33', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http'] }] }),
+        ],
+        'worker-api': [
+          pod('numbered', '127.0.0.41', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http', '9000/TCP/grpc'] }, { name: 'sidecar' }] }),
+          pod('numbered-ipv6', '::1', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http'] }] }),
+          pod('numbered-annotated', '127.0.0.42', { annotations: scrape('8080'), containers: [{ name: 'app', ports: ['8080/TCP/http'] }] }),
+        ],
+      },
+    );
+  }, 90_000);
+
+  it('scrapes each pod once: on the annotated port if there is one, else on the configured port', () => {
+    const addresses = targets.active.map((t) => `${t.labels.job} ${podName(t)} ${t.labels.instance}`).sort();
+    expect(addresses).toEqual([
+      'batch-api named 127.0.0.31:9090',
+      'batch-api named-annotated 127.0.0.32:8080',
+      'batch-api named-ipv6 [::1]:9091',
+      'worker-api numbered 127.0.0.41:9102',
+      'worker-api numbered-annotated 127.0.0.42:8080',
+      'worker-api numbered-ipv6 [::1]:9102',
+    ]);
+    expect(namesOf(targets.dropped)).toContain('named-missing');
   });
 });
 

@@ -547,6 +547,8 @@ describe('the config check of scheduling and storage', () => {
     { name: 'a Prometheus volume size with a space', config: { ...baseConfig(), prometheus: { storageSize: '50 Gi' } }, id: 'config/invalid-value', path: 'prometheus.storageSize' },
     { name: 'a Prometheus volume size in a unit Kubernetes does not have', config: { ...baseConfig(), prometheus: { storageSize: '50GB' } }, id: 'config/invalid-value', path: 'prometheus.storageSize' },
     { name: 'an Alertmanager volume size in lowercase', config: { ...baseConfig(), kubernetes: { alertmanagerStorageSize: '1gi' } }, id: 'config/invalid-value', path: 'kubernetes.alertmanagerStorageSize' },
+    { name: 'a pod port name that is no container port name', config: { ...baseConfig(), services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'], port: 'Metrics_Port' } } } } }, id: 'config/invalid-value', path: 'services.model-api.discovery.kubernetesPods.port' },
+    { name: 'a pod port number out of range', config: { ...baseConfig(), services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'], port: 0 } } } } }, id: 'config/invalid-value', path: 'services.model-api.discovery.kubernetesPods.port' },
     { name: 'a Prometheus port out of range', config: { ...baseConfig(), prometheus: { port: 70000 } }, id: 'config/invalid-value', path: 'prometheus.port' },
     {
       name: 'both node-exporter discovery and fixed targets',
