@@ -271,7 +271,13 @@ export interface ServiceConfig {
 
 /** Exactly one of `kubernetesPods` or `staticTargets`. */
 export interface ServiceDiscovery {
-  /** Discover pods in these namespaces that carry the `prometheus.io/scrape: "true"` annotation. */
+  /**
+   * Discover pods in these namespaces that carry the `prometheus.io/scrape: "true"` annotation
+   * (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can
+   * serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init
+   * containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP
+   * (IPv4 or IPv6) and that port.
+   */
   kubernetesPods?: KubernetesPodDiscovery;
   /** Scrape these fixed `host:port` targets. */
   staticTargets?: HostPort[];
