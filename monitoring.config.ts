@@ -14,7 +14,8 @@ export default defineConfig({
 
   infrastructure: {
     team: 'platform',
-    nodeExporterTargets: ['node-exporter:9100'],
+    // One target per node, found through the pods of the node-exporter DaemonSet; `instance` is the node name.
+    nodeExporter: { kubernetes: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'node-exporter' }, port: 9100 } },
     kubernetesNodes: true,
     thresholds: { maxCpuPercent: 80, maxMemoryPercent: 85, minDiskFreePercent: 15 },
   },

@@ -2,24 +2,26 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"type":"string","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"node-exporter targets.","default":["node-exporter:9100"]},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1}},"required":["namespaces"],"additionalProperties":false},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Keep it at least twice the scrape interval."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title (Alertmanager template syntax is passed through untouched)."},"text":{"type":"string","description":"Message text (Alertmanager template syntax is passed through untouched)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"}},"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Keep it at least twice the scrape interval."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title (Alertmanager template syntax is passed through untouched)."},"text":{"type":"string","description":"Message text (Alertmanager template syntax is passed through untouched)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling"},"alertmanager":{"$ref":"#/definitions/PodScheduling"},"grafana":{"$ref":"#/definitions/PodScheduling"},"logstash":{"$ref":"#/definitions/PodScheduling"},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates every NoSchedule and NoExecute taint.","default":[]},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
 const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
 const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
-const schema15 = {"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"type":"string","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"}},"additionalProperties":false};
+const schema15 = {"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false};
 const schema16 = {"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"};
 const schema19 = {"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"};
+const schema21 = {"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"};
 const pattern2 = new RegExp("^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$", "u");
 const pattern5 = new RegExp("^[^\\s/]+:\\d{1,5}$", "u");
+const pattern7 = new RegExp("^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "scrapeInterval") || (key0 === "evaluationInterval")) || (key0 === "ruleGroupInterval")) || (key0 === "alertmanagers")) || (key0 === "retention")) || (key0 === "storageSize"))){
+if(!(((((((key0 === "scrapeInterval") || (key0 === "evaluationInterval")) || (key0 === "ruleGroupInterval")) || (key0 === "alertmanagers")) || (key0 === "retention")) || (key0 === "storageSize")) || (key0 === "port"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -173,8 +175,9 @@ errors++;
 }
 if(data.storageSize !== undefined){
 let data6 = data.storageSize;
-if(typeof data6 !== "string"){
-const err12 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.storageSize.type,parentSchema:schema15.properties.storageSize,data:data6};
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err12 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema21,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -184,9 +187,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+const err13 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -195,21 +197,312 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
+if(data.port !== undefined){
+let data7 = data.port;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err14 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema15.properties.port.type,parentSchema:schema15.properties.port,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(typeof data7 == "number"){
+if(data7 > 65535 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema15.properties.port,data:data7};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data7 < 1 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema15.properties.port,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"node-exporter targets.","default":["node-exporter:9100"]},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false};
-const schema24 = {"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false};
-const schema25 = {"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100};
+const schema22 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false};
+const schema25 = {"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false};
+const schema26 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false};
+const schema27 = {"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63};
+const schema28 = {"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63};
+const func3 = require("ajv/dist/runtime/ucs2length").default;
+const pattern10 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern11 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
+const pattern12 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", "u");
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namespace === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema26.required,parentSchema:schema26,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "namespace") || (key0 === "podLabels")) || (key0 === "port"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern10.test(data0)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.podLabels !== undefined){
+let data1 = data.podLabels;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs7 = errors;
+if(typeof key1 === "string"){
+if(!pattern11.test(key1)){
+const err5 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema26.properties.podLabels.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+if(!valid2){
+const err6 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema26.properties.podLabels.propertyNames,parentSchema:schema26.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+let data2 = data1[key2];
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err7 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err8 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.podLabels.type,parentSchema:schema26.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.port !== undefined){
+let data3 = data.port;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.port.type,parentSchema:schema26.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 > 65535 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema26.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kubernetes === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kubernetes"},message:"must have required property '"+"kubernetes"+"'",schema:schema25.required,parentSchema:schema25,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "kubernetes")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kubernetes !== undefined){
+if(!(validate16(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+const schema29 = {"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false};
+const schema30 = {"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "maxCpuPercent") || (key0 === "maxMemoryPercent")) || (key0 === "minDiskFreePercent"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -223,7 +516,7 @@ if(data.maxCpuPercent !== undefined){
 let data0 = data.maxCpuPercent;
 if(typeof data0 == "number"){
 if(data0 > 100 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema25,data:data0};
+const err1 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -233,7 +526,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 <= 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data0};
+const err2 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -244,7 +537,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data0};
+const err3 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -258,7 +551,7 @@ if(data.maxMemoryPercent !== undefined){
 let data1 = data.maxMemoryPercent;
 if(typeof data1 == "number"){
 if(data1 > 100 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema25,data:data1};
+const err4 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -268,7 +561,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data1};
+const err5 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -279,7 +572,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data1};
+const err6 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -293,7 +586,7 @@ if(data.minDiskFreePercent !== undefined){
 let data2 = data.minDiskFreePercent;
 if(typeof data2 == "number"){
 if(data2 > 100 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema25,data:data2};
+const err7 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -303,7 +596,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data2 <= 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data2};
+const err8 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -314,7 +607,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data2};
+const err9 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -326,7 +619,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -335,7 +628,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
@@ -345,8 +638,8 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+if(!(((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "nodeExporter")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -412,7 +705,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/nodeExporterTargets",schemaPath:"#/properties/nodeExporterTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.nodeExporterTargets.type,parentSchema:schema21.properties.nodeExporterTargets,data:data1};
+const err5 = {instancePath:instancePath+"/nodeExporterTargets",schemaPath:"#/properties/nodeExporterTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.nodeExporterTargets.type,parentSchema:schema22.properties.nodeExporterTargets,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -422,10 +715,16 @@ vErrors.push(err5);
 errors++;
 }
 }
+if(data.nodeExporter !== undefined){
+if(!(validate15(data.nodeExporter, {instancePath:instancePath+"/nodeExporter",parentData:data,parentDataProperty:"nodeExporter",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
 if(data.kubernetesNodes !== undefined){
-let data3 = data.kubernetesNodes;
-if(typeof data3 !== "boolean"){
-const err6 = {instancePath:instancePath+"/kubernetesNodes",schemaPath:"#/properties/kubernetesNodes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema21.properties.kubernetesNodes.type,parentSchema:schema21.properties.kubernetesNodes,data:data3};
+let data4 = data.kubernetesNodes;
+if(typeof data4 !== "boolean"){
+const err6 = {instancePath:instancePath+"/kubernetesNodes",schemaPath:"#/properties/kubernetesNodes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.kubernetesNodes.type,parentSchema:schema22.properties.kubernetesNodes,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -436,14 +735,14 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate15(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate19(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -456,16 +755,19 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
-const schema30 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
-const schema31 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1}},"required":["namespaces"],"additionalProperties":false};
+const schema33 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
+const schema35 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
+const schema36 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
+const schema38 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
+const schema39 = {"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15};
+const pattern16 = new RegExp("^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.namespaces === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema31.required,parentSchema:schema31,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -475,8 +777,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(key0 === "namespaces")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
+if(!((key0 === "namespaces") || (key0 === "port"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -490,7 +792,7 @@ if(data.namespaces !== undefined){
 let data0 = data.namespaces;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.namespaces,data:data0};
+const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -527,7 +829,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.namespaces.type,parentSchema:schema31.properties.namespaces,data:data0};
+const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.namespaces.type,parentSchema:schema36.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -537,9 +839,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.port !== undefined){
+let data2 = data.port;
+const _errs8 = errors;
+let valid4 = false;
+const _errs9 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.type,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -548,18 +854,112 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate20.errors = vErrors;
+if(typeof data2 == "number"){
+if(data2 > 65535 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema38,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs12 = errors;
+if(typeof data2 === "string"){
+if(func3(data2) > 15){
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema39,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern16.test(data2)){
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema39,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid4 = valid4 || _valid0;
+}
+if(!valid4){
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.properties.port.anyOf,parentSchema:schema36.properties.port,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate24.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "kubernetesPods") || (key0 === "staticTargets"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -570,8 +970,8 @@ errors++;
 }
 }
 if(data.kubernetesPods !== undefined){
-if(!(validate20(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate24(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -606,7 +1006,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema30.properties.staticTargets.type,parentSchema:schema30.properties.staticTargets,data:data1};
+const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.staticTargets.type,parentSchema:schema35.properties.staticTargets,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -618,7 +1018,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -627,21 +1027,21 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false};
-const schema35 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
-const schema36 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
+const schema41 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false};
+const schema42 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
+const schema43 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -658,7 +1058,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema35,data:data0};
+const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -668,7 +1068,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35,data:data0};
+const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -679,7 +1079,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.type,parentSchema:schema35,data:data0};
+const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -693,7 +1093,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema34.properties.maxErrorRatio.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -703,7 +1103,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema34.properties.maxErrorRatio.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -716,7 +1116,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema34.properties.maxErrorRatio.anyOf,parentSchema:schema34.properties.maxErrorRatio,data:data0};
+const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxErrorRatio.anyOf,parentSchema:schema41.properties.maxErrorRatio,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -744,7 +1144,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36,data:data1};
+const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -755,7 +1155,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.type,parentSchema:schema36,data:data1};
+const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -769,7 +1169,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema34.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -779,7 +1179,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data1){
-const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema34.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -792,7 +1192,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema34.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema34.properties.maxLatencyP95Seconds,data:data1};
+const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema41.properties.maxLatencyP95Seconds,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -820,7 +1220,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36,data:data2};
+const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -831,7 +1231,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.type,parentSchema:schema36,data:data2};
+const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -845,7 +1245,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.properties.minThroughputRps.anyOf[1].type,parentSchema:schema34.properties.minThroughputRps.anyOf[1],data:data2};
+const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.minThroughputRps.anyOf[1].type,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -855,7 +1255,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data2){
-const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema34.properties.minThroughputRps.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -868,7 +1268,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema34.properties.minThroughputRps.anyOf,parentSchema:schema34.properties.minThroughputRps,data:data2};
+const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.minThroughputRps.anyOf,parentSchema:schema41.properties.minThroughputRps,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -891,7 +1291,7 @@ vErrors = null;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -900,23 +1300,23 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
-const schema39 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
-const schema42 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
-const pattern13 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
-const pattern16 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
+const schema45 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
+const schema46 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
+const schema49 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
+const pattern18 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
+const pattern21 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "jsonField") || (key0 === "timestampField")) || (key0 === "pathField")) || (key0 === "dropPaths"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -929,8 +1329,8 @@ errors++;
 if(data.jsonField !== undefined){
 let data0 = data.jsonField;
 if(typeof data0 === "string"){
-if(!pattern13.test(data0)){
-const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema39,data:data0};
+if(!pattern18.test(data0)){
+const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema46,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -941,7 +1341,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data0};
+const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -954,8 +1354,8 @@ errors++;
 if(data.timestampField !== undefined){
 let data1 = data.timestampField;
 if(typeof data1 === "string"){
-if(!pattern13.test(data1)){
-const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema39,data:data1};
+if(!pattern18.test(data1)){
+const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -966,7 +1366,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data1};
+const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -979,8 +1379,8 @@ errors++;
 if(data.pathField !== undefined){
 let data2 = data.pathField;
 if(typeof data2 === "string"){
-if(!pattern13.test(data2)){
-const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema39,data:data2};
+if(!pattern18.test(data2)){
+const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema46,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -991,7 +1391,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1008,8 +1408,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern16.test(data4)){
-const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema42,data:data4};
+if(!pattern21.test(data4)){
+const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1020,7 +1420,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data4};
+const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1032,7 +1432,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.dropPaths.type,parentSchema:schema38.properties.dropPaths,data:data3};
+const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.dropPaths.type,parentSchema:schema45.properties.dropPaths,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1044,7 +1444,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1053,17 +1453,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.discovery === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema28.required,parentSchema:schema28,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema33.required,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1074,7 +1474,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "logging"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1110,26 +1510,26 @@ errors++;
 }
 }
 if(data.discovery !== undefined){
-if(!(validate19(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
-errors = vErrors.length;
-}
-}
-if(data.thresholds !== undefined){
-if(!(validate23(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+if(!(validate23(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 }
+if(data.thresholds !== undefined){
+if(!(validate27(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
 if(data.logging !== undefined){
-if(!(validate25(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate29(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1138,20 +1538,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false};
-const schema46 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false};
+const schema50 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false};
+const schema53 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "minAccuracy") || (key0 === "maxDriftScore")) || (key0 === "maxInferenceLatencyP95Seconds")) || (key0 === "minMeanConfidence"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1168,7 +1568,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema35,data:data0};
+const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1178,7 +1578,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35,data:data0};
+const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1189,7 +1589,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.type,parentSchema:schema35,data:data0};
+const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1203,7 +1603,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.minAccuracy.anyOf[1].type,parentSchema:schema46.properties.minAccuracy.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.minAccuracy.anyOf[1].type,parentSchema:schema53.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1213,7 +1613,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema46.properties.minAccuracy.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema53.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1226,7 +1626,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.minAccuracy.anyOf,parentSchema:schema46.properties.minAccuracy,data:data0};
+const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.minAccuracy.anyOf,parentSchema:schema53.properties.minAccuracy,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1254,7 +1654,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 > 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema35,data:data1};
+const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1264,7 +1664,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35,data:data1};
+const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1275,7 +1675,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.type,parentSchema:schema35,data:data1};
+const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1289,7 +1689,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.maxDriftScore.anyOf[1].type,parentSchema:schema46.properties.maxDriftScore.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.maxDriftScore.anyOf[1].type,parentSchema:schema53.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1299,7 +1699,7 @@ vErrors.push(err10);
 errors++;
 }
 if(false !== data1){
-const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema46.properties.maxDriftScore.anyOf[1],data:data1};
+const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema53.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1312,7 +1712,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.maxDriftScore.anyOf,parentSchema:schema46.properties.maxDriftScore,data:data1};
+const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.maxDriftScore.anyOf,parentSchema:schema53.properties.maxDriftScore,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1340,7 +1740,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36,data:data2};
+const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1351,7 +1751,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.type,parentSchema:schema36,data:data2};
+const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1365,7 +1765,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema46.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema53.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1375,7 +1775,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data2){
-const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema46.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema53.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1388,7 +1788,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema46.properties.maxInferenceLatencyP95Seconds,data:data2};
+const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema53.properties.maxInferenceLatencyP95Seconds,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1416,7 +1816,7 @@ let valid7 = false;
 const _errs25 = errors;
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema35,data:data3};
+const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1426,7 +1826,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35,data:data3};
+const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1437,7 +1837,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.type,parentSchema:schema35,data:data3};
+const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1451,7 +1851,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs28 = errors;
 if(typeof data3 !== "boolean"){
-const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema46.properties.minMeanConfidence.anyOf[1],data:data3};
+const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema53.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1461,7 +1861,7 @@ vErrors.push(err21);
 errors++;
 }
 if(false !== data3){
-const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema46.properties.minMeanConfidence.anyOf[1],data:data3};
+const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema53.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1474,7 +1874,7 @@ var _valid3 = _errs28 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.minMeanConfidence.anyOf,parentSchema:schema46.properties.minMeanConfidence,data:data3};
+const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.minMeanConfidence.anyOf,parentSchema:schema53.properties.minMeanConfidence,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1497,7 +1897,7 @@ vErrors = null;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1506,17 +1906,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.service === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema43.required,parentSchema:schema43,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema50.required,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1527,7 +1927,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "service") || (key0 === "team")) || (key0 === "thresholds"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1588,14 +1988,14 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate29(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate33(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1604,19 +2004,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
+const schema58 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "team") || (key0 === "modelThresholds")) || (key0 === "serviceThresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1652,20 +2052,20 @@ errors++;
 }
 }
 if(data.modelThresholds !== undefined){
-if(!(validate29(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate33(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
 if(data.serviceThresholds !== undefined){
-if(!(validate23(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate27(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1674,20 +2074,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Keep it at least twice the scrape interval."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
-const schema54 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
+const schema60 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Keep it at least twice the scrape interval."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
+const schema61 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "for")) || (key0 === "window")) || (key0 === "enabled"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1700,7 +2100,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1710,7 +2110,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1773,7 +2173,7 @@ errors++;
 if(data.enabled !== undefined){
 let data3 = data.enabled;
 if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.enabled.type,parentSchema:schema53.properties.enabled,data:data3};
+const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.enabled.type,parentSchema:schema60.properties.enabled,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1785,7 +2185,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1794,23 +2194,23 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
-const schema62 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
-const pattern25 = new RegExp("^/.+", "u");
-const schema59 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
-const schema60 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
-const schema61 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title (Alertmanager template syntax is passed through untouched)."},"text":{"type":"string","description":"Message text (Alertmanager template syntax is passed through untouched)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
+const schema64 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
+const schema69 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
+const pattern30 = new RegExp("^/.+", "u");
+const schema66 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
+const schema67 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const schema68 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title (Alertmanager template syntax is passed through untouched)."},"text":{"type":"string","description":"Message text (Alertmanager template syntax is passed through untouched)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.channel === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1821,7 +2221,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "channel") || (key0 === "apiUrlFile")) || (key0 === "title")) || (key0 === "text")) || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1834,7 +2234,7 @@ errors++;
 if(data.channel !== undefined){
 let data0 = data.channel;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.channel.type,parentSchema:schema61.properties.channel,data:data0};
+const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.channel.type,parentSchema:schema68.properties.channel,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1847,8 +2247,8 @@ errors++;
 if(data.apiUrlFile !== undefined){
 let data1 = data.apiUrlFile;
 if(typeof data1 === "string"){
-if(!pattern25.test(data1)){
-const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema62,data:data1};
+if(!pattern30.test(data1)){
+const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1859,7 +2259,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data1};
+const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1872,7 +2272,7 @@ errors++;
 if(data.title !== undefined){
 let data2 = data.title;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.title.type,parentSchema:schema61.properties.title,data:data2};
+const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.title.type,parentSchema:schema68.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1885,7 +2285,7 @@ errors++;
 if(data.text !== undefined){
 let data3 = data.text;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.text.type,parentSchema:schema61.properties.text,data:data3};
+const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.text.type,parentSchema:schema68.properties.text,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1898,7 +2298,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data4 = data.sendResolved;
 if(typeof data4 !== "boolean"){
-const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.sendResolved.type,parentSchema:schema61.properties.sendResolved,data:data4};
+const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.sendResolved.type,parentSchema:schema68.properties.sendResolved,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1910,7 +2310,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1919,18 +2319,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
+const schema70 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.routingKeyFile === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1941,7 +2341,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "routingKeyFile") || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1954,8 +2354,8 @@ errors++;
 if(data.routingKeyFile !== undefined){
 let data0 = data.routingKeyFile;
 if(typeof data0 === "string"){
-if(!pattern25.test(data0)){
-const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema62,data:data0};
+if(!pattern30.test(data0)){
+const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1966,7 +2366,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data0};
+const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1979,7 +2379,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data1 = data.sendResolved;
 if(typeof data1 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema63.properties.sendResolved.type,parentSchema:schema63.properties.sendResolved,data:data1};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema70.properties.sendResolved.type,parentSchema:schema70.properties.sendResolved,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1991,7 +2391,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2000,19 +2400,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
+const schema72 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "url") || (key0 === "urlFile")) || (key0 === "sendResolved"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2025,7 +2425,7 @@ errors++;
 if(data.url !== undefined){
 let data0 = data.url;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.url.type,parentSchema:schema65.properties.url,data:data0};
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.url.type,parentSchema:schema72.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2038,8 +2438,8 @@ errors++;
 if(data.urlFile !== undefined){
 let data1 = data.urlFile;
 if(typeof data1 === "string"){
-if(!pattern25.test(data1)){
-const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema62,data:data1};
+if(!pattern30.test(data1)){
+const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2050,7 +2450,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data1};
+const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2063,7 +2463,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data2 = data.sendResolved;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.sendResolved.type,parentSchema:schema65.properties.sendResolved,data:data2};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.sendResolved.type,parentSchema:schema72.properties.sendResolved,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2075,7 +2475,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2084,18 +2484,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "email") || (key0 === "slack")) || (key0 === "pagerduty")) || (key0 === "webhook"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2113,7 +2513,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.to === undefined){
-const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema60.required,parentSchema:schema60,data:data1};
+const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema67.required,parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2124,7 +2524,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!((key1 === "to") || (key1 === "sendResolved"))){
-const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data:data1};
+const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2137,7 +2537,7 @@ errors++;
 if(data1.to !== undefined){
 let data2 = data1.to;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.to.type,parentSchema:schema60.properties.to,data:data2};
+const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.to.type,parentSchema:schema67.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2150,7 +2550,7 @@ errors++;
 if(data1.sendResolved !== undefined){
 let data3 = data1.sendResolved;
 if(typeof data3 !== "boolean"){
-const err4 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.sendResolved.type,parentSchema:schema60.properties.sendResolved,data:data3};
+const err4 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.sendResolved.type,parentSchema:schema67.properties.sendResolved,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2162,7 +2562,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data:data1};
+const err5 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2174,7 +2574,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.email.type,parentSchema:schema59.properties.email,data:data0};
+const err6 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.email.type,parentSchema:schema66.properties.email,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2189,14 +2589,14 @@ let data4 = data.slack;
 if(Array.isArray(data4)){
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate50(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate54(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.slack.type,parentSchema:schema59.properties.slack,data:data4};
+const err7 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.slack.type,parentSchema:schema66.properties.slack,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2211,14 +2611,14 @@ let data6 = data.pagerduty;
 if(Array.isArray(data6)){
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate52(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate56(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.pagerduty.type,parentSchema:schema59.properties.pagerduty,data:data6};
+const err8 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.pagerduty.type,parentSchema:schema66.properties.pagerduty,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2233,14 +2633,14 @@ let data8 = data.webhook;
 if(Array.isArray(data8)){
 const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate54(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate58(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.webhook.type,parentSchema:schema59.properties.webhook,data:data8};
+const err9 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.webhook.type,parentSchema:schema66.properties.webhook,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2252,7 +2652,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2261,22 +2661,22 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
-const schema74 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
-const pattern31 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
-const schema69 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
+const schema74 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
+const schema81 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
+const pattern36 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
+const schema76 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "team")) || (key0 === "alertname")) || (key0 === "labels"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2292,7 +2692,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2302,7 +2702,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2320,7 +2720,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data1};
+const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2330,7 +2730,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data1 === "critical") || (data1 === "warning")) || (data1 === "info"))){
-const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data1};
+const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2342,7 +2742,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.severity.anyOf[1].type,parentSchema:schema69.properties.severity.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.severity.anyOf[1].type,parentSchema:schema76.properties.severity.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2355,7 +2755,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.severity.anyOf,parentSchema:schema69.properties.severity,data:data0};
+const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.severity.anyOf,parentSchema:schema76.properties.severity,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2436,7 +2836,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.team.anyOf[1].type,parentSchema:schema69.properties.team.anyOf[1],data:data2};
+const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.team.anyOf[1].type,parentSchema:schema76.properties.team.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2449,7 +2849,7 @@ var _valid1 = _errs17 === errors;
 valid6 = valid6 || _valid1;
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.team.anyOf,parentSchema:schema69.properties.team,data:data2};
+const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.team.anyOf,parentSchema:schema76.properties.team,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2476,7 +2876,7 @@ const _errs23 = errors;
 let valid11 = false;
 const _errs24 = errors;
 if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.alertname.anyOf[0].type,parentSchema:schema69.properties.alertname.anyOf[0],data:data4};
+const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.alertname.anyOf[0].type,parentSchema:schema76.properties.alertname.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2494,7 +2894,7 @@ const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.alertname.anyOf[1].items.type,parentSchema:schema69.properties.alertname.anyOf[1].items,data:data5};
+const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.alertname.anyOf[1].items.type,parentSchema:schema76.properties.alertname.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2506,7 +2906,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.alertname.anyOf[1].type,parentSchema:schema69.properties.alertname.anyOf[1],data:data4};
+const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.alertname.anyOf[1].type,parentSchema:schema76.properties.alertname.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2519,7 +2919,7 @@ var _valid2 = _errs26 === errors;
 valid11 = valid11 || _valid2;
 }
 if(!valid11){
-const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.alertname.anyOf,parentSchema:schema69.properties.alertname,data:data4};
+const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.alertname.anyOf,parentSchema:schema76.properties.alertname,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2546,8 +2946,8 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs32 = errors;
 if(typeof key1 === "string"){
-if(!pattern31.test(key1)){
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema69.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern36.test(key1)){
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema76.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2559,7 +2959,7 @@ errors++;
 }
 var valid14 = _errs32 === errors;
 if(!valid14){
-const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema69.properties.labels.propertyNames,parentSchema:schema69.properties.labels,data:data6};
+const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema76.properties.labels.propertyNames,parentSchema:schema76.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2572,7 +2972,7 @@ errors++;
 for(const key2 in data6){
 let data7 = data6[key2];
 if(typeof data7 !== "string"){
-const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.labels.additionalProperties.type,parentSchema:schema69.properties.labels.additionalProperties,data:data7};
+const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.labels.additionalProperties.type,parentSchema:schema76.properties.labels.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2584,7 +2984,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.labels.type,parentSchema:schema69.properties.labels,data:data6};
+const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.labels.type,parentSchema:schema76.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2596,7 +2996,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2605,18 +3005,18 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const wrapper0 = {validate: validate57};
+const wrapper0 = {validate: validate61};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.receiver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2627,7 +3027,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "receiver") || (key0 === "match")) || (key0 === "continue")) || (key0 === "groupBy")) || (key0 === "routes"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2663,15 +3063,15 @@ errors++;
 }
 }
 if(data.match !== undefined){
-if(!(validate58(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate62(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 }
 if(data.continue !== undefined){
 let data2 = data.continue;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.continue.type,parentSchema:schema67.properties.continue,data:data2};
+const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.continue.type,parentSchema:schema74.properties.continue,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2688,8 +3088,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern31.test(data4)){
-const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema74,data:data4};
+if(!pattern36.test(data4)){
+const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2700,7 +3100,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data4};
+const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.type,parentSchema:schema81,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2712,7 +3112,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.groupBy.type,parentSchema:schema67.properties.groupBy,data:data3};
+const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.groupBy.type,parentSchema:schema74.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2734,7 +3134,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.routes.type,parentSchema:schema67.properties.routes,data:data5};
+const err8 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.routes.type,parentSchema:schema74.properties.routes,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2746,7 +3146,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2755,19 +3155,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema75 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
+const schema82 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "groupBy") || (key0 === "groupWait")) || (key0 === "groupInterval")) || (key0 === "repeatInterval"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2784,8 +3184,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
-if(!pattern31.test(data1)){
-const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema74,data:data1};
+if(!pattern36.test(data1)){
+const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2796,7 +3196,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data1};
+const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.type,parentSchema:schema81,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2808,7 +3208,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.groupBy.type,parentSchema:schema75.properties.groupBy,data:data0};
+const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.groupBy.type,parentSchema:schema82.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2895,7 +3295,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2904,18 +3304,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
+const schema88 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.smarthost === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2925,7 +3325,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.from === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2936,7 +3336,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "smarthost") || (key0 === "from")) || (key0 === "authUsername")) || (key0 === "authPasswordFile")) || (key0 === "requireTls"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2974,7 +3374,7 @@ errors++;
 if(data.from !== undefined){
 let data1 = data.from;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.from.type,parentSchema:schema81.properties.from,data:data1};
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.from.type,parentSchema:schema88.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2987,7 +3387,7 @@ errors++;
 if(data.authUsername !== undefined){
 let data2 = data.authUsername;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.authUsername.type,parentSchema:schema81.properties.authUsername,data:data2};
+const err6 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.authUsername.type,parentSchema:schema88.properties.authUsername,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3000,8 +3400,8 @@ errors++;
 if(data.authPasswordFile !== undefined){
 let data3 = data.authPasswordFile;
 if(typeof data3 === "string"){
-if(!pattern25.test(data3)){
-const err7 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema62,data:data3};
+if(!pattern30.test(data3)){
+const err7 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3012,7 +3412,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data3};
+const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3025,7 +3425,7 @@ errors++;
 if(data.requireTls !== undefined){
 let data4 = data.requireTls;
 if(typeof data4 !== "boolean"){
-const err9 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema81.properties.requireTls.type,parentSchema:schema81.properties.requireTls,data:data4};
+const err9 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.requireTls.type,parentSchema:schema88.properties.requireTls,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3037,7 +3437,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3046,18 +3446,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
+const schema92 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema85.required,parentSchema:schema85,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3067,7 +3467,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema85.required,parentSchema:schema85,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3077,7 +3477,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.equal === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema85.required,parentSchema:schema85,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3088,7 +3488,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "equal"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3104,8 +3504,8 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 const _errs4 = errors;
 if(typeof key1 === "string"){
-if(!pattern31.test(key1)){
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema85.properties.source.propertyNames,data:key1,propertyName:key1};
+if(!pattern36.test(key1)){
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema92.properties.source.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3117,7 +3517,7 @@ errors++;
 }
 var valid1 = _errs4 === errors;
 if(!valid1){
-const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema85.properties.source.propertyNames,parentSchema:schema85.properties.source,data:data0};
+const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema92.properties.source.propertyNames,parentSchema:schema92.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3130,7 +3530,7 @@ errors++;
 for(const key2 in data0){
 let data1 = data0[key2];
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.source.additionalProperties.type,parentSchema:schema85.properties.source.additionalProperties,data:data1};
+const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.source.additionalProperties.type,parentSchema:schema92.properties.source.additionalProperties,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3142,7 +3542,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.properties.source.type,parentSchema:schema85.properties.source,data:data0};
+const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.properties.source.type,parentSchema:schema92.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3158,8 +3558,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key3 in data2){
 const _errs10 = errors;
 if(typeof key3 === "string"){
-if(!pattern31.test(key3)){
-const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema85.properties.target.propertyNames,data:key3,propertyName:key3};
+if(!pattern36.test(key3)){
+const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema92.properties.target.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3171,7 +3571,7 @@ errors++;
 }
 var valid3 = _errs10 === errors;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema85.properties.target.propertyNames,parentSchema:schema85.properties.target,data:data2};
+const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema92.properties.target.propertyNames,parentSchema:schema92.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3184,7 +3584,7 @@ errors++;
 for(const key4 in data2){
 let data3 = data2[key4];
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.target.additionalProperties.type,parentSchema:schema85.properties.target.additionalProperties,data:data3};
+const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.target.additionalProperties.type,parentSchema:schema92.properties.target.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3196,7 +3596,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.properties.target.type,parentSchema:schema85.properties.target,data:data2};
+const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.properties.target.type,parentSchema:schema92.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3210,7 +3610,7 @@ if(data.equal !== undefined){
 let data4 = data.equal;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema85.properties.equal,data:data4};
+const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema92.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3223,8 +3623,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern31.test(data5)){
-const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema74,data:data5};
+if(!pattern36.test(data5)){
+const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3235,7 +3635,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data5};
+const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.type,parentSchema:schema81,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3247,7 +3647,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema85.properties.equal.type,parentSchema:schema85.properties.equal,data:data4};
+const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.equal.type,parentSchema:schema92.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3259,7 +3659,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3268,18 +3668,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "defaultReceiver") || (key0 === "receivers")) || (key0 === "routes")) || (key0 === "grouping")) || (key0 === "resolveTimeout")) || (key0 === "smtp")) || (key0 === "slackApiUrlFile")) || (key0 === "inhibitRules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3321,7 +3721,7 @@ for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema57.properties.receivers.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema64.properties.receivers.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3333,7 +3733,7 @@ errors++;
 }
 var valid2 = _errs7 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema57.properties.receivers.propertyNames,parentSchema:schema57.properties.receivers,data:data1};
+const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema64.properties.receivers.propertyNames,parentSchema:schema64.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3344,14 +3744,14 @@ errors++;
 }
 }
 for(const key2 in data1){
-if(!(validate49(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate53(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.receivers.type,parentSchema:schema57.properties.receivers,data:data1};
+const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.receivers.type,parentSchema:schema64.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3366,14 +3766,14 @@ let data3 = data.routes;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate57(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate61(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.routes.type,parentSchema:schema57.properties.routes,data:data3};
+const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.routes.type,parentSchema:schema64.properties.routes,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3384,8 +3784,8 @@ errors++;
 }
 }
 if(data.grouping !== undefined){
-if(!(validate61(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate65(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
@@ -3415,16 +3815,16 @@ errors++;
 }
 }
 if(data.smtp !== undefined){
-if(!(validate63(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate67(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data.slackApiUrlFile !== undefined){
 let data8 = data.slackApiUrlFile;
 if(typeof data8 === "string"){
-if(!pattern25.test(data8)){
-const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema62,data:data8};
+if(!pattern30.test(data8)){
+const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3435,7 +3835,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data8};
+const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3450,14 +3850,14 @@ let data9 = data.inhibitRules;
 if(Array.isArray(data9)){
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate65(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate69(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.inhibitRules.type,parentSchema:schema57.properties.inhibitRules,data:data9};
+const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.inhibitRules.type,parentSchema:schema64.properties.inhibitRules,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3469,7 +3869,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3478,20 +3878,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
-const schema88 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
-const pattern44 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const schema94 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
+const schema95 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
+const pattern49 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3501,7 +3901,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3511,7 +3911,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.summary === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3521,7 +3921,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.description === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3532,7 +3932,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "expr")) || (key0 === "for")) || (key0 === "severity")) || (key0 === "team")) || (key0 === "labels")) || (key0 === "summary")) || (key0 === "description"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3545,8 +3945,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern44.test(data0)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema88.properties.name,data:data0};
+if(!pattern49.test(data0)){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema95.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3557,7 +3957,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.name.type,parentSchema:schema88.properties.name,data:data0};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.name.type,parentSchema:schema95.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3570,7 +3970,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.expr.type,parentSchema:schema88.properties.expr,data:data1};
+const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.expr.type,parentSchema:schema95.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3608,7 +4008,7 @@ errors++;
 if(data.severity !== undefined){
 let data3 = data.severity;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3618,7 +4018,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data3 === "critical") || (data3 === "warning")) || (data3 === "info"))){
-const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data3};
+const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3659,8 +4059,8 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 const _errs17 = errors;
 if(typeof key1 === "string"){
-if(!pattern31.test(key1)){
-const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema88.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern36.test(key1)){
+const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3672,7 +4072,7 @@ errors++;
 }
 var valid4 = _errs17 === errors;
 if(!valid4){
-const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema88.properties.labels.propertyNames,parentSchema:schema88.properties.labels,data:data5};
+const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema95.properties.labels.propertyNames,parentSchema:schema95.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3685,7 +4085,7 @@ errors++;
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 !== "string"){
-const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.labels.additionalProperties.type,parentSchema:schema88.properties.labels.additionalProperties,data:data6};
+const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.labels.additionalProperties.type,parentSchema:schema95.properties.labels.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3697,7 +4097,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.labels.type,parentSchema:schema88.properties.labels,data:data5};
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.properties.labels.type,parentSchema:schema95.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3710,7 +4110,7 @@ errors++;
 if(data.summary !== undefined){
 let data7 = data.summary;
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.summary.type,parentSchema:schema88.properties.summary,data:data7};
+const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.summary.type,parentSchema:schema95.properties.summary,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3723,7 +4123,7 @@ errors++;
 if(data.description !== undefined){
 let data8 = data.description;
 if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.description.type,parentSchema:schema88.properties.description,data:data8};
+const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.description.type,parentSchema:schema95.properties.description,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3735,7 +4135,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3744,20 +4144,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
-const schema93 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
-const pattern48 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
+const schema99 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
+const schema100 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
+const pattern53 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.record === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3767,7 +4167,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3778,7 +4178,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "record") || (key0 === "expr")) || (key0 === "labels"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3791,8 +4191,8 @@ errors++;
 if(data.record !== undefined){
 let data0 = data.record;
 if(typeof data0 === "string"){
-if(!pattern48.test(data0)){
-const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema93,data:data0};
+if(!pattern53.test(data0)){
+const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3803,7 +4203,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data0};
+const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3816,7 +4216,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.expr.type,parentSchema:schema92.properties.expr,data:data1};
+const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.expr.type,parentSchema:schema99.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3832,8 +4232,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof key1 === "string"){
-if(!pattern31.test(key1)){
-const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema92.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern36.test(key1)){
+const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema99.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3845,7 +4245,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema92.properties.labels.propertyNames,parentSchema:schema92.properties.labels,data:data2};
+const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema99.properties.labels.propertyNames,parentSchema:schema99.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3858,7 +4258,7 @@ errors++;
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.labels.additionalProperties.type,parentSchema:schema92.properties.labels.additionalProperties,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.labels.additionalProperties.type,parentSchema:schema99.properties.labels.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3870,7 +4270,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.properties.labels.type,parentSchema:schema92.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.properties.labels.type,parentSchema:schema99.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3882,7 +4282,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3891,18 +4291,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "alerts") || (key0 === "recording"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3917,14 +4317,14 @@ let data0 = data.alerts;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate69(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate73(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.alerts.type,parentSchema:schema87.properties.alerts,data:data0};
+const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema94.properties.alerts.type,parentSchema:schema94.properties.alerts,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3939,14 +4339,14 @@ let data2 = data.recording;
 if(Array.isArray(data2)){
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate71(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate75(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.recording.type,parentSchema:schema87.properties.recording,data:data2};
+const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema94.properties.recording.type,parentSchema:schema94.properties.recording,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3958,7 +4358,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3967,18 +4367,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-const schema94 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false};
+const schema101 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema94.required,parentSchema:schema94,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3988,7 +4388,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema94.required,parentSchema:schema94,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3999,7 +4399,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "type")) || (key0 === "labels")) || (key0 === "help"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4012,8 +4412,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern48.test(data0)){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema93,data:data0};
+if(!pattern53.test(data0)){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4024,7 +4424,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4037,7 +4437,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.type.type,parentSchema:schema94.properties.type,data:data1};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.type.type,parentSchema:schema101.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4047,7 +4447,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((data1 === "counter") || (data1 === "gauge")) || (data1 === "histogram")) || (data1 === "summary"))){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema94.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema94.properties.type.enum,parentSchema:schema94.properties.type,data:data1};
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema101.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema101.properties.type.enum,parentSchema:schema101.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4064,8 +4464,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern31.test(data3)){
-const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema74,data:data3};
+if(!pattern36.test(data3)){
+const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4076,7 +4476,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.type,parentSchema:schema81,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4088,7 +4488,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema94.properties.labels.type,parentSchema:schema94.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.labels.type,parentSchema:schema101.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4101,7 +4501,7 @@ errors++;
 if(data.help !== undefined){
 let data4 = data.help;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.help.type,parentSchema:schema94.properties.help,data:data4};
+const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.help.type,parentSchema:schema101.properties.help,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4113,7 +4513,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4122,22 +4522,21 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-const schema97 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
-const schema98 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
-const pattern52 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
-const pattern53 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
+const schema104 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
+const schema105 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
+const pattern57 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "beatsPort") || (key0 === "elasticsearchHosts")) || (key0 === "indexPrefix")) || (key0 === "serviceLabel")) || (key0 === "logstashHost"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4150,7 +4549,7 @@ errors++;
 if(data.beatsPort !== undefined){
 let data0 = data.beatsPort;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema97.properties.beatsPort.type,parentSchema:schema97.properties.beatsPort,data:data0};
+const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.beatsPort.type,parentSchema:schema104.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4161,7 +4560,7 @@ errors++;
 }
 if(typeof data0 == "number"){
 if(data0 > 65535 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema97.properties.beatsPort,data:data0};
+const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema104.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4171,7 +4570,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema97.properties.beatsPort,data:data0};
+const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4189,7 +4588,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.elasticsearchHosts.items.type,parentSchema:schema97.properties.elasticsearchHosts.items,data:data2};
+const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.elasticsearchHosts.items.type,parentSchema:schema104.properties.elasticsearchHosts.items,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4201,7 +4600,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.elasticsearchHosts.type,parentSchema:schema97.properties.elasticsearchHosts,data:data1};
+const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.elasticsearchHosts.type,parentSchema:schema104.properties.elasticsearchHosts,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4214,8 +4613,8 @@ errors++;
 if(data.indexPrefix !== undefined){
 let data3 = data.indexPrefix;
 if(typeof data3 === "string"){
-if(!pattern52.test(data3)){
-const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema97.properties.indexPrefix,data:data3};
+if(!pattern57.test(data3)){
+const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema104.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4226,7 +4625,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.indexPrefix.type,parentSchema:schema97.properties.indexPrefix,data:data3};
+const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.indexPrefix.type,parentSchema:schema104.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4239,8 +4638,8 @@ errors++;
 if(data.serviceLabel !== undefined){
 let data4 = data.serviceLabel;
 if(typeof data4 === "string"){
-if(!pattern53.test(data4)){
-const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema98,data:data4};
+if(!pattern11.test(data4)){
+const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema105,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4251,7 +4650,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data4};
+const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.type,parentSchema:schema105,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4288,7 +4687,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4297,30 +4696,27 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate76.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const schema100 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"}},"additionalProperties":false};
-const schema101 = {"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63};
-const schema102 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
-const schema108 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
-const func4 = require("ajv/dist/runtime/ucs2length").default;
-const pattern55 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern58 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const schema103 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
-const schema104 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
-const schema105 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
-const schema106 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
-const pattern56 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
+const schema107 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
+const schema109 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
+const schema115 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const pattern63 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const schema110 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
+const schema111 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
+const schema112 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
+const schema113 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
+const pattern61 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "cpu") || (key0 === "memory"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema105,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4333,8 +4729,8 @@ errors++;
 if(data.cpu !== undefined){
 let data0 = data.cpu;
 if(typeof data0 === "string"){
-if(!pattern56.test(data0)){
-const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema106,data:data0};
+if(!pattern61.test(data0)){
+const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema113,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4345,7 +4741,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.type,parentSchema:schema106,data:data0};
+const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4358,8 +4754,8 @@ errors++;
 if(data.memory !== undefined){
 let data1 = data.memory;
 if(typeof data1 === "string"){
-if(!pattern56.test(data1)){
-const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema106,data:data1};
+if(!pattern61.test(data1)){
+const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema113,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4370,7 +4766,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.type,parentSchema:schema106,data:data1};
+const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4382,7 +4778,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.type,parentSchema:schema105,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.type,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4391,18 +4787,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "requests") || (key0 === "limits"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4413,20 +4809,20 @@ errors++;
 }
 }
 if(data.requests !== undefined){
-if(!(validate81(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate85(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
 if(data.limits !== undefined){
-if(!(validate81(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate85(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4435,18 +4831,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4457,38 +4853,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate80(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate84(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate80(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate84(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate80(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate84(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate80(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate84(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate80(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate84(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4497,18 +4893,411 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
+const schema119 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling"},"alertmanager":{"$ref":"#/definitions/PodScheduling"},"grafana":{"$ref":"#/definitions/PodScheduling"},"logstash":{"$ref":"#/definitions/PodScheduling"},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
+const schema120 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates every NoSchedule and NoExecute taint.","default":[]},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
+const schema121 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "namespace") || (key0 === "images")) || (key0 === "resources")) || (key0 === "alertmanagerSecretName")) || (key0 === "alertmanagerSecretMountPath")) || (key0 === "grafanaAdminSecretName")) || (key0 === "elasticsearchSecretName"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
+if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.key !== undefined){
+let data0 = data.key;
+if(typeof data0 === "string"){
+if(!pattern11.test(data0)){
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema105,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.type,parentSchema:schema105,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.operator !== undefined){
+let data1 = data.operator;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.operator.type,parentSchema:schema121.properties.operator,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((data1 === "Exists") || (data1 === "Equal"))){
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema121.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema121.properties.operator.enum,parentSchema:schema121.properties.operator,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.value !== undefined){
+let data2 = data.value;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.effect !== undefined){
+let data3 = data.effect;
+if(typeof data3 !== "string"){
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.effect.type,parentSchema:schema121.properties.effect,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
+const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema121.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema121.properties.effect.enum,parentSchema:schema121.properties.effect,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.tolerationSeconds !== undefined){
+let data4 = data.tolerationSeconds;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema121.properties.tolerationSeconds.type,parentSchema:schema121.properties.tolerationSeconds,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(typeof data4 == "number"){
+if(data4 < 0 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema121.properties.tolerationSeconds,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "tolerations") || (key0 === "nodeSelector")) || (key0 === "priorityClassName"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema120,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.tolerations !== undefined){
+let data0 = data.tolerations;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate96(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema120.properties.tolerations.type,parentSchema:schema120.properties.tolerations,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.nodeSelector !== undefined){
+let data2 = data.nodeSelector;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs7 = errors;
+if(typeof key1 === "string"){
+if(!pattern11.test(key1)){
+const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema120.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid3 = _errs7 === errors;
+if(!valid3){
+const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema120.properties.nodeSelector.propertyNames,parentSchema:schema120.properties.nodeSelector,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+let data3 = data2[key2];
+if(typeof data3 === "string"){
+if(func3(data3) > 63){
+const err4 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data3};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern12.test(data3)){
+const err5 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.properties.nodeSelector.type,parentSchema:schema120.properties.nodeSelector,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.priorityClassName !== undefined){
+let data4 = data.priorityClassName;
+if(typeof data4 === "string"){
+if(func3(data4) > 253){
+const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema115,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!pattern63.test(data4)){
+const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.type,parentSchema:schema115,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.type,parentSchema:schema120,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema119,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.prometheus !== undefined){
+if(!(validate95(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+if(data.alertmanager !== undefined){
+if(!(validate95(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+if(data.grafana !== undefined){
+if(!(validate95(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+if(data.logstash !== undefined){
+if(!(validate95(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+if(data.filebeat !== undefined){
+if(!(validate95(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema119.type,parentSchema:schema119,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema107.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4521,8 +5310,8 @@ errors++;
 if(data.namespace !== undefined){
 let data0 = data.namespace;
 if(typeof data0 === "string"){
-if(func4(data0) > 63){
-const err1 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema101,data:data0};
+if(func3(data0) > 63){
+const err1 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema27,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4531,8 +5320,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern55.test(data0)){
-const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema101,data:data0};
+if(!pattern10.test(data0)){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema27,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4543,7 +5332,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.type,parentSchema:schema101,data:data0};
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4558,7 +5347,7 @@ let data1 = data.images;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "prometheus") || (key1 === "alertmanager")) || (key1 === "grafana")) || (key1 === "logstash")) || (key1 === "filebeat"))){
-const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data:data1};
+const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema109,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4571,7 +5360,7 @@ errors++;
 if(data1.prometheus !== undefined){
 let data2 = data1.prometheus;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.prometheus.type,parentSchema:schema102.properties.prometheus,data:data2};
+const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.prometheus.type,parentSchema:schema109.properties.prometheus,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4584,7 +5373,7 @@ errors++;
 if(data1.alertmanager !== undefined){
 let data3 = data1.alertmanager;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.alertmanager.type,parentSchema:schema102.properties.alertmanager,data:data3};
+const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.alertmanager.type,parentSchema:schema109.properties.alertmanager,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4597,7 +5386,7 @@ errors++;
 if(data1.grafana !== undefined){
 let data4 = data1.grafana;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.grafana.type,parentSchema:schema102.properties.grafana,data:data4};
+const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.grafana.type,parentSchema:schema109.properties.grafana,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4610,7 +5399,7 @@ errors++;
 if(data1.logstash !== undefined){
 let data5 = data1.logstash;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.logstash.type,parentSchema:schema102.properties.logstash,data:data5};
+const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.logstash.type,parentSchema:schema109.properties.logstash,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4623,7 +5412,7 @@ errors++;
 if(data1.filebeat !== undefined){
 let data6 = data1.filebeat;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.filebeat.type,parentSchema:schema102.properties.filebeat,data:data6};
+const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.filebeat.type,parentSchema:schema109.properties.filebeat,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4635,7 +5424,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data:data1};
+const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.type,parentSchema:schema109,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4646,16 +5435,16 @@ errors++;
 }
 }
 if(data.resources !== undefined){
-if(!(validate79(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate83(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanagerSecretName !== undefined){
 let data8 = data.alertmanagerSecretName;
 if(typeof data8 === "string"){
-if(func4(data8) > 253){
-const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema108,data:data8};
+if(func3(data8) > 253){
+const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema115,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4664,8 +5453,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern58.test(data8)){
-const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema108,data:data8};
+if(!pattern63.test(data8)){
+const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4676,7 +5465,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data8};
+const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.type,parentSchema:schema115,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4689,8 +5478,8 @@ errors++;
 if(data.alertmanagerSecretMountPath !== undefined){
 let data9 = data.alertmanagerSecretMountPath;
 if(typeof data9 === "string"){
-if(!pattern25.test(data9)){
-const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100.properties.alertmanagerSecretMountPath,data:data9};
+if(!pattern30.test(data9)){
+const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema107.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4701,7 +5490,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.alertmanagerSecretMountPath.type,parentSchema:schema100.properties.alertmanagerSecretMountPath,data:data9};
+const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.alertmanagerSecretMountPath.type,parentSchema:schema107.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4714,8 +5503,8 @@ errors++;
 if(data.grafanaAdminSecretName !== undefined){
 let data10 = data.grafanaAdminSecretName;
 if(typeof data10 === "string"){
-if(func4(data10) > 253){
-const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema108,data:data10};
+if(func3(data10) > 253){
+const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema115,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4724,8 +5513,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern58.test(data10)){
-const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema108,data:data10};
+if(!pattern63.test(data10)){
+const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4736,7 +5525,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data10};
+const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.type,parentSchema:schema115,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4749,8 +5538,8 @@ errors++;
 if(data.elasticsearchSecretName !== undefined){
 let data11 = data.elasticsearchSecretName;
 if(typeof data11 === "string"){
-if(func4(data11) > 253){
-const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema108,data:data11};
+if(func3(data11) > 253){
+const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema115,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4759,8 +5548,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern58.test(data11)){
-const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema108,data:data11};
+if(!pattern63.test(data11)){
+const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4771,7 +5560,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data11};
+const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.type,parentSchema:schema115,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4781,9 +5570,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
+if(data.alertmanagerStorageSize !== undefined){
+let data12 = data.alertmanagerStorageSize;
+if(typeof data12 === "string"){
+if(!pattern7.test(data12)){
+const err22 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema21,data:data12};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4792,19 +5583,48 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate78.errors = vErrors;
+}
+else {
+const err23 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data12};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.scheduling !== undefined){
+if(!(validate94(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.type,parentSchema:schema107,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-const schema111 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
+const schema126 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "perModelDashboards") || (key0 === "prometheusUrl")) || (key0 === "folder"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4817,7 +5637,7 @@ errors++;
 if(data.perModelDashboards !== undefined){
 let data0 = data.perModelDashboards;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema111.properties.perModelDashboards.type,parentSchema:schema111.properties.perModelDashboards,data:data0};
+const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema126.properties.perModelDashboards.type,parentSchema:schema126.properties.perModelDashboards,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4831,7 +5651,7 @@ if(data.prometheusUrl !== undefined){
 let data1 = data.prometheusUrl;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
-const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema111.properties.prometheusUrl,data:data1};
+const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema126.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4842,7 +5662,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.prometheusUrl.type,parentSchema:schema111.properties.prometheusUrl,data:data1};
+const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.prometheusUrl.type,parentSchema:schema126.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4879,7 +5699,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4888,7 +5708,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
@@ -5039,8 +5859,8 @@ errors++;
 }
 }
 for(const key2 in data6){
-if(!(validate18(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+if(!(validate22(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 }
@@ -5086,8 +5906,8 @@ errors++;
 }
 }
 for(const key4 in data8){
-if(!(validate28(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate32(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -5104,8 +5924,8 @@ errors++;
 }
 }
 if(data.defaults !== undefined){
-if(!(validate32(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate36(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
@@ -5125,68 +5945,68 @@ errors++;
 }
 }
 if(data11.HighCPUUsage !== undefined){
-if(!(validate36(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighMemoryUsage !== undefined){
-if(!(validate36(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DiskSpaceLow !== undefined){
-if(!(validate36(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceDown !== undefined){
-if(!(validate36(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighErrorRate !== undefined){
-if(!(validate36(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighLatency !== undefined){
-if(!(validate36(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowThroughput !== undefined){
-if(!(validate36(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelAccuracyDrop !== undefined){
-if(!(validate36(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DataDriftDetected !== undefined){
-if(!(validate36(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighInferenceLatency !== undefined){
-if(!(validate36(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowPredictionConfidence !== undefined){
-if(!(validate36(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate40(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -5203,14 +6023,14 @@ errors++;
 }
 }
 if(data.alerting !== undefined){
-if(!(validate48(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate52(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
 if(data.rules !== undefined){
-if(!(validate68(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate72(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 }
@@ -5219,8 +6039,8 @@ let data25 = data.metrics;
 if(Array.isArray(data25)){
 const len0 = data25.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate74(data25[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data25,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate78(data25[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data25,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -5237,20 +6057,20 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate76(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate80(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 if(data.kubernetes !== undefined){
-if(!(validate78(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate82(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate91(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate105(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 }

@@ -7,6 +7,7 @@ import { configPath } from '../problems.js';
 import { builtinAlertNames } from '../normalize/alert-rules.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
+import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { secretKeyPattern } from './schema.js';
 import type { MonitoringConfig, RouteConfig } from './types.js';
 
@@ -94,6 +95,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   }
 
   problems.push(...secretFilesOutsideMount(config));
+  problems.push(...checkKubernetesPlacement(config));
   return problems;
 }
 

@@ -168,8 +168,24 @@ export interface PrometheusSettings {
    * Size of Prometheus' persistent volume (Kubernetes quantity).
    * @default "50Gi"
    */
-  storageSize?: string;
+  storageSize?: StorageQuantity;
+  /**
+   * The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service,
+   * its own scrape target (`localhost:<port>`) and Grafana's default data source URL.
+   * @default 9090
+   * @minimum 1
+   * @maximum 65535
+   * @asType integer
+   */
+  port?: number;
 }
+
+/**
+ * A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`)
+ * or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.
+ * @pattern ^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+ */
+export type StorageQuantity = string;
 
 export interface InfrastructureConfig {
   /**
@@ -178,10 +194,17 @@ export interface InfrastructureConfig {
    */
   team?: Name;
   /**
-   * node-exporter targets.
+   * Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter`
+   * instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with
+   * `nodeExporter`; when `nodeExporter` is set the default is none.
    * @default ["node-exporter:9100"]
    */
   nodeExporterTargets?: HostPort[];
+  /**
+   * node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's
+   * name, so node alerts keep their identity when a node-exporter pod is replaced.
+   */
+  nodeExporter?: NodeExporterDiscovery;
   /**
    * Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.
    * @default true
@@ -189,6 +212,29 @@ export interface InfrastructureConfig {
   kubernetesNodes?: boolean;
   /** Node thresholds. */
   thresholds?: InfrastructureThresholds;
+}
+
+export interface NodeExporterDiscovery {
+  /** Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery. */
+  kubernetes: NodeExporterPods;
+}
+
+export interface NodeExporterPods {
+  /** Namespace the node-exporter DaemonSet runs in. */
+  namespace: KubernetesNamespace;
+  /**
+   * Labels that select the DaemonSet's pods; every one must match.
+   * @default {"app.kubernetes.io/name":"node-exporter"}
+   */
+  podLabels?: Record<KubernetesLabelKey, KubernetesLabelValue>;
+  /**
+   * The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).
+   * @default 9100
+   * @minimum 1
+   * @maximum 65535
+   * @asType integer
+   */
+  port?: number;
 }
 
 export interface InfrastructureThresholds {
@@ -225,7 +271,13 @@ export interface ServiceConfig {
 
 /** Exactly one of `kubernetesPods` or `staticTargets`. */
 export interface ServiceDiscovery {
-  /** Discover pods in these namespaces that carry the `prometheus.io/scrape: "true"` annotation. */
+  /**
+   * Discover pods in these namespaces that carry the `prometheus.io/scrape: "true"` annotation
+   * (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can
+   * serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init
+   * containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP
+   * (IPv4 or IPv6) and that port.
+   */
   kubernetesPods?: KubernetesPodDiscovery;
   /** Scrape these fixed `host:port` targets. */
   staticTargets?: HostPort[];
@@ -237,7 +289,29 @@ export interface KubernetesPodDiscovery {
    * @minItems 1
    */
   namespaces: Name[];
+  /**
+   * The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container
+   * port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a
+   * pod with a metrics port and, say, a gRPC port has a target that is always down.
+   */
+  port?: ContainerPortNumber | ContainerPortName;
 }
+
+/**
+ * A TCP port number.
+ * @minimum 1
+ * @maximum 65535
+ * @asType integer
+ */
+export type ContainerPortNumber = number;
+
+/**
+ * The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at
+ * least one letter, not starting or ending with `-`.
+ * @pattern ^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 15
+ */
+export type ContainerPortName = string;
 
 export interface ServiceThresholds {
   /**
@@ -275,6 +349,14 @@ export type RequestPath = string;
  * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
  */
 export type KubernetesLabelKey = string;
+
+/**
+ * A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with
+ * `-`, `_` and `.` between.
+ * @pattern ^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$
+ * @maxLength 63
+ */
+export type KubernetesLabelValue = string;
 
 /**
  * How a service's log lines are parsed. A line belongs to a service when its pod carries the label
@@ -637,6 +719,68 @@ export interface KubernetesConfig {
    * @default "logstash-elasticsearch"
    */
   elasticsearchSecretName?: KubernetesObjectName;
+  /**
+   * Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts
+   * (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).
+   * @default "1Gi"
+   */
+  alertmanagerStorageSize?: StorageQuantity;
+  /**
+   * Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs,
+   * tolerates every taint unless you set its `tolerations`.
+   */
+  scheduling?: ComponentSchedulingConfig;
+}
+
+export interface ComponentSchedulingConfig {
+  prometheus?: PodScheduling;
+  alertmanager?: PodScheduling;
+  grafana?: PodScheduling;
+  logstash?: PodScheduling;
+  /** @default {"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]} */
+  filebeat?: PodScheduling;
+}
+
+/** Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec. */
+export interface PodScheduling {
+  /**
+   * Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates
+   * every NoSchedule and NoExecute taint.
+   * @default []
+   */
+  tolerations?: Toleration[];
+  /**
+   * Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any
+   * node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).
+   * @default {}
+   */
+  nodeSelector?: Record<KubernetesLabelKey, KubernetesLabelValue>;
+  /**
+   * A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted
+   * when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs.
+   */
+  priorityClassName?: KubernetesObjectName;
+}
+
+/** A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config. */
+export interface Toleration {
+  /** The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given). */
+  key?: KubernetesLabelKey;
+  /**
+   * `Equal` matches the taint's value; `Exists` any value (then `value` must be absent).
+   * @default "Equal"
+   */
+  operator?: 'Exists' | 'Equal';
+  /** The taint value `Equal` compares with. */
+  value?: KubernetesLabelValue;
+  /** The taint effect tolerated; absent means every effect. */
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /**
+   * How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).
+   * @minimum 0
+   * @asType integer
+   */
+  tolerationSeconds?: number;
 }
 
 /**

@@ -44,6 +44,8 @@ export interface PrometheusModel {
   readonly alertmanagers: readonly string[];
   readonly retention: string;
   readonly storageSize: string;
+  /** The port Prometheus listens on: its listen address, container port, Service and self-scrape target. */
+  readonly port: number;
   /** Rule file paths as prometheus.yml references them (relative to prometheus.yml). */
   readonly ruleFilePaths: readonly string[];
 }
@@ -136,7 +138,14 @@ export interface ResolvedServiceThresholds {
 export interface ResolvedService {
   readonly name: string;
   readonly team: string;
-  readonly discovery: { readonly kind: 'kubernetes-pods'; readonly namespaces: readonly string[] } | { readonly kind: 'static'; readonly targets: readonly string[] };
+  readonly discovery:
+    | {
+        readonly kind: 'kubernetes-pods';
+        readonly namespaces: readonly string[];
+        /** The port (number or container port name) scraped on pods without a `prometheus.io/port` annotation. */
+        readonly port?: number | string;
+      }
+    | { readonly kind: 'static'; readonly targets: readonly string[] };
   readonly thresholds: ResolvedServiceThresholds;
   readonly logging: LogParsing;
 }
@@ -150,7 +159,10 @@ export interface ResolvedModel {
 
 export interface ResolvedInfrastructure {
   readonly team: string;
-  readonly nodeExporterTargets: readonly string[];
+  /** Where node-exporter is scraped: fixed targets (none: not scraped), or per node through its DaemonSet's pods. */
+  readonly nodeExporter:
+    | { readonly kind: 'static'; readonly targets: readonly string[] }
+    | { readonly kind: 'kubernetes-pods'; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly kubernetesNodes: boolean;
   readonly thresholds: { readonly maxCpuPercent: number; readonly maxMemoryPercent: number; readonly minDiskFreePercent: number };
 }
@@ -257,10 +269,29 @@ export interface KubernetesModel {
    * variables `logging.elasticsearchCredentials` names.
    */
   readonly elasticsearchSecret: { readonly name: string; readonly usernameKey: string; readonly passwordKey: string };
+  /** Where each component's pods may run (pod spec fields). */
+  readonly scheduling: Readonly<Record<KubernetesComponent, PodSchedulingModel>>;
+  /** Size of Alertmanager's volume for silences and the notification log (Kubernetes quantity). */
+  readonly alertmanagerStorageSize: string;
   /** What Prometheus' service account may read: only what its scrape jobs' Kubernetes discovery needs. */
   readonly prometheusRbac: readonly RbacRule[];
   /** What Filebeat's service account may read: what add_kubernetes_metadata looks up. */
   readonly filebeatRbac: readonly RbacRule[];
+}
+
+export interface PodSchedulingModel {
+  readonly tolerations: readonly TolerationModel[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly priorityClassName?: string;
+}
+
+/** A toleration in the Kubernetes API's field names; absent fields are left out of the manifest. */
+export interface TolerationModel {
+  readonly key?: string;
+  readonly operator: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
 }
 
 export interface ContainerResourcesModel {

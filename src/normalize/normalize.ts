@@ -3,7 +3,7 @@ import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig,
 import { mlmonVersion } from '../version.js';
 import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
-import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, RbacRule, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { buildRoutingProofs } from './routing-proofs.js';
@@ -29,6 +29,23 @@ export const defaultResources: Readonly<Record<KubernetesComponent, ContainerRes
   // The image's jvm.options sets a 1 GiB heap; the JVM needs room beyond it (metaspace, threads, direct buffers).
   logstash: { requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '1', memory: '2Gi' } },
   filebeat: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '500m', memory: '200Mi' } },
+};
+
+/**
+ * Tolerations of each component unless `kubernetes.scheduling.<component>.tolerations` replaces them. Filebeat
+ * collects the logs of the node it runs on, so it must run on every node, tainted ones (GPU nodes carry
+ * `nvidia.com/gpu:NoSchedule`) included: it tolerates every NoSchedule and NoExecute taint, as kube-prometheus'
+ * node-exporter DaemonSet does (`operator: Exists`). PreferNoSchedule never keeps a pod off a node.
+ */
+export const defaultTolerations: Readonly<Record<KubernetesComponent, readonly TolerationModel[]>> = {
+  prometheus: [],
+  alertmanager: [],
+  grafana: [],
+  logstash: [],
+  filebeat: [
+    { operator: 'Exists', effect: 'NoSchedule' },
+    { operator: 'Exists', effect: 'NoExecute' },
+  ],
 };
 
 /** The user's Secret for Alertmanager, and the folder it is mounted at (normalized, no trailing slash). */
@@ -58,7 +75,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     name,
     team: s.team ?? defaultTeam,
     discovery: s.discovery.kubernetesPods
-      ? { kind: 'kubernetes-pods', namespaces: s.discovery.kubernetesPods.namespaces }
+      ? {
+          kind: 'kubernetes-pods',
+          namespaces: s.discovery.kubernetesPods.namespaces,
+          ...(s.discovery.kubernetesPods.port !== undefined ? { port: s.discovery.kubernetesPods.port } : {}),
+        }
       : { kind: 'static', targets: s.discovery.staticTargets ?? [] },
     thresholds: withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined),
     logging: {
@@ -76,7 +97,14 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   }));
   const infrastructure = {
     team: infraConfig.team ?? 'platform',
-    nodeExporterTargets: infraConfig.nodeExporterTargets ?? ['node-exporter:9100'],
+    nodeExporter: infraConfig.nodeExporter
+      ? {
+          kind: 'kubernetes-pods' as const,
+          namespace: infraConfig.nodeExporter.kubernetes.namespace,
+          podLabels: infraConfig.nodeExporter.kubernetes.podLabels ?? { 'app.kubernetes.io/name': 'node-exporter' },
+          port: infraConfig.nodeExporter.kubernetes.port ?? 9100,
+        }
+      : { kind: 'static' as const, targets: infraConfig.nodeExporterTargets ?? ['node-exporter:9100'] },
     kubernetesNodes: infraConfig.kubernetesNodes ?? true,
     thresholds: {
       maxCpuPercent: infraConfig.thresholds?.maxCpuPercent ?? 80,
@@ -144,7 +172,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
   ];
 
-  const scrapeJobs = buildScrapeJobs(services, infrastructure);
+  const prometheusPort = prometheus.port ?? 9090;
+  const scrapeJobs = buildScrapeJobs(services, infrastructure, prometheusPort);
   const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
     cluster: config.cluster ?? 'ml-cluster',
@@ -157,6 +186,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       alertmanagers: prometheus.alertmanagers ?? ['alertmanager:9093'],
       retention: prometheus.retention ?? '15d',
       storageSize: prometheus.storageSize ?? '50Gi',
+      port: prometheusPort,
       ruleFilePaths: ruleFiles.map((f) => `rules/${f.name}`),
     },
     scrapeJobs,
@@ -177,7 +207,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),
     kubernetes: buildKubernetes(config.kubernetes ?? {}, scrapeJobs, alerting),
-    grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? '15s', buildLogging(config.logging ?? {})),
+    grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? '15s', buildLogging(config.logging ?? {}), prometheusPort),
     templatesDir: config.templatesDir ? resolve(configDir, config.templatesDir) : undefined,
     userRuleTestFiles: (config.ruleTestFiles ?? []).map((f) => resolve(configDir, f)),
   };
@@ -211,14 +241,14 @@ function buildLogging(logging: LoggingConfig): LoggingModel {
  * (a Grafana data source has one URL), read through the daily index pattern Logstash writes, so Grafana only
  * searches the days in a dashboard's time range.
  */
-function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging: LoggingModel): GrafanaModel {
+function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging: LoggingModel, prometheusPort: number): GrafanaModel {
   return {
     perModelDashboards: grafana.perModelDashboards ?? false,
     folder: grafana.folder ?? 'mlmon',
     dashboardsPath: '/var/lib/grafana/dashboards/mlmon',
     refresh: '30s',
     timeFrom: 'now-6h',
-    prometheus: { name: 'Prometheus', uid: 'mlmon-prometheus', url: grafana.prometheusUrl ?? 'http://prometheus:9090', scrapeInterval },
+    prometheus: { name: 'Prometheus', uid: 'mlmon-prometheus', url: grafana.prometheusUrl ?? `http://prometheus:${prometheusPort}`, scrapeInterval },
     elasticsearch: {
       name: 'Elasticsearch',
       uid: 'mlmon-elasticsearch',
@@ -270,6 +300,15 @@ function buildKubernetes(kubernetes: KubernetesConfig, scrapeJobs: readonly Scra
           'a non-root user with an added capability is not enough, as Kubernetes sets no ambient capabilities for non-root containers',
       },
     },
+    scheduling: Object.fromEntries(components.map((component): [KubernetesComponent, PodSchedulingModel] => {
+      const own = kubernetes.scheduling?.[component];
+      return [component, {
+        tolerations: (own?.tolerations ?? defaultTolerations[component]).map((t) => ({ ...t, operator: t.operator ?? 'Equal' })),
+        nodeSelector: own?.nodeSelector ?? {},
+        ...(own?.priorityClassName ? { priorityClassName: own.priorityClassName } : {}),
+      }];
+    })) as Record<KubernetesComponent, PodSchedulingModel>,
+    alertmanagerStorageSize: kubernetes.alertmanagerStorageSize ?? '1Gi',
     alertmanagerSecret: { name: secretName, mountPath, keys: [...new Set(secretKeys)].sort() },
     grafanaAdminSecret: { name: kubernetes.grafanaAdminSecretName ?? 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
     elasticsearchSecret: { name: kubernetes.elasticsearchSecretName ?? 'logstash-elasticsearch', usernameKey: 'username', passwordKey: 'password' },

@@ -3,13 +3,17 @@ import type { ResolvedInfrastructure, ResolvedService, ScrapeJob } from './model
 // In-cluster credentials every pod gets; the kubelet serves metrics over HTTPS and wants a bearer token.
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** The seed's scrape jobs: Prometheus itself, each service, node-exporter and the Kubernetes nodes. */
-export function buildScrapeJobs(services: readonly ResolvedService[], infra: ResolvedInfrastructure): ScrapeJob[] {
-  const jobs: ScrapeJob[] = [{ name: 'prometheus', kind: 'prometheus', staticTargets: ['localhost:9090'] }];
+type RelabelConfig = Readonly<Record<string, unknown>>;
+
+/**
+ * The seed's scrape jobs: Prometheus itself (at `localhost:<prometheusPort>`, the port it listens on), each
+ * service, node-exporter and the Kubernetes nodes.
+ */
+export function buildScrapeJobs(services: readonly ResolvedService[], infra: ResolvedInfrastructure, prometheusPort: number): ScrapeJob[] {
+  const jobs: ScrapeJob[] = [{ name: 'prometheus', kind: 'prometheus', staticTargets: [`localhost:${prometheusPort}`] }];
   for (const service of services) jobs.push(serviceJob(service));
-  if (infra.nodeExporterTargets.length > 0) {
-    jobs.push({ name: 'node-exporter', kind: 'node-exporter', staticTargets: infra.nodeExporterTargets });
-  }
+  const nodeExporter = nodeExporterJob(infra);
+  if (nodeExporter) jobs.push(nodeExporter);
   if (infra.kubernetesNodes) {
     // The seed scrapes nodes over plain HTTP with no credentials; the kubelet answers that with
     // "Client sent an HTTP request to an HTTPS server". Use HTTPS with the pod's service-account token.
@@ -29,12 +33,77 @@ export function buildScrapeJobs(services: readonly ResolvedService[], infra: Res
   return jobs;
 }
 
+/**
+ * The relabelling every pod-discovery job starts with: keep only targets that can ever answer a scrape.
+ *
+ * Prometheus' pod discovery hands out one target per container port of every container, init containers
+ * included, and one port-less target per container that declares no port; it keeps pods in every phase as
+ * long as they have an IP (pkg discovery/kubernetes/pod.go, buildPod). Left in, an evicted (`Failed`) or
+ * finished (`Succeeded`) pod is a target with `up == 0` until it is garbage-collected, and ServiceDown pages
+ * for it. Pending pods have not started their containers yet; a pod in `Unknown` is kept, because its node
+ * stopped reporting and a pod nobody can reach is an outage worth knowing about.
+ */
+const scrapablePods: readonly RelabelConfig[] = [
+  { source_labels: ['__meta_kubernetes_pod_phase'], action: 'drop', regex: 'Pending|Succeeded|Failed' },
+  // No IP, no address (discovery skips these today; the rule keeps it so if that ever changes).
+  { source_labels: ['__meta_kubernetes_pod_ip'], action: 'drop', regex: '' },
+  // Init containers have exited by the time the pod runs.
+  { source_labels: ['__meta_kubernetes_pod_container_init'], action: 'drop', regex: 'true' },
+];
+
+/**
+ * Sets `__address__` to the pod's IP and the port in `portLabel` (only when that label holds a port number),
+ * bracketing an IPv6 address as `[fd00::1]:8080`. Built from `__meta_kubernetes_pod_ip`, not from the
+ * discovered address: that one is `[ip]:port` for IPv6 and bare `ip` for a container with no declared port.
+ * Every target of one pod then gets the same address and labels, and Prometheus scrapes such duplicates once.
+ * A dual-stack pod has one primary IP (`status.podIP`), which is the one discovery reports.
+ */
+function podAddress(portLabel: string): RelabelConfig[] {
+  return [
+    { source_labels: [portLabel, '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);([^:]+)', replacement: '$2:$1', target_label: '__address__' },
+    { source_labels: [portLabel, '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);(.*:.*)', replacement: '[$2]:$1', target_label: '__address__' },
+  ];
+}
+
+/** A label value that is not a port number: empty, or holding anything but digits. */
+const noPortNumber = '(|.*\\D.*)';
+
+const portAnnotation = '__meta_kubernetes_pod_annotation_prometheus_io_port';
+
+/**
+ * Which port of a pod is scraped: the `prometheus.io/port` annotation when it holds a number, else the
+ * service's `port` (a number, or a container port's name), else every declared TCP port.
+ */
+function portRelabelling(port: number | string | undefined): RelabelConfig[] {
+  if (typeof port === 'number') {
+    const chosen = '__tmp_metrics_port';
+    return [
+      { target_label: chosen, replacement: String(port) },
+      { source_labels: [portAnnotation], action: 'replace', regex: '(\\d+)', target_label: chosen },
+      ...podAddress(chosen),
+    ];
+  }
+  const kept: RelabelConfig[] = port === undefined
+    ? [
+        // Each declared TCP port is scraped (one target per port); a container that declares none has no port
+        // to scrape at all (Prometheus would try port 80).
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_number'], action: 'drop', regex: `${noPortNumber};` },
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_protocol'], action: 'drop', regex: `${noPortNumber};(UDP|SCTP)` },
+      ]
+    : [
+        // Only the container port of that name; its discovered address is already `ip:port` (`[ip]:port`).
+        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: `\\d+;.*|${noPortNumber};${escapeRegex(port)}` },
+      ];
+  return [...kept, ...podAddress(portAnnotation)];
+}
+
 function serviceJob(service: ResolvedService): ScrapeJob {
   // Every series of a service carries `service="<name>"`, which is what its alerts, thresholds and
   // dashboards join on, whether its targets come from Kubernetes or a static list.
   if (service.discovery.kind === 'static') {
     return { name: service.name, kind: 'service', staticTargets: service.discovery.targets, staticLabels: { service: service.name } };
   }
+  const annotation = (name: 'scrape' | 'path' | 'scheme') => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
     name: service.name,
     kind: 'service',
@@ -42,14 +111,51 @@ function serviceJob(service: ResolvedService): ScrapeJob {
     relabelConfigs: [
       // The seed's annotation relabelling: only pods annotated prometheus.io/scrape: "true", on the
       // annotated path and port.
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scheme'], action: 'replace', target_label: '__scheme__', regex: '(https?)' },
-      { source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'], action: 'replace', regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__' },
+      { source_labels: [annotation('scrape')], action: 'keep', regex: 'true' },
+      ...scrapablePods,
+      ...portRelabelling(service.discovery.port),
+      { source_labels: [annotation('path')], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
+      { source_labels: [annotation('scheme')], action: 'replace', target_label: '__scheme__', regex: '(https?)' },
       // The seed drops pod identity: without these, two pods of one service are told apart only by IP.
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       { target_label: 'service', replacement: service.name },
     ],
   };
+}
+
+/**
+ * node-exporter: a fixed list of `host:port` targets, or in Kubernetes one target per node, found through the
+ * pods of its DaemonSet. Scraping the DaemonSet through a Service would hit a random node on every scrape.
+ * `instance` is the node's name, so node alerts keep their identity when the node-exporter pod is replaced.
+ */
+function nodeExporterJob(infra: ResolvedInfrastructure): ScrapeJob | undefined {
+  const found = infra.nodeExporter;
+  if (found.kind === 'static') {
+    return found.targets.length > 0 ? { name: 'node-exporter', kind: 'node-exporter', staticTargets: found.targets } : undefined;
+  }
+  const portLabel = '__tmp_node_exporter_port';
+  return {
+    name: 'node-exporter',
+    kind: 'node-exporter',
+    kubernetesSd: { role: 'pod', namespaces: [found.namespace] },
+    relabelConfigs: [
+      // Prometheus turns every character of a label name that is not [a-zA-Z0-9_] into `_`.
+      ...Object.entries(found.podLabels).map(([key, value]) => ({
+        source_labels: [`__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`],
+        action: 'keep',
+        regex: escapeRegex(value),
+      })),
+      ...scrapablePods,
+      { target_label: portLabel, replacement: String(found.port) },
+      ...podAddress(portLabel),
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' },
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
+    ],
+  };
+}
+
+/** A literal string as an RE2 pattern (Prometheus anchors relabel regexes itself). */
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

@@ -118,10 +118,16 @@ const variants: { name: string; render: () => Rendered }[] = [
     render: () =>
       renderConfig({
         ...baseConfig(),
-        prometheus: { retention: '30d', storageSize: '200Gi' },
+        prometheus: { retention: '30d', storageSize: '200Gi', port: 9191 },
         logging: { beatsPort: 6000 },
         kubernetes: {
           namespace: 'observability',
+          alertmanagerStorageSize: '2Gi',
+          scheduling: {
+            prometheus: { nodeSelector: { 'node.kubernetes.io/instance-type': 'm5.xlarge' }, priorityClassName: 'monitoring-high' },
+            logstash: { tolerations: [{ key: 'dedicated', value: 'logging', effect: 'NoSchedule' }] },
+            filebeat: { priorityClassName: 'system-node-critical' },
+          },
           resources: { prometheus: { limits: { memory: '8Gi' } }, logstash: { requests: { cpu: '2' } } },
           alertmanagerSecretName: 'am-creds',
           alertmanagerSecretMountPath: '/var/run/am/',
@@ -324,7 +330,7 @@ describe('every workload', () => {
   // Two documented exceptions: Filebeat runs as root, Logstash keeps a writable root filesystem.
   const expected: Record<KubernetesComponent, { kind: string; user: number; readOnlyRoot: boolean; readiness: string; liveness: string }> = {
     prometheus: { kind: 'StatefulSet', user: 65534, readOnlyRoot: true, readiness: '/-/ready', liveness: '/-/healthy' },
-    alertmanager: { kind: 'Deployment', user: 65534, readOnlyRoot: true, readiness: '/-/ready', liveness: '/-/healthy' },
+    alertmanager: { kind: 'StatefulSet', user: 65534, readOnlyRoot: true, readiness: '/-/ready', liveness: '/-/healthy' },
     grafana: { kind: 'Deployment', user: 472, readOnlyRoot: true, readiness: '/api/health', liveness: '/api/health' },
     logstash: { kind: 'Deployment', user: 1000, readOnlyRoot: false, readiness: '/', liveness: '/' },
     filebeat: { kind: 'DaemonSet', user: 0, readOnlyRoot: true, readiness: '/', liveness: '/' },
@@ -430,7 +436,7 @@ describe('components', () => {
   }
 
   it('are reached under the names and ports the generated configs use', () => {
-    for (const r of [example, renderConfig({ ...baseConfig(), logging: { beatsPort: 6000 } })]) {
+    for (const r of [example, renderConfig({ ...baseConfig(), logging: { beatsPort: 6000 }, prometheus: { port: 9191 } })]) {
       const serviceTarget = (name: string, port: number) => {
         const service = find(r, 'Service', name);
         const servicePort = service.spec.ports.find((p: any) => p.port === port);
@@ -443,11 +449,153 @@ describe('components', () => {
       expect(serviceTarget(amHost, Number(amPort))).toBe(9093);
       // Grafana → Prometheus
       const datasource = new URL(parseYaml(fileContent(r, 'grafana/provisioning/datasources/datasources.yml')).datasources.find((d: any) => d.type === 'prometheus').url);
-      expect(serviceTarget(datasource.hostname, Number(datasource.port))).toBe(9090);
+      expect(serviceTarget(datasource.hostname, Number(datasource.port))).toBe(r.model.prometheus.port);
+      // Prometheus → itself: the self-scrape target is the port it listens on.
+      const prometheusArgs: string[] = containerOf(workloadOf(r, 'prometheus')).args;
+      const selfTarget = parseYaml(fileContent(r, 'prometheus/prometheus.yml')).scrape_configs.find((j: any) => j.job_name === 'prometheus').static_configs[0].targets[0];
+      expect(selfTarget).toBe(`localhost:${r.model.prometheus.port}`);
+      expect(prometheusArgs).toContain(`--web.listen-address=:${r.model.prometheus.port}`);
       // Filebeat → Logstash's beats input
       const [lsHost, lsPort] = parseYaml(fileContent(r, 'filebeat/filebeat.yml'))['output.logstash'].hosts[0].split(':');
       expect(serviceTarget(lsHost, Number(lsPort))).toBe(r.model.logging.beatsPort);
       expect(fileContent(r, 'logstash/pipeline/logstash.conf')).toContain(`port => ${r.model.logging.beatsPort}`);
+    }
+  });
+});
+
+// ---- where the pods run --------------------------------------------------------------------------------
+
+interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }
+
+/** Kubernetes' ToleratesTaint (k8s.io/api/core/v1 toleration.go): does this toleration let a pod onto the taint? */
+function tolerates(toleration: any, taint: Taint): boolean {
+  if (toleration.effect && toleration.effect !== taint.effect) return false;
+  if (toleration.key && toleration.key !== taint.key) return false;
+  const operator = toleration.operator ?? 'Equal';
+  if (operator === 'Exists') return true;
+  return operator === 'Equal' && (toleration.value ?? '') === (taint.value ?? '');
+}
+
+/** Whether a pod is scheduled onto (and kept on) a node with these taints; PreferNoSchedule never keeps it off. */
+const runsOn = (pod: any, taints: readonly Taint[]): boolean =>
+  taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => (pod.tolerations ?? []).some((t: any) => tolerates(t, taint)));
+
+/** Taints real clusters put on nodes: GPU nodes, control planes, dedicated pools, and nodes going away. */
+const clusterTaints: { node: string; taints: Taint[] }[] = [
+  { node: 'a GPU node', taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+  { node: 'a GKE GPU node', taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
+  { node: 'a control-plane node', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+  { node: 'a dedicated pool', taints: [{ key: 'dedicated', value: 'inference', effect: 'NoExecute' }] },
+  { node: 'a node under disk pressure', taints: [{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }] },
+  { node: 'an unreachable node', taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] },
+];
+
+describe('scheduling', () => {
+  for (const { node, taints } of clusterTaints) {
+    it(`runs Filebeat on ${node} (${taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}) by default, so its logs are shipped`, () => {
+      expect(runsOn(workloadOf(example, 'filebeat').spec.template.spec, taints)).toBe(true);
+    });
+  }
+
+  it('keeps the other components off tainted nodes unless the config says so', () => {
+    for (const component of ['prometheus', 'alertmanager', 'grafana', 'logstash'] as const) {
+      const pod = workloadOf(example, component).spec.template.spec;
+      expect(pod.tolerations, component).toBeUndefined();
+      expect(runsOn(pod, clusterTaints[0]!.taints), component).toBe(false);
+    }
+  });
+
+  it('takes tolerations, nodeSelector and priorityClassName per component from kubernetes.scheduling', () => {
+    const gpu = { key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const };
+    const r = renderConfig({
+      ...baseConfig(),
+      kubernetes: {
+        scheduling: {
+          prometheus: { tolerations: [gpu], nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' }, priorityClassName: 'monitoring' },
+          alertmanager: { priorityClassName: 'monitoring' },
+          grafana: { nodeSelector: { pool: 'tools' } },
+          // Replaces Filebeat's tolerate-everything default: only GPU nodes' taint.
+          filebeat: { tolerations: [gpu], priorityClassName: 'system-node-critical' },
+        },
+      },
+    });
+    const pod = (component: KubernetesComponent) => workloadOf(r, component).spec.template.spec;
+    expect(pod('prometheus')).toMatchObject({ tolerations: [gpu], nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' }, priorityClassName: 'monitoring' });
+    expect(runsOn(pod('prometheus'), clusterTaints[0]!.taints)).toBe(true);
+    expect(pod('alertmanager').priorityClassName).toBe('monitoring');
+    expect(pod('grafana').nodeSelector).toEqual({ pool: 'tools' });
+    expect(pod('grafana').priorityClassName).toBeUndefined();
+    expect(pod('filebeat').tolerations).toEqual([gpu]);
+    expect(pod('filebeat').priorityClassName).toBe('system-node-critical');
+    expect(runsOn(pod('filebeat'), clusterTaints[2]!.taints)).toBe(false);
+    expect(pod('logstash').nodeSelector).toBeUndefined();
+  });
+});
+
+describe('the config check of scheduling and storage', () => {
+  const withScheduling = (scheduling: NonNullable<NonNullable<MonitoringConfig['kubernetes']>['scheduling']>, rest: Partial<MonitoringConfig> = {}): MonitoringConfig => ({ ...baseConfig(), ...rest, kubernetes: { scheduling } });
+  const cases: { name: string; config: unknown; id: string; path: string }[] = [
+    { name: 'an unknown toleration operator', config: withScheduling({ filebeat: { tolerations: [{ operator: 'Exist' as any }] } }), id: 'config/invalid-value', path: 'kubernetes.scheduling.filebeat.tolerations[0].operator' },
+    { name: 'an unknown taint effect', config: withScheduling({ grafana: { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoScheduled' as any }] } }), id: 'config/invalid-value', path: 'kubernetes.scheduling.grafana.tolerations[0].effect' },
+    { name: 'operator Exists with a value', config: withScheduling({ logstash: { tolerations: [{ key: 'gpu', operator: 'Exists', value: 'yes' }] } }), id: 'config/toleration', path: 'kubernetes.scheduling.logstash.tolerations[0].value' },
+    { name: 'operator Equal (the default) without a key', config: withScheduling({ prometheus: { tolerations: [{ value: 'ml', effect: 'NoSchedule' }] } }), id: 'config/toleration', path: 'kubernetes.scheduling.prometheus.tolerations[0].key' },
+    { name: 'tolerationSeconds without effect NoExecute', config: withScheduling({ filebeat: { tolerations: [{ operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }] } }), id: 'config/toleration', path: 'kubernetes.scheduling.filebeat.tolerations[0].tolerationSeconds' },
+    { name: 'a node selector key that is no label key', config: withScheduling({ grafana: { nodeSelector: { 'gpu type': 'a100' } } }), id: 'config/invalid-value', path: 'kubernetes.scheduling.grafana.nodeSelector' },
+    { name: 'a node selector value that is no label value', config: withScheduling({ grafana: { nodeSelector: { gpu: 'a100/80gb' } } }), id: 'config/invalid-value', path: 'kubernetes.scheduling.grafana.nodeSelector.gpu' },
+    { name: 'a priority class name that is no object name', config: withScheduling({ filebeat: { priorityClassName: 'Node_Critical' } }), id: 'config/invalid-value', path: 'kubernetes.scheduling.filebeat.priorityClassName' },
+    { name: 'an unknown component', config: withScheduling({ kibana: {} } as any), id: 'config/unknown-key', path: 'kubernetes.scheduling.kibana' },
+    { name: 'a Prometheus volume size with a space', config: { ...baseConfig(), prometheus: { storageSize: '50 Gi' } }, id: 'config/invalid-value', path: 'prometheus.storageSize' },
+    { name: 'a Prometheus volume size in a unit Kubernetes does not have', config: { ...baseConfig(), prometheus: { storageSize: '50GB' } }, id: 'config/invalid-value', path: 'prometheus.storageSize' },
+    { name: 'an Alertmanager volume size in lowercase', config: { ...baseConfig(), kubernetes: { alertmanagerStorageSize: '1gi' } }, id: 'config/invalid-value', path: 'kubernetes.alertmanagerStorageSize' },
+    { name: 'a pod port name that is no container port name', config: { ...baseConfig(), services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'], port: 'Metrics_Port' } } } } }, id: 'config/invalid-value', path: 'services.model-api.discovery.kubernetesPods.port' },
+    { name: 'a pod port number out of range', config: { ...baseConfig(), services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'], port: 0 } } } } }, id: 'config/invalid-value', path: 'services.model-api.discovery.kubernetesPods.port' },
+    { name: 'a Prometheus port out of range', config: { ...baseConfig(), prometheus: { port: 70000 } }, id: 'config/invalid-value', path: 'prometheus.port' },
+    {
+      name: 'both node-exporter discovery and fixed targets',
+      config: { ...baseConfig(), infrastructure: { nodeExporterTargets: ['node-exporter:9100'], nodeExporter: { kubernetes: { namespace: 'monitoring' } } } },
+      id: 'config/node-exporter-discovery', path: 'infrastructure.nodeExporter',
+    },
+  ];
+  for (const { name, config, id, path } of cases) {
+    it(`reports ${name} as ${id} at ${path}`, async () => {
+      const problems = await problemsOf(config);
+      expect(problems).toContainEqual(expect.objectContaining({ id, severity: 'error', path }));
+    });
+  }
+
+  it('accepts the tolerations, selectors, priority classes and sizes Kubernetes accepts', async () => {
+    const problems = await problemsOf({
+      ...baseConfig(),
+      prometheus: { storageSize: '1.5Ti', port: 9191 },
+      infrastructure: { nodeExporter: { kubernetes: { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'prometheus-node-exporter' }, port: 9101 } } },
+      kubernetes: {
+        alertmanagerStorageSize: '500M',
+        scheduling: {
+          filebeat: { tolerations: [{ operator: 'Exists' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }], priorityClassName: 'system-node-critical' },
+          prometheus: { tolerations: [{ key: 'dedicated', value: 'monitoring', effect: 'NoSchedule' }], nodeSelector: { 'kubernetes.io/os': 'linux', empty: '' } },
+        },
+      },
+    });
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('Alertmanager', () => {
+  it('keeps silences and the notification log on a volume of the configured size, across restarts', () => {
+    for (const [r, size] of [[example, '1Gi'], [variants[2]!.render(), '2Gi']] as const) {
+      const alertmanager = workloadOf(r, 'alertmanager');
+      expect(alertmanager.kind).toBe('StatefulSet');
+      const claim = alertmanager.spec.volumeClaimTemplates.find((t: any) => t.metadata.name === 'data');
+      expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } });
+      const container = containerOf(alertmanager);
+      const storagePath = container.args.find((a: string) => a.startsWith('--storage.path=')).split('=')[1];
+      expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: storagePath });
+      // Not an emptyDir of the same name, which would shadow the claim and empty it on every restart.
+      expect(alertmanager.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('data');
+      // One replica, so no gossip peers: clustering is off, not left looking for peers.
+      expect(alertmanager.spec.replicas).toBe(1);
+      expect(container.args).toContain('--cluster.listen-address=');
+      expect(container.args.some((a: string) => a.startsWith('--cluster.peer'))).toBe(false);
     }
   });
 });

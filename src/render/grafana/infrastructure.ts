@@ -22,7 +22,7 @@ export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
   const diskAlert = enabledAlert(model, 'DiskSpaceLow');
   const downAlert = enabledAlert(model, 'ServiceDown');
 
-  const nodePanels: PanelDraft[] = model.infrastructure.nodeExporterTargets.length === 0 ? [] : [
+  const nodePanels: PanelDraft[] = !model.scrapeJobs.some((job) => job.kind === 'node-exporter') ? [] : [
     {
       kind: 'timeseries', title: 'CPU usage per node', w: 12, h: 8, unit: 'percent', min: 0, max: 100,
       description: `Share of CPU time not idle, averaged over all CPUs of each node.${thresholdNote(cpuAlert, 'the')}`,

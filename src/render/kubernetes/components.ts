@@ -49,7 +49,8 @@ export function prometheusManifests({ model, files }: Context): ComponentManifes
     if (!config.files.some((f) => f.path === `prometheus/${rulePath}`)) throw new RenderError('k8s/prometheus.yaml', `prometheus.yml reads ${rulePath}, which was not rendered`);
   }
   const rbac = model.kubernetes.prometheusRbac;
-  const port = 9090;
+  // The same value as the self-scrape target in prometheus.yml and Grafana's default data source URL.
+  const { port } = model.prometheus;
   return {
     component: 'prometheus',
     documents: [
@@ -113,12 +114,17 @@ export function alertmanagerManifests({ model, files }: Context): ComponentManif
     documents: [
       ...config.configMaps.map((cm) => doc(cm)),
       doc(service(model, 'alertmanager', [{ name: 'http', port }])),
-      doc<IDeployment>(
+      // A StatefulSet with a volume, as kube-prometheus runs it: silences and the notification log (which
+      // notifications were sent) survive a restart, so a restart neither drops silences nor re-sends pages.
+      doc<IStatefulSet>(
         {
           apiVersion: 'apps/v1',
-          kind: 'Deployment',
+          kind: 'StatefulSet',
           metadata: { name: 'alertmanager', namespace, labels: labelsOf('alertmanager') },
           spec: {
+            serviceName: 'alertmanager',
+            // One replica, so no cluster peers: a second one would need --cluster.peer flags and a headless
+            // Service for the gossip, and each Prometheus would have to send to every replica.
             replicas: 1,
             selector: { matchLabels: selectorOf('alertmanager') },
             template: podTemplate(model, {
@@ -128,7 +134,6 @@ export function alertmanagerManifests({ model, files }: Context): ComponentManif
                 config.volume,
                 // Only the keys alerting reads, so a missing one stops the pod at start with the key's name.
                 ...(needsSecret ? [{ name: 'secrets', secret: { secretName: secret.name, items: secret.keys.map((key) => ({ key, path: key })), defaultMode: 0o440 } }] : []),
-                emptyDir('data'),
               ],
               container: {
                 args: [
@@ -144,11 +149,17 @@ export function alertmanagerManifests({ model, files }: Context): ComponentManif
                 volumeMounts: [
                   ...config.volumeMounts,
                   ...(needsSecret ? [{ name: 'secrets', mountPath: secret.mountPath, readOnly: true }] : []),
-                  // Silences and the notification log; they start empty after a restart.
+                  // Silences and the notification log, on the claim below.
                   { name: 'data', mountPath: dataDir },
                 ],
               },
             }),
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data', labels: labelsOf('alertmanager') },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: model.kubernetes.alertmanagerStorageSize } } },
+              },
+            ],
           },
         },
         needsSecret

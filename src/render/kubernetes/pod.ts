@@ -37,6 +37,7 @@ export interface PodSettings {
 
 export function podTemplate(model: MonitoringModel, pod: PodSettings): IPodTemplateSpec {
   const security = model.kubernetes.security[pod.component];
+  const scheduling = model.kubernetes.scheduling[pod.component];
   return {
     metadata: {
       labels: labelsOf(pod.component),
@@ -53,6 +54,9 @@ export function podTemplate(model: MonitoringModel, pod: PodSettings): IPodTempl
       // Service links put every Service of the namespace into the environment as variables; Logstash's image
       // rewrites logstash.yml for any variable that looks like one of its settings.
       enableServiceLinks: false,
+      ...(scheduling.priorityClassName ? { priorityClassName: scheduling.priorityClassName } : {}),
+      ...(Object.keys(scheduling.nodeSelector).length > 0 ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),
+      ...(scheduling.tolerations.length > 0 ? { tolerations: scheduling.tolerations.map((t) => ({ ...t })) } : {}),
       securityContext: {
         runAsNonRoot: security.user !== 0,
         runAsUser: security.user,
