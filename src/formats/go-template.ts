@@ -74,6 +74,9 @@ interface Token {
   readonly offset: number;
 }
 
+/** One escape sequence strconv.Unquote accepts. */
+const goEscape = String.raw`\\(?:[abfnrtv\\'"]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})`;
+
 const keywords = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with']);
 
 class SyntaxError extends Error {
@@ -96,9 +99,8 @@ function lex(source: string): Token[] {
     pos = open + 2;
     // A trim marker is "-" followed by a space, tab, carriage return or newline.
     if (source[pos] === '-' && /[ \t\r\n]/.test(source[pos + 1] ?? '')) pos += 2;
-    tokens.push({ kind: 'left', text: '{{', offset: open });
-    const afterMarker = source.slice(pos).replace(/^[ \t\r\n]*/, '');
-    if (afterMarker.startsWith('/*') && source.slice(pos, pos + 2) === '/*') {
+    // A comment must follow the delimiter (and trim marker) directly, and end directly before the closing one.
+    if (source.slice(pos, pos + 2) === '/*') {
       const close = source.indexOf('*/', pos + 2);
       if (close < 0) throw new SyntaxError(open, 'unclosed comment');
       pos = close + 2;
@@ -108,6 +110,7 @@ function lex(source: string): Token[] {
       tokens.push({ kind: 'comment', text: '', offset: open });
       continue;
     }
+    tokens.push({ kind: 'left', text: '{{', offset: open });
     pos = lexInsideAction(source, pos, tokens, open);
   }
   tokens.push({ kind: 'eof', text: '', offset: source.length });
@@ -149,6 +152,8 @@ function lexInsideAction(source: string, start: number, tokens: Token[], open: n
     } else if (c === '"') {
       const m = /^"(?:[^"\\\n]|\\.)*"/.exec(rest);
       if (!m) throw new SyntaxError(pos, 'unterminated quoted string');
+      // The parser unquotes it with strconv.Unquote, which knows only Go's escapes.
+      if (!new RegExp(`^"(?:[^"\\\\]|${goEscape})*"$`).test(m[0])) throw new SyntaxError(pos, `bad string syntax: ${m[0]}`);
       push('string', m[0].length);
     } else if (c === '`') {
       const close = source.indexOf('`', pos + 1);
@@ -157,6 +162,7 @@ function lexInsideAction(source: string, start: number, tokens: Token[], open: n
     } else if (c === "'") {
       const m = /^'(?:[^'\\\n]|\\.)+'/.exec(rest);
       if (!m) throw new SyntaxError(pos, 'unterminated character constant');
+      if (!new RegExp(`^'(?:[^'\\\\]|${goEscape})'$`, 'u').test(m[0])) throw new SyntaxError(pos, `malformed character constant: ${m[0]}`);
       push('char', m[0].length);
     } else if (c === '$') {
       const m = /^\$[\p{L}\p{Nd}_]*/u.exec(rest)!;
@@ -171,6 +177,9 @@ function lexInsideAction(source: string, start: number, tokens: Token[], open: n
       push('number', m[0].length);
     } else if (/[\p{L}_]/u.test(c)) {
       const word = /^[\p{L}\p{Nd}_]+/u.exec(rest)![0];
+      // Go's lexer wants a word to end at a space, delimiter, paren, pipe, `.`, `,` or `=` (lex.go atTerminator).
+      const after = rest.slice(word.length);
+      if (after && !/^([ \t\r\n.,|()=:]|\}\}|-\}\})/.test(after)) throw new SyntaxError(pos + word.length, `bad character ${JSON.stringify(after[0])}`);
       // A field chain such as `$x.Foo.Bar` or `(…).Foo` continues with more fields.
       const kind: TokenKind = keywords.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
       push(kind, word.length);

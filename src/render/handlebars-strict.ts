@@ -60,9 +60,14 @@ export function describeTemplateError(error: unknown, templateFile: string, sour
   const field = /^"([^"]*)" not defined in/.exec(error.message)?.[1];
   const line = (error as { lineNumber?: number }).lineNumber;
   const column = (error as { column?: number }).column;
-  const text = line === undefined ? undefined : source.split('\n')[line - 1]?.trim();
+  const lineText = line === undefined ? undefined : source.split('\n')[line - 1];
+  const text = lineText?.trim();
   const where = line === undefined ? templateFile : `${templateFile}:${line}${column === undefined ? '' : `:${column + 1}`}`;
+  // The exception's location is the path expression's own: its whole text (`pipeline.typo`, `job.nam`) says
+  // more than Handlebars' last segment, which for a missing parent is not even the missing part.
+  const expression = column === undefined ? undefined : /^[@\w$.\/-]+/.exec(lineText?.slice(column) ?? '')?.[0];
+  const named = expression && field !== undefined && expression.split(/[./]/).includes(field) ? expression : field;
   return field !== undefined
-    ? `${where} reads the field "${field}", which the data given to this template does not have${text ? ` (in: ${text})` : ''}`
+    ? `${where} reads the field "${named}", which the data given to this template does not have${text ? ` (in: ${text})` : ''}`
     : `${where}: ${error.message.replace(/ - \d+:\d+$/, '')}`;
 }

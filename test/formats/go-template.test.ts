@@ -40,7 +40,14 @@ const valid = [
   '{{ with query "up" }}{{ . | first | value | humanize }}{{ end }}',
   '{{ if and (eq $labels.a "x") (ne $labels.b "y") }}both{{ end }}',
   '{{ block "b" . }}{{ . }}{{ end }}',
-];
+  '{{ $labels.a.b }} {{ .Labels }} {{$labels.x}}',
+  '{{ $value | humanize | printf "%s" }}',
+  '{{ template "undefined-is-fine-at-parse-time" }}',
+  '{{ range $i, $e := $labels }}{{ continue }}{{ end }}',
+  '{{ 1 2 }}',
+  '{{ "tab\\t \\x41 \\u00e9 \\101" }}',
+  "{{ '\\n' }}",
+]
 const invalid = [
   'ops {{ on-call',
   '{{ $labels.instance',
@@ -63,6 +70,16 @@ const invalid = [
   '{{ $value ) }}',
   '{{ "a""b" }}',
   '{{{ triple }}}',
+  '{{ if }}{{ end }}',
+  '{{ with $x := $value }}{{ $x }}{{ end }}{{ $x }}',
+  '{{ printf "%d" 1 | "x" }}',
+  '{{ .a-b }}',
+  '{{ "\\q" }}',
+  "{{ 'ab' }}",
+  '{{ $labels.x }}{{ define "d" }}{{ end }}{{ end }}',
+  '{{ if true }}{{ define "d" }}{{ end }}{{ end }}',
+  '{{/* no space before */ }}',
+  '{{ 1.2.3 }}',
 ];
 
 async function promtoolAccepts(templates: readonly string[]): Promise<boolean[]> {
@@ -84,14 +101,15 @@ describe('checkGoTemplate', () => {
     const all = [...valid, ...invalid];
     const promtool = await promtoolAccepts(all);
     const ours = all.map((t) => checkGoTemplate(t, prometheusAlertTemplates) === undefined);
-    const disagreements = all.filter((_, i) => promtool[i] !== ours[i]).map((t, i) => ({ template: t, promtool: promtool[all.indexOf(t)], ours: ours[all.indexOf(t)], i }));
+    const disagreements = all.map((template, i) => ({ template, promtool: promtool[i], ours: ours[i] })).filter((d) => d.promtool !== d.ours);
     expect(disagreements).toEqual([]);
     // The tables above say what they claim: promtool accepts every valid one and refuses every invalid one.
     expect(promtool).toEqual(all.map((_, i) => i < valid.length));
   });
 
   it('names the reason and where it was found', () => {
-    expect(checkGoTemplate('ops {{ on-call', prometheusAlertTemplates)).toMatchObject({ offset: 4 });
+    expect(checkGoTemplate('ops {{ on-call', prometheusAlertTemplates)).toEqual({ offset: 9, message: 'bad character "-"' });
+    expect(checkGoTemplate('a {{ $labels.x', prometheusAlertTemplates)).toEqual({ offset: 2, message: 'unclosed action' });
     expect(checkGoTemplate('{{ nope 1 }}', prometheusAlertTemplates)?.message).toMatch(/function "nope" not defined/);
     expect(checkGoTemplate('{{ if true }}x', prometheusAlertTemplates)?.message).toMatch(/no \{\{end\}\}/);
   });
