@@ -1,5 +1,5 @@
 /**
- * Config values that reach the Logstash pipeline, judged before anything is rendered: what Logstash's grammar
+ * Config values that reach the Logstash pipeline (and Filebeat's config), judged before anything is rendered: what Logstash's grammar
  * cannot carry, or would read as something else, is reported on the config path that holds it. The renderer
  * (render/logstash.ts) applies the same rules, so a value this check passes is one it can write.
  */
@@ -66,6 +66,15 @@ export function checkLogstashValues(config: MonitoringConfig): Problem[] {
   (config.logging?.elasticsearchHosts ?? []).forEach((host, i) => {
     if (typeof host === 'string') refuse(['logging', 'elasticsearchHosts', i], host, logstashStringRefusal(host), 'a string');
   });
+  // filebeat.yml: Filebeat (go-ucfg) replaces ${NAME} in its config from the environment as well.
+  const logstashHost = config.logging?.logstashHost;
+  if (typeof logstashHost === 'string' && logstashHost.includes('${')) {
+    problems.push({
+      id: 'config/logstash-value', severity: 'error', path: 'logging.logstashHost', value: logstashHost,
+      message: `logging.logstashHost is ${JSON.stringify(logstashHost)}: Filebeat would replace the \${…} in it with an environment variable`,
+      allowed: 'host:port without ${…}',
+    });
+  }
   const prefix = config.logging?.indexPrefix;
   if (typeof prefix === 'string') refuse(['logging', 'indexPrefix'], prefix, logstashIndexPrefixRefusal(prefix), 'an index name');
   return problems;

@@ -59,6 +59,14 @@ export function escapeGoTemplate(literal: string): string {
   return literal.replaceAll('{{', '{{ "{{" }}');
 }
 
+/**
+ * A relabel rule's `replacement` that yields exactly `literal`: Prometheus expands `$1`, `${1}` and `$name`
+ * in it from the regex's groups (Go's regexp.Expand), where `$$` stands for one `$`.
+ */
+export function escapeRelabelReplacement(literal: string): string {
+  return literal.replaceAll('$', '$$$$');
+}
+
 /** A reason a Go template does not parse, with the byte offset it was found at. */
 export interface GoTemplateError {
   readonly offset: number;

@@ -504,6 +504,7 @@ describe('values the Logstash grammar cannot carry are refused on their config p
     { name: 'a ${VAR} in a service name', config: { services: { '${HOME}': { ...k8s() } } }, path: 'services["${HOME}"]', message: /\$\{HOME\}/ },
     { name: 'a ${VAR:default} in a drop path', config: { services: { api: { ...k8s(), logging: { dropPaths: ['/${X:y}'] } } } }, path: 'services.api.logging.dropPaths[0]', message: /\$\{X:y\}/ },
     { name: 'a ${VAR} in a nested json field', config: { services: { api: { ...k8s(), logging: { jsonField: '[log][${F}]' } } } }, path: 'services.api.logging.jsonField', message: /\$\{F\}/ },
+    { name: 'a ${VAR} in the Logstash host Filebeat sends to', config: { logging: { logstashHost: '${LS}:5044' } }, path: 'logging.logstashHost', message: /Filebeat would replace/ },
     { name: 'a ${VAR} in an Elasticsearch host', config: { logging: { elasticsearchHosts: ['http://${ES}:9200'] } }, path: 'logging.elasticsearchHosts[0]', message: /\$\{ES\}/ },
   ])('$name', async ({ config, path, message }) => {
     const problems = await problemsOf(config);

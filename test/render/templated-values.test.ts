@@ -1,6 +1,7 @@
 /**
  * Config values that land where a tool expands templates arrive as written, judged by the tools themselves:
- * Prometheus 3 expands $VAR in external label values (a real Prometheus on 127.0.0.1 shows what it loaded),
+ * Prometheus 3 expands $VAR in external label values (a real Prometheus on 127.0.0.1 shows what it loaded) and
+ * $1 / ${name} in relabel replacements (the target's labels in the same Prometheus),
  * Alertmanager executes notifier fields as Go templates (amtool template render renders them), and the Go
  * template checker agrees with amtool on what Alertmanager refuses.
  */
@@ -45,6 +46,33 @@ describe('external labels', () => {
         return response.ok ? ((await response.json()) as { data: { yaml: string } }).data.yaml : undefined;
       }, { timeoutMs: 30_000, explain: async () => prometheus.outputTail() });
       expect(parse(loaded).global.external_labels).toEqual({ cluster, environment });
+    } finally {
+      await prometheus.stop();
+    }
+  });
+});
+
+describe('relabel replacements', () => {
+  it("carry a service name with $1, ${2} and $$ to the target's labels in a real Prometheus", async () => {
+    const service = 'api-$1-${2}-$$-$x';
+    const { files } = await generateFromConfig({ services: { [service]: { discovery: { kubernetesPods: { namespaces: ['ml'] } } } } });
+    const generated = parse(files.find((f) => f.path === 'prometheus/prometheus.yml')!.content);
+    const job = generated.scrape_configs.find((j: { job_name: string }) => j.job_name === service);
+    const rule = job.relabel_configs.find((r: { target_label?: string }) => r.target_label === 'service');
+    // The generated rule, on a static target: Kubernetes discovery needs a cluster, relabelling does not.
+    const dir = join(scratch.dir, 'relabel');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({ scrape_configs: [{ job_name: 'j', static_configs: [{ targets: ['127.0.0.1:9'] }], relabel_configs: [rule] }] }));
+    const port = await freeLoopbackPort();
+    const prometheus = startProcess('prometheus', tool('prometheus'), ['--config.file=prometheus.yml', `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir });
+    try {
+      const labels = await waitFor('Prometheus to list the relabelled target', async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/targets`);
+        if (!response.ok) return undefined;
+        const targets = ((await response.json()) as { data: { activeTargets: { labels: Record<string, string> }[] } }).data.activeTargets;
+        return targets[0]?.labels;
+      }, { timeoutMs: 30_000, explain: async () => prometheus.outputTail() });
+      expect(labels.service).toBe(service);
     } finally {
       await prometheus.stop();
     }
