@@ -187,7 +187,17 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   for (const name of builtinAlertNames) {
     const family = builtinAlertWindowFamily[name];
     const override = config.alerts?.[name];
-    if (!family || override?.enabled === false) continue;
+    if (override?.enabled === false) continue;
+    if (!family) {
+      if (override?.window !== undefined) {
+        problems.push({
+          id: 'config/unused-window', severity: 'warning', path: configPath(['alerts', name, 'window']), value: override.window,
+          message: `alerts.${name}.window is ${override.window}, but ${name} compares the current value of a gauge and takes no window, so the setting has no effect`,
+          hint: `remove alerts.${name}.window; to ride out short dips, lengthen alerts.${name}.for instead`,
+        });
+      }
+      continue;
+    }
     const window = override?.window ?? builtinAlertDefaults[name].window;
     const needed = windowSamplesNeeded[family];
     const minimum = minimumWindowIntervals(needed) * scrape;

@@ -9,7 +9,7 @@ import { checkPromql } from '../../src/check/promql-semantics.js';
 import { builtinAlertWindowFamily } from '../../src/config/semantics.js';
 import type { BuiltinAlertName } from '../../src/config/types.js';
 import { builtinAlertNames } from '../../src/normalize/alert-rules.js';
-import { generateExample, modelOf, problemsOf } from '../support/fixtures.js';
+import { generateExample, generateFromConfig, modelOf, problemsOf } from '../support/fixtures.js';
 
 const catalog = modelOf({}).metricCatalog;
 const scrape = 15;
@@ -63,12 +63,7 @@ describe('rules/rate-window', () => {
     expect(await windowProblems('rate(http_requests_total[2m])', 40)).toEqual([]);
     expect(await windowProblems('rate(http_requests_total[2m])', 41)).toHaveLength(1);
   });
-
-  it('finds a short window in a user\'s custom alert rule, on its config path', async () => {
-    const problems = await problemsOf({ rules: { alerts: [{ name: 'Short', expr: 'avg_over_time(model_accuracy[20s]) < 0.5', for: '5m', summary: 's', description: 'd' }] } });
-    // A config that generates has no config problems; the window is judged by validate's PromQL check.
-    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-  });
+  // A user's custom rule with a short window: test/fixtures/validate/over-time-window-one-lost-scrape.
 });
 
 describe('config/alert-window', () => {
@@ -81,6 +76,16 @@ describe('config/alert-window', () => {
       expect(problems).toEqual([expect.objectContaining({ path: `alerts.${name}.window`, value: '44s', severity: 'error' })]);
     });
   }
+
+  it('a window on an alert that takes none is reported, not silently ignored', async () => {
+    const gaugeAlerts = builtinAlertNames.filter((n) => builtinAlertWindowFamily[n] === undefined);
+    expect(gaugeAlerts.length).toBeGreaterThan(0);
+    for (const name of gaugeAlerts) {
+      // A warning: generate still writes, and says so.
+      const problems = (await generateFromConfig({ alerts: { [name]: { window: '10m' } } })).warnings.filter((p) => p.id === 'config/unused-window');
+      expect(problems).toEqual([expect.objectContaining({ path: `alerts.${name}.window`, severity: 'warning' })]);
+    }
+  });
 
   it('a disabled alert\'s window is not judged', async () => {
     expect((await problemsOf({ alerts: { HighErrorRate: { window: '10s', enabled: false } } })).filter((p) => p.id === 'config/alert-window')).toEqual([]);
