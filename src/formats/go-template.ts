@@ -145,10 +145,10 @@ function lexInsideAction(source: string, start: number, tokens: Token[], open: n
     };
     if (/[ \t\r\n]/.test(c)) {
       const m = /^[ \t\r\n]+/.exec(rest)![0];
-      // Spaces just before a " -}}" trim marker belong to the marker.
+      // The last space before a " -}}" trim marker belongs to the marker (handled at the top of the loop).
       const length = /^[ \t\r\n]-\}\}/.test(rest.slice(m.length - 1)) ? m.length - 1 : m.length;
-      if (length > 0) push('space', length);
-      else continue;
+      if (length === 0) continue;
+      push('space', length);
     } else if (rest.startsWith(':=')) push('declare', 2);
     else if (c === '=') push('assign', 1);
     else if (c === '|') push('pipe', 1);
@@ -188,13 +188,12 @@ function lexInsideAction(source: string, start: number, tokens: Token[], open: n
       // Go's lexer wants a word to end at a space, delimiter, paren, pipe, `.`, `,` or `=` (lex.go atTerminator).
       const after = rest.slice(word.length);
       if (after && !/^([ \t\r\n.,|()=:]|\}\}|-\}\})/.test(after)) throw new SyntaxError(pos + word.length, `bad character ${JSON.stringify(after[0])}`);
-      // A field chain such as `$x.Foo.Bar` or `(…).Foo` continues with more fields.
       const kind: TokenKind = keywords.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
       push(kind, word.length);
     } else {
       throw new SyntaxError(pos, `unrecognized character in action: ${JSON.stringify(c)}`);
     }
-    // Field chains after a variable, identifier or paren (`$labels.team`, `(x).Y`) lex as fields.
+    // A field chain after a variable, field or paren (`$labels.team`, `(x).Y`) lexes as fields.
     const chain = /^(\.[\p{L}_][\p{L}\p{Nd}_]*)+/u.exec(source.slice(pos));
     const last = tokens[tokens.length - 1]!;
     if (chain && (last.kind === 'variable' || last.kind === 'rightParen' || last.kind === 'field')) {
