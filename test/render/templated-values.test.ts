@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { alertmanagerTemplates, checkGoTemplate } from '../../src/formats/go-template.js';
 import { freeLoopbackPort } from '../e2e/support/free-port.js';
 import { startProcess, stopAllProcesses } from '../e2e/support/processes.js';
@@ -76,6 +76,30 @@ describe('relabel replacements', () => {
     } finally {
       await prometheus.stop();
     }
+  });
+});
+
+describe('Kubernetes container arguments and environment', () => {
+  it('carry no config text, so no $(VAR) in a name can be expanded by the kubelet', async () => {
+    const marker = '$(HOME)';
+    const { files } = await generateFromConfig({
+      cluster: `c${marker}`, environment: `e${marker}`, defaults: { team: `t${marker}` }, infrastructure: { team: `i${marker}` },
+      services: { [`s${marker}`]: { discovery: { kubernetesPods: { namespaces: ['ml'] } } } },
+      models: { [`m${marker}`]: { service: `s${marker}` } },
+    });
+    const containers: { args?: string[]; command?: string[]; env?: { value?: string }[] }[] = [];
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(collect);
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) containers.push(...value);
+        else collect(value);
+      }
+    };
+    for (const file of files.filter((f) => f.path.startsWith('k8s/'))) for (const doc of parseAllDocuments(file.content)) collect(doc.toJSON());
+    expect(containers.length).toBeGreaterThan(0);
+    const expanded = containers.flatMap((c) => [...(c.args ?? []), ...(c.command ?? []), ...(c.env ?? []).map((e) => e.value ?? '')]).filter((v) => v.includes('$('));
+    expect(expanded).toEqual([]);
   });
 });
 
