@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const templatesDir = join(root, 'templates');
-const Handlebars = createRequire(import.meta.url)('handlebars');
+const Handlebars = createRequire(import.meta.url)('handlebars').create();
+// The same environment src/render/templating.ts compiles with: every field lookup strict, helper arguments
+// and block parameters included (tsc has built dist/ before this script runs).
+const { makeEveryLookupStrict } = await import('../dist/render/handlebars-strict.js');
+makeEveryLookupStrict(Handlebars);
 
 // The options src/render/templating.ts compiles with; the two must agree.
 const compileOptions = { noEscape: true, strict: true };

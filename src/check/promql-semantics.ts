@@ -10,6 +10,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { MetricDefinition } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
+import { minimumWindowIntervals, windowSamplesNeeded } from '../config/semantics.js';
 import { durationSeconds } from '../normalize/duration.js';
 import { parsePromql } from './promql-parse.js';
 
@@ -54,6 +55,10 @@ const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[]
 };
 
 const counterFunctions = new Set(['rate', 'irate', 'increase', 'resets']);
+// Range functions by the samples they need for a result (Prometheus promql/functions.go: the extrapolating and
+// instant-rate functions return nothing below two samples; the *_over_time family, changes and resets, one).
+const twoSampleFunctions = new Set(['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'predict_linear', 'holt_winters', 'double_exponential_smoothing']);
+const oneSampleFunctions = new Set(['changes', 'resets']);
 const presenceFunctions = new Set(['absent', 'absent_over_time', 'present_over_time', 'timestamp', 'changes', 'count_over_time', 'last_over_time']);
 const presenceAggregations = new Set(['count', 'group']);
 const setOperators = new Set(['And', 'Or', 'Unless']);
@@ -196,14 +201,8 @@ class Analyzer {
       if (vectorArg.info.metricType === 'gauge') {
         this.report('promql/rate-on-gauge', `${name}() is applied to gauge "${vectorArg.info.metricName}": ${name} assumes a counter and reads every drop as a reset`, 'use deriv() or delta() for a gauge, or the gauge itself');
       }
-      const range = (vectorArg.info as Info & { range?: string }).range;
-      if (range && !range.startsWith('$')) {
-        const seconds = durationSeconds(range);
-        if (seconds > 0 && seconds < 2 * this.options.scrapeIntervalSeconds) {
-          this.report('rules/rate-window', `${name}() over [${range}] sees fewer than two scrapes at a ${this.options.scrapeIntervalSeconds}s scrape interval, so it is often empty`, `use a window of at least ${2 * this.options.scrapeIntervalSeconds}s (four scrape intervals is safer)`);
-        }
-      }
     }
+    this.checkWindow(name, vectorArg?.info);
     if (name === 'irate' && this.source.annotationLabels !== undefined) {
       this.report('promql/irate-in-alert', 'irate() in an alert looks only at the last two samples, so one busy scrape pages someone', 'use rate() over the window the alert is about', 'warning');
     }
@@ -237,6 +236,27 @@ class Analyzer {
         return { type: 'vector', labels: 'any', narrowed: new Map() };
       default:
         return { type: 'vector', labels: labelsOf(vectorArg?.info), narrowed: narrowedOf };
+    }
+  }
+
+  /**
+   * rules/rate-window: a range window that one lost scrape can empty. See windowSamplesNeeded in
+   * config/semantics.ts for the rule (k samples need k + 1 scrape intervals) and its source. Subquery ranges
+   * are not checked: their samples come from rule evaluation, not from scrapes. A range still holding a Grafana
+   * variable (`$__rate_interval`) is exempt: Grafana keeps it at four scrape intervals or more.
+   */
+  private checkWindow(name: string, arg: Info | undefined): void {
+    const samples = twoSampleFunctions.has(name) ? windowSamplesNeeded.rate : oneSampleFunctions.has(name) || name.endsWith('_over_time') ? windowSamplesNeeded.overTime : undefined;
+    const range = (arg as (Info & { range?: string }) | undefined)?.range;
+    if (samples === undefined || !range || range.startsWith('$')) return;
+    const scrape = this.options.scrapeIntervalSeconds;
+    const seconds = durationSeconds(range);
+    const minimum = minimumWindowIntervals(samples) * scrape;
+    if (seconds > 0 && seconds < minimum) {
+      const held = Math.floor(seconds / scrape);
+      this.report('rules/rate-window',
+        `${name}() over [${range}] needs ${samples} sample${samples === 1 ? '' : 's'}; at a ${scrape}s scrape interval the window holds ${held}, and one lost scrape leaves ${Math.max(0, held - 1)}, so the result goes empty and the alert goes silent or resolves`,
+        `use a window of at least ${minimum}s (${minimumWindowIntervals(samples)} scrape intervals)`);
     }
   }
 

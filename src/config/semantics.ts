@@ -4,12 +4,15 @@
 import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
-import { builtinAlertNames } from '../normalize/alert-rules.js';
+import { checkLogstashValues } from '../check/logstash-values.js';
+import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
+import { builtinAlertDefaults, builtinAlertNames } from '../normalize/alert-rules.js';
+import { durationSeconds, secondsDuration } from '../normalize/duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { secretKeyPattern } from './schema.js';
-import type { MonitoringConfig, RouteConfig } from './types.js';
+import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
 export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
@@ -96,6 +99,125 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
 
   problems.push(...secretFilesOutsideMount(config));
   problems.push(...checkKubernetesPlacement(config));
+  problems.push(...userGoTemplateProblems(config));
+  problems.push(...alertWindowProblems(config));
+  problems.push(...checkLogstashValues(config));
+  return problems;
+}
+
+/**
+ * Fields the user writes as Go templates, which the tool would refuse (Prometheus, when it loads the rules)
+ * or fail on (Alertmanager, when it sends a notification): custom alerts' labels, summary and description,
+ * and Slack's title and text. Plain values (team names, channels, URLs) are escaped instead, where they are
+ * laid out.
+ */
+function userGoTemplateProblems(config: MonitoringConfig): Problem[] {
+  const fields: { segments: (string | number)[]; text: string; dialect: GoTemplateDialect; where: string }[] = [];
+  (config.rules?.alerts ?? []).forEach((rule, i) => {
+    const where = 'Prometheus expands alert labels and annotations as Go templates and refuses to load a rule whose template does not parse';
+    for (const [name, value] of Object.entries(rule.labels ?? {})) fields.push({ segments: ['rules', 'alerts', i, 'labels', name], text: value, dialect: prometheusAlertTemplates, where });
+    fields.push({ segments: ['rules', 'alerts', i, 'summary'], text: rule.summary, dialect: prometheusAlertTemplates, where });
+    fields.push({ segments: ['rules', 'alerts', i, 'description'], text: rule.description, dialect: prometheusAlertTemplates, where });
+  });
+  for (const [name, receiver] of Object.entries(config.alerting?.receivers ?? {})) {
+    receiver.slack?.forEach((slack, i) => {
+      const where = 'Alertmanager executes it as a Go template for every notification, and a template that does not parse makes the notification fail';
+      if (slack.title !== undefined) fields.push({ segments: ['alerting', 'receivers', name, 'slack', i, 'title'], text: slack.title, dialect: alertmanagerTemplates, where });
+      if (slack.text !== undefined) fields.push({ segments: ['alerting', 'receivers', name, 'slack', i, 'text'], text: slack.text, dialect: alertmanagerTemplates, where });
+    });
+  }
+  const problems: Problem[] = [];
+  for (const field of fields) {
+    if (typeof field.text !== 'string') continue;
+    const error = checkGoTemplate(field.text, field.dialect);
+    if (!error) continue;
+    const path = configPath(field.segments);
+    problems.push({
+      id: 'config/go-template', severity: 'error', path, value: field.text,
+      message: `${path} is not a valid ${field.dialect.name} template: ${error.message} (at character ${error.offset + 1}); ${field.where}`,
+      allowed: `Go template syntax with ${field.dialect.name}'s functions${field.dialect.variables.length ? ` and variables (${field.dialect.variables.join(', ')})` : ''}`,
+      hint: `to write "{{" literally, write {{ "{{" }}`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Sample counts behind the window rule. Prometheus 3 range selectors are left-open and right-closed
+ * (prometheus/docs/migration.md, "Range selectors and lookback delta are now left-open"), so a window of n
+ * scrape intervals holds n samples, and n - 1 when one scrape is lost. A function that needs k samples
+ * therefore needs a window of at least (k + 1) scrape intervals to survive one lost scrape: rate(),
+ * increase(), irate(), delta(), deriv() and the like need 2 samples (3 intervals); the *_over_time functions,
+ * changes() and resets() need 1 (2 intervals). The same rule guards PromQL in check/promql-semantics.ts.
+ */
+export const windowSamplesNeeded = { rate: 2, overTime: 1 } as const;
+
+/** Scrape intervals a window must span for a function needing `samples` samples to survive one lost scrape. */
+export function minimumWindowIntervals(samples: number): number {
+  return samples + 1;
+}
+
+/**
+ * Which function family each built-in alert applies to its `window`: the rate family for counters and
+ * histograms, none for alerts on a gauge's current value (their window is not used; see
+ * test/config/window-rule.test.ts, which keeps this table in step with the generated expressions).
+ */
+export const builtinAlertWindowFamily: Readonly<Record<BuiltinAlertName, keyof typeof windowSamplesNeeded | undefined>> = {
+  HighCPUUsage: 'rate',
+  HighMemoryUsage: undefined,
+  DiskSpaceLow: undefined,
+  ServiceDown: undefined,
+  HighErrorRate: 'rate',
+  HighLatency: 'rate',
+  LowThroughput: 'rate',
+  ModelAccuracyDrop: undefined,
+  DataDriftDetected: undefined,
+  HighInferenceLatency: 'rate',
+  LowPredictionConfidence: 'rate',
+};
+
+/**
+ * `alerts.<Name>.window` against `prometheus.scrapeInterval`: a window one lost scrape can empty makes the alert
+ * go silent (its expression has no result) or resolve and fire again. A default window that is too short for
+ * the configured scrape interval is reported on the scrape interval.
+ */
+function alertWindowProblems(config: MonitoringConfig): Problem[] {
+  const problems: Problem[] = [];
+  const scrapeInterval = config.prometheus?.scrapeInterval ?? '15s';
+  const scrape = durationSeconds(scrapeInterval);
+  if (!(scrape > 0)) return problems;
+  for (const name of builtinAlertNames) {
+    const family = builtinAlertWindowFamily[name];
+    const override = config.alerts?.[name];
+    if (override?.enabled === false) continue;
+    if (!family) {
+      if (override?.window !== undefined) {
+        problems.push({
+          id: 'config/unused-window', severity: 'warning', path: configPath(['alerts', name, 'window']), value: override.window,
+          message: `alerts.${name}.window is ${override.window}, but ${name} compares the current value of a gauge and takes no window, so the setting has no effect`,
+          hint: `remove alerts.${name}.window; to ride out short dips, lengthen alerts.${name}.for instead`,
+        });
+      }
+      continue;
+    }
+    const window = override?.window ?? builtinAlertDefaults[name].window;
+    const needed = windowSamplesNeeded[family];
+    const minimum = minimumWindowIntervals(needed) * scrape;
+    if (durationSeconds(window) >= minimum) continue;
+    const why = `${name} takes ${family === 'rate' ? 'a rate' : 'an *_over_time'} over [${window}], which needs ${needed} sample${needed === 1 ? '' : 's'}; at a ${scrapeInterval} scrape interval the window holds ${Math.floor(durationSeconds(window) / scrape)}, and one lost scrape leaves ${Math.max(0, Math.floor(durationSeconds(window) / scrape) - 1)}`;
+    problems.push(override?.window !== undefined
+      ? {
+          id: 'config/alert-window', severity: 'error', path: configPath(['alerts', name, 'window']), value: window,
+          message: `alerts.${name}.window is ${window}: ${why}`,
+          allowed: `a window of at least ${secondsDuration(minimum)} (${minimumWindowIntervals(needed)} scrape intervals)`,
+        }
+      : {
+          id: 'config/alert-window', severity: 'error', path: 'prometheus.scrapeInterval', value: scrapeInterval,
+          message: `prometheus.scrapeInterval is ${scrapeInterval}, too long for ${name}'s default window: ${why}`,
+          allowed: `a scrape interval of at most ${secondsDuration(durationSeconds(window) / minimumWindowIntervals(needed))}, or alerts.${name}.window of at least ${secondsDuration(minimum)}`,
+          hint: `set alerts.${name}.window to ${secondsDuration(minimum)} or more`,
+        });
+  }
   return problems;
 }
 

@@ -436,7 +436,8 @@ export interface AlertOverride {
   for?: Duration;
   /**
    * The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence).
-   * Keep it at least twice the scrape interval.
+   * It must survive one lost scrape: at least 3 scrape intervals for a rate (`config/alert-window` reports a
+   * shorter one). Alerts on a gauge's current value take no window (`config/unused-window`).
    */
   window?: Duration;
   /**
@@ -534,9 +535,9 @@ export interface SlackIntegration {
   channel: string;
   /** File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`. */
   apiUrlFile?: SecretFilePath;
-  /** Message title (Alertmanager template syntax is passed through untouched). */
+  /** Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`). */
   title?: string;
-  /** Message text (Alertmanager template syntax is passed through untouched). */
+  /** Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`). */
   text?: string;
   /**
    * @default true

@@ -10,6 +10,7 @@
  * own snippets are wrong, the comment on the alert says how and why ours differs.
  */
 import type { BuiltinAlertName, Severity } from '../config/types.js';
+import { escapeGoTemplate } from '../formats/go-template.js';
 import type { AlertingRule, BuiltinAlert, RecordingRule, ResolvedInfrastructure, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, ThresholdKey } from './model.js';
 
 export interface AlertSettings {
@@ -113,14 +114,16 @@ export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
     const s = settings[name];
     if (!s.enabled) return;
     const group = scope === 'infrastructure' ? 'infrastructure' : scope === 'service' ? 'application' : 'ml-models';
+    // Prometheus expands every alert label and annotation as a Go template, so a config value (a team name,
+    // the runbook URL) is escaped to render as itself; `text` is mlmon's own template.
     const annotations: Record<string, string> = { summary: text.summary, description: text.description };
-    if (runbookBaseUrl) annotations.runbook_url = `${runbookBaseUrl.replace(/\/+$/, '')}/${name}`;
+    if (runbookBaseUrl) annotations.runbook_url = escapeGoTemplate(`${runbookBaseUrl.replace(/\/+$/, '')}/${name}`);
     const rule: AlertingRule = {
       kind: 'alert',
       alert: name,
       expr,
       for: s.for,
-      labels: { severity: s.severity, ...staticLabels },
+      labels: { severity: s.severity, ...Object.fromEntries(Object.entries(staticLabels).map(([k, v]) => [k, escapeGoTemplate(v)])) },
       annotations,
       source: `alerts.${name}`,
     };

@@ -54,12 +54,14 @@ export function fixed(v: number, digits: number): string {
 }
 
 /**
- * Expands the subset of Prometheus alert templates mlmon's own annotations use: `{{ $labels.x }}` and
- * `{{ $value | fn }}` with the functions above. Anything else is left as written and
+ * Expands the subset of Prometheus alert templates mlmon's own labels and annotations use: `{{ $labels.x }}`,
+ * `{{ $value | fn }}` with the functions above, and the `{{ "{{" }}` of an escaped config value. Anything else is left as written and
  * reported, so a test expectation is never silently wrong.
  */
 export function expandAnnotation(template: string, labels: Readonly<Record<string, string>>, value: number): string {
   return template.replace(/\{\{\s*(.*?)\s*\}\}/g, (whole, body: string) => {
+    // A quoted string prints itself: it is how escapeGoTemplate writes a literal `{{`.
+    if (/^"(?:[^"\\]|\\.)*"$/.test(body)) return JSON.parse(body) as string;
     const label = /^\$labels\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body);
     if (label) return labels[label[1]!] ?? '<no value>';
     const piped = /^\$value \| (humanizePercentage|humanizeDuration|printf "%\.(\d)f")$/.exec(body);

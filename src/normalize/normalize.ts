@@ -1,5 +1,6 @@
 import { basename, posix, resolve } from 'node:path';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
+import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
@@ -130,11 +131,13 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     alert: rule.name,
     expr: rule.expr,
     for: rule.for ?? '0s',
-    labels: { ...rule.labels, severity: rule.severity ?? 'warning', team: rule.team ?? defaultTeam },
+    // labels, summary and description are the user's own Go templates (checked in config/semantics.ts); the
+    // team and the runbook URL are plain values, escaped to render as themselves.
+    labels: { ...rule.labels, severity: rule.severity ?? 'warning', team: escapeGoTemplate(rule.team ?? defaultTeam) },
     annotations: {
       summary: rule.summary,
       description: rule.description,
-      ...(config.runbookBaseUrl ? { runbook_url: `${config.runbookBaseUrl.replace(/\/+$/, '')}/${rule.name}` } : {}),
+      ...(config.runbookBaseUrl ? { runbook_url: escapeGoTemplate(`${config.runbookBaseUrl.replace(/\/+$/, '')}/${rule.name}`) } : {}),
     },
     source: `rules.alerts[${i}]`,
   }));

@@ -123,7 +123,9 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
         const expected = targets.filter((t) => t.fires);
         if (side === 'breach' && expected.length === 0) continue;
         const expAlerts = expected.map((t) => {
-          const labels = { ...t.alertLabels, ...alert.rule.labels, alertname: alert.name };
+          // Label values are templates too (escaped config values): promtool compares what they render to.
+          const ruleLabels = Object.fromEntries(Object.entries(alert.rule.labels).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
+          const labels = { ...t.alertLabels, ...ruleLabels, alertname: alert.name };
           const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
           return { expLabels: sortKeys(labels), expAnnotations: annotations };
         });

@@ -1,4 +1,5 @@
 import type { ResolvedInfrastructure, ResolvedService, ScrapeJob } from './model.js';
+import { escapeRelabelReplacement } from '../formats/go-template.js';
 
 // In-cluster credentials every pod gets; the kubelet serves metrics over HTTPS and wants a bearer token.
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -119,7 +120,8 @@ function serviceJob(service: ResolvedService): ScrapeJob {
       // The seed drops pod identity: without these, two pods of one service are told apart only by IP.
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-      { target_label: 'service', replacement: service.name },
+      // A replacement expands $1 and ${name}: `$$` keeps a `$` in the service's name.
+      { target_label: 'service', replacement: escapeRelabelReplacement(service.name) },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import type { AlertRoute, MonitoringModel } from '../normalize/model.js';
+import { escapeGoTemplate } from '../formats/go-template.js';
 import type { Templates } from './templating.js';
 import { banner, type RenderedFile } from './artifact.js';
 
@@ -22,13 +23,17 @@ export function renderAlertmanagerConfig(model: MonitoringModel, templates: Temp
   const content = templates.render('alertmanager/alertmanager.yml.hbs', {
     banner: banner(model),
     resolveTimeout: am.resolveTimeout,
-    smtp: am.smtp ? { authUsername: undefined, authPasswordFile: undefined, ...am.smtp } : undefined,
+    smtp: am.smtp ? { authUsername: undefined, authPasswordFile: undefined, ...am.smtp, from: escapeGoTemplate(am.smtp.from) } : undefined,
     slackApiUrlFile: am.slackApiUrlFile,
     route: alertmanagerRoute(am.route),
+    // Alertmanager executes these fields as Go templates when it sends a notification (notify/email,
+    // notify/slack, notify/webhook), so a config value is escaped to arrive as written. Slack's title and
+    // text are the user's own templates, checked in config/semantics.ts.
     receivers: am.receivers.map((r) => ({
       ...r,
-      slack: r.slack.map((s) => ({ apiUrlFile: undefined, title: undefined, text: undefined, ...s })),
-      webhook: r.webhook.map((h) => ({ url: undefined, urlFile: undefined, ...h })),
+      email: r.email.map((e) => ({ ...e, to: escapeGoTemplate(e.to) })),
+      slack: r.slack.map((s) => ({ apiUrlFile: undefined, title: undefined, text: undefined, ...s, channel: escapeGoTemplate(s.channel) })),
+      webhook: r.webhook.map((h) => ({ url: undefined, urlFile: undefined, ...h, ...(h.url === undefined ? {} : { url: escapeGoTemplate(h.url) }) })),
     })),
     inhibitRules: am.inhibitRules,
   });

@@ -8,6 +8,7 @@
  * accepted.
  */
 import { parseLogstashConfig } from '../check/logstash-syntax.js';
+import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../check/logstash-values.js';
 import type { LogParsing, MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
 import type { Templates } from './templating.js';
@@ -24,11 +25,11 @@ function renderLogstashPipeline(model: MonitoringModel, templates: Templates): R
   const write = new LogstashWriter(pipelinePath);
   const serviceField = write.fieldReference(logging.serviceLabelField);
   const parsingOf = (parsing: LogParsing) => {
-    const pathField = write.fieldReference([logging.jsonTarget, ...fieldPath(parsing.pathField)]);
+    const pathField = write.fieldReference([logging.jsonTarget, ...logFieldSegments(parsing.pathField)]);
     return {
-      source: write.string(write.fieldReference(fieldPath(parsing.jsonField))),
+      source: write.string(write.fieldReference(logFieldSegments(parsing.jsonField))),
       target: write.string(write.fieldReference([logging.jsonTarget])),
-      timestampField: write.string(write.fieldReference([logging.jsonTarget, ...fieldPath(parsing.timestampField)])),
+      timestampField: write.string(write.fieldReference([logging.jsonTarget, ...logFieldSegments(parsing.timestampField)])),
       // `or` of equalities, not `in [..]`: Logstash reads a one-element array `["/x"]` as a field reference.
       dropCondition: parsing.dropPaths.length ? parsing.dropPaths.map((path) => `${pathField} == ${write.string(path)}`).join(' or ') : undefined,
     };
@@ -72,40 +73,26 @@ function renderFilebeatConfig(model: MonitoringModel, templates: Templates): Ren
   return { path, content };
 }
 
-/** A field as the config gives it, a plain name (`message`) or a field reference (`[http][path]`), as path segments. */
-function fieldPath(field: string): string[] {
-  return /^(\[[^\][,]+\])+$/.test(field) ? field.slice(1, -1).split('][') : [field];
-}
-
-/** Logstash replaces `${NAME}` and `${NAME:default}` with a keystore entry or environment variable, in strings and conditions alike. */
-const substitution = /\$\{[a-zA-Z_.][a-zA-Z0-9_.]*(:[^}]*)?\}/;
-
 /**
- * Writes values as Logstash syntax, refusing those Logstash would read differently. It assumes
- * `config.support_escapes: true`, which pipelines.yml sets for this pipeline: without it Logstash keeps
- * backslashes as written and a string can't hold both kinds of quote.
+ * Writes values as Logstash syntax, refusing those Logstash would read differently. The config check
+ * (check/logstash-values.ts) refuses the same values on their config path first, so a refusal here means a
+ * value that check doesn't know reaches the pipeline. It assumes `config.support_escapes: true`, which
+ * pipelines.yml sets for this pipeline: without it Logstash keeps backslashes as written and a string can't
+ * hold both kinds of quote.
  */
 class LogstashWriter {
   constructor(private readonly artifact: string) {}
 
   /** A double-quoted string that Logstash decodes back to exactly `value`. */
   string(value: string): string {
-    this.refuseSubstitution(value);
-    // Logstash's grammar reads `\"` as an escaped quote wherever it is, so `"a\\"` never ends: a value ending
-    // in a backslash can't be written as a Logstash string at all.
-    if (value.endsWith('\\')) throw new RenderError(this.artifact, `${JSON.stringify(value)} ends with a backslash, which a Logstash string cannot hold`);
+    this.refuse(value, logstashStringRefusal(value));
     const escaped = value.replace(/[\\"\n\r\t\0]/g, (ch) => ESCAPES[ch]!);
     return `"${escaped}"`;
   }
 
   /** `[a][b]`: written bare in conditions, or as a string's content in plugin options. */
   fieldReference(path: readonly string[]): string {
-    for (const segment of path) {
-      this.refuseSubstitution(segment);
-      if (segment === '' || /[[\],\u0000-\u001f\u007f]/.test(segment)) {
-        throw new RenderError(this.artifact, `${JSON.stringify(segment)} cannot be part of a Logstash field reference: field names can't be empty or hold [, ], commas or control characters`);
-      }
-    }
+    for (const segment of path) this.refuse(segment, logstashFieldSegmentRefusal(segment), 'cannot be part of a Logstash field reference');
     return path.map((segment) => `[${segment}]`).join('');
   }
 
@@ -117,7 +104,7 @@ class LogstashWriter {
 
   /** The index option is sprintf'd: Logstash would fill a `%{...}` in the prefix from each event. */
   indexPrefix(prefix: string): string {
-    if (prefix.includes('%{')) throw new RenderError(this.artifact, `index prefix ${JSON.stringify(prefix)} holds %{, which Logstash would replace with an event field`);
+    this.refuse(prefix, logstashIndexPrefixRefusal(prefix), 'cannot start the index name');
     return prefix;
   }
 
@@ -126,9 +113,8 @@ class LogstashWriter {
     return String(value);
   }
 
-  private refuseSubstitution(value: string): void {
-    const found = substitution.exec(value)?.[0];
-    if (found) throw new RenderError(this.artifact, `${JSON.stringify(value)} holds ${found}, which Logstash would replace with a keystore entry or environment variable`);
+  private refuse(value: string, reason: string | undefined, what = 'cannot be a Logstash string'): void {
+    if (reason !== undefined) throw new RenderError(this.artifact, `${JSON.stringify(value)} ${what}: ${reason}`);
   }
 }
 

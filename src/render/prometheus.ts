@@ -6,7 +6,9 @@ export function renderPrometheusConfig(model: MonitoringModel, templates: Templa
   const path = 'prometheus/prometheus.yml';
   const content = templates.render('prometheus/prometheus.yml.hbs', {
     banner: banner(model),
-    externalLabels: model.externalLabels,
+    // Prometheus 3 expands $VAR and ${VAR} in external label values from its environment (config/config.go,
+    // os.Expand) and reads `$$` as one `$`; escaped, a cluster or environment name arrives as written.
+    externalLabels: Object.fromEntries(Object.entries(model.externalLabels).map(([name, value]) => [name, value.replaceAll('$', '$$$$')])),
     prometheus: model.prometheus,
     scrapeJobs: model.scrapeJobs.map((job) => ({
       name: job.name,

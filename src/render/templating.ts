@@ -14,6 +14,8 @@ import type HandlebarsModule from 'handlebars';
 import type { TemplateDelegate } from 'handlebars';
 // The runtime alone runs precompiled templates; the compiler is loaded only for a template that has none.
 import HandlebarsRuntime from 'handlebars/runtime.js';
+import { RenderError } from './artifact.js';
+import { describeTemplateError, makeEveryLookupStrict } from './handlebars-strict.js';
 import { yamlBlock, yamlInline, yamlText } from './yaml-layout.js';
 import { packagePath } from '../package-root.js';
 
@@ -25,6 +27,13 @@ export const builtinTemplatesDir = packagePath('templates');
 /** A `#` comment line's text: one line, no matter what the value holds. */
 function commentText(value: unknown): string {
   return String(value).replace(/[\r\n]+/g, ' ');
+}
+
+interface LoadedTemplate {
+  /** Where the template was read from: the user's override or mlmon's own. */
+  readonly file: string;
+  readonly source: string;
+  readonly render: TemplateDelegate;
 }
 
 export interface Templates {
@@ -66,27 +75,39 @@ export function createTemplates(overridesDir: string | undefined): Templates {
   const compileSource = (source: string): TemplateDelegate => {
     if (!compiler) {
       compiler = (createRequire(import.meta.url)('handlebars') as HandlebarsEnvironment).create();
+      makeEveryLookupStrict(compiler);
       registerHelpers(compiler);
     }
     return compiler.compile(source, compileOptions);
   };
 
-  const load = (name: string): TemplateDelegate => {
+  const load = (name: string): LoadedTemplate => {
     const override = overridesDir ? join(overridesDir, name) : undefined;
-    if (override && existsSync(override)) return compileSource(readFileSync(override, 'utf8'));
+    if (override && existsSync(override)) {
+      const source = readFileSync(override, 'utf8');
+      return { file: override, source, render: compileSource(source) };
+    }
     const builtin = join(builtinTemplatesDir, name);
     if (!existsSync(builtin)) throw new Error(`template ${name} not found in ${[override, builtin].filter(Boolean).join(' or ')}`);
     const source = readFileSync(builtin, 'utf8');
     const entry = precompiledTemplates()?.[name];
-    if (entry && entry.sha256 === createHash('sha256').update(source).digest('hex')) return runtime.template(entry.spec);
-    return compileSource(source);
+    if (entry && entry.sha256 === createHash('sha256').update(source).digest('hex')) return { file: builtin, source, render: runtime.template(entry.spec) };
+    return { file: builtin, source, render: compileSource(source) };
   };
-  const loaded = new Map<string, TemplateDelegate>();
+  const loaded = new Map<string, LoadedTemplate>();
   return {
     render: (name, context) => {
       let template = loaded.get(name);
       if (!template) loaded.set(name, (template = load(name)));
-      return template(context);
+      try {
+        return template.render(context);
+      } catch (error) {
+        // A field the template reads and the data lacks (strict mode, helper arguments included): a problem
+        // naming the template file and the field, not a stack trace.
+        const message = describeTemplateError(error, template.file, template.source);
+        if (message === undefined) throw error;
+        throw new RenderError(name.replace(/\.hbs$/, ''), message);
+      }
     },
   };
 }

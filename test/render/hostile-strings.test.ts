@@ -4,6 +4,7 @@
  */
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { escapeGoTemplate } from '../../src/formats/go-template.js';
 import { generateFromConfig } from '../support/fixtures.js';
 
 const hostile = [
@@ -21,6 +22,11 @@ const hostile = [
   'back\\slash and \\n not a newline',
 ];
 
+/** What Prometheus or Alertmanager renders for an escaped literal (test/formats/go-template.test.ts proves it with promtool). */
+function renderLiteral(template: string): string {
+  return template.replaceAll('{{ "{{" }}', '{{');
+}
+
 describe('hostile strings', () => {
   it('come out of every YAML file exactly as they went in', async () => {
     const names = hostile.filter((s) => !s.includes('\n'));
@@ -29,24 +35,26 @@ describe('hostile strings', () => {
       models: Object.fromEntries(names.map((name, i) => [`model ${name}`, { service: name, team: name, thresholds: { minAccuracy: 0.5 + i / 100 } }])),
       alerting: {
         defaultReceiver: names[0],
-        receivers: Object.fromEntries(names.map((name) => [name, { slack: [{ channel: `#${name}`, apiUrlFile: '/etc/alertmanager/secrets/slack', title: name, text: hostile.join(' | ') }] }])),
+        // title and text are the user's Go templates: a literal `{{` in them is written as Go templates write it.
+        receivers: Object.fromEntries(names.map((name) => [name, { slack: [{ channel: `#${name}`, apiUrlFile: '/etc/alertmanager/secrets/slack', title: escapeGoTemplate(name), text: escapeGoTemplate(hostile.join(' | ')) }] }])),
         routes: names.map((name) => ({ match: { team: name, labels: { custom: name } }, receiver: name })),
       },
-      rules: { alerts: hostile.map((text, i) => ({ name: `Custom${i}`, expr: 'up == 0', summary: text, description: text, labels: { note: text } })) },
+      rules: { alerts: hostile.map((text, i) => ({ name: `Custom${i}`, expr: 'up == 0', summary: escapeGoTemplate(text), description: escapeGoTemplate(text), labels: { note: escapeGoTemplate(text) } })) },
     };
     const { files } = await generateFromConfig(config);
     const byPath = Object.fromEntries(files.filter((f) => /^(prometheus|alertmanager)\/.*\.ya?ml$/.test(f.path)).map((f) => [f.path, parse(f.content)]));
 
     const am = byPath['alertmanager/alertmanager.yml'];
     expect(am.receivers.map((r: { name: string }) => r.name)).toEqual(names);
-    expect(am.receivers.map((r: any) => r.slack_configs[0].title)).toEqual(names);
-    expect(am.receivers.map((r: any) => r.slack_configs[0].channel)).toEqual(names.map((n) => `#${n}`));
-    expect(am.receivers[0].slack_configs[0].text).toBe(hostile.join(' | '));
+    // Alertmanager executes these fields as Go templates: what it renders is the string that went in.
+    expect(am.receivers.map((r: any) => renderLiteral(r.slack_configs[0].title))).toEqual(names);
+    expect(am.receivers.map((r: any) => renderLiteral(r.slack_configs[0].channel))).toEqual(names.map((n) => `#${n}`));
+    expect(renderLiteral(am.receivers[0].slack_configs[0].text)).toBe(hostile.join(' | '));
 
     const alerts = byPath['prometheus/rules/alerts.yml'].groups.find((g: { name: string }) => g.name === 'custom').rules;
-    expect(alerts.map((r: any) => r.annotations.summary)).toEqual(hostile);
-    expect(alerts.map((r: any) => r.annotations.description)).toEqual(hostile);
-    expect(alerts.map((r: any) => r.labels.note)).toEqual(hostile);
+    expect(alerts.map((r: any) => renderLiteral(r.annotations.summary))).toEqual(hostile);
+    expect(alerts.map((r: any) => renderLiteral(r.annotations.description))).toEqual(hostile);
+    expect(alerts.map((r: any) => renderLiteral(r.labels.note))).toEqual(hostile);
 
     const prometheus = byPath['prometheus/prometheus.yml'];
     const jobs = prometheus.scrape_configs.map((j: { job_name: string }) => j.job_name);

@@ -17,7 +17,7 @@ import { banner, RenderError, type RenderedFile } from '../../src/render/artifac
 import { renderLogging } from '../../src/render/logstash.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { checkTemplatedYaml } from '../../src/render/yaml-check.js';
-import { generateExample, modelOf, scratchDir } from '../support/fixtures.js';
+import { generateExample, modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
 // ---- rendering and reading the output back -----------------------------------------------------
@@ -494,6 +494,21 @@ describe('hostile names and fields', () => {
     const render = () => renderLogging(modelOf(config as MonitoringConfig), createTemplates(undefined));
     expect(render).toThrow(RenderError);
     expect(render).toThrow(message);
+  });
+});
+
+describe('values the Logstash grammar cannot carry are refused on their config path, before rendering', () => {
+  it.each([
+    { name: 'a service name ending in a backslash', config: { services: { 'api\\': { ...k8s() } } }, path: 'services["api\\\\"]', message: /ends with a backslash/ },
+    { name: 'a drop path ending in a backslash', config: { services: { api: { ...k8s(), logging: { dropPaths: ['/ok', '/x\\'] } } } }, path: 'services.api.logging.dropPaths[1]', message: /ends with a backslash/ },
+    { name: 'a ${VAR} in a service name', config: { services: { '${HOME}': { ...k8s() } } }, path: 'services["${HOME}"]', message: /\$\{HOME\}/ },
+    { name: 'a ${VAR:default} in a drop path', config: { services: { api: { ...k8s(), logging: { dropPaths: ['/${X:y}'] } } } }, path: 'services.api.logging.dropPaths[0]', message: /\$\{X:y\}/ },
+    { name: 'a ${VAR} in a nested json field', config: { services: { api: { ...k8s(), logging: { jsonField: '[log][${F}]' } } } }, path: 'services.api.logging.jsonField', message: /\$\{F\}/ },
+    { name: 'a ${VAR} in the Logstash host Filebeat sends to', config: { logging: { logstashHost: '${LS}:5044' } }, path: 'logging.logstashHost', message: /Filebeat would replace/ },
+    { name: 'a ${VAR} in an Elasticsearch host', config: { logging: { elasticsearchHosts: ['http://${ES}:9200'] } }, path: 'logging.elasticsearchHosts[0]', message: /\$\{ES\}/ },
+  ])('$name', async ({ config, path, message }) => {
+    const problems = await problemsOf(config);
+    expect(problems).toEqual([expect.objectContaining({ id: 'config/logstash-value', path, severity: 'error', message: expect.stringMatching(message) })]);
   });
 });
 

@@ -35,6 +35,32 @@ describe('templates', () => {
   });
 });
 
+describe('a template override that reads a missing field', () => {
+  const overrideWith = async (file: string, source: string) => {
+    const { dir, cleanup } = scratchDir();
+    cleanups.push(cleanup);
+    mkdirSync(join(dir, 't', file, '..'), { recursive: true });
+    writeFileSync(join(dir, 't', file), source);
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ templatesDir: 't' }));
+    const error = await generateInMemory({ cwd: dir }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemsFound);
+    return { dir, problems: (error as ProblemsFound).problems };
+  };
+
+  it.each([
+    { name: 'as a helper argument', file: 'logstash/pipelines.yml.hbs', source: '{{banner}}\n- pipeline.id: {{yaml pipeline.typo}}\n', field: 'pipeline.typo', line: 2 },
+    { name: 'as a helper argument whose parent is missing', file: 'logstash/pipelines.yml.hbs', source: '{{banner}}\n- pipeline.id: {{yaml pipelin.id}}\n', field: 'pipelin.id', line: 2 },
+    { name: 'in a sub-expression', file: 'alertmanager/routing-tests.yml.hbs', source: '{{banner}}\n{{#if (nonEmpty casez)}}x: 1{{/if}}\n', field: 'casez', line: 2 },
+    { name: 'as a field of a block parameter', file: 'prometheus/prometheus.yml.hbs', source: '{{banner}}\nscrape_configs:\n{{#each scrapeJobs as |job|}}\n  - job_name: {{job.nam}}\n{{/each}}\n', field: 'job.nam', line: 4 },
+    { name: 'as a helper argument from a block parameter', file: 'prometheus/prometheus.yml.hbs', source: '{{banner}}\nscrape_configs:\n{{#each scrapeJobs as |job|}}\n  - job_name: {{yaml job.nam}}\n{{/each}}\n', field: 'job.nam', line: 4 },
+  ])('fails loudly when the field is read $name, naming the template file, line and field', async ({ file, source, field, line }) => {
+    const { dir, problems } = await overrideWith(file, source);
+    expect(problems).toEqual([expect.objectContaining({ id: 'render/invalid-output', artifact: file.replace(/\.hbs$/, '') })]);
+    expect(problems[0]!.message).toContain(`${join(dir, 't', file)}:${line}`);
+    expect(problems[0]!.message).toContain(`reads the field "${field}"`);
+  });
+});
+
 describe('the banner', () => {
   it('opens every generated file whose format allows comments, and says nothing that changes between runs', async () => {
     const { files } = await generateExample();
