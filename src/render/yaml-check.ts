@@ -12,7 +12,7 @@
 import { CORE_SCHEMA, loadAll, Schema, Type, YAMLException } from 'js-yaml';
 import { RenderError, type RenderedFile } from './artifact.js';
 import { isScalar, Schema as YamlSchema, type ScalarTag } from 'yaml';
-import { isGoYamlV2Number, otherReaderTags } from './yaml-layout.js';
+import { isGoYamlV2Number, otherReaderTags, readsAsOther } from './yaml-layout.js';
 import type { Problem } from '../problems.js';
 
 /**
@@ -33,8 +33,13 @@ export interface ReaderMismatch {
   readonly reader: string;
 }
 
-// Scalars that could read differently start with one of these; the rest (most of them) cost one test.
-const candidateStart = /^[-+.0-9<=~yYnNoOtTfFeE]/;
+// Most scalars are decided by a test or two: a word (letter or `_` first) differs only if it is one of the
+// 1.1 booleans or a bare exponent; a plain decimal (`0.85`, `-3`, `15`) reads the same everywhere; anything
+// else not starting with a sign, digit, `.`, `<`, `=` or `~` is a string to every reader.
+const wordStart = /^[A-Za-z_]/;
+const plainDecimal = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+const candidateStart = /^[-+.0-9<=~]/;
+const mayDiffer = (text: string): boolean => (wordStart.test(text) ? readsAsOther(text) : candidateStart.test(text) && !plainDecimal.test(text));
 const coreTypes = (CORE_SCHEMA as unknown as { implicit: Type[] }).implicit;
 // The 1.2 reading is the yaml library's core schema (the strict one: js-yaml's also reads `0b1010` and `+.5`).
 const yaml12Tags = new YamlSchema({ schema: 'core' }).tags.filter((tag): tag is ScalarTag => 'test' in tag && tag.test !== undefined);
@@ -66,7 +71,7 @@ const sameReading = (a: unknown, b: unknown): boolean =>
 
 /** The other reading of a plain scalar when it differs from YAML 1.2's; undefined when both agree. */
 export function misreading(text: string): { yaml12: unknown; other: unknown; reader: string } | undefined {
-  if (!candidateStart.test(text)) return undefined;
+  if (!mayDiffer(text)) return undefined;
   const other = otherReading(text);
   if (!other) return undefined;
   const yaml12 = coreReading(text);

@@ -73,7 +73,8 @@ const readerWords = new Set([
 // The yaml library's 1.1 float pattern takes an exponent alone (`e3`, `E-7`) for a number (NaN), so those
 // are quoted too: it is one of the readers every file must read back the same under.
 const bareExponent = /^[eE][-+]?[0-9]+$/;
-const readsAsOther = (value: string): boolean => readerWords.has(value) || ((value.charCodeAt(0) | 32) === 101 && bareExponent.test(value));
+/** Whether a string starting with a letter is one some reader takes for a boolean, null or number. */
+export const readsAsOther = (value: string): boolean => readerWords.has(value) || ((value.charCodeAt(0) | 32) === 101 && bareExponent.test(value));
 /** Whether a one-line string can be written as it is (plain) after `key: ` or `- `, and read back by all. */
 export function isPlainScalar(value: string): boolean {
   return plainScalar.test(value) && !/[ :]$/.test(value) && !readsAsOther(value);
