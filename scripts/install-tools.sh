@@ -15,7 +15,9 @@
 # version's own OpenAPI document: api/openapi-spec/swagger.json from the k8s.io/kubernetes module at that
 # version (`go mod download`, 19 MB), turned into schemas by scripts/derive-kubernetes-schemas.mjs. A real
 # kube-apiserver with --dry-run=server would judge more (admission, Pod Security), but k8s.io/kubernetes plus
-# etcd is far too long a build for a test tool on a 2-core machine; see the README.
+# etcd is far too long a build for a test tool on a 2-core machine; see the README. Pod Security is judged by
+# scripts/pod-security (a small Go program around k8s.io/pod-security-admission, the library the API server's
+# admission runs, pinned in its go.mod to the same Kubernetes version), built here too.
 #
 # Prints nothing but progress on stderr; prints the tools directory on stdout.
 set -euo pipefail
@@ -35,12 +37,15 @@ TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANA
 # existing cache builds only them.
 KUBECONFORM_BIN="kubeconform-$KUBECONFORM_VERSION"
 SCHEMAS_DIR="kubernetes-$KUBERNETES_VERSION-strict-schemas_r1"
+# The library's version is in scripts/pod-security/go.mod; bump the recipe number when main.go changes.
+POD_SECURITY_BIN="pod-security-$(sed -n 's/^[[:space:]]*k8s.io\/pod-security-admission \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/pod-security/go.mod")_r1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 all_cached() {
   [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" &&
-    -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" &&
+    -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
+    -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
     -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]]
 }
@@ -119,5 +124,11 @@ if [[ ! -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" ]]; then
 fi
 # Tests ask for `kubeconform` and `kubernetes-schemas`.
 ln -sfn "$SCHEMAS_DIR" "$TOOLS_DIR/kubernetes-schemas"
+if [[ ! -x "$TOOLS_DIR/$POD_SECURITY_BIN" ]]; then
+  log "building pod-security ($POD_SECURITY_BIN)"
+  (cd "$REPO_ROOT/scripts/pod-security" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" .)
+  mv "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" "$TOOLS_DIR/$POD_SECURITY_BIN"
+fi
+ln -sfn "$POD_SECURITY_BIN" "$TOOLS_DIR/pod-security"
 log "built into $TOOLS_DIR"
 echo "$TOOLS_DIR"
