@@ -16,6 +16,8 @@ import { generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
 const example = (): Record<string, unknown> => ({
+  cluster: 'yes',
+  environment: 'off',
   infrastructure: { team: 'on', nodeExporterTargets: ['node-exporter:9100'] },
   services: { 'model-api': { team: 'yes', discovery: { kubernetesPods: { namespaces: ['no', 'off'] } } } },
   models: { 'fraud-detector': { service: 'model-api', team: 'n' } },
@@ -25,7 +27,7 @@ const example = (): Record<string, unknown> => ({
 const readAs = (content: string, version: '1.1' | '1.2'): unknown[] => parseAllDocuments(content, { version }).map((d) => d.toJS());
 
 describe('YAML that every reader reads the same', () => {
-  it('writes `namespace: "no"` (and teams "on", "yes", "n", namespaces "no", "off") so that every YAML file reads the same under YAML 1.1 and 1.2', async () => {
+  it('writes `namespace: "no"` (and cluster "yes", environment "off", teams "on", "yes", "n", pod namespaces "no", "off") so that every YAML file reads the same under YAML 1.1 and 1.2', async () => {
     const { files } = await generateFromConfig(example());
     const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f.path));
     expect(yamlFiles.length).toBeGreaterThan(10);
