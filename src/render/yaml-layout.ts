@@ -61,7 +61,9 @@ export const yamlWriteOptions: { readonly lineWidth: 0; readonly compat: ScalarT
  * yaml library writes them as they are, and asking it is most of the render time of a 1,000-model fleet (its
  * threshold rules and proofs are thousands of such values). So one-line strings that certainly need no
  * quotes skip it: a letter or `_` first (no number, no indicator), printable ASCII after, no `: ` or ` #`,
- * no `:` or space at the end (YAML's rules for a plain scalar), and none of the YAML 1.2 core schema's words.
+ * no `:` or space at the end (YAML's rules for a plain scalar), and none of the words that YAML 1.2's core
+ * schema or YAML 1.1 reads as a boolean, null or number (`true`, `no`, `On`, `y`; `e3` to the yaml library's
+ * 1.1). Nothing else that starts with a letter or `_` is anything but a string to either, or to go-yaml v2.
  * Anything else goes through `yaml`; a test proves both ways agree over hostile and random strings.
  */
 const plainScalar = /^[A-Za-z_](?:[!-9;-~]|:(?! )| (?!#))*$/;
