@@ -9,6 +9,16 @@
 #
 # kustomize (for `kustomize build` of out/k8s) has no replace directives, so plain `go install` works for it.
 #
+# Kubernetes manifests are judged by kubeconform (plain `go install` too), which decodes them as Kubernetes
+# does (sigs.k8s.io/yaml: YAML 1.1 rules, so `namespace: no` is a boolean) and checks every object, strictly
+# (unknown fields and wrong types are errors), against JSON schemas derived from the pinned Kubernetes
+# version's own OpenAPI document: api/openapi-spec/swagger.json from the k8s.io/kubernetes module at that
+# version (`go mod download`, 19 MB), turned into schemas by scripts/derive-kubernetes-schemas.mjs. A real
+# kube-apiserver with --dry-run=server would judge more (admission, Pod Security), but k8s.io/kubernetes plus
+# etcd is far too long a build for a test tool on a 2-core machine; see the README. Pod Security is judged by
+# scripts/pod-security (a small Go program around k8s.io/pod-security-admission, the library the API server's
+# admission runs, pinned in its go.mod to the same Kubernetes version), built here too.
+#
 # Prints nothing but progress on stderr; prints the tools directory on stdout.
 set -euo pipefail
 
@@ -18,13 +28,29 @@ PROMETHEUS_MODULE_VERSION="v0.$((${PROMETHEUS_VERSION%%.*} * 100 + $(echo "$PROM
 ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
 # 5.8.3 needs Go >= 1.27; 5.8.2 builds with Go 1.26.
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-5.8.2}"
+KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-0.8.0}"
+KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.35.4}"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
 # The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
 TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
+# Each of these is its own key inside it (a version, and the derivation's recipe number), so adding them to an
+# existing cache builds only them.
+KUBECONFORM_BIN="kubeconform-$KUBECONFORM_VERSION"
+SCHEMAS_DIR="kubernetes-$KUBERNETES_VERSION-strict-schemas_r1"
+# The library's version is in scripts/pod-security/go.mod; bump the recipe number when main.go changes.
+POD_SECURITY_BIN="pod-security-$(sed -n 's/^[[:space:]]*k8s.io\/pod-security-admission \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/pod-security/go.mod")_r1"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
+all_cached() {
+  [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" &&
+    -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
+    -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
+    -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
+    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]]
+}
 
-if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
+if all_cached; then
   log "cached in $TOOLS_DIR"
   echo "$TOOLS_DIR"
   exit 0
@@ -35,7 +61,7 @@ mkdir -p "$TOOLS_DIR"
 # Parallel test workers may all ask for the tools at once: one builds, the others wait for it.
 exec 9>"$CACHE_ROOT/.build.lock"
 flock 9
-if [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
+if all_cached; then
   echo "$TOOLS_DIR"
   exit 0
 fi
@@ -80,5 +106,29 @@ if [[ ! -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" ]]; then
 fi
 # Tests ask for `kustomize`; the versioned file makes a version bump rebuild it.
 ln -sfn "kustomize-$KUSTOMIZE_VERSION" "$TOOLS_DIR/kustomize"
+if [[ ! -x "$TOOLS_DIR/$KUBECONFORM_BIN" ]]; then
+  log "building kubeconform $KUBECONFORM_VERSION"
+  (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION")
+  mv "$work/bin/kubeconform" "$TOOLS_DIR/$KUBECONFORM_BIN"
+fi
+ln -sfn "$KUBECONFORM_BIN" "$TOOLS_DIR/kubeconform"
+if [[ ! -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" ]]; then
+  command -v node >/dev/null || { log "node is required to derive the Kubernetes schemas"; exit 2; }
+  log "downloading k8s.io/kubernetes@v$KUBERNETES_VERSION (for its OpenAPI document)"
+  k8s=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -f "$k8s/api/openapi-spec/swagger.json" ]] || { log "k8s.io/kubernetes@v$KUBERNETES_VERSION has no api/openapi-spec/swagger.json"; exit 2; }
+  log "deriving strict schemas for Kubernetes $KUBERNETES_VERSION"
+  rm -rf "$TOOLS_DIR/$SCHEMAS_DIR.tmp"
+  node "$REPO_ROOT/scripts/derive-kubernetes-schemas.mjs" "$k8s/api/openapi-spec/swagger.json" "$TOOLS_DIR/$SCHEMAS_DIR.tmp" >/dev/null
+  rm -rf "$TOOLS_DIR/$SCHEMAS_DIR" && mv "$TOOLS_DIR/$SCHEMAS_DIR.tmp" "$TOOLS_DIR/$SCHEMAS_DIR"
+fi
+# Tests ask for `kubeconform` and `kubernetes-schemas`.
+ln -sfn "$SCHEMAS_DIR" "$TOOLS_DIR/kubernetes-schemas"
+if [[ ! -x "$TOOLS_DIR/$POD_SECURITY_BIN" ]]; then
+  log "building pod-security ($POD_SECURITY_BIN)"
+  (cd "$REPO_ROOT/scripts/pod-security" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" .)
+  mv "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" "$TOOLS_DIR/$POD_SECURITY_BIN"
+fi
+ln -sfn "$POD_SECURITY_BIN" "$TOOLS_DIR/pod-security"
 log "built into $TOOLS_DIR"
 echo "$TOOLS_DIR"

@@ -30,6 +30,8 @@ export interface KubernetesObjectsResult {
   readonly problems: Problem[];
   /** How many objects were checked. */
   readonly objects: number;
+  /** The manifests holding a plain value YAML 1.1 (Kubernetes' decoder) reads differently from 1.2. */
+  readonly misread: RenderedFile[];
 }
 
 /** What kubernetes-models' ValidationError carries: the errors of its ajv validator. */
@@ -46,6 +48,7 @@ const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 export async function checkKubernetesObjects(files: readonly RenderedFile[]): Promise<KubernetesObjectsResult> {
   const { parseYamlDocuments } = await import('../render/yaml-check.js');
   const problems: Problem[] = [];
+  const misread: RenderedFile[] = [];
   let objects = 0;
   for (const file of files.filter((f) => /^k8s\/[^/]+\.ya?ml$/.test(f.path))) {
     const problem = (object: string | undefined, message: string, extra: Partial<Problem> = {}): void => {
@@ -56,6 +59,7 @@ export async function checkKubernetesObjects(files: readonly RenderedFile[]): Pr
       problem(undefined, `the file is not valid YAML: ${parsed.error}`);
       continue;
     }
+    if (parsed.misread) misread.push(file);
     for (const [index, object] of parsed.documents.entries()) {
       if (object === null || object === undefined) continue;
       if (!isObject(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
@@ -96,7 +100,7 @@ export async function checkKubernetesObjects(files: readonly RenderedFile[]): Pr
       }
     }
   }
-  return { problems, objects };
+  return { problems, objects, misread };
 }
 
 /**

@@ -9,7 +9,7 @@ import { durationSeconds } from '../normalize/duration.js';
 import { generateInMemory, type GenerateOptions, type Generated } from '../pipeline.js';
 import { ProblemsFound, type Problem } from '../problems.js';
 import { RenderError, type RenderedFile } from '../render/artifact.js';
-import { checkTemplatedYaml, isTemplatedYaml } from '../render/yaml-check.js';
+import { checkTemplatedYaml, isTemplatedYaml, readerMismatchProblems } from '../render/yaml-check.js';
 import { checkDashboards } from './dashboards.js';
 import { runExternalChecks, type ToolOptions } from './external-tools.js';
 import { checkKubernetesObjects } from './kubernetes-objects.js';
@@ -47,9 +47,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     { id: 'config', title: 'config shape and meaning', artifact: 'config', status: statusOf(generated.warnings), problems: generated.warnings, detail: generated.configFile },
   ];
 
-  // Every templated YAML file parses. generate checks this itself when template overrides are in play (and
-  // would have stopped above), so only without overrides is there anything left to check.
-  const yaml = model.templatesDir ? [] : templatedYamlProblems(files);
+  // Every templated YAML file parses (generate checks this itself when template overrides are in play, and
+  // would have stopped above); the same parse notes the files with a value YAML 1.1 reads differently.
+  const { problems: yaml, misread } = templatedYamlProblems(files);
   checks.push({ id: 'render/invalid-output', title: 'the rendered files parse in their own format', artifact: 'out', status: statusOf(yaml), problems: yaml, detail: count(files.filter(isTemplatedYaml).length, 'YAML file') });
 
   // PromQL of every rule against the metric catalog.
@@ -68,6 +68,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   // catalog; the Logstash pipeline against Logstash's grammar.
   const kubernetes = await checkKubernetesObjects(files);
   checks.push({ id: 'kubernetes/objects', title: 'objects match the Kubernetes API schemas', artifact: 'k8s', status: statusOf(kubernetes.problems), problems: kubernetes.problems, detail: count(kubernetes.objects, 'object') });
+  // Values Kubernetes (YAML 1.1 rules) or another reader takes for something else than YAML 1.2 does.
+  const readers = [...misread, ...kubernetes.misread].flatMap(readerMismatchProblems);
+  checks.push({ id: 'yaml/reader-mismatch', title: 'YAML files read the same under YAML 1.1 (Kubernetes) and 1.2', artifact: 'out', status: statusOf(readers), problems: readers, detail: count(files.filter((f) => /\.ya?ml$/.test(f.path)).length, 'YAML file') });
   const dashboards = await checkDashboards(files, promqlOptions);
   checks.push({ id: 'grafana/dashboards', title: 'dashboards match Grafana\'s model, their queries the metric catalog', artifact: 'grafana/dashboards', status: statusOf(dashboards.problems), problems: dashboards.problems, detail: `${count(dashboards.dashboards, 'dashboard')}, ${count(dashboards.queries, 'query', 'queries')}` });
   const logstash = checkLogstashPipelines(files);
@@ -85,13 +88,12 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   return { configFile: generated.configFile, checks };
 }
 
-function templatedYamlProblems(files: readonly RenderedFile[]): Problem[] {
+function templatedYamlProblems(files: readonly RenderedFile[]): { problems: Problem[]; misread: RenderedFile[] } {
   try {
-    checkTemplatedYaml(files);
-    return [];
+    return { problems: [], misread: checkTemplatedYaml(files) };
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
-    return [{ id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message, hint: 'this is a bug in mlmon: please report it with your config' }];
+    return { problems: [{ id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message, hint: 'this is a bug in mlmon: please report it with your config' }], misread: [] };
   }
 }
 

@@ -4,25 +4,86 @@
  * relabel configs) are written here without it, byte for byte as it would, because asking it was most of the
  * render time of a large fleet (test/render/yaml-helpers.test.ts holds the two to one output).
  */
-import { parse, stringify } from 'yaml';
+import { parse, Schema, stringify, type ScalarTag } from 'yaml';
+
+/**
+ * Readers that take a plain scalar for something other than the YAML 1.2 core schema does. The yaml library
+ * quotes, when it writes, any string its `compat` tags would resolve (stringifyString's "plain numbers and
+ * booleans get parsed with those types" test), so every write here passes them:
+ * - YAML 1.1 (the yaml library's own 1.1 schema): `yes`/`no`/`on`/`off`/`y`/`n` in any of their cases,
+ *   `0b1010`, `017` octal, `1_000`, sexagesimal `1:20` and `190:20:30.15`, `1_000.5`, timestamps like
+ *   `2001-12-14`, and the merge key `<<`. Kubernetes decodes manifests this way (sigs.k8s.io/yaml is
+ *   go-yaml v2 underneath, and converts what it resolved to JSON), and so do PyYAML and Ruby's Psych.
+ * - go-yaml v2's numbers, which are not YAML 1.1's: it drops every `_` and hands the rest to Go's
+ *   strconv.ParseInt(s, 0, 64) or to its float pattern, so `0X1F`, `0B11`, `0O17`, `0_x1F` and `1_0e3` are
+ *   numbers to Kubernetes (gopkg.in/yaml.v2 resolve.go). Only scalars starting with a sign, digit or `.` are
+ *   tried as numbers there.
+ * - YAML 1.1's value key `=` (tag:yaml.org,2002:value), which some 1.1 readers resolve.
+ * - Not a reader's type, but a reader's trimming: a plain scalar that starts or ends with a space beyond
+ *   ASCII's (U+00A0, U+2028, …) is written plain by the yaml library and read back trimmed by it.
+ */
+const goYamlV2Int = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/;
+const goYamlV2Float = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/** Whether go-yaml v2 (Kubernetes' decoder) reads this plain scalar as a number. */
+export function isGoYamlV2Number(text: string): boolean {
+  if (!/^[-+.0-9]/.test(text)) return false;
+  const digits = text.replaceAll('_', '');
+  return goYamlV2Int.test(digits) || goYamlV2Float.test(digits);
+}
+// No one pattern says "a number once the `_`s are gone", so the tag's test is an object with RegExp's `test`,
+// which is all the yaml library asks of it (stringifyString: `tag.test?.test(str)`).
+const goYamlV2Number: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: { test: isGoYamlV2Number } as unknown as RegExp,
+  resolve: (text) => text,
+};
+const yaml11Value: ScalarTag = { tag: 'tag:yaml.org,2002:value', default: true, test: /^=$/, resolve: (text) => text };
+const unicodeSpaceAtEdge: ScalarTag = {
+  // Not the str tag: the yaml library skips that one in its test.
+  tag: 'tag:mlmon.dev,2026:trimmed', default: true, resolve: (text) => text,
+  test: /^[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]$/,
+};
+
+/** The tags of every other reader a file mlmon writes must read back the same under (see above). */
+export const otherReaderTags: ScalarTag[] = [
+  ...(new Schema({ schema: 'yaml-1.1' }).tags.filter((tag) => 'test' in tag && tag.test) as ScalarTag[]),
+  goYamlV2Number,
+  yaml11Value,
+];
+/** What the yaml library is given as `compat`: the other readers' tags, and the trimming guard. */
+const compatTags: ScalarTag[] = [...otherReaderTags, unicodeSpaceAtEdge];
+/** The options every yaml-library write of mlmon's starts from: one line per scalar, quoted for every reader. */
+export const yamlWriteOptions: { readonly lineWidth: 0; readonly compat: ScalarTag[] } = { lineWidth: 0, compat: compatTags };
 
 /**
  * Most strings mlmon writes are identifiers or PromQL-ish text: names, label values, durations, series. The
  * yaml library writes them as they are, and asking it is most of the render time of a 1,000-model fleet (its
  * threshold rules and proofs are thousands of such values). So one-line strings that certainly need no
  * quotes skip it: a letter or `_` first (no number, no indicator), printable ASCII after, no `: ` or ` #`,
- * no `:` or space at the end (YAML's rules for a plain scalar), and none of the YAML 1.2 core schema's words.
+ * no `:` or space at the end (YAML's rules for a plain scalar), and none of the words that YAML 1.2's core
+ * schema or YAML 1.1 reads as a boolean, null or number (`true`, `no`, `On`, `y`; `e3` to the yaml library's
+ * 1.1). Nothing else that starts with a letter or `_` is anything but a string to either, or to go-yaml v2.
  * Anything else goes through `yaml`; a test proves both ways agree over hostile and random strings.
  */
 const plainScalar = /^[A-Za-z_](?:[!-9;-~]|:(?! )| (?!#))*$/;
 const identifier = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const coreSchemaWords = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+const readerWords = new Set([
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL',
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
+]);
+// The yaml library's 1.1 float pattern takes an exponent alone (`e3`, `E-7`) for a number (NaN), so those
+// are quoted too: it is one of the readers every file must read back the same under.
+const bareExponent = /^[eE][-+]?[0-9]+$/;
+/** Whether a string starting with a letter is one some reader takes for a boolean, null or number. */
+export const readsAsOther = (value: string): boolean => readerWords.has(value) || ((value.charCodeAt(0) | 32) === 101 && bareExponent.test(value));
+/** Whether a one-line string can be written as it is (plain) after `key: ` or `- `, and read back by all. */
 export function isPlainScalar(value: string): boolean {
-  return plainScalar.test(value) && !/[ :]$/.test(value) && !coreSchemaWords.has(value);
+  return plainScalar.test(value) && !/[ :]$/.test(value) && !readsAsOther(value);
 }
 /** Stricter: a plain scalar in any position, a mapping key included. */
 export function isPlainIdentifier(value: string): boolean {
-  return identifier.test(value) && !coreSchemaWords.has(value);
+  return identifier.test(value) && !readsAsOther(value);
 }
 
 // The same values recur across a fleet (a threshold, a team, a series' values), so yaml's answers are kept.
@@ -31,7 +92,7 @@ const yamlScalars = new Map<string, string>();
 function yamlScalar(value: string): string {
   let text = yamlScalars.get(value);
   if (text === undefined) {
-    text = stringify(value, { lineWidth: 0 }).trimEnd();
+    text = stringify(value, yamlWriteOptions).trimEnd();
     if (yamlScalars.size >= 100_000) yamlScalars.clear();
     yamlScalars.set(value, text);
   }
@@ -64,7 +125,7 @@ export function yamlInline(value: unknown): string {
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  const lines = plainBlockLines(value, '') ?? stringify(value, { lineWidth: 0 }).trimEnd().split('\n');
+  const lines = plainBlockLines(value, '') ?? stringify(value, yamlWriteOptions).trimEnd().split('\n');
   return lines.map((line) => `\n${pad}${line}`).join('');
 }
 
@@ -132,8 +193,8 @@ function literalBlock(value: string, indent: string): string[] | undefined {
 }
 
 /**
- * One YAML document as the yaml library lays it out with `{ lineWidth: 0, blockQuote: 'literal',
- * aliasDuplicateObjects: false }` (how the Kubernetes manifests are written), taking the short way when the
+ * One YAML document as the yaml library lays it out with `kubernetesYamlOptions` (`yamlWriteOptions` with
+ * `blockQuote: 'literal', aliasDuplicateObjects: false`) (how the Kubernetes manifests are written), taking the short way when the
  * value allows it. At 1,000 models the manifests hold megabytes of ConfigMap text, and asking the library to
  * lay it out was a tenth of generate's time.
  */
@@ -141,7 +202,7 @@ export function yamlDocument(value: unknown): string {
   const lines = plainBlockLines(value, '', true);
   return lines ? `${lines.join('\n')}\n` : stringify(value, kubernetesYamlOptions);
 }
-export const kubernetesYamlOptions = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
+export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 /**
  * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string
@@ -172,7 +233,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function yamlText(value: string, indent: number): string {
   if (!value.includes('\n')) return yamlInline(value);
-  const text = stringify(value, { lineWidth: 0, blockQuote: 'literal' }).replace(/\n$/, '');
+  const text = stringify(value, { ...yamlWriteOptions, blockQuote: 'literal' }).replace(/\n$/, '');
   if (!/^\|[-+]?\n/.test(text) || /\r/.test(value)) return JSON.stringify(value);
   const [header, ...lines] = text.split('\n');
   const pad = ' '.repeat(indent);

@@ -112,4 +112,19 @@ describe('the Kubernetes object check', () => {
     expect(problems[0]!.message).toMatch(/^the file is not valid YAML/);
     expect(objects).toBe(0);
   });
+
+  it('hands on the manifests holding a value Kubernetes decodes differently (YAML 1.1), and no others', async () => {
+    const manifests = (namespace: string, label: string): RenderedFile[] => [
+      { path: 'k8s/a.yaml', content: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ${namespace}\n` },
+      { path: 'k8s/b.yaml', content: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels:\n    team: ${label}\n` },
+    ];
+    const clean = await checkKubernetesObjects(manifests('monitoring', '"on"'));
+    expect(clean.misread).toEqual([]);
+    const misread = await checkKubernetesObjects(manifests('no', 'On'));
+    expect(misread.misread.map((f) => f.path)).toEqual(['k8s/a.yaml', 'k8s/b.yaml']);
+    // The objects are still read as YAML 1.2 reads them (the strings "no" and "On"): kubernetes-models finds
+    // nothing; the mismatch is reported by yaml/reader-mismatch, and kubeconform fails it in the tests.
+    expect(misread.problems).toEqual([]);
+    expect((await checkKubernetesObjects(exampleFiles)).misread).toEqual([]);
+  });
 });

@@ -5,10 +5,10 @@
  */
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, plainBlockLines, yamlBlock, yamlDocument, yamlInline } from '../../src/render/yaml-layout.js';
+import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/render/yaml-layout.js';
 import { generateExample, generateFromConfig } from '../support/fixtures.js';
 
-const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, { lineWidth: 0 }).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
+const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, yamlWriteOptions).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
 
 const special = [
   '', ' ', 'plain', 'fraud-model-0001', 'team_a', 'a.b/c-d', '_x', 'x:', 'x: y', 'x #y', '#x', '-x', '- x', '?x', '? x', '!x', '&x', '*x',
@@ -16,6 +16,10 @@ const special = [
   'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', 'yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO',
   '.inf', '-.inf', '.nan', '.NaN', 'NaN', 'Infinity', '1', '-1', '+1', '1.5', '1e3', '1E3', '1e-7', '0x1F', '0o17', '017', '1_000', '0.849915x68',
   '30s', '5m', '1h30m', '0x68', 'x68', 'e3', 'E', '_', '.', '..', '/', './rules', 'a/b/', 'a-', 'a.', '---', '...', 'a---b', '---x', '--- a', '...a', '%x',
+  // What a YAML 1.1 reader (Kubernetes' go-yaml v2, PyYAML) takes for something else; 1.2 reads them as strings.
+  'y', 'Y', 'n', 'N', 'yes', 'YES', 'On', 'ON', 'Off', 'OFF', 'No', 'no', '0b1010', '-0b1', '0x1F', '0X1F', '0B11', '0O17', '0_x1F', '017', '0_7',
+  '1_000', '+1_000', '1:20', '-1:20', '190:20:30.15', '1_000.5', '1.', '.5', '1_0e3', '-.Inf', '+.INF', '.NAN', '~', '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-1-2', '<<', '=',
   '(.+)', '$1:$2', '([^:]+)(?::\\d+)?;(\\d+)', 'a\u2028b', '\u0085', 'x\u00a0', '\ud800', 'a'.repeat(2000),
   'model_accuracy{instance="a:8080", job="a"}', '{{ $labels.model }}', '<<', '=', 'a=b', 'a==b',
 ];
@@ -46,13 +50,47 @@ describe('the YAML template helpers', () => {
     expect(misread).toEqual([]);
   });
 
+  it('write every string so that YAML 1.1 and 1.2 readers both read back the same string, wherever it sits', () => {
+    // The yaml library's own 1.1 and 1.2 core schemas are the oracle; go-yaml v2's numbers (which are neither)
+    // and `=` are checked by pattern, since a plain scalar of that shape is what they'd take for a number.
+    const readers = [{ version: '1.1' }, { version: '1.2' }] as const;
+    const writes = (value: string): string[] => [
+      `k: ${yamlInline(value)}\n`, `l:\n  - ${yamlInline(value)}\n`, `k: ${yamlText(value, 2)}\n`,
+      `k:${yamlBlock({ [value]: value, ...(value === 'list' ? {} : { list: [value, { m: value }] }) }, 2)}\n`, yamlDocument({ metadata: { namespace: value, labels: { [value]: value } } }),
+    ];
+    const readBack = (document: unknown): unknown[] => {
+      const d = document as { k?: unknown; l?: unknown[]; metadata?: { namespace: unknown; labels: Record<string, unknown> } };
+      if (d.metadata) return [d.metadata.namespace, ...Object.keys(d.metadata.labels), ...Object.values(d.metadata.labels)];
+      if (d.l) return d.l;
+      const k = d.k as Record<string, unknown> | string;
+      if (typeof k !== 'object' || k === null) return [k];
+      return [Object.keys(k)[0], Object.values(k)[0], ...((k.list ?? []) as unknown[]).map((item) => (typeof item === 'object' && item ? (item as { m: unknown }).m : item))];
+    };
+    const misread: string[] = [];
+    // Every hostile string and 4,000 random ones: ten parses each, which is a minute for the whole corpus.
+    for (const value of [...special, ...randomStrings.slice(0, 4000)]) {
+      for (const text of writes(value)) {
+        for (const options of readers) {
+          const values = readBack(parse(text, { ...options, uniqueKeys: false }));
+          if (values.some((v) => v !== value)) misread.push(`${options.version} ${JSON.stringify(value)} in ${JSON.stringify(text)}`);
+        }
+        // Kubernetes' decoder: any plain scalar it reads as a number or as `=`, where we meant a string.
+        const bare = new RegExp(`(?:^|: |- )${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::|$)`, 'm');
+        if ((isGoYamlV2Number(value) || value === '=') && bare.test(text.replace(/^ +/gm, ''))) misread.push(`go-yaml v2 ${JSON.stringify(value)} in ${JSON.stringify(text)}`);
+      }
+    }
+    expect(misread.slice(0, 20)).toEqual([]);
+    // The given example of the kind, and one more per family, each written quoted.
+    expect(['no', 'ON', 'y', '0b1010', '1:20', '2001-12-14', '<<', '0X1F', '~'].map(yamlInline)).toEqual(['"no"', '"ON"', '"y"', '"0b1010"', '"1:20"', '"2001-12-14"', '"<<"', '"0X1F"', '"~"']);
+  });
+
   it('write a string exactly as the yaml library does, wherever yaml writes it on one line that reads back', () => {
     const oneLine = corpus.filter((value) => {
-      const text = stringify(value, { lineWidth: 0 }).trimEnd();
+      const text = stringify(value, yamlWriteOptions).trimEnd();
       return !text.includes('\n') && parse(`k: ${text}`).k === value;
     });
     expect(oneLine.length).toBeGreaterThan(corpus.length * 0.9);
-    const differing = oneLine.filter((value) => yamlInline(value) !== stringify(value, { lineWidth: 0 }).trimEnd());
+    const differing = oneLine.filter((value) => yamlInline(value) !== stringify(value, yamlWriteOptions).trimEnd());
     expect(differing).toEqual([]);
   });
 

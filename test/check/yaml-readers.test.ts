@@ -1,0 +1,87 @@
+/**
+ * Kind 1 of issue 11: a YAML value another reader takes for something else. Kubernetes decodes manifests with
+ * YAML 1.1 rules (sigs.k8s.io/yaml, go-yaml v2 underneath), so `namespace: no` is false to it. Every YAML file
+ * mlmon writes must read the same under YAML 1.1 and 1.2 (the yaml library's own schemas are the judges here;
+ * kubeconform, with Kubernetes' own decoder, judges the manifests in kubernetes-strict.test.ts), and
+ * `mlmon validate` must report any value that doesn't, a template override's included.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../../src/check/report.js';
+import { validate } from '../../src/check/validate.js';
+import { findReaderMismatches, parseYamlDocuments } from '../../src/render/yaml-check.js';
+import { generateFromConfig, scratchDir } from '../support/fixtures.js';
+import { repoRoot } from '../support/tools.js';
+
+const example = (): Record<string, unknown> => ({
+  cluster: 'yes',
+  environment: 'off',
+  infrastructure: { team: 'on', nodeExporterTargets: ['node-exporter:9100'] },
+  services: { 'model-api': { team: 'yes', discovery: { kubernetesPods: { namespaces: ['no', 'off'] } } } },
+  models: { 'fraud-detector': { service: 'model-api', team: 'n' } },
+  kubernetes: { namespace: 'no' },
+});
+
+const readAs = (content: string, version: '1.1' | '1.2'): unknown[] => parseAllDocuments(content, { version }).map((d) => d.toJS());
+
+describe('YAML that every reader reads the same', () => {
+  it('writes `namespace: "no"` (and cluster "yes", environment "off", teams "on", "yes", "n", pod namespaces "no", "off") so that every YAML file reads the same under YAML 1.1 and 1.2', async () => {
+    const { files } = await generateFromConfig(example());
+    const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f.path));
+    expect(yamlFiles.length).toBeGreaterThan(10);
+    expect(yamlFiles.map((f) => f.path)).toEqual(expect.arrayContaining(['k8s/kustomization.yaml', 'prometheus/prometheus.yml', 'alertmanager/alertmanager.yml', 'alertmanager/routing-tests.yml', 'filebeat/filebeat.yml']));
+    const differing = yamlFiles.filter((f) => JSON.stringify(readAs(f.content, '1.1')) !== JSON.stringify(readAs(f.content, '1.2'))).map((f) => f.path);
+    expect(differing).toEqual([]);
+    expect(yamlFiles.flatMap((f) => findReaderMismatches(f.content).map((m) => `${f.path}: ${m.path}`))).toEqual([]);
+    // The value is really there, as the string: the kustomization and every namespaced object carry it.
+    const kustomization = readAs(files.find((f) => f.path === 'k8s/kustomization.yaml')!.content, '1.1')[0] as { namespace: unknown };
+    expect(kustomization.namespace).toBe('no');
+    expect(files.find((f) => f.path === 'k8s/kustomization.yaml')!.content).toContain('namespace: "no"');
+  });
+
+  it('finds every plain scalar that YAML 1.1 or go-yaml v2 reads differently from 1.2, with its path', () => {
+    const manifest = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  namespace: no', '  labels:', '    on: Off', '    y: "y"', // the key is plain, so it is a boolean to YAML 1.1
+      'data:', '  octal: 017', '  hex: 0X1F', '  sexagesimal: 1:20', '  under: 1_000', '  date: 2001-12-14', '  merge: <<', "  quoted: 'no'",
+      '  number: 0.05', '  plain: fraud-detector', '  exp: 1e3', '  list: [yes, "yes", NO, 0b1010]', '',
+    ].join('\n');
+    const found = findReaderMismatches(manifest).map((m) => `${m.path} = ${m.text}`);
+    expect(found).toEqual([
+      'metadata.namespace = no', 'metadata.labels.on{key} = on', 'metadata.labels.on = Off', 'metadata.labels.y{key} = y', 'data.octal = 017', 'data.hex = 0X1F',
+      'data.sexagesimal = 1:20', 'data.under = 1_000', 'data.date = 2001-12-14', 'data.merge = <<', 'data.list[0] = yes', 'data.list[2] = NO',
+      'data.list[3] = 0b1010',
+    ]);
+    // The parse every check shares flags the file and reads it exactly as YAML 1.2's core schema does.
+    const parsed = parseYamlDocuments(manifest);
+    expect(parsed.ok && parsed.misread).toBe(true);
+    expect(parsed.ok && (parsed.documents[0] as { metadata: { namespace: unknown } }).metadata.namespace).toBe('no');
+    const clean = parseYamlDocuments('a: "no"\nb: 0.05\nc: fraud\nd: 0x1F\n');
+    expect(clean.ok && clean.misread).toBe(false);
+  });
+
+  it('makes `mlmon validate` report a template override that writes `no` and `on` unquoted, as yaml/reader-mismatch with the file and path', async () => {
+    const scratch = scratchDir();
+    try {
+      mkdirSync(join(scratch.dir, 'overrides/grafana'), { recursive: true });
+      const builtin = readFileSync(join(repoRoot, 'templates/grafana/datasources.yml.hbs'), 'utf8');
+      writeFileSync(join(scratch.dir, 'overrides/grafana/datasources.yml.hbs'), builtin.replace('    editable: false\n', '    editable: no\n    readOnly: on\n'));
+      writeFileSync(join(scratch.dir, 'monitoring.config.json'), JSON.stringify({ templatesDir: 'overrides', models: {} }));
+      const report = await validate({ cwd: scratch.dir, skipExternal: true, tools: { timeoutMs: 60_000 } });
+      const check = report.checks.find((c) => c.id === 'yaml/reader-mismatch');
+      expect(check?.status).toBe('failed');
+      expect(problemsOf(report).filter((p) => p.id === 'yaml/reader-mismatch').map((p) => `${p.artifact} ${p.object} ${String(p.value)}`)).toEqual([
+        'grafana/provisioning/datasources/datasources.yml datasources[0].editable no',
+        'grafana/provisioning/datasources/datasources.yml datasources[0].readOnly on',
+      ]);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
+  it('makes `mlmon validate` pass the example', async () => {
+    const report = await validate({ cwd: repoRoot, skipExternal: true, tools: { timeoutMs: 60_000 } });
+    expect(report.checks.find((c) => c.id === 'yaml/reader-mismatch')).toMatchObject({ status: 'passed', problems: [] });
+  });
+});
