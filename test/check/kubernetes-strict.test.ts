@@ -140,7 +140,7 @@ describe('the pods of the manifests, judged by Pod Security Admission (Kubernete
     const { exitCode, results, stderr } = podSecurityOf(manifests);
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
-    expect(results.map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['DaemonSet/filebeat', 'Deployment/alertmanager', 'Deployment/grafana', 'Deployment/logstash', 'StatefulSet/prometheus']);
+    expect(results.map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['DaemonSet/filebeat', 'Deployment/grafana', 'Deployment/logstash', 'StatefulSet/alertmanager', 'StatefulSet/prometheus']);
     expect(results.every((r) => r.allowed)).toBe(true);
     // The namespace's own comment says so: privileged only because Filebeat reads the node's log folders.
     expect(results.filter((r) => !r.meetsLevel).map((r) => r.name)).toEqual(['filebeat']);
