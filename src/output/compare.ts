@@ -21,5 +21,5 @@ export function compareWithOutput(outDir: string, files: readonly RenderedFile[]
   for (const path of Object.keys(readManifest(outDir)?.files ?? {})) {
     if (!current.has(path) && existsSync(join(outDir, path))) stale.push({ path, status: 'extra' });
   }
-  return stale.sort((a, b) => a.path.localeCompare(b.path));
+  return stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

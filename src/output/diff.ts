@@ -16,7 +16,8 @@ import { diffLogstash } from './diff/logstash.js';
 import { unifiedPatch, type PatchLabels } from './diff/patch.js';
 import { diffPrometheusConfig } from './diff/prometheus.js';
 import { diffRouting, externalLabelsOf, readRouteTree } from './diff/routing.js';
-import { diffRules, readRuleSets, type RuleSets } from './diff/rules.js';
+import { readRuleSets, type RuleSets } from './diff/rule-reading.js';
+import { diffRules } from './diff/rules.js';
 import { manifestName } from './manifest.js';
 import { handEditsIn, type HandEdit, type OutputSnapshot } from './read-output.js';
 

@@ -14,7 +14,7 @@ import { diffOutput, type OutputDiff } from '../../src/output/diff.js';
 import { splitDocuments } from '../../src/output/diff/kubernetes.js';
 import { unifiedPatch } from '../../src/output/diff/patch.js';
 import { parseMatchers, readRouteTree, receiversFor } from '../../src/output/diff/routing.js';
-import { readPlainRecordingRule } from '../../src/output/diff/rules.js';
+import { readPlainRecordingRule } from '../../src/output/diff/rule-reading.js';
 import { findHandEdits, readManifest } from '../../src/output/manifest.js';
 import { handEditsIn, readOutputDir, type OutputSnapshot } from '../../src/output/read-output.js';
 import type { RenderedFile } from '../../src/render/artifact.js';

@@ -33,7 +33,7 @@ export async function runDiff(options: DiffFlags): Promise<number> {
     // validate means there is nothing to compare, which is 2.
     if (!(error instanceof ProblemsFound)) throw error;
     const errors = error.problems.filter((p) => p.severity === 'error').length;
-    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing to compare.`)}\n`);
+    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.configFile}; nothing to compare.`)}\n`);
     return exitCodes.couldNotRun;
   }
   if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);

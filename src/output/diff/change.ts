@@ -71,10 +71,6 @@ export function recordsBy(list: unknown, field: string): Map<string, Record<stri
   return new Map((Array.isArray(list) ? list : []).filter(isRecord).map((item) => [String(item[field]), item]));
 }
 
-export function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return [...map.keys()].sort(byText);
-}
-
 /** Plain code-unit order: stable across machines and locales, unlike localeCompare. */
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
