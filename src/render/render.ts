@@ -1,25 +1,37 @@
 import type { MonitoringModel } from '../normalize/model.js';
 import { renderAlertmanagerConfig, renderRoutingTests } from './alertmanager.js';
-import type { RenderedFile } from './artifact.js';
+import { RenderError, type RenderedFile } from './artifact.js';
 import { renderGrafana } from './grafana.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
-import { createTemplates } from './templating.js';
+import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
+import { createTemplates, type Templates } from './templating.js';
 
-/** Every artifact of the stack, sorted by path so the output order never depends on the config's. */
-export function renderAll(model: MonitoringModel): RenderedFile[] {
+/** Each renderer of the registry (render/registry.ts), by name: given the files rendered before it. */
+const renderers: Readonly<Record<RendererName, (model: MonitoringModel, templates: Templates, rendered: readonly RenderedFile[]) => RenderedFile[]>> = {
+  prometheus: (model, templates) => [renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
+  alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
+  grafana: renderGrafana,
+  logging: renderLogging,
+  kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
+};
+
+/**
+ * Every artifact of the stack, sorted by path so the output order never depends on the config's. Each file
+ * must belong to an entry of the registry, of the renderer that wrote it: a RenderError names a file that
+ * doesn't (a new output without its entry).
+ */
+export function renderAll(model: MonitoringModel, registry: ArtifactRegistry = artifactRegistry, renderer = renderers): RenderedFile[] {
   const templates = createTemplates(model.templatesDir);
-  const files = [
-    renderPrometheusConfig(model, templates),
-    ...renderRuleFiles(model, templates),
-    ...renderRuleTests(model, templates),
-    renderAlertmanagerConfig(model, templates),
-    ...renderGrafana(model, templates),
-    renderRoutingTests(model, templates),
-    ...renderLogging(model, templates),
-  ];
-  files.push(...renderKubernetes(model, files));
+  const files: RenderedFile[] = [];
+  for (const name of registry.renderers) {
+    for (const file of renderer[name](model, templates, files)) {
+      const entry = registry.entryFor(file.path);
+      if (entry?.renderer !== name) throw new RenderError(file.path, `the ${name} renderer wrote a file no entry of the artifact registry (render/registry.ts) claims for it`);
+      files.push(file);
+    }
+  }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -32,7 +44,7 @@ export function renderAll(model: MonitoringModel): RenderedFile[] {
  */
 export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFile[]> {
   const files = renderAll(model);
-  // js-yaml is loaded only here: a run without overrides never needs it.
-  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files);
+  // js-yaml is loaded only here: a run without overrides never needs it. The registry says which files to parse.
+  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files.filter((f) => artifactRegistry.entryFor(f.path)?.parse === 'yaml'));
   return files;
 }
