@@ -5,9 +5,9 @@
  * - render/render.ts runs the `renderer`s in the order the entries first name them, and refuses a rendered file
  *   that no entry (of its own renderer) claims, so a new output cannot skip its entry;
  * - render/render.ts re-parses the files whose `parse` is `yaml` when template overrides are in play;
- * - output/diff.ts describes a change with the entry's `diff` describer (`file` when no entry claims a path, as
- *   for an older mlmon's output);
- * - output/snapshot.ts (generate, generate --check, diff) refuses to write a path no entry claims.
+ * - output/compare.ts, the one comparison behind generate, generate --check and diff, tags every difference
+ *   with its entry, and output/diff.ts describes it with the entry's `diff` describer (`file` when no entry
+ *   claims a path, as for an older mlmon's output).
  *
  * The entries are data, not code: renderers stay in their modules, referred to by name. Adding an artifact is
  * a recipe in docs/architecture.md.
@@ -47,7 +47,8 @@ export interface ConfigMapPacking {
   readonly volume: string;
 }
 
-export interface ArtifactEntry {
+/** `R`: the renderer names it may refer to (mlmon's own, or a test's with its throwaway renderer added). */
+export interface ArtifactEntry<R extends string = RendererName> {
   /** Stable name, e.g. `rule-files`. */
   readonly id: string;
   /** What it is, for people: `Prometheus rule files`. */
@@ -58,7 +59,7 @@ export interface ArtifactEntry {
    */
   readonly path: string;
   readonly format: ArtifactFormat;
-  readonly renderer: RendererName;
+  readonly renderer: R;
   readonly parse: ParseCheck;
   readonly diff: DiffDescriber;
   /** Absent: not deployed by the Kubernetes manifests (tests and proofs, the manifests themselves). */
@@ -81,19 +82,19 @@ export const artifacts: readonly ArtifactEntry[] = [
 ];
 
 /** A registry: its entries and a lookup by path. Made from `artifacts`, or from a test's own list. */
-export interface ArtifactRegistry {
-  readonly entries: readonly ArtifactEntry[];
+export interface ArtifactRegistry<R extends string = RendererName> {
+  readonly entries: readonly ArtifactEntry<R>[];
   /** The renderers, in the order the entries first name them. */
-  readonly renderers: readonly RendererName[];
+  readonly renderers: readonly R[];
   /** The entry that owns `path` (the first whose pattern matches), or undefined. */
-  entryFor(path: string): ArtifactEntry | undefined;
+  entryFor(path: string): ArtifactEntry<R> | undefined;
 }
 
 /** Builds the lookup once: each pattern compiled to an anchored regular expression. */
-export function createRegistry(entries: readonly ArtifactEntry[]): ArtifactRegistry {
+export function createRegistry<R extends string = RendererName>(entries: readonly ArtifactEntry<R>[]): ArtifactRegistry<R> {
   const compiled = entries.map((entry) => ({ entry, pattern: patternOf(entry.path) }));
   // Generated paths repeat (every run, every side of a diff): remember each answer.
-  const cache = new Map<string, ArtifactEntry | undefined>();
+  const cache = new Map<string, ArtifactEntry<R> | undefined>();
   return {
     entries,
     renderers: [...new Set(entries.map((e) => e.renderer))],

@@ -15,8 +15,8 @@ import { splitDocuments } from '../../src/output/diff/kubernetes.js';
 import { unifiedPatch } from '../../src/output/diff/patch.js';
 import { parseMatchers, readRouteTree, receiversFor } from '../../src/output/diff/routing.js';
 import { readPlainRecordingRule } from '../../src/output/diff/rule-reading.js';
-import { findHandEdits, readManifest } from '../../src/output/manifest.js';
-import { handEditsIn, readOutputDir, type OutputSnapshot } from '../../src/output/read-output.js';
+import { compareOutput } from '../../src/output/compare.js';
+import { readOutputDir, type OutputSnapshot } from '../../src/output/read-output.js';
 import type { RenderedFile } from '../../src/render/artifact.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { renderPrometheusConfig } from '../../src/render/prometheus.js';
@@ -270,9 +270,12 @@ describe('hand edits', () => {
       { path: 'prometheus/rules/alerts.yml', nextGenerate: 'overwrites', message: 'out/prometheus/rules/alerts.yml was edited by hand since mlmon generated it; the next generate overwrites it' },
     ]);
     expect(linesOf(report, 'alert-rules')).toEqual(['alert HighCPUUsage: for 30m → 5m']);
-    // The same files as generate's own test (manifest.ts findHandEdits) finds on disk.
+    // generate reads only mlmon's paths of out/, diff the whole folder: the one comparison finds the same edits in both.
     const out = join(dir, 'out');
-    expect(handEditsIn(readOutputDir(out, 'out'), new Set()).map((e) => e.path)).toEqual(findHandEdits(out, readManifest(out)));
+    const paths = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(out.length + 1));
+    const generatesReading = compareOutput(readOutputDir(out, 'out', { paths: paths.filter((p) => p !== 'prometheus/rules/alerts.yml') }), []);
+    expect(generatesReading.handEdits).toEqual([{ path: 'prometheus/rules/alerts.yml', nextGenerate: 'removes' }]);
+    expect(compareOutput(readOutputDir(out, 'out'), []).handEdits).toEqual(generatesReading.handEdits);
   });
 
   it('a hand-edited file the config no longer generates is one the next generate removes', () => {
@@ -547,5 +550,5 @@ function filesOf(snapshot: OutputSnapshot): RenderedFile[] {
 }
 
 function snapshotOf(files: Record<string, string>): OutputSnapshot {
-  return { label: 'out', files: new Map(Object.entries(files)), manifest: undefined, exists: true };
+  return { label: 'out', files: new Map(Object.entries(files)), manifest: undefined, manifestText: undefined, exists: true };
 }

@@ -42,7 +42,7 @@ export interface ArtifactSummary {
  * (render/registry.ts). A path no entry claims (a file of an older mlmon, or the user's own in a folder
  * without a manifest) is one of the other files.
  */
-export function artifactOf(path: string, registry: ArtifactRegistry = artifactRegistry): Exclude<ArtifactKind, 'routing'> {
+export function artifactOf(path: string, registry: ArtifactRegistry<string> = artifactRegistry): Exclude<ArtifactKind, 'routing'> {
   const describer = registry.entryFor(path)?.diff;
   return describer === undefined || describer === 'file' ? 'other' : describer;
 }

@@ -168,14 +168,14 @@ export interface RuleSets {
 }
 
 /** Both sides' rules. A file either side can't read is left out of both, so its rules don't show as added or removed. */
-export function readRuleSets(before: OutputSide, after: OutputSide): RuleSets {
+export function readRuleSets(before: OutputSide, after: OutputSide, isRuleFile: (path: string) => boolean = (path) => artifactOf(path) === 'alert-rules'): RuleSets {
   const parser = new RuleParser();
   // A file that is the same on both sides is read once.
   const byText = new Map<string, ReturnType<typeof parseRuleFile>>();
   const split = (side: OutputSide) => {
     const files = new Map<string, ReturnType<typeof parseRuleFile>>();
     for (const [path, text] of side.files) {
-      if (artifactOf(path) !== 'alert-rules') continue;
+      if (!isRuleFile(path)) continue;
       let file = byText.get(text);
       if (!file) byText.set(text, (file = splitRuleFile(text) ?? parseRuleFile(text)));
       files.set(path, file);
