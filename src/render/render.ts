@@ -8,8 +8,11 @@ import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prom
 import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
 import { createTemplates, type Templates } from './templating.js';
 
-/** Each renderer of the registry (render/registry.ts), by name: given the files rendered before it. */
-const renderers: Readonly<Record<RendererName, (model: MonitoringModel, templates: Templates, rendered: readonly RenderedFile[]) => RenderedFile[]>> = {
+/** A renderer: the files of its artifacts, given the files rendered before it (the Kubernetes renderer packs those). */
+export type Renderer = (model: MonitoringModel, templates: Templates, rendered: readonly RenderedFile[]) => RenderedFile[];
+
+/** Each renderer the registry (render/registry.ts) names, by name. */
+export const renderers: Readonly<Record<RendererName, Renderer>> = {
   prometheus: (model, templates) => [renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
@@ -17,12 +20,21 @@ const renderers: Readonly<Record<RendererName, (model: MonitoringModel, template
   kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
 };
 
+/** Every artifact of the stack (mlmon's own registry and renderers), sorted by path. */
+export function renderAll(model: MonitoringModel): RenderedFile[] {
+  return renderWith(model, artifactRegistry, renderers);
+}
+
 /**
- * Every artifact of the stack, sorted by path so the output order never depends on the config's. Each file
- * must belong to an entry of the registry, of the renderer that wrote it: a RenderError names a file that
- * doesn't (a new output without its entry).
+ * The files the renderers of `registry` write, sorted by path so the output order never depends on the
+ * config's. Each file must belong to an entry of `registry`, of the renderer that wrote it: a RenderError
+ * names a file that doesn't (a new output without its entry). A renderer the registry names and the table
+ * lacks is a type error.
  */
-export function renderAll(model: MonitoringModel, registry: ArtifactRegistry = artifactRegistry, renderer = renderers): RenderedFile[] {
+export function renderWith<R extends string>(model: MonitoringModel, registry: ArtifactRegistry<R>, renderer: Readonly<Record<R, Renderer>>): RenderedFile[] {
+  // A renderer no entry names would never run: its artifact would silently be missing from out/.
+  const unnamed = Object.keys(renderer).filter((name) => !(registry.renderers as readonly string[]).includes(name));
+  if (unnamed.length) throw new Error(`no entry of the artifact registry (render/registry.ts) names the renderer ${unnamed.join(', ')}`);
   const templates = createTemplates(model.templatesDir);
   const files: RenderedFile[] = [];
   for (const name of registry.renderers) {

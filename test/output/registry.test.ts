@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { artifactOf } from '../../src/output/diff/change.js';
 import { RenderError, type RenderedFile } from '../../src/render/artifact.js';
-import { renderAll } from '../../src/render/render.js';
+import { renderAll, renderers, renderWith } from '../../src/render/render.js';
 import { artifactRegistry, artifacts, createRegistry } from '../../src/render/registry.js';
 import { isTemplatedYaml } from '../../src/render/yaml-check.js';
 import { generateExample, generateFromConfig, modelOf } from '../support/fixtures.js';
@@ -90,10 +90,10 @@ describe('the artifact registry', () => {
     const model = modelOf(JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/render/minimal/monitoring.config.json'), 'utf8')) as MonitoringConfig);
     expect(renderAll(model).length).toBeGreaterThan(0);
     const withoutTests = createRegistry(artifacts.filter((a) => a.id !== 'routing-tests'));
-    expect(() => renderAll(model, withoutTests)).toThrow(RenderError);
-    expect(() => renderAll(model, withoutTests)).toThrow(/could not render alertmanager\/routing-tests\.yml: the alertmanager renderer wrote a file no entry/);
+    expect(() => renderWith(model, withoutTests, renderers)).toThrow(RenderError);
+    expect(() => renderWith(model, withoutTests, renderers)).toThrow(/could not render alertmanager\/routing-tests\.yml: the alertmanager renderer wrote a file no entry/);
     // Claimed, but by another renderer's entry: as wrong as no entry at all.
     const misattributed = createRegistry(artifacts.map((a) => (a.id === 'filebeat-config' ? { ...a, renderer: 'grafana' as const } : a)));
-    expect(() => renderAll(model, misattributed)).toThrow(/could not render filebeat\/filebeat\.yml/);
+    expect(() => renderWith(model, misattributed, renderers)).toThrow(/could not render filebeat\/filebeat\.yml/);
   });
 });
