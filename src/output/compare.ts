@@ -5,6 +5,7 @@
  */
 import type { RenderedFile } from '../render/artifact.js';
 import { artifactRegistry, type ArtifactEntry, type ArtifactRegistry } from '../render/registry.js';
+import { byText } from './diff/change.js';
 import { buildManifest, manifestName, sha256 } from './manifest.js';
 import type { OutputSnapshot } from './read-output.js';
 
@@ -70,7 +71,7 @@ export function compareOutput(before: OutputSnapshot, files: readonly RenderedFi
     else if (now !== content) differences.push({ path, status: 'changed', artifact: registry.entryFor(path) });
   }
   for (const path of generated.keys()) if (!current.has(path)) differences.push({ path, status: 'added', artifact: registry.entryFor(path) });
-  differences.sort((a, b) => byPath(a.path, b.path));
+  differences.sort((a, b) => byText(a.path, b.path));
 
   const handEdits: HandEdit[] = [];
   for (const [path, recorded] of Object.entries(listed ?? {})) {
@@ -80,7 +81,7 @@ export function compareOutput(before: OutputSnapshot, files: readonly RenderedFi
     const hash = content === generated.get(path) ? hashes.get(path)! : sha256(content);
     if (hash !== recorded) handEdits.push({ path, nextGenerate: generated.has(path) ? 'overwrites' : 'removes' });
   }
-  handEdits.sort((a, b) => byPath(a.path, b.path));
+  handEdits.sort((a, b) => byText(a.path, b.path));
 
   const manifestStatus = before.manifestText === undefined ? 'added' : before.manifestText !== manifest.content ? 'changed' : undefined;
   const upToDate = differences.length === 0 && handEdits.length === 0 && manifestStatus === undefined;
@@ -100,10 +101,5 @@ export function staleFiles(comparison: OutputComparison): StaleFile[] {
   const status = { added: 'missing', changed: 'changed', removed: 'extra' } as const;
   const stale: StaleFile[] = comparison.differences.map((d) => ({ path: d.path, status: status[d.status], handEdited: edited.has(d.path) }));
   if (comparison.manifestStatus) stale.push({ path: manifestName, status: status[comparison.manifestStatus], handEdited: false });
-  return stale.sort((a, b) => byPath(a.path, b.path));
-}
-
-/** Plain code-unit order: stable across machines and locales, unlike localeCompare. */
-function byPath(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return stale.sort((a, b) => byText(a.path, b.path));
 }
