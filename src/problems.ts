@@ -24,8 +24,9 @@ export interface Problem {
 
 /** The user's input has problems: exit 1, nothing written, no stack trace. */
 export class ProblemsFound extends Error {
-  constructor(readonly problems: readonly Problem[], readonly stage: string) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} found in ${stage}`);
+  /** `configFile`: the absolute path of the config file the problems are in, as the reports name it. */
+  constructor(readonly problems: readonly Problem[], readonly configFile: string) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} found in ${configFile}`);
   }
 }
 

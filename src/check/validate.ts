@@ -40,7 +40,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     for (const problem of rendering) {
       checks.push({ id: 'render/invalid-output', title: 'the rendered file parses in its own format', artifact: problem.artifact ?? 'out', status: 'failed', problems: [problem] });
     }
-    return { configFile: error.stage, checks };
+    return { configFile: error.configFile, checks };
   }
   const { model, files } = generated;
   const checks: CheckResult[] = [

@@ -35,7 +35,7 @@ async function reportError(error: unknown): Promise<number> {
   const [{ stderrColor }, { formatProblems }] = await Promise.all([import('./colors.js'), import('./report.js')]);
   if (error instanceof ProblemsFound) {
     const errors = error.problems.filter((p) => p.severity === 'error').length;
-    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing was written.`)}\n`);
+    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.configFile}; nothing was written.`)}\n`);
     return exitCodes.problems;
   }
   if (error instanceof CouldNotRun) {

@@ -63,7 +63,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   } catch (error) {
     throw new ProblemsFound(
       [{ id: 'config/unreadable', severity: 'error', path: basename(file), message: `could not load ${basename(file)}: ${describeLoadError(error)}` }],
-      'the config file',
+      file,
     );
   }
   throw new CouldNotRun(`unsupported config file type: ${basename(file)}`, `use one of ${configFileNames.map(extname).join(' ')}`);

@@ -4,9 +4,7 @@ import { configPath } from '../problems.js';
 import { didYouMean } from './did-you-mean.js';
 import { packagePath } from '../package-root.js';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 
-export const schemaFile = pathToFileURL(packagePath('schemas/monitoring-config.schema.json'));
 // The schema compiled ahead of time by `npm run schema` (ajv standalone code; a test keeps it in step with
 // the schema). Compiling at run time took most of mlmon's start-up.
 const validatorFile = packagePath('schemas/monitoring-config.validate.cjs');

@@ -8,7 +8,7 @@
  */
 import type { RenderedFile } from '../render/artifact.js';
 import { diffAlertmanager } from './diff/alertmanager.js';
-import { artifactOf, byText, type ArtifactKind, type ArtifactSummary, type Change } from './diff/change.js';
+import { artifactOf, type ArtifactKind, type ArtifactSummary, type Change } from './diff/change.js';
 import { OutputSide } from './diff/side.js';
 import { diffDashboards } from './diff/dashboards.js';
 import { diffKubernetes } from './diff/kubernetes.js';
@@ -16,11 +16,14 @@ import { diffLogstash } from './diff/logstash.js';
 import { unifiedPatch, type PatchLabels } from './diff/patch.js';
 import { diffPrometheusConfig } from './diff/prometheus.js';
 import { diffRouting, externalLabelsOf, readRouteTree } from './diff/routing.js';
-import { diffRules, readRuleSets, type RuleSets } from './diff/rules.js';
-import { manifestName } from './manifest.js';
-import { handEditsIn, type HandEdit, type OutputSnapshot } from './read-output.js';
+import { readRuleSets, type RuleSets } from './diff/rule-reading.js';
+import { diffRules } from './diff/rules.js';
+import { artifactRegistry, type ArtifactRegistry } from '../render/registry.js';
+import { compareOutput, type HandEdit } from './compare.js';
+import type { OutputSnapshot } from './read-output.js';
 
 export type { ArtifactSummary, Change } from './diff/change.js';
+export type { HandEdit } from './compare.js';
 
 export interface FileDifference {
   /** Relative to the output folder. */
@@ -35,7 +38,9 @@ export interface OutputDiff {
   readonly files: readonly FileDifference[];
   /** Generated files someone edited by hand since mlmon wrote them. */
   readonly handEdits: readonly HandEdit[];
-  /** Any file differs, or a generated file was edited by hand. */
+  /** The manifest (.mlmon-manifest.json) is missing (`added`) or out of date (`changed`): the next generate rewrites it. */
+  readonly manifest: 'added' | 'changed' | undefined;
+  /** Any file differs, a generated file was edited by hand, or the manifest is not what generate would write: `generate --check` fails exactly then. */
   readonly different: boolean;
 }
 
@@ -51,33 +56,23 @@ const titles: Record<ArtifactKind, string> = {
 };
 const order = Object.keys(titles) as ArtifactKind[];
 
-/** Compares an output folder (or out/ at a git ref) with freshly generated files. */
-export function diffOutput(before: OutputSnapshot, generated: readonly RenderedFile[], labels: PatchLabels): OutputDiff {
-  const afterFiles = new Map(generated.filter((f) => f.path !== manifestName).map((f) => [f.path, f.content]));
-  // A folder mlmon generated holds mlmon's files (its manifest lists them) and maybe the user's own, which
-  // are none of mlmon's business; a folder without a manifest is compared whole.
-  const listed = before.manifest ? new Set(Object.keys(before.manifest.files)) : undefined;
-  const beforeFiles = new Map([...before.files].filter(([path]) => !listed || listed.has(path) || afterFiles.has(path)));
-
-  const differing: { path: string; status: FileDifference['status'] }[] = [];
-  for (const [path, content] of beforeFiles) {
-    const now = afterFiles.get(path);
-    if (now === undefined) differing.push({ path, status: 'removed' });
-    else if (now !== content) differing.push({ path, status: 'changed' });
-  }
-  for (const path of afterFiles.keys()) if (!beforeFiles.has(path)) differing.push({ path, status: 'added' });
-  differing.sort((a, b) => byText(a.path, b.path));
-
-  const handEdits = handEditsIn(before, new Set(afterFiles.keys()));
-  const summary = summarize(new OutputSide(beforeFiles, 'before'), new OutputSide(afterFiles, 'after'), differing);
-  const files = differing.map(({ path, status }) => ({ path, status, patch: unifiedPatch(path, beforeFiles.get(path), afterFiles.get(path), labels) }));
-  return { summary, files, handEdits, different: differing.length > 0 || handEdits.length > 0 };
+/**
+ * Compares an output folder (or out/ at a git ref) with freshly generated files: the comparison `generate`
+ * and `generate --check` make (output/compare.ts), described for a reviewer.
+ */
+export function diffOutput(before: OutputSnapshot, generated: readonly RenderedFile[], labels: PatchLabels, registry: ArtifactRegistry<string> = artifactRegistry): OutputDiff {
+  const comparison = compareOutput(before, generated, registry);
+  const differing = comparison.differences.map(({ path, status }) => ({ path, status }));
+  const kindOf = (path: string) => artifactOf(path, registry);
+  const summary = summarize(new OutputSide(comparison.current, 'before'), new OutputSide(comparison.generated, 'after'), differing, kindOf);
+  const files = differing.map(({ path, status }) => ({ path, status, patch: unifiedPatch(path, comparison.current.get(path), comparison.generated.get(path), labels) }));
+  return { summary, files, handEdits: comparison.handEdits, manifest: comparison.manifestStatus, different: !comparison.upToDate };
 }
 
-function summarize(before: OutputSide, after: OutputSide, differing: readonly { path: string; status: FileDifference['status'] }[]): ArtifactSummary[] {
+function summarize(before: OutputSide, after: OutputSide, differing: readonly { path: string; status: FileDifference['status'] }[], kindOf: (path: string) => Exclude<ArtifactKind, 'routing'>): ArtifactSummary[] {
   const pathsOf = new Map<ArtifactKind, string[]>();
   for (const { path } of differing) {
-    const kind = artifactOf(path);
+    const kind = kindOf(path);
     pathsOf.set(kind, [...(pathsOf.get(kind) ?? []), path]);
   }
   const changes = new Map<ArtifactKind, Change[]>();
@@ -86,7 +81,7 @@ function summarize(before: OutputSide, after: OutputSide, differing: readonly { 
   };
 
   let rules: RuleSets | undefined;
-  const ruleSets = () => (rules ??= readRuleSets(before, after));
+  const ruleSets = () => (rules ??= readRuleSets(before, after, (path) => kindOf(path) === 'alert-rules'));
   if (pathsOf.has('alert-rules')) add('alert-rules', diffRules(ruleSets()));
 
   // Receivers can change because the routes changed, the alerts changed (a new severity or team), or the
@@ -106,7 +101,7 @@ function summarize(before: OutputSide, after: OutputSide, differing: readonly { 
   if (pathsOf.has('dashboards')) add('dashboards', diffDashboards(before, after, pathsOf.get('dashboards')!));
   if (pathsOf.has('kubernetes')) add('kubernetes', diffKubernetes(before, after, pathsOf.get('kubernetes')!));
   if (pathsOf.has('logstash')) add('logstash', diffLogstash(before, after, pathsOf.get('logstash')!));
-  add('other', differing.filter((d) => artifactOf(d.path) === 'other').map(({ path, status }) => ({ change: status, subject: `file ${path}`, text: `${path} ${status}` })));
+  add('other', differing.filter((d) => kindOf(d.path) === 'other').map(({ path, status }) => ({ change: status, subject: `file ${path}`, text: `${path} ${status}` })));
 
   return order
     .filter((kind) => changes.has(kind))

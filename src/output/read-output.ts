@@ -3,9 +3,9 @@
  * at a git ref (for a pull request: what the config generates now vs. what main deployed).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CouldNotRun } from '../problems.js';
-import { manifestName, sha256, type Manifest } from './manifest.js';
+import { manifestName, parseManifest, type Manifest } from './manifest.js';
 
 export interface OutputSnapshot {
   /** How to name it to people: `out`, `out at origin/main`. */
@@ -14,19 +14,36 @@ export interface OutputSnapshot {
   readonly files: ReadonlyMap<string, string>;
   /** What mlmon recorded when it last generated this folder, if it did. */
   readonly manifest: Manifest | undefined;
+  /** The manifest file's text as it is, to tell whether the next generate rewrites it (undefined: no such file). */
+  readonly manifestText: string | undefined;
   /** False when the folder (or, at a git ref, the path) doesn't exist: everything will be new. */
   readonly exists: boolean;
 }
 
-/** Every file under `dir`. A missing `dir` is an empty snapshot unless `mustExist`. */
-export function readOutputDir(dir: string, label: string, options: { mustExist?: boolean } = {}): OutputSnapshot {
+/**
+ * The files under `dir`. With `paths` (what generate is about to write), a folder with a manifest is read only
+ * at those paths and the ones its manifest lists: everything else in it is the user's, and none of mlmon's
+ * business. Otherwise, or without a manifest, every file is read. A missing `dir` is an empty snapshot unless
+ * `mustExist`.
+ */
+export function readOutputDir(dir: string, label: string, options: { mustExist?: boolean; paths?: Iterable<string> } = {}): OutputSnapshot {
   if (!existsSync(dir)) {
     if (options.mustExist) throw new CouldNotRun(`folder not found: ${label}`, `looked for ${dir}`);
-    return { label, files: new Map(), manifest: undefined, exists: false };
+    return { label, files: new Map(), manifest: undefined, manifestText: undefined, exists: false };
   }
   if (!statSync(dir).isDirectory()) throw new CouldNotRun(`${label} is not a folder`);
+  const manifestText = readIfFile(join(dir, manifestName));
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
   const files = new Map<string, string>();
-  let manifest: Manifest | undefined;
+  if (options.paths && manifest) {
+    for (const path of new Set([...Object.keys(manifest.files), ...options.paths]).values()) {
+      // A manifest is text anyone can edit: never read outside the folder for it.
+      if (path === manifestName || isAbsolute(path) || path.split(/[\\/]/).includes('..')) continue;
+      const content = readIfFile(join(dir, path));
+      if (content !== undefined) files.set(path, content);
+    }
+    return { label, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifest, manifestText, exists: true };
+  }
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(folder, entry.name);
@@ -36,13 +53,21 @@ export function readOutputDir(dir: string, label: string, options: { mustExist?:
       }
       if (!entry.isFile() || entry.name.includes('.mlmon-tmp-')) continue;
       const path = relative(dir, full).split(sep).join('/');
-      const content = readFileSync(full, 'utf8');
-      if (path === manifestName) manifest = parseManifest(content);
-      else files.set(path, content);
+      if (path !== manifestName) files.set(path, readFileSync(full, 'utf8'));
     }
   };
   walk(dir);
-  return { label, files, manifest, exists: true };
+  return { label, files, manifest, manifestText, exists: true };
+}
+
+/** A file's text, or undefined when there is no file at `path` (missing, or a folder). */
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (['ENOENT', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -79,23 +104,23 @@ export async function readOutputAtGitRef(cwd: string, outDir: string, ref: strin
     })
     // Files only: not submodules, and not symlinks (their blob is the link's target, not content).
     .filter((e) => e.type === 'blob' && e.mode !== '120000');
-  if (entries.length === 0) return { label, files: new Map(), manifest: undefined, exists: false };
+  if (entries.length === 0) return { label, files: new Map(), manifest: undefined, manifestText: undefined, exists: false };
 
   const batch = await execa('git', ['cat-file', '--batch'], { cwd: root, input: entries.map((e) => e.object).join('\n') + '\n', encoding: 'buffer', reject: false });
   if (batch.failed) throw new CouldNotRun(`could not read ${outDir} at ${ref}: ${Buffer.from(batch.stderr).toString('utf8').split('\n')[0]}`);
   const contents = readCatFileBatch(Buffer.from(batch.stdout));
 
   const files = new Map<string, string>();
-  let manifest: Manifest | undefined;
+  let manifestText: string | undefined;
   const prefix = inRepo ? `${inRepo}/` : '';
   for (const entry of entries) {
     const content = contents.get(entry.object);
     if (content === undefined) throw new CouldNotRun(`could not read ${entry.path} at ${ref}`);
     const path = entry.path.slice(prefix.length);
-    if (path === manifestName) manifest = parseManifest(content);
+    if (path === manifestName) manifestText = content;
     else files.set(path, content);
   }
-  return { label, files, manifest, exists: true };
+  return { label, files, manifest: manifestText === undefined ? undefined : parseManifest(manifestText), manifestText, exists: true };
 }
 
 /** `<object> blob <size>\n<size bytes>\n`, repeated: sizes are in bytes, so the output is read as bytes. */
@@ -113,33 +138,4 @@ function readCatFileBatch(output: Buffer): Map<string, string> {
     at += length + 1;
   }
   return contents;
-}
-
-function parseManifest(content: string): Manifest | undefined {
-  try {
-    const parsed = JSON.parse(content) as Manifest;
-    return parsed.generator === 'mlmon' && parsed.files && typeof parsed.files === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface HandEdit {
-  readonly path: string;
-  /** Whether the next `generate` writes this file again (overwriting the edit) or removes it. */
-  readonly nextGenerate: 'overwrites' | 'removes';
-}
-
-/**
- * Generated files whose content no longer matches the hash mlmon recorded for them: the same test as
- * `findHandEdits` (manifest.ts), on a snapshot, so it works for a folder and a git ref alike.
- */
-export function handEditsIn(snapshot: OutputSnapshot, generatedPaths: ReadonlySet<string>): HandEdit[] {
-  const edits: HandEdit[] = [];
-  for (const [path, hash] of Object.entries(snapshot.manifest?.files ?? {})) {
-    const content = snapshot.files.get(path);
-    // A deleted generated file is not a hand edit; generate simply writes it again.
-    if (content !== undefined && sha256(content) !== hash) edits.push({ path, nextGenerate: generatedPaths.has(path) ? 'overwrites' : 'removes' });
-  }
-  return edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

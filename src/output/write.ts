@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, rmdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { CouldNotRun } from '../problems.js';
 import type { RenderedFile } from '../render/artifact.js';
-import { buildManifest, findHandEdits, manifestName, readManifest } from './manifest.js';
+import { compareOutput, type OutputComparison } from './compare.js';
+import { readOutputDir } from './read-output.js';
 
 export interface WriteResult {
   readonly written: string[];
@@ -14,33 +15,30 @@ export interface WriteResult {
   readonly removedHandEdits: string[];
 }
 
-/**
- * Writes the rendered files into `outDir` so that a failure leaves it exactly as it was: every file is
- * first written to a temporary name beside its target, and only when all of them are on disk are they
- * renamed into place (a rename within a folder is atomic). Then the files this config no longer generates
- * are removed — only those the previous manifest lists, never anything else.
- */
+/** Reads `outDir` (mlmon's files in it), compares it with `files` and writes: `writeComparison` in one call. */
 export function writeOutput(outDir: string, files: readonly RenderedFile[]): WriteResult {
-  const previous = readManifest(outDir);
-  // Read before writing: afterwards the files match the new manifest.
-  const handEdited = new Set(findHandEdits(outDir, previous));
-  const all = [...files, buildManifest(files)];
+  return writeComparison(outDir, compareOutput(readOutputDir(outDir, outDir, { paths: files.map((f) => f.path) }), files));
+}
+
+/**
+ * Writes what `comparison` (of `outDir` with the rendered files) found different, so that a failure leaves
+ * `outDir` exactly as it was: every file is first written to a temporary name beside its target, and only
+ * when all of them are on disk are they renamed into place (a rename within a folder is atomic). Then the
+ * files this config no longer generates are removed — only those the previous manifest lists, never anything
+ * else (a folder without a manifest loses nothing).
+ */
+export function writeComparison(outDir: string, comparison: OutputComparison): WriteResult {
+  const toWrite = comparison.differences.filter((d) => d.status !== 'removed').map((d) => ({ path: d.path, content: comparison.generated.get(d.path)! }));
+  if (comparison.manifestStatus) toWrite.push(comparison.manifest);
   const staged: { temp: string; target: string }[] = [];
-  const unchanged: string[] = [];
-  const written: string[] = [];
   const suffix = `.mlmon-tmp-${process.pid}`;
   try {
-    for (const file of all) {
+    for (const file of toWrite) {
       const target = safeJoin(outDir, file.path);
-      if (existsSync(target) && readFileSync(target, 'utf8') === file.content) {
-        unchanged.push(file.path);
-        continue;
-      }
       mkdirSync(dirname(target), { recursive: true });
       const temp = target + suffix;
       writeFileSync(temp, file.content);
       staged.push({ temp, target });
-      written.push(file.path);
     }
   } catch (error) {
     for (const { temp } of staged) rmSync(temp, { force: true });
@@ -48,23 +46,24 @@ export function writeOutput(outDir: string, files: readonly RenderedFile[]): Wri
   }
   for (const { temp, target } of staged) renameSync(temp, target);
 
+  const listed = comparison.before.manifest?.files ?? {};
   const removed: string[] = [];
-  const current = new Set(all.map((f) => f.path));
-  for (const path of Object.keys(previous?.files ?? {}).sort()) {
-    if (current.has(path) || path === manifestName) continue;
+  for (const { path } of comparison.differences.filter((d) => d.status === 'removed' && Object.hasOwn(listed, d.path))) {
     const target = safeJoin(outDir, path);
-    if (existsSync(target)) {
-      rmSync(target);
-      removed.push(path);
-      removeEmptyParents(outDir, dirname(target));
-    }
+    rmSync(target, { force: true });
+    removed.push(path);
+    removeEmptyParents(outDir, dirname(target));
   }
+  const written = comparison.differences.filter((d) => d.status !== 'removed').map((d) => d.path);
+  const writtenSet = new Set(written);
+  const overwrites = new Set(comparison.handEdits.filter((e) => e.nextGenerate === 'overwrites').map((e) => e.path));
+  const removes = new Set(comparison.handEdits.filter((e) => e.nextGenerate === 'removes').map((e) => e.path));
   return {
-    written: written.filter((p) => p !== manifestName),
-    unchanged: unchanged.filter((p) => p !== manifestName),
+    written,
+    unchanged: [...comparison.generated.keys()].filter((p) => !writtenSet.has(p)),
     removed,
-    overwrittenHandEdits: written.filter((p) => handEdited.has(p)),
-    removedHandEdits: removed.filter((p) => handEdited.has(p)),
+    overwrittenHandEdits: written.filter((p) => overwrites.has(p)),
+    removedHandEdits: removed.filter((p) => removes.has(p)),
   };
 }
 

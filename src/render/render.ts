@@ -1,25 +1,49 @@
 import type { MonitoringModel } from '../normalize/model.js';
 import { renderAlertmanagerConfig, renderRoutingTests } from './alertmanager.js';
-import type { RenderedFile } from './artifact.js';
+import { RenderError, type RenderedFile } from './artifact.js';
 import { renderGrafana } from './grafana.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
-import { createTemplates } from './templating.js';
+import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
+import { createTemplates, type Templates } from './templating.js';
 
-/** Every artifact of the stack, sorted by path so the output order never depends on the config's. */
+/** A renderer: the files of its artifacts, given the files rendered before it (the Kubernetes renderer packs those). */
+export type Renderer = (model: MonitoringModel, templates: Templates, rendered: readonly RenderedFile[]) => RenderedFile[];
+
+/** Each renderer the registry (render/registry.ts) names, by name. */
+export const renderers: Readonly<Record<RendererName, Renderer>> = {
+  prometheus: (model, templates) => [renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
+  alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
+  grafana: renderGrafana,
+  logging: renderLogging,
+  kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
+};
+
+/** Every artifact of the stack (mlmon's own registry and renderers), sorted by path. */
 export function renderAll(model: MonitoringModel): RenderedFile[] {
+  return renderWith(model, artifactRegistry, renderers);
+}
+
+/**
+ * The files the renderers of `registry` write, sorted by path so the output order never depends on the
+ * config's. Each file must belong to an entry of `registry`, of the renderer that wrote it: a RenderError
+ * names a file that doesn't (a new output without its entry). A renderer the registry names and the table
+ * lacks is a type error.
+ */
+export function renderWith<R extends string>(model: MonitoringModel, registry: ArtifactRegistry<R>, renderer: Readonly<Record<R, Renderer>>): RenderedFile[] {
+  // A renderer no entry names would never run: its artifact would silently be missing from out/.
+  const unnamed = Object.keys(renderer).filter((name) => !(registry.renderers as readonly string[]).includes(name));
+  if (unnamed.length) throw new Error(`no entry of the artifact registry (render/registry.ts) names the renderer ${unnamed.join(', ')}`);
   const templates = createTemplates(model.templatesDir);
-  const files = [
-    renderPrometheusConfig(model, templates),
-    ...renderRuleFiles(model, templates),
-    ...renderRuleTests(model, templates),
-    renderAlertmanagerConfig(model, templates),
-    ...renderGrafana(model, templates),
-    renderRoutingTests(model, templates),
-    ...renderLogging(model, templates),
-  ];
-  files.push(...renderKubernetes(model, files));
+  const files: RenderedFile[] = [];
+  for (const name of registry.renderers) {
+    for (const file of renderer[name](model, templates, files)) {
+      const entry = registry.entryFor(file.path);
+      if (entry?.renderer !== name) throw new RenderError(file.path, `the ${name} renderer wrote a file no entry of the artifact registry (render/registry.ts) claims for it`);
+      files.push(file);
+    }
+  }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -32,7 +56,7 @@ export function renderAll(model: MonitoringModel): RenderedFile[] {
  */
 export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFile[]> {
   const files = renderAll(model);
-  // js-yaml is loaded only here: a run without overrides never needs it.
-  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files);
+  // js-yaml is loaded only here: a run without overrides never needs it. The registry says which files to parse.
+  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files.filter((f) => artifactRegistry.entryFor(f.path)?.parse === 'yaml'));
   return files;
 }

@@ -136,6 +136,8 @@ describe('mlmon', () => {
     const result = mlmon(['generate'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/could not load monitoring\.config\.ts/);
+    // The summary names the file, as it does for every other problem in a config (ProblemsFound.configFile).
+    expect(result.stderr).toMatch(/1 problem in \S*monitoring\.config\.ts; nothing was written\./);
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 

@@ -119,6 +119,46 @@ describe('mlmon generate --check', () => {
   });
 });
 
+describe('generate --check and diff --exit-code agree (one comparison of out/ behind both)', () => {
+  const staleness = {
+    'up to date': () => undefined,
+    'a stale file (the config changed)': (dir: string) => setConfig(dir, raisedAccuracy),
+    'a file edited by hand': (dir: string) => writeFileSync(join(dir, 'out/prometheus/rules/alerts.yml'), readFileSync(join(dir, 'out/prometheus/rules/alerts.yml'), 'utf8').replace('for: 5m', 'for: 30m')),
+    'an extra file (the config no longer generates it)': (dir: string) => setConfig(dir, (config) => config),
+    'a hand edit that is exactly what the config now generates': (dir: string) => {
+      const raised = project({ config: raisedAccuracy });
+      writeFileSync(join(dir, 'out/prometheus/rules/thresholds.yml'), readFileSync(join(raised, 'out/prometheus/rules/thresholds.yml'), 'utf8'));
+      setConfig(dir, raisedAccuracy);
+    },
+    'a deleted manifest (every file as generated)': (dir: string) => rmSync(join(dir, 'out/.mlmon-manifest.json')),
+    "a deleted manifest and a file of the user's": (dir: string) => {
+      rmSync(join(dir, 'out/.mlmon-manifest.json'));
+      writeFileSync(join(dir, 'out/NOTES.md'), 'ours\n');
+    },
+  };
+  it.each(Object.entries(staleness))('on %s: the same exit code, the same files, the same hand edits', (name, prepare) => {
+    // Generated with a recording rule, which only the extra-file case drops from the config.
+    const dir = project({ config: withRecordingRule });
+    if (!name.startsWith('an extra')) {
+      setConfig(dir, (config) => config);
+      expect(mlmon(['generate'], dir).code).toBe(0);
+    }
+    prepare(dir);
+    const check = mlmon(['generate', '--check'], dir);
+    const diff = mlmon(['diff', '--exit-code', '--format', 'json'], dir);
+    expect(diff.code).toBe(check.code);
+    expect(check.code).toBe(name === 'up to date' ? 0 : 1);
+    const report = JSON.parse(diff.stdout) as { different: boolean; files: { path: string; status: string }[]; handEdits: { path: string }[] };
+    expect(report.different).toBe(check.code === 1);
+    const listed = check.stderr.split('\n').filter((line) => line.startsWith('    ')).map((line) => /^ {4}(\S+) (\S+)( \(edited by hand)?/.exec(line)!);
+    const status = { added: 'missing', removed: 'extra', changed: 'changed' } as Record<string, string>;
+    expect(listed.filter((m) => m[2] !== '.mlmon-manifest.json').map((m) => `${m[1]} ${m[2]}`)).toEqual(report.files.map((f) => `${status[f.status]} ${f.path}`));
+    expect(listed.filter((m) => m[3]).map((m) => m[2])).toEqual(report.handEdits.map((e) => e.path).filter((path) => report.files.some((f) => f.path === path)));
+    if (name.startsWith('a file edited')) expect(report.handEdits.map((e) => e.path)).toEqual(['prometheus/rules/alerts.yml']);
+    if (name.startsWith('an extra')) expect(report.files).toContainEqual(expect.objectContaining({ path: 'prometheus/rules/recording.yml', status: 'removed' }));
+  });
+});
+
 describe('mlmon generate over a hand edit', () => {
   it('says which file had been edited by hand and that the edit was overwritten', () => {
     const dir = project();

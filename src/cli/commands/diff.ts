@@ -1,8 +1,8 @@
 import { relative, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { generateInMemory, type Generated } from '../../pipeline.js';
-import { diffOutput, type OutputDiff } from '../../output/diff.js';
-import { readOutputAtGitRef, readOutputDir, type HandEdit, type OutputSnapshot } from '../../output/read-output.js';
+import { diffOutput, type HandEdit, type OutputDiff } from '../../output/diff.js';
+import { readOutputAtGitRef, readOutputDir, type OutputSnapshot } from '../../output/read-output.js';
 import { CouldNotRun, ProblemsFound } from '../../problems.js';
 import { mlmonVersion } from '../../version.js';
 import { formatProblems } from '../report.js';
@@ -33,7 +33,7 @@ export async function runDiff(options: DiffFlags): Promise<number> {
     // validate means there is nothing to compare, which is 2.
     if (!(error instanceof ProblemsFound)) throw error;
     const errors = error.problems.filter((p) => p.severity === 'error').length;
-    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.stage}; nothing to compare.`)}\n`);
+    process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.configFile}; nothing to compare.`)}\n`);
     return exitCodes.couldNotRun;
   }
   if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);
@@ -68,6 +68,9 @@ function textReport(result: OutputDiff, before: OutputSnapshot, configName: stri
   const count = result.files.length;
   const files = count === 0 ? 'no file differs' : `${count} file${count === 1 ? ' differs' : 's differ'}`;
   lines.push(color.bold(`${before.label}${before.exists ? '' : ' (does not exist yet)'} → ${configName}: ${files}`));
+  if (count === 0 && result.handEdits.length === 0 && result.manifest) {
+    lines.push('', `${color.yellow('!')} ${before.label}'s manifest (.mlmon-manifest.json) is ${result.manifest === 'added' ? 'missing' : 'out of date'}; the next generate writes it`);
+  }
   if (handEdits.length) {
     lines.push('');
     for (const line of handEdits) lines.push(`${color.yellow('!')} ${line}`);

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { generateInMemory } from '../../pipeline.js';
-import { findHandEdits, readManifest } from '../../output/manifest.js';
-import { writeOutput } from '../../output/write.js';
+import { compareOutput, staleFiles } from '../../output/compare.js';
+import { readOutputDir } from '../../output/read-output.js';
+import { writeComparison } from '../../output/write.js';
 import { formatProblems } from '../report.js';
 import { stderrColor, stdoutColor } from '../colors.js';
 import { exitCodes } from '../exit-codes.js';
@@ -17,19 +18,18 @@ export async function runGenerate(options: GenerateFlags): Promise<number> {
   const generated = await generateInMemory({ cwd, config: options.config });
   if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);
   const outDir = resolve(cwd, options.out);
+  // One comparison of out/ with the rendered files, the same `diff` makes: what is stale, extra or edited by hand.
+  const comparison = compareOutput(readOutputDir(outDir, options.out, { paths: generated.files.map((f) => f.path) }), generated.files);
   if (options.check) {
-    const { compareWithOutput } = await import('../../output/compare.js');
-    const stale = compareWithOutput(outDir, generated.files);
-    if (stale.length === 0) {
+    if (comparison.upToDate) {
       process.stdout.write(`${stdoutColor.green('✓')} ${options.out} is up to date with ${generated.model.generator.configFile}\n`);
       return exitCodes.ok;
     }
-    const handEdited = new Set(findHandEdits(outDir, readManifest(outDir)));
-    const lines = stale.map((s) => `    ${s.status} ${s.path}${handEdited.has(s.path) ? ' (edited by hand since mlmon generated it)' : ''}`);
+    const lines = staleFiles(comparison).map((s) => `    ${s.status} ${s.path}${s.handEdited ? ' (edited by hand since mlmon generated it)' : ''}`);
     process.stderr.write(`${stderrColor.red('✗')} ${options.out} is stale; run \`mlmon generate\` and commit the result:\n${lines.join('\n')}\n`);
     return exitCodes.problems;
   }
-  const result = writeOutput(outDir, generated.files);
+  const result = writeComparison(outDir, comparison);
   for (const path of result.overwrittenHandEdits) {
     process.stderr.write(`${stderrColor.yellow('!')} ${options.out}/${path} had been edited by hand; the edit was overwritten. Change ${generated.model.generator.configFile} instead.\n`);
   }

@@ -1,6 +1,7 @@
 /**
  * What `mlmon diff` says about a change, in two forms: a line a reviewer reads, and fields a bot can use.
  */
+import { artifactRegistry, type ArtifactRegistry } from '../../render/registry.js';
 import { isRecord, type FieldChange } from './structure.js';
 
 export interface Change {
@@ -36,16 +37,14 @@ export interface ArtifactSummary {
   readonly changes: readonly Change[];
 }
 
-/** Which part of the stack a generated file belongs to, by mlmon's own layout of out/. */
-export function artifactOf(path: string): Exclude<ArtifactKind, 'routing'> {
-  const yaml = /\.ya?ml$/.test(path);
-  if (path.startsWith('prometheus/rules/') && yaml) return 'alert-rules';
-  if (path === 'prometheus/prometheus.yml') return 'prometheus';
-  if (path === 'alertmanager/alertmanager.yml') return 'alertmanager';
-  if (path.startsWith('grafana/') && path.endsWith('.json')) return 'dashboards';
-  if ((path.startsWith('k8s/') || path.startsWith('kubernetes/')) && yaml) return 'kubernetes';
-  if (path.startsWith('logstash/') && path.endsWith('.conf')) return 'logstash';
-  return 'other';
+/**
+ * Which summary of `mlmon diff` describes a file: its entry's `diff` describer in the artifact registry
+ * (render/registry.ts). A path no entry claims (a file of an older mlmon, or the user's own in a folder
+ * without a manifest) is one of the other files.
+ */
+export function artifactOf(path: string, registry: ArtifactRegistry<string> = artifactRegistry): Exclude<ArtifactKind, 'routing'> {
+  const describer = registry.entryFor(path)?.diff;
+  return describer === undefined || describer === 'file' ? 'other' : describer;
 }
 
 /** `{team="platform"}`, or '' for no labels; keys sorted so the text is stable. */
@@ -69,10 +68,6 @@ export function unionKeys(before: ReadonlyMap<string, unknown> | Readonly<Record
 /** The objects of a parsed YAML list, by the field that names them (`name`, `job_name`). */
 export function recordsBy(list: unknown, field: string): Map<string, Record<string, unknown>> {
   return new Map((Array.isArray(list) ? list : []).filter(isRecord).map((item) => [String(item[field]), item]));
-}
-
-export function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return [...map.keys()].sort(byText);
 }
 
 /** Plain code-unit order: stable across machines and locales, unlike localeCompare. */

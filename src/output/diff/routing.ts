@@ -9,7 +9,9 @@
  * Labels an alert takes from the series it fires on (instance, job, …) can't be known before it fires; they
  * are left unset, as Alertmanager sees a label an alert doesn't have.
  */
-import { alertIdentity, alertNamer, describeTarget, pairRules, seriesUsedBy, type AlertRule, type RuleSets } from './rules.js';
+import { describeTarget } from './rule-changes.js';
+import { alertIdentity, alertNamer, pairRules, seriesUsedBy } from './rule-matching.js';
+import type { AlertRule, RuleSets } from './rule-reading.js';
 import { byText, shortList, type Change } from './change.js';
 import type { OutputSide } from './side.js';
 import { isRecord, sameValue } from './structure.js';

@@ -1,0 +1,114 @@
+/**
+ * The artifact registry: every kind of file mlmon writes into out/, as one declarative entry each. What used to
+ * be spread over the renderer list, diff's path classifier and the re-check filter is read from here:
+ *
+ * - render/render.ts runs the `renderer`s in the order the entries first name them, and refuses a rendered file
+ *   that no entry (of its own renderer) claims, so a new output cannot skip its entry;
+ * - render/render.ts re-parses the files whose `parse` is `yaml` when template overrides are in play;
+ * - output/compare.ts, the one comparison behind generate, generate --check and diff, tags every difference
+ *   with its entry, and output/diff.ts describes it with the entry's `diff` describer (`file` when no entry
+ *   claims a path, as for an older mlmon's output).
+ *
+ * The entries are data, not code: renderers stay in their modules, referred to by name. Adding an artifact is
+ * a recipe in docs/architecture.md.
+ */
+
+/** How the file is written: what its own-format parse check reads it as. */
+export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config';
+
+/** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
+export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'kubernetes';
+
+/**
+ * The check that the file parses in its own format, before anyone deploys it:
+ * - `yaml`: one YAML document, parsed again (render/yaml-check.ts) when a user's template overrides wrote it;
+ *   `mlmon validate` parses every such file regardless (check `render/invalid-output`);
+ * - `kubernetes-objects`: a YAML stream of objects, each against the Kubernetes API schemas
+ *   (check/kubernetes-objects.ts, check `kubernetes/objects`);
+ * - `grafana-dashboard`: JSON against Grafana's dashboard model (check/dashboards.ts, `grafana/dashboards`);
+ * - `logstash-grammar`: Logstash's own config grammar (check/logstash-pipelines.ts, `logstash/syntax`).
+ */
+export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar';
+
+/**
+ * How `mlmon diff` describes a change to the file, by the describers of output/diff.ts: what a reviewer
+ * reads (alerts and thresholds, scrape jobs, receivers, dashboards by uid, Kubernetes objects, Logstash
+ * plugins), or `file` for "<path> changed" under "Other files". Every file's unified patch follows anyway.
+ */
+export type DiffDescriber = 'alert-rules' | 'prometheus' | 'alertmanager' | 'dashboards' | 'kubernetes' | 'logstash' | 'file';
+
+/**
+ * Whether and how the file is packed into a ConfigMap by the Kubernetes renderer: the component whose pod
+ * mounts it and the volume it is mounted through (render/kubernetes/components.ts). A test holds the
+ * renderer to it: the file is in one of that component's ConfigMaps, byte for byte.
+ */
+export interface ConfigMapPacking {
+  readonly component: 'prometheus' | 'alertmanager' | 'grafana' | 'logstash' | 'filebeat';
+  readonly volume: string;
+}
+
+/** `R`: the renderer names it may refer to (mlmon's own, or a test's with its throwaway renderer added). */
+export interface ArtifactEntry<R extends string = RendererName> {
+  /** Stable name, e.g. `rule-files`. */
+  readonly id: string;
+  /** What it is, for people: `Prometheus rule files`. */
+  readonly title: string;
+  /**
+   * Where it goes in out/, relative and `/`-separated; `*` stands for one or more characters other than `/`
+   * (`prometheus/rules/*.yml`). The first entry whose pattern matches a path owns it.
+   */
+  readonly path: string;
+  readonly format: ArtifactFormat;
+  readonly renderer: R;
+  readonly parse: ParseCheck;
+  readonly diff: DiffDescriber;
+  /** Absent: not deployed by the Kubernetes manifests (tests and proofs, the manifests themselves). */
+  readonly configMap?: ConfigMapPacking;
+}
+
+/** Every artifact, in the order their renderers run. */
+export const artifacts: readonly ArtifactEntry[] = [
+  { id: 'prometheus-config', title: 'Prometheus config', path: 'prometheus/prometheus.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'prometheus', configMap: { component: 'prometheus', volume: 'config' } },
+  { id: 'rule-files', title: 'Prometheus rule files (alerts, thresholds, recording rules)', path: 'prometheus/rules/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'alert-rules', configMap: { component: 'prometheus', volume: 'config' } },
+  { id: 'rule-tests', title: 'promtool rule proofs', path: 'prometheus/tests/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
+  { id: 'alertmanager-config', title: 'Alertmanager config', path: 'alertmanager/alertmanager.yml', format: 'yaml', renderer: 'alertmanager', parse: 'yaml', diff: 'alertmanager', configMap: { component: 'alertmanager', volume: 'config' } },
+  { id: 'routing-tests', title: 'amtool routing tests', path: 'alertmanager/routing-tests.yml', format: 'yaml', renderer: 'alertmanager', parse: 'yaml', diff: 'file' },
+  { id: 'dashboards', title: 'Grafana dashboards', path: 'grafana/dashboards/*.json', format: 'json', renderer: 'grafana', parse: 'grafana-dashboard', diff: 'dashboards', configMap: { component: 'grafana', volume: 'dashboards' } },
+  { id: 'grafana-provisioning', title: 'Grafana provisioning (data sources, dashboard provider)', path: 'grafana/provisioning/*/*.yml', format: 'yaml', renderer: 'grafana', parse: 'yaml', diff: 'file', configMap: { component: 'grafana', volume: 'provisioning' } },
+  { id: 'logstash-pipeline', title: 'Logstash pipeline', path: 'logstash/pipeline/*.conf', format: 'logstash-config', renderer: 'logging', parse: 'logstash-grammar', diff: 'logstash', configMap: { component: 'logstash', volume: 'pipeline' } },
+  { id: 'logstash-settings', title: 'Logstash pipelines.yml', path: 'logstash/pipelines.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'logstash', volume: 'settings' } },
+  { id: 'filebeat-config', title: 'Filebeat config', path: 'filebeat/filebeat.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'filebeat', volume: 'config' } },
+  { id: 'kubernetes-manifests', title: 'Kubernetes manifests and their kustomization', path: 'k8s/*.yaml', format: 'yaml', renderer: 'kubernetes', parse: 'kubernetes-objects', diff: 'kubernetes' },
+];
+
+/** A registry: its entries and a lookup by path. Made from `artifacts`, or from a test's own list. */
+export interface ArtifactRegistry<R extends string = RendererName> {
+  readonly entries: readonly ArtifactEntry<R>[];
+  /** The renderers, in the order the entries first name them. */
+  readonly renderers: readonly R[];
+  /** The entry that owns `path` (the first whose pattern matches), or undefined. */
+  entryFor(path: string): ArtifactEntry<R> | undefined;
+}
+
+/** Builds the lookup once: each pattern compiled to an anchored regular expression. */
+export function createRegistry<R extends string = RendererName>(entries: readonly ArtifactEntry<R>[]): ArtifactRegistry<R> {
+  const compiled = entries.map((entry) => ({ entry, pattern: patternOf(entry.path) }));
+  // Generated paths repeat (every run, every side of a diff): remember each answer.
+  const cache = new Map<string, ArtifactEntry<R> | undefined>();
+  return {
+    entries,
+    renderers: [...new Set(entries.map((e) => e.renderer))],
+    entryFor(path) {
+      if (!cache.has(path)) cache.set(path, compiled.find((c) => c.pattern.test(path))?.entry);
+      return cache.get(path);
+    },
+  };
+}
+
+/** mlmon's own registry. */
+export const artifactRegistry: ArtifactRegistry = createRegistry(artifacts);
+
+function patternOf(path: string): RegExp {
+  const escaped = path.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('[^/]+')}$`);
+}
