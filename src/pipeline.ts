@@ -10,7 +10,7 @@ import type { MonitoringConfig } from './config/types.js';
 import type { MonitoringModel } from './normalize/model.js';
 import { normalize } from './normalize/normalize.js';
 import { isError, ProblemsFound, type Problem } from './problems.js';
-import { RenderError, type RenderedFile } from './render/artifact.js';
+import { MisreadOutput, RenderError, type RenderedFile } from './render/artifact.js';
 import { renderAndCheck } from './render/render.js';
 
 export interface GenerateOptions {
@@ -71,6 +71,7 @@ async function renderOrReport(model: MonitoringModel, warnings: readonly Problem
   try {
     return await renderAndCheck(model);
   } catch (error) {
+    if (error instanceof MisreadOutput) throw new ProblemsFound([...warnings, ...error.problems], configFile);
     if (!(error instanceof RenderError)) throw error;
     throw new ProblemsFound([...warnings, {
       id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message,

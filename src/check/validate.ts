@@ -33,13 +33,17 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     generated = await generateInMemory(options);
   } catch (error) {
     if (!(error instanceof ProblemsFound)) throw error;
-    // The config passed when what failed is a rendered file (a template override that writes broken YAML).
-    const rendering = error.problems.filter((p) => p.id === 'render/invalid-output');
-    const config = error.problems.filter((p) => p.id !== 'render/invalid-output');
+    // The config passed when what failed is a rendered file (a template override that writes broken YAML, or
+    // YAML that Kubernetes' YAML 1.1 decoder reads differently).
+    const isRendering = (p: Problem) => p.id === 'render/invalid-output' || p.id === 'yaml/reader-mismatch';
+    const rendering = error.problems.filter(isRendering);
+    const config = error.problems.filter((p) => !isRendering(p));
     const checks: CheckResult[] = [{ id: 'config', title: 'config shape and meaning', artifact: 'config', status: rendering.length ? statusOf(config) : 'failed', problems: config }];
-    for (const problem of rendering) {
+    for (const problem of rendering.filter((p) => p.id === 'render/invalid-output')) {
       checks.push({ id: 'render/invalid-output', title: 'the rendered file parses in its own format', artifact: problem.artifact ?? 'out', status: 'failed', problems: [problem] });
     }
+    const misread = rendering.filter((p) => p.id === 'yaml/reader-mismatch');
+    if (misread.length) checks.push({ id: 'yaml/reader-mismatch', title: 'YAML files read the same under YAML 1.1 (Kubernetes) and 1.2', artifact: 'out', status: 'failed', problems: misread });
     return { configFile: error.configFile, checks };
   }
   const { model, files } = generated;

@@ -1,4 +1,5 @@
 import type { MonitoringModel } from '../normalize/model.js';
+import type { Problem } from '../problems.js';
 
 /** One generated file, its path relative to out/. */
 export interface RenderedFile {
@@ -10,6 +11,16 @@ export interface RenderedFile {
 export class RenderError extends Error {
   constructor(readonly artifact: string, message: string) {
     super(`could not render ${artifact}: ${message}`);
+  }
+}
+
+/**
+ * Rendered files that parse, but hold values another reader of the same file takes for something else
+ * (`yaml/reader-mismatch`: `namespace: no` is false to Kubernetes). Each problem names the file and the value.
+ */
+export class MisreadOutput extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(`${problems.length} value(s) in the rendered output read differently under YAML 1.1 and 1.2`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { MonitoringModel } from '../normalize/model.js';
 import { renderAlertmanagerConfig, renderRoutingTests } from './alertmanager.js';
-import { RenderError, type RenderedFile } from './artifact.js';
+import { MisreadOutput, RenderError, type RenderedFile } from './artifact.js';
 import { renderGrafana } from './grafana.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
@@ -49,7 +49,8 @@ export function renderWith<R extends string>(model: MonitoringModel, registry: A
 
 /**
  * renderAll, with the templated YAML parsed again when a user's template overrides are in play
- * (render/yaml-check.ts): a RenderError, and nothing written, if a file fails. mlmon's own templates are held
+ * (render/yaml-check.ts): a RenderError, and nothing written, if a file fails to parse; MisreadOutput if an
+ * override writes a value YAML 1.1 readers (Kubernetes' decoder) take for something else than 1.2 does. mlmon's own templates are held
  * to valid YAML by its tests (every helper over hostile and random values, goldens, fleet-sized configs), and
  * parsing a fleet's megabytes again was a fifth of generate's time at 1,000 models; `mlmon validate` parses
  * every file regardless.
@@ -57,6 +58,10 @@ export function renderWith<R extends string>(model: MonitoringModel, registry: A
 export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFile[]> {
   const files = renderAll(model);
   // js-yaml is loaded only here: a run without overrides never needs it. The registry says which files to parse.
-  if (model.templatesDir) (await import('./yaml-check.js')).checkTemplatedYaml(files.filter((f) => artifactRegistry.entryFor(f.path)?.parse === 'yaml'));
+  if (model.templatesDir) {
+    const { checkTemplatedYaml, readerMismatchProblems } = await import('./yaml-check.js');
+    const misread = checkTemplatedYaml(files.filter((f) => artifactRegistry.entryFor(f.path)?.parse === 'yaml'));
+    if (misread.length) throw new MisreadOutput(misread.flatMap(readerMismatchProblems));
+  }
   return files;
 }

@@ -5,7 +5,8 @@
  * kubeconform, with Kubernetes' own decoder, judges the manifests in kubernetes-strict.test.ts), and
  * `mlmon validate` must report any value that doesn't, a template override's included.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +76,25 @@ describe('YAML that every reader reads the same', () => {
         'grafana/provisioning/datasources/datasources.yml datasources[0].editable no',
         'grafana/provisioning/datasources/datasources.yml datasources[0].readOnly on',
       ]);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
+  it('makes `mlmon generate` refuse such an override: exit 1, the value and its path named, nothing written', () => {
+    const scratch = scratchDir();
+    try {
+      mkdirSync(join(scratch.dir, 'overrides/alertmanager'), { recursive: true });
+      mkdirSync(join(scratch.dir, 'overrides/grafana'), { recursive: true });
+      const datasources = readFileSync(join(repoRoot, 'templates/grafana/datasources.yml.hbs'), 'utf8');
+      writeFileSync(join(scratch.dir, 'overrides/grafana/datasources.yml.hbs'), datasources.replace('    editable: false\n', '    editable: no\n'));
+      writeFileSync(join(scratch.dir, 'monitoring.config.json'), JSON.stringify({ templatesDir: 'overrides', models: {} }));
+      const result = spawnSync(process.execPath, [join(repoRoot, 'bin/mlmon.js'), 'generate'], { cwd: scratch.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('yaml/reader-mismatch');
+      expect(result.stderr).toContain('datasources[0].editable');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(scratch.dir, 'out'))).toBe(false);
     } finally {
       scratch.cleanup();
     }
