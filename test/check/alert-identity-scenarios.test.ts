@@ -170,6 +170,56 @@ describe('model and service alerts are about the model and the service, not the 
   });
 });
 
+describe('every model and service alert, three replicas instead of one (promtool)', () => {
+  it('gives the same one alert per model or service, with the same value, when three pods export the series of each generated proof', async () => {
+    const { model } = generated;
+    const scoped = new Set<string>(model.builtinAlerts.filter((a) => a.scope !== 'infrastructure' && a.threshold).map((a) => a.name));
+    // Each series of the generated "fires" proofs, exported by three pods: gauges with the same value, counters
+    // by one busy pod and two idle ones (exact: a third each would put float noise into the annotations' digits),
+    // so every sum, ratio, quantile, minimum and maximum stays what it was.
+    const tripled = model.ruleTests.flatMap((file) => file.tests)
+      .filter((t) => t.alertRuleTests.some((a) => scoped.has(a.alertname)) && / fires /.test(t.name))
+      .map((t) => ({
+        ...t,
+        name: `${t.name}, three replicas`,
+        inputSeries: t.inputSeries.flatMap((input) => [0, 1, 2].map((replica) => {
+          const counter = /^0\+([^x]+)x(\d+)$/.exec(input.values);
+          return {
+            series: input.series.replace(/instance="([^"]+)"/, `instance="$1-replica-${replica}", pod="pod-${replica}"`),
+            values: counter && replica > 0 ? `0+0x${counter[2]}` : input.values,
+          };
+        })),
+      }));
+    expect([...new Set(tripled.map((t) => t.alertRuleTests.at(-1)!.alertname))].sort()).toEqual([...scoped].sort());
+    expect(tripled.every((t) => t.inputSeries.every((s) => s.series.includes('pod="pod-')))).toBe(true);
+
+    const { dir, cleanup } = scratchDir('mlmon-replicas-');
+    cleanups.push(cleanup);
+    for (const file of generated.files) {
+      mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+      writeFileSync(join(dir, file.path), file.content);
+    }
+    const test = {
+      rule_files: model.ruleFiles.map((f) => `../rules/${f.name}`),
+      evaluation_interval: model.prometheus.ruleGroupInterval,
+      group_eval_order: model.ruleFiles.flatMap((f) => f.groups.map((g) => g.name)),
+      tests: tripled.map((t) => ({
+        name: t.name,
+        interval: t.interval,
+        input_series: t.inputSeries,
+        alert_rule_test: t.alertRuleTests.map((a) => ({ eval_time: a.evalTime, alertname: a.alertname, exp_alerts: a.expAlerts.map((e) => ({ exp_labels: e.expLabels, exp_annotations: e.expAnnotations })) })),
+      })),
+    };
+    writeFileSync(join(dir, 'prometheus/tests/replicas.test.yml'), JSON.stringify(test, null, 2));
+    const result = await run(tool('promtool'), ['test', 'rules', 'replicas.test.yml'], { cwd: join(dir, 'prometheus/tests') }).then(
+      ({ stdout }) => ({ ok: true, output: stdout }),
+      (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+    );
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok, result.output).toBe(true);
+  });
+});
+
 describe('an alert that cannot see its input says so (promtool)', () => {
   const models = ['fraud-detector', 'recommendation-engine', 'image-classifier'];
   const teams: Record<string, string> = { 'fraud-detector': 'ml-risk', 'recommendation-engine': 'ml-platform', 'image-classifier': 'ml-platform' };
