@@ -302,6 +302,19 @@ describe('an alert that cannot see its input says so (promtool)', () => {
   });
 });
 
+describe("ServiceDown's team", () => {
+  it('is the infrastructure team, literally, however it is spelt (it is written into a PromQL string and a label_replace replacement)', async () => {
+    const team = 'ops "$1" \\ on-call';
+    const gen = await generateFromConfig({ infrastructure: { team }, services: { api: { team: 'search', discovery: { staticTargets: ['10.0.0.1:80'] } } } });
+    const node = { instance: 'node-exporter:9100', job: 'node-exporter' };
+    await expectPasses([{
+      name: 'node-exporter and api down',
+      series: { [series('up', node)]: '0x20', [series('up', { instance: '10.0.0.1:80', job: 'api', service: 'api' })]: '0x20' },
+      expect: [{ at: '3m', alertname: 'ServiceDown', alerts: [{ labels: { ...node, team }, value: 0 }, { labels: { instance: '10.0.0.1:80', job: 'api', service: 'api', team: 'search' }, value: 0 }] }],
+    }], gen);
+  });
+});
+
 describe('alerts.<Name>.window on a gauge alert', () => {
   it('is the range each replica of ModelAccuracyDrop and DataDriftDetected is averaged over', async () => {
     const gen = await generateFromConfig({
