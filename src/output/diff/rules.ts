@@ -14,7 +14,7 @@
  * splitter doesn't recognise (a user's template override, say) is parsed whole instead.
  */
 import { parse } from 'yaml';
-import { defaultSeriesOf, modelInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
+import { defaultSeriesOf, modelInfoSeries, serviceInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
 import { artifactOf, byText, formatLabels, textSurplus, unionKeys, type Change, type ChangedField } from './change.js';
 import type { OutputSide } from './side.js';
 import { isRecord, sameValue } from './structure.js';
@@ -470,6 +470,7 @@ export function alertNamer(...sides: readonly (readonly AlertRule[])[]): (rule: 
 function recordIdentity(rule: RecordingRule): string {
   const { team: _team, ...rest } = rule.labels;
   if (rule.record === modelInfoSeries) return `${rule.record}{model=${JSON.stringify(rule.labels.model ?? '')}}`;
+  if (rule.record === serviceInfoSeries) return `${rule.record}{service=${JSON.stringify(rule.labels.service ?? '')}}`;
   return knownThresholdSeries.includes(rule.record) ? `${rule.record}${formatLabels(rest)}` : `${rule.record}${formatLabels(rule.labels)}`;
 }
 
@@ -574,6 +575,7 @@ function thresholdChange(before: string, after: string): { before: string; after
 function describeRecordChange(before: RecordingRule | undefined, after: RecordingRule | undefined, owners: ReadonlyMap<string, readonly string[]>): Change | undefined {
   const rule = (after ?? before)!;
   if (rule.record === modelInfoSeries) return describeModelListChange(before, after);
+  if (rule.record === serviceInfoSeries) return describeServiceListChange(before, after);
   if (!knownThresholdSeries.includes(rule.record)) return describeOtherRecordChange(before, after);
 
   const subject = `threshold ${recordIdentity(rule)}`;
@@ -608,6 +610,15 @@ function describeModelListChange(before: RecordingRule | undefined, after: Recor
   }
   if (fields.length === 0) return undefined;
   return { change: 'changed', subject, text: `model ${model}: ${fields.map((f) => `${f.field} ${String(f.before ?? 'none')} → ${String(f.after ?? 'none')}`).join(', ')}`, fields };
+}
+
+/** mlmon:service_info: the services ServiceUnreachable expects to see, and the team their targets' ServiceDown goes to. */
+function describeServiceListChange(before: RecordingRule | undefined, after: RecordingRule | undefined): Change | undefined {
+  const service = (after ?? before)!.labels.service ?? '?';
+  if (!before) return { change: 'added', subject: `service ${service}`, text: `service ${service} added (team ${after!.labels.team ?? 'none'})` };
+  if (!after) return { change: 'removed', subject: `service ${service}`, text: `service ${service} removed` };
+  if (before.labels.team === after.labels.team) return undefined;
+  return { change: 'changed', subject: `service ${service}`, text: `service ${service}: team ${before.labels.team ?? 'none'} → ${after.labels.team ?? 'none'}`, fields: [{ field: 'team', before: before.labels.team, after: after.labels.team }] };
 }
 
 function describeOtherRecordChange(before: RecordingRule | undefined, after: RecordingRule | undefined): Change | undefined {
