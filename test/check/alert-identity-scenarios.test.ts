@@ -152,7 +152,7 @@ describe('model and service alerts are about the model and the service, not the 
     }]);
   });
 
-  it("don't let a failed scrape (staleness markers) restart the `for` of a gauge alert: model accuracy, node memory", async () => {
+  it("don't let a failed scrape (staleness markers) restart the `for` of an alert: model accuracy, node memory, an unlisted model's inference latency", async () => {
     const node = { instance: 'node-exporter:9100', job: 'node-exporter' };
     await expectPasses([{
       name: 'the scrape at 7m fails: every series of the target is marked stale, then comes back',
@@ -160,11 +160,18 @@ describe('model and service alerts are about the model and the service, not the 
         [series('model_accuracy', { model: 'fraud-detector', ...pod('model-api-a') })]: '0.5x27 stale 0.5x60',
         [series('node_memory_MemTotal_bytes', node)]: '1000x27 stale 1000x60',
         [series('node_memory_MemAvailable_bytes', node)]: '50x27 stale 50x60',
+        // An unlisted model (default threshold 1s) whose every inference takes ~2.4s; the scrape at 3m fails.
+        [series('model_inference_duration_seconds_bucket', { model: 'churn-model', le: '2.5', ...pod('model-api-a') })]: '0+10x11 stale 130+10x40',
+        [series('model_inference_duration_seconds_bucket', { model: 'churn-model', le: '+Inf', ...pod('model-api-a') })]: '0+10x11 stale 130+10x40',
+        [series('model_inference_duration_seconds_count', { model: 'churn-model', ...pod('model-api-a') })]: '0+10x11 stale 130+10x40',
       },
       expect: [
         { at: '15m30s', alertname: 'ModelAccuracyDrop', alerts: accuracyDrop(0.5) },
         // 95% used against 85%, for 5m: firing from 5m on, through the failed scrape.
         { at: '7m30s', alertname: 'HighMemoryUsage', alerts: [{ labels: { ...node, team: 'platform' }, value: 95 }] },
+        // Pending from 30s (two samples in the rate window), firing from 5m30s: the failed scrape at 3m
+        // leaves the model known (the default threshold joins on its presence over the window).
+        { at: '6m', alertname: 'HighInferenceLatency', alerts: [{ labels: { model: 'churn-model', team: 'ml-platform' }, value: 2.5 * 0.95 }] },
       ],
     }]);
   });
