@@ -11,6 +11,7 @@ import { ProblemsFound, type Problem } from '../problems.js';
 import { RenderError, type RenderedFile } from '../render/artifact.js';
 import { checkTemplatedYaml, isTemplatedYaml, readerMismatchProblems } from '../render/yaml-check.js';
 import { checkDashboards } from './dashboards.js';
+import { checkInhibitRules } from './inhibit-rules.js';
 import { runExternalChecks, type ToolOptions } from './external-tools.js';
 import { checkKubernetesObjects } from './kubernetes-objects.js';
 import { checkLogstashPipelines } from './logstash-pipelines.js';
@@ -64,6 +65,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   const hygiene = checkRuleHygiene(model, model.builtinAlerts.some((a) => 'runbook_url' in a.rule.annotations));
   checks.push({ id: 'rules/hygiene', title: 'rule hygiene', artifact: 'prometheus/rules', status: statusOf(hygiene), problems: hygiene });
+
+  const inhibit = await checkInhibitRules(model);
+  checks.push({ id: 'inhibit/rules', title: 'inhibit rules mute only alerts about the same thing', artifact: 'alertmanager/alertmanager.yml', status: statusOf(inhibit), problems: inhibit });
 
   const secrets = checkOutputForSecrets(files);
   checks.push({ id: 'secrets', title: 'no secret in the output', artifact: 'out', status: statusOf(secrets), problems: secrets, detail: `${files.length} files scanned` });

@@ -164,16 +164,18 @@ export function minimumWindowIntervals(samples: number): number {
  */
 export const builtinAlertWindowFamily: Readonly<Record<BuiltinAlertName, keyof typeof windowSamplesNeeded | undefined>> = {
   HighCPUUsage: 'rate',
-  HighMemoryUsage: undefined,
-  DiskSpaceLow: undefined,
+  HighMemoryUsage: 'overTime',
+  DiskSpaceLow: 'overTime',
   ServiceDown: undefined,
   HighErrorRate: 'rate',
   HighLatency: 'rate',
   LowThroughput: 'rate',
-  ModelAccuracyDrop: undefined,
-  DataDriftDetected: undefined,
+  ServiceUnreachable: 'overTime',
+  ModelAccuracyDrop: 'overTime',
+  DataDriftDetected: 'overTime',
   HighInferenceLatency: 'rate',
   LowPredictionConfidence: 'rate',
+  ModelMetricsMissing: 'overTime',
 };
 
 /**

@@ -70,7 +70,13 @@ export type SecretFilePath = string;
 /** Alert severities mlmon knows how to route. */
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** Names of the alerts mlmon generates. */
+/**
+ * Names of the alerts mlmon generates. Model alerts are about the model (aggregated `by (model)`), service
+ * alerts about the service (`by (service)`): replicas, rollouts and evictions neither multiply them nor restart
+ * their `for`. ServiceUnreachable fires when no target of a configured service has been up within its window
+ * (none discovered, or all down); ModelMetricsMissing when a listed model has exported no metric within its
+ * window. ServiceDown is about one scrape target, and carries the team of the service it belongs to.
+ */
 export type BuiltinAlertName =
   | 'HighCPUUsage'
   | 'HighMemoryUsage'
@@ -82,7 +88,9 @@ export type BuiltinAlertName =
   | 'ModelAccuracyDrop'
   | 'DataDriftDetected'
   | 'HighInferenceLatency'
-  | 'LowPredictionConfidence';
+  | 'LowPredictionConfidence'
+  | 'ServiceUnreachable'
+  | 'ModelMetricsMissing';
 
 export interface MonitoringConfig {
   /** JSON Schema reference, for editors; ignored by mlmon. */
@@ -436,8 +444,11 @@ export interface AlertOverride {
   for?: Duration;
   /**
    * The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence).
-   * It must survive one lost scrape: at least 3 scrape intervals for a rate (`config/alert-window` reports a
-   * shorter one). Alerts on a gauge's current value take no window (`config/unused-window`).
+   * Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a
+   * lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing
+   * (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest
+   * sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape
+   * intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one).
    */
   window?: Duration;
   /**

@@ -120,6 +120,14 @@ export interface BuiltinAlert {
   };
   /** The rule as rendered. */
   readonly rule: AlertingRule;
+  /**
+   * The labels that say what one instance of the alert is about (`instance` for a node or scrape target,
+   * `service`, `model`): an inhibit rule that lets it mute, or be muted by, an alert without them in `equal`
+   * mutes alerts about other things.
+   */
+  readonly identity: readonly string[];
+  /** The labels its instances carry from the expression, one set per kind of instance (rule and external labels aside). */
+  readonly labelSets: readonly (readonly string[])[];
 }
 
 export interface ResolvedModelThresholds {
@@ -204,6 +212,8 @@ export interface InhibitRule {
   readonly sourceMatchers: readonly string[];
   readonly targetMatchers: readonly string[];
   readonly equal: readonly string[];
+  /** Where the rule comes from: `alerting.inhibitRules[0]`, or which of the default rules it is. */
+  readonly source: string;
 }
 
 export interface MetricDefinition {

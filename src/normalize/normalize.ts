@@ -2,7 +2,7 @@ import { basename, posix, resolve } from 'node:path';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
-import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
+import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, serviceInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
@@ -170,6 +170,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const metricCatalog = [
     ...builtinMetrics,
     recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),
+    recordedMetric(serviceInfoSeries, ['service', 'team'], 'One series per service configured'),
     ...thresholdMetrics,
     ...(config.metrics ?? []).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),

@@ -43,13 +43,16 @@ export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' |
     if (!cases.has(key)) cases.set(key, { name, labels: sorted, receivers: receiversFor(route, sorted) });
   };
 
-  const teamsOf = (scope: string): string[] => {
+  const teamsOf = (alert: (typeof model.builtinAlerts)[number]): string[] => {
+    const scope = alert.scope;
+    // ServiceDown carries the team of the service a target belongs to, the infrastructure team's otherwise.
+    if (alert.name === 'ServiceDown') return [model.infrastructure.team, ...model.services.map((s) => s.team)];
     if (scope === 'infrastructure') return [model.infrastructure.team];
     if (scope === 'service') return model.services.map((s) => s.team);
     return [...model.models.map((m) => m.team), model.defaults.team];
   };
   for (const alert of model.builtinAlerts) {
-    for (const team of [...new Set(teamsOf(alert.scope))].sort()) {
+    for (const team of [...new Set(teamsOf(alert))].sort()) {
       add(`${alert.name} (${alert.severity}, team ${team})`, { alertname: alert.name, severity: alert.severity, team });
     }
   }

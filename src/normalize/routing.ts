@@ -75,24 +75,34 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
 }
 
 /**
- * By default a critical alert mutes warnings about the same model, service or instance. Each rule requires
- * its label to be present on both sides: Alertmanager treats a label missing from both as equal, so without
- * that a critical node alert (no `model` label) would mute every warning that has no `model` label either.
- * A model's alerts also carry the `service` and `instance` they were scraped from, so only a critical about
- * the service or instance itself (no `model` label) mutes by service or instance: a critical about one model
- * must not mute warnings about the other models that the same service serves.
+ * By default a critical alert mutes warnings about the same thing: the same model, the same service, the same
+ * node or scrape target. What an alert is about is told by which of those labels it carries (see
+ * builtinAlertShapes): model alerts carry `model`, service alerts `service` and no `model` or `instance`,
+ * node and target alerts `instance` and no `model`. Each rule selects, on both sides, only alerts about its
+ * kind of thing and requires that label to be equal:
+ * - a model's critical mutes that model's warnings, never another model's of the same service;
+ * - a service's critical (HighErrorRate, ServiceUnreachable) mutes that service's warnings. ServiceDown is
+ *   about one target (it carries `instance`): one replica down must not mute the service's or its models'
+ *   warnings, which the healthy replicas still report;
+ * - a node's or target's critical mutes warnings about the same `instance`.
+ * Each label is also required present (`=~".+"`): Alertmanager treats a label missing from both sides as
+ * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
+ * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
  */
 export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined): InhibitRule[] {
   if (configured) {
-    return configured.map((rule) => ({
+    return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
       targetMatchers: Object.entries(rule.target).map(([l, v]) => equalityMatcher(l, v)),
       equal: rule.equal,
+      source: `alerting.inhibitRules[${i}]`,
     }));
   }
-  return ['model', 'service', 'instance'].map((label) => ({
-    sourceMatchers: [equalityMatcher('severity', 'critical'), `${label}=~".+"`, ...(label === 'model' ? [] : ['model=""'])],
-    targetMatchers: [equalityMatcher('severity', 'warning'), `${label}=~".+"`],
+  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""'] } as const;
+  return (['model', 'service', 'instance'] as const).map((label, i) => ({
+    sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
+    targetMatchers: [equalityMatcher('severity', 'warning'), ...about[label]],
     equal: ['cluster', label],
+    source: `alerting.inhibitRules (default rule ${i + 1}, about the same ${label})`,
   }));
 }

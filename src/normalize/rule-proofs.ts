@@ -130,9 +130,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
           return { expLabels: sortKeys(labels), expAnnotations: annotations };
         });
         add(alert.group, shard, {
-          name: side === 'breach'
-            ? `${alert.name} fires after ${alert.for} for every target past its threshold, and not for disabled ones`
-            : `${alert.name} stays silent while every target is just inside its threshold`,
+          name: `${alert.name} ${(proofWording[alert.name] ?? thresholdWording)[side].replace('{for}', alert.for)}`,
           interval: secondsDuration(step),
           inputSeries: targets.flatMap((t) => t.series),
           alertRuleTests: [
@@ -161,6 +159,27 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+const thresholdWording = {
+  breach: 'fires after {for} for every target past its threshold, and not for disabled ones',
+  inside: 'stays silent while every target is just inside its threshold',
+};
+
+/** What the two proofs of an alert without a threshold show. */
+const proofWording: Partial<Record<BuiltinAlertName, typeof thresholdWording>> = {
+  ServiceDown: {
+    breach: "fires after {for} for every target that is down, with its service's team or the infrastructure team",
+    inside: 'stays silent while every target is up',
+  },
+  ServiceUnreachable: {
+    breach: 'fires after {for} for every service with no target up: none discovered, or every one down',
+    inside: 'stays silent while every service has a target up, even beside one that is down',
+  },
+  ModelMetricsMissing: {
+    breach: 'fires after {for} for every listed model that exports no metric',
+    inside: 'stays silent while every listed model exports any one of its metrics',
+  },
+};
 
 interface ThresholdTarget {
   readonly kind: 'model' | 'service';
@@ -262,6 +281,8 @@ type ModelKey = keyof ResolvedModelThresholds;
 type ServiceKey = keyof ResolvedServiceThresholds;
 
 function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
+  if (alert.name === 'ServiceUnreachable') return unreachableServices(model, side, steps);
+  if (alert.name === 'ModelMetricsMissing') return missingModels(model, side, steps, step);
   const threshold = alert.threshold;
   const direction = threshold?.firesWhen ?? 'above';
   const infra = model.infrastructure;
@@ -270,8 +291,14 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
   switch (alert.scope) {
     case 'infrastructure': {
       if (alert.name === 'ServiceDown') {
+        // A target of no configured service is the infrastructure team's; a service's target its team's.
+        const up = gauge(side === 'breach' ? 0 : 1, steps);
         const labels = { instance: 'target-1:8080', job: 'scraped-job' };
-        return [{ series: [{ series: selector('up', labels), values: gauge(side === 'breach' ? 0 : 1, steps) }], alertLabels: labels, value: 0, fires: side === 'breach' }];
+        const unowned: TargetSeries = { series: [{ series: selector('up', labels), values: up }], alertLabels: { ...labels, team: infra.team }, value: 0, fires: side === 'breach' };
+        return [unowned, ...sampled(model.services, (service) => [service.team]).map((service): TargetSeries => {
+          const target = { instance: `${service.name}-0:8080`, job: service.name, service: service.name };
+          return { series: [{ series: selector('up', target), values: up }], alertLabels: { ...target, team: service.team }, value: 0, fires: side === 'breach', target: { kind: 'service', name: service.name } };
+        })];
       }
       const t = infra.thresholds[threshold!.key as keyof typeof infra.thresholds];
       const percent = signalValue(t, direction, side, 0);
@@ -303,6 +330,51 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
       });
     }
   }
+}
+
+/**
+ * ServiceUnreachable: past it, the first service has no target at all (scaled to zero) and every other one
+ * only targets that are down; inside it, every service has one target up beside one that is down, which is
+ * ServiceDown's business, not the service being unreachable.
+ */
+function unreachableServices(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number): TargetSeries[] {
+  return sampled(model.services, (service) => [service.team]).map((service, i): TargetSeries => {
+    const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
+    const series = side === 'inside'
+      ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, { series: selector('up', replica(1)), values: gauge(0, steps) }]
+      : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
+    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target: { kind: 'service', name: service.name } };
+  });
+}
+
+/**
+ * ModelMetricsMissing: past it, no listed model exports anything (while a model no config lists does);
+ * inside it, each listed model exports just one of the model metrics, a different one in turn: any one is
+ * enough to be seen.
+ */
+function missingModels(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
+  const signals = [
+    (labels: Record<string, string>) => ({ series: selector('model_accuracy', labels), values: gauge(0.9, steps) }),
+    (labels: Record<string, string>) => ({ series: selector('data_drift_score', labels), values: gauge(0.1, steps) }),
+    (labels: Record<string, string>) => ({ series: selector('model_inference_duration_seconds_count', labels), values: counter(step, steps) }),
+    (labels: Record<string, string>) => ({ series: selector('prediction_confidence_count', labels), values: counter(step, steps) }),
+    (labels: Record<string, string>) => ({ series: selector('predictions_total', { ...labels, status: 'success' }), values: counter(step, steps) }),
+  ];
+  const at = (name: string, service: string) => ({ instance: `${service}-0:8080`, job: service, service, model: name });
+  const unlisted: TargetSeries = { series: [signals[0]!(at(unlistedModelName, model.services[0]?.name ?? 'model-api'))], alertLabels: {}, value: 1, fires: false, target: { kind: 'model', name: unlistedModelName } };
+  // Every listed model is in the rule's view (mlmon:model_info), so a fleet's models outside the sample export a
+  // metric on both sides: only the sample goes missing.
+  const proven = new Set(sampled(model.models, (m) => [m.team, m.service]));
+  return [
+    ...model.models.map((m, i): TargetSeries => {
+      const fires = side === 'breach' && proven.has(m);
+      return {
+        series: fires ? [] : [signals[i % signals.length]!(at(m.name, m.service))],
+        alertLabels: { model: m.name, service: m.service, team: m.team }, value: 1, fires, target: { kind: 'model', name: m.name },
+      };
+    }),
+    unlisted,
+  ];
 }
 
 function infraTarget(name: BuiltinAlertName, percent: number, instance: string, steps: number, step: number, fires: boolean): TargetSeries {
@@ -367,10 +439,11 @@ function serviceTarget(name: BuiltinAlertName, service: string, team: string, va
 function modelTarget(name: BuiltinAlertName, m: { name: string; team: string; service: string }, value: number, steps: number, step: number, fires: boolean): TargetSeries {
   const target = { instance: `${m.service}-0:8080`, job: m.service, service: m.service, model: m.name };
   switch (name) {
+    // Model alerts are about the model: the pod it was scraped from is not among the alert's labels.
     case 'ModelAccuracyDrop':
-      return { series: [{ series: selector('model_accuracy', target), values: gauge(value, steps) }], alertLabels: { ...target, team: m.team }, value, fires };
+      return { series: [{ series: selector('model_accuracy', target), values: gauge(value, steps) }], alertLabels: { model: m.name, team: m.team }, value, fires };
     case 'DataDriftDetected':
-      return { series: [{ series: selector('data_drift_score', target), values: gauge(value, steps) }], alertLabels: { ...target, team: m.team }, value, fires };
+      return { series: [{ series: selector('data_drift_score', target), values: gauge(value, steps) }], alertLabels: { model: m.name, team: m.team }, value, fires };
     case 'HighInferenceLatency':
       return { series: histogramAt('model_inference_duration_seconds', target, value, steps, 10 * step), alertLabels: { model: m.name, team: m.team }, value: quantileOf(value), fires };
     default:

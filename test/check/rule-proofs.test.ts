@@ -81,7 +81,7 @@ describe('generated rule tests', () => {
     lines.forEach((line, i) => {
       // The record name is the line above `expr:` in the rendered rule.
       const m = /^(\s+expr: vector\()([\d.]+)(\))$/.exec(line);
-      if (m && !lines[i - 1]!.includes('mlmon:model_info')) {
+      if (m && !/mlmon:(model|service)_info/.test(lines[i - 1]!)) {
         const value = Number(m[2]);
         const proof = lines[i - 1]!.includes('mlmon:service_') ? 'application.test.yml' : 'ml-models.test.yml';
         for (const factor of [1.002, 0.998]) nudges.push({ file: 'thresholds.yml', from: `${i}`, to: `${m[1]}${value * factor}${m[3]}`, label: `${lines[i - 1]!.trim()} ${value} → ${value * factor}`, proof });
@@ -148,12 +148,14 @@ describe('generated rule tests', () => {
     const defaultsFile = thresholdFiles.find((f) => rulesIn(f.name).some((r) => r.record.endsWith(':default_threshold')))!;
     expect(rulesIn(defaultsFile.name).every((r) => r.record.endsWith(':default_threshold'))).toBe(true);
 
-    // Each ml-models proof loads the defaults and one file of models; the infrastructure proofs load none.
+    // Each proof loads the defaults and one file of models or services; the infrastructure proofs load none,
+    // but for ServiceDown's proof of a service's target (which carries the team of its service).
     const tests = generated.model.ruleTests;
     for (const file of tests) {
       const loaded = file.ruleFiles.map((f) => f.replace('../rules/', '')).filter((f) => f.startsWith('thresholds-'));
-      if (file.name.startsWith('infrastructure')) expect(loaded, file.name).toEqual([]);
+      if (file.name === 'infrastructure.test.yml') expect(loaded, file.name).toEqual([]);
       else expect(loaded.filter((f) => f !== defaultsFile.name).length, file.name).toBeLessThanOrEqual(1);
+      if (file.name.startsWith('infrastructure-')) expect(file.tests.map((t) => t.name.split(' ')[0]), file.name).toEqual(['ServiceDown', 'ServiceDown']);
     }
     const modelProofs = tests.filter((f) => f.name.startsWith('ml-models-'));
     expect(modelProofs.map((f) => f.name).sort()).toEqual(thresholdFiles.filter((f) => rulesIn(f.name).some((r) => r.labels.model) || f === defaultsFile).map((f) => `ml-models-${f.name.replace('.yml', '')}.test.yml`).sort());

@@ -97,11 +97,17 @@ describe('config/alert-window', () => {
   });
 
   it('a scrape interval too long for the default windows is reported on prometheus.scrapeInterval', async () => {
-    // The default 5m window holds a rate at up to 100s; LowPredictionConfidence's 10m up to 200s.
-    const at101 = (await problemsOf({ prometheus: { scrapeInterval: '101s' } })).filter((p) => p.id === 'config/alert-window');
-    expect(at101.map((p) => p.path)).toEqual(rateAlerts.filter((n) => n !== 'LowPredictionConfidence').map(() => 'prometheus.scrapeInterval'));
-    expect(at101[0]!.hint).toMatch(/set alerts\.\w+\.window to 303s or more/);
-    expect((await problemsOf({ prometheus: { scrapeInterval: '100s' } })).filter((p) => p.id === 'config/alert-window')).toEqual([]);
+    // ServiceUnreachable's default 2m window holds an *_over_time at up to 60s; the default 5m window holds a
+    // rate at up to 100s; LowPredictionConfidence's 10m up to 200s.
+    const reported = async (interval: string) => (await problemsOf({ prometheus: { scrapeInterval: interval } }))
+      .filter((p) => p.id === 'config/alert-window').map((p) => /too long for (\w+)'s default window/.exec(p.message)?.[1] ?? p.message);
+    expect(await reported('60s')).toEqual([]);
+    expect(await reported('61s')).toEqual(['ServiceUnreachable']);
+    expect(await reported('100s')).toEqual(['ServiceUnreachable']);
+    const at101 = await reported('101s');
+    expect([...at101].sort()).toEqual([...rateAlerts.filter((n) => n !== 'LowPredictionConfidence'), 'ServiceUnreachable'].sort());
+    const hint = (await problemsOf({ prometheus: { scrapeInterval: '101s' } })).find((p) => p.id === 'config/alert-window' && p.message.includes('for HighErrorRate\'s'))!.hint;
+    expect(hint).toMatch(/set alerts\.HighErrorRate\.window to 303s or more/);
   });
 
   it('the family table matches the generated expressions: rate-family alerts take a rate over their window, the others use no window', async () => {

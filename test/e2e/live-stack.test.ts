@@ -53,8 +53,9 @@ function monitoringConfig(serviceTarget: string, webhook: WebhookReceiver, alert
     // Unlisted models get these thresholds (the seed's 0.85 accuracy) and this team.
     defaults: { team: 'data-science' },
     alerts: {
-      ModelAccuracyDrop: { for: '2s' },
-      DataDriftDetected: { for: '2s' },
+      // The gauges are averaged over the window: five scrapes, so that a change shows within seconds.
+      ModelAccuracyDrop: { for: '2s', window: rateWindow },
+      DataDriftDetected: { for: '2s', window: rateWindow },
       HighErrorRate: { for: '2s', window: rateWindow },
       // No route matches `info`: it goes to the default receiver.
       LowPredictionConfidence: { for: '2s', window: rateWindow, severity: 'info' },
@@ -186,10 +187,10 @@ describe('the generated Prometheus and Alertmanager configs, run by the real too
     service.setModel('unlisted-steady-model', { accuracy: 0.87 }); // above the default, below fraud-detector's
     service.setModel('churn-predictor', { accuracy: 0.1 }); // minAccuracy: false
 
-    const scrapeLabels = { service: 'model-api', job: 'model-api', instance: service.target, cluster, environment };
+    // About the model, not the target it was scraped from: no job, instance or service.
     const expected = {
-      'fraud-detector': { alertname: 'ModelAccuracyDrop', severity: 'critical', model: 'fraud-detector', team: 'fraud-team', ...scrapeLabels },
-      'unlisted-model': { alertname: 'ModelAccuracyDrop', severity: 'critical', model: 'unlisted-model', team: 'data-science', ...scrapeLabels },
+      'fraud-detector': { alertname: 'ModelAccuracyDrop', severity: 'critical', model: 'fraud-detector', team: 'fraud-team', cluster, environment },
+      'unlisted-model': { alertname: 'ModelAccuracyDrop', severity: 'critical', model: 'unlisted-model', team: 'data-science', cluster, environment },
     };
     for (const [model, labels] of Object.entries(expected)) {
       for (const receiver of ['pager', 'ml-team'] as const) {
@@ -283,7 +284,7 @@ describe('the generated Prometheus and Alertmanager configs, run by the real too
 
     service.setModel('recommender', { accuracy: 0.95 });
     await waitForDelivery(mark, 'pager', 'resolved', 'ModelAccuracyDrop', model);
-    const expected = { alertname: 'DataDriftDetected', severity: 'warning', model: 'recommender', team: 'reco-team', service: 'model-api', job: 'model-api', instance: service.target, cluster, environment };
+    const expected = { alertname: 'DataDriftDetected', severity: 'warning', model: 'recommender', team: 'reco-team', cluster, environment };
     expect(await waitForDelivery(mark, 'chat', 'firing', 'DataDriftDetected', model)).toEqual(expected);
 
     service.setModel('recommender', { driftScore: 0.05 });

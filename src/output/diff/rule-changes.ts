@@ -2,7 +2,7 @@
  * Describing rule changes the way a reviewer thinks of them: "ModelAccuracyDrop threshold for model
  * fraud-detector: 0.9 → 0.95", not "line 48 of thresholds.yml".
  */
-import { modelInfoSeries } from '../../normalize/alert-rules.js';
+import { modelInfoSeries, serviceInfoSeries } from '../../normalize/alert-rules.js';
 import { formatLabels, unionKeys, type Change, type ChangedField } from './change.js';
 import { alertIdentity, isDefaultSeries, knownThresholdSeries, recordIdentity } from './rule-matching.js';
 import type { AlertRule, RecordingRule, RuleGroupInfo } from './rule-reading.js';
@@ -97,6 +97,7 @@ function thresholdChange(before: string, after: string): { before: string; after
 export function describeRecordChange(before: RecordingRule | undefined, after: RecordingRule | undefined, owners: ReadonlyMap<string, readonly string[]>): Change | undefined {
   const rule = (after ?? before)!;
   if (rule.record === modelInfoSeries) return describeModelListChange(before, after);
+  if (rule.record === serviceInfoSeries) return describeServiceListChange(before, after);
   if (!knownThresholdSeries.includes(rule.record)) return describeOtherRecordChange(before, after);
 
   const subject = `threshold ${recordIdentity(rule)}`;
@@ -117,6 +118,15 @@ export function describeRecordChange(before: RecordingRule | undefined, after: R
   }
   if (parts.length === 0) return undefined;
   return { change: 'changed', subject, text: `${what}: ${parts.join(', ')}`, fields };
+}
+
+/** mlmon:service_info: the services ServiceUnreachable expects to see, and the team their targets' ServiceDown goes to. */
+function describeServiceListChange(before: RecordingRule | undefined, after: RecordingRule | undefined): Change | undefined {
+  const service = (after ?? before)!.labels.service ?? '?';
+  if (!before) return { change: 'added', subject: `service ${service}`, text: `service ${service} added (team ${after!.labels.team ?? 'none'})` };
+  if (!after) return { change: 'removed', subject: `service ${service}`, text: `service ${service} removed` };
+  if (before.labels.team === after.labels.team) return undefined;
+  return { change: 'changed', subject: `service ${service}`, text: `service ${service}: team ${before.labels.team ?? 'none'} → ${after.labels.team ?? 'none'}`, fields: [{ field: 'team', before: before.labels.team, after: after.labels.team }] };
 }
 
 function describeModelListChange(before: RecordingRule | undefined, after: RecordingRule | undefined): Change | undefined {

@@ -4,7 +4,7 @@
  * `defaultSeriesOf`). So the mapping follows the rules as rendered, custom alerts included, and a series no
  * alert uses says so.
  */
-import { defaultSeriesOf, modelInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
+import { defaultSeriesOf, modelInfoSeries, serviceInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
 import { byText, formatLabels } from './change.js';
 import type { AlertRule, RecordingRule, Rule } from './rule-reading.js';
 
@@ -109,6 +109,7 @@ export function alertNamer(...sides: readonly (readonly AlertRule[])[]): (rule: 
 export function recordIdentity(rule: RecordingRule): string {
   const { team: _team, ...rest } = rule.labels;
   if (rule.record === modelInfoSeries) return `${rule.record}{model=${JSON.stringify(rule.labels.model ?? '')}}`;
+  if (rule.record === serviceInfoSeries) return `${rule.record}{service=${JSON.stringify(rule.labels.service ?? '')}}`;
   return knownThresholdSeries.includes(rule.record) ? `${rule.record}${formatLabels(rest)}` : `${rule.record}${formatLabels(rule.labels)}`;
 }
 

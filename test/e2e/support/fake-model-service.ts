@@ -24,6 +24,8 @@ export interface FakeModelService {
   /** Sets (part of) a model's reported state; a model appears in the metrics from its first call. */
   setModel(model: string, state: Partial<ModelState>): void;
   setTraffic(traffic: Traffic): void;
+  /** The duration of the one HTTP request observed per scrape from now on (0.05s until set). */
+  setLatency(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -66,9 +68,10 @@ export async function startFakeModelService(): Promise<FakeModelService> {
     httpRequests.inc({ ...request, status: '200' }, requests * (1 - traffic.errorRatio));
     for (const model of models.keys()) predictions.inc({ model, status: 'success' }, requests / models.size);
   };
-  /** One observation per scrape keeps every histogram's rate defined; latencies stay far below thresholds. */
+  /** One observation per scrape keeps every histogram's rate defined; latencies stay far below thresholds unless set. */
+  let latencySeconds = 0.05;
   const observeOneOfEach = (): void => {
-    httpDuration.observe(request, 0.05);
+    httpDuration.observe(request, latencySeconds);
     for (const [model, state] of models) {
       inferenceDuration.observe({ model }, 0.02);
       confidence.observe({ model }, state.confidence);
@@ -98,6 +101,9 @@ export async function startFakeModelService(): Promise<FakeModelService> {
       models.set(model, current);
       accuracy.set({ model }, current.accuracy);
       driftScore.set({ model }, current.driftScore);
+    },
+    setLatency(seconds) {
+      latencySeconds = seconds;
     },
     setTraffic(next) {
       bookRequestsUntilNow();
