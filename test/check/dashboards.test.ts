@@ -120,7 +120,7 @@ describe('the dashboard check', () => {
       name: 'a rate over $__interval, which at its smallest is one scrape interval and so often empty',
       change: (d) => { panel(d, 'Predictions per second').targets[0].expr = 'sum by (model) (rate(predictions_total{model="$model"}[$__interval]))'; },
       problems: [{ id: 'rules/rate-window', object: 'mlmon-ml-models: Predictions per second' }],
-      message: /over \[15s\] sees fewer than two scrapes/,
+      message: /rate\(\) over \[15s\] needs 2 samples; at a 15s scrape interval the window holds 1, and one lost scrape leaves 0/,
     },
     {
       name: 'a panel type the check has no schema for',

@@ -34,7 +34,7 @@ describe('validate on the rendered output', () => {
     }
     // They run right after the secrets check, before the external tools.
     const ids = report.checks.map((c) => c.id);
-    expect(ids.slice(ids.indexOf('secrets') + 1, ids.indexOf('secrets') + 4)).toEqual(['kubernetes/objects', 'grafana/dashboards', 'logstash/syntax']);
+    expect(ids.slice(ids.indexOf('secrets') + 1, ids.indexOf('secrets') + 5)).toEqual(['kubernetes/objects', 'yaml/reader-mismatch', 'grafana/dashboards', 'logstash/syntax']);
   });
 
   it('reports a pipeline that a template override broke as render/invalid-output on that file, with the config check passed', async () => {

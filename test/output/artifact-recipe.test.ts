@@ -41,7 +41,7 @@ describe('the recipe "Adding an artifact"', () => {
     const reparsed = files.filter((f) => registryWithInventory.entryFor(f.path)?.parse === 'yaml');
     expect(reparsed.map((f) => f.path)).toContain('inventory/models.yml');
     expect(() => checkTemplatedYaml(reparsed)).not.toThrow();
-    expect(parseYamlDocuments(inventory!.content)).toEqual({ ok: true, documents: [{ models: expect.arrayContaining([{ name: 'fraud-detector', team: expect.any(String) }]) }] });
+    expect(parseYamlDocuments(inventory!.content)).toEqual({ ok: true, misread: false, documents: [{ models: expect.arrayContaining([{ name: 'fraud-detector', team: expect.any(String) }]) }] });
   });
 
   it('generate writes it, generate --check finds it stale after a config change, and diff describes the change', () => {
