@@ -5,6 +5,7 @@
  * `amtool config routes test --verify.receivers`, so a route that the rendering got wrong (order, `continue`,
  * a matcher's quoting) is caught by Alertmanager's own routing code.
  */
+import { anyOfMatcher, receiversFor, type RouteNode } from '../formats/alertmanager-routing.js';
 import type { AlertRoute, MonitoringModel } from './model.js';
 
 export interface RoutingTestCase {
@@ -14,33 +15,28 @@ export interface RoutingTestCase {
   readonly receivers: readonly string[];
 }
 
-/** Alertmanager's routing: a matching node tries its children in order; without a matching child it takes the alert. */
-export function receiversFor(root: AlertRoute, labels: Readonly<Record<string, string>>): string[] {
-  const receivers: string[] = [];
-  const visit = (node: AlertRoute): boolean => {
-    const matches = Object.entries(node.match).every(([label, values]) => values.includes(labels[label] ?? ''));
-    if (!matches) return false;
-    let handledByChild = false;
-    for (const child of node.routes) {
-      if (visit(child)) {
-        handledByChild = true;
-        if (!child.continue) break;
-      }
-    }
-    if (!handledByChild) receivers.push(node.receiver);
-    return true;
+/**
+ * The route tree as Alertmanager's routing sees it, built from what each route is meant to match (`match`,
+ * from the config) rather than from its rendered matcher strings: amtool then judges the rendering against
+ * that intent, so a matcher quoted wrongly fails the proof instead of being evaluated the same wrong way.
+ */
+export function intendedRouteTree(route: AlertRoute): RouteNode {
+  return {
+    receiver: route.receiver,
+    matchers: Object.entries(route.match).map(([label, values]) => anyOfMatcher(label, values)),
+    continue: route.continue,
+    routes: route.routes.map(intendedRouteTree),
   };
-  visit(root);
-  return receivers;
 }
 
 export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' | 'builtinAlerts' | 'ruleFiles' | 'models' | 'services' | 'infrastructure' | 'defaults'>): RoutingTestCase[] {
   const route = model.alertmanager.route;
+  const tree = intendedRouteTree(route);
   const cases = new Map<string, RoutingTestCase>();
   const add = (name: string, labels: Record<string, string>): void => {
     const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const key = JSON.stringify(sorted);
-    if (!cases.has(key)) cases.set(key, { name, labels: sorted, receivers: receiversFor(route, sorted) });
+    if (!cases.has(key)) cases.set(key, { name, labels: sorted, receivers: receiversFor(tree, sorted) });
   };
 
   const teamsOf = (alert: (typeof model.builtinAlerts)[number]): string[] => {

@@ -1,37 +1,27 @@
 /**
- * The parts of `mlmon diff`, in process: splitting Kubernetes documents, reading rule files, evaluating
- * Alertmanager's route tree (against amtool), unified patches (against jsdiff) and a fleet-sized out/.
- * The CLI end to end is in diff.test.ts.
+ * The parts of `mlmon diff`, in process: splitting Kubernetes documents, reading rule files, unified patches
+ * (against jsdiff) and a fleet-sized out/. The CLI end to end is in diff.test.ts; the route tree evaluation
+ * (against amtool) in test/formats/alertmanager-routing.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPatch, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { parse } from 'yaml';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { diffOutput, type OutputDiff } from '../../src/output/diff.js';
 import { splitDocuments } from '../../src/output/diff/kubernetes.js';
 import { unifiedPatch } from '../../src/output/diff/patch.js';
-import { parseMatchers, readRouteTree, receiversFor } from '../../src/output/diff/routing.js';
 import { readPlainRecordingRule } from '../../src/output/diff/rule-reading.js';
 import type { OutputSnapshot } from '../../src/output/read-output.js';
 import type { RenderedFile } from '../../src/render/artifact.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { renderPrometheusConfig } from '../../src/render/prometheus.js';
 import { createTemplates } from '../../src/render/templating.js';
-import { generateFromConfig, modelOf, scratchDir } from '../support/fixtures.js';
-import { repoRoot, tool } from '../support/tools.js';
+import { generateFromConfig, modelOf } from '../support/fixtures.js';
+import { repoRoot } from '../support/tools.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/diff');
-
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-function scratch(): string {
-  const { dir, cleanup } = scratchDir('mlmon-diff-');
-  cleanups.push(cleanup);
-  return dir;
-}
 
 const linesOf = (report: OutputDiff, artifact: string) => report.summary.find((s) => s.artifact === artifact)?.changes.map((c) => c.text) ?? [];
 
@@ -82,58 +72,6 @@ describe('alert rules', () => {
     ['a repeated key', '- record: a:b\n  expr: vector(1)\n  expr: vector(2)'],
   ])('leaves a recording rule with %s to the YAML parser', (_what, text) => {
     expect(readPlainRecordingRule(text)).toBeUndefined();
-  });
-});
-
-describe('Alertmanager routing', () => {
-  const config = `route:
-  receiver: default
-  routes:
-    - receiver: pager
-      matchers: ['severity="critical"', 'team=~"ml-.*"']
-      continue: true
-    - receiver: ml
-      match: { team: ml-risk }
-      routes:
-        - receiver: risk-warnings
-          matchers: ['{severity!="critical", alertname!~"Model.+"}']
-    - receiver: platform
-      match_re: { team: "platform|infra" }
-    - receiver: catch-all-models
-      matchers: [model=~".+"]
-receivers:
-  - name: default
-  - name: pager
-  - name: ml
-  - name: risk-warnings
-  - name: platform
-  - name: catch-all-models
-`;
-  const labelSets: Record<string, string>[] = [
-    { alertname: 'ModelAccuracyDrop', severity: 'critical', team: 'ml-risk', model: 'fraud-detector' },
-    { alertname: 'DataDriftDetected', severity: 'warning', team: 'ml-risk', model: 'fraud-detector' },
-    { alertname: 'ModelAccuracyDrop', severity: 'warning', team: 'ml-risk' },
-    { alertname: 'HighCPUUsage', severity: 'critical', team: 'platform' },
-    { alertname: 'HighLatency', severity: 'warning', team: 'infra' },
-    { alertname: 'HighLatency', severity: 'critical', team: 'ml-platform' },
-    { alertname: 'LowPredictionConfidence', severity: 'warning', team: 'growth', model: 'churn' },
-    { alertname: 'Unrouted', severity: 'info' },
-  ];
-
-  it.each(labelSets.map((labels) => [JSON.stringify(labels), labels] as const))('delivers %s to the receivers amtool names', (_name, labels) => {
-    const dir = scratch();
-    writeFileSync(join(dir, 'alertmanager.yml'), config);
-    const amtool = execFileSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${join(dir, 'alertmanager.yml')}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8' });
-    expect(receiversFor(readRouteTree(parse(config))!, labels)).toEqual(amtool.trim().split(','));
-  });
-
-  it.each([
-    ['severity="critical"', [{ label: 'severity', op: '=', value: 'critical' }]],
-    ['{team=~"ml-.*", model!=""}', [{ label: 'team', op: '=~', value: 'ml-.*' }, { label: 'model', op: '!=', value: '' }]],
-    ['alertname!~Model.+', [{ label: 'alertname', op: '!~', value: 'Model.+' }]],
-    ['summary="say \\"hi\\", then go"', [{ label: 'summary', op: '=', value: 'say "hi", then go' }]],
-  ])('reads the matcher %s', (text, expected) => {
-    expect(parseMatchers(text).map(({ label, op, value }) => ({ label, op, value }))).toEqual(expected);
   });
 });
 

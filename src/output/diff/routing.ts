@@ -1,7 +1,7 @@
 /**
  * Which receivers each alert reaches, before and after: the one thing about a routing change a reviewer
- * cannot see in the YAML. Alertmanager's route tree is evaluated here on the rendered alertmanager.yml of
- * each side (Alertmanager's own algorithm, dispatch/route.go `Route.Match`), for every alert the rule files
+ * cannot see in the YAML. Alertmanager's route tree is evaluated on the rendered alertmanager.yml of
+ * each side (formats/alertmanager-routing.ts, Alertmanager's own algorithm), for every alert the rule files
  * define, with the labels it will carry: its static labels, Prometheus' external labels, and, for alerts that
  * compare against per-model or per-service threshold series, each target's `team` and `model`/`service`
  * (those come from the series through `group_left`).
@@ -15,121 +15,16 @@ import type { AlertRule, RuleSets } from './rule-reading.js';
 import { byText, shortList, type Change } from './change.js';
 import type { OutputSide } from './side.js';
 import { isRecord, sameValue } from './structure.js';
+import { receiversFor, type RouteNode } from '../../formats/alertmanager-routing.js';
 
-export interface RouteNode {
-  readonly receiver: string;
-  readonly matchers: readonly LabelMatcher[];
-  readonly continue: boolean;
-  readonly routes: readonly RouteNode[];
-}
-
-export interface LabelMatcher {
-  readonly label: string;
-  readonly op: '=' | '!=' | '=~' | '!~';
-  readonly value: string;
-  /** For regex matchers: anchored at both ends, as Alertmanager anchors them. */
-  readonly regex?: RegExp;
-}
-
-/** The route tree of a parsed alertmanager.yml; undefined when it has none. */
-export function readRouteTree(config: unknown): RouteNode | undefined {
-  if (!isRecord(config) || !isRecord(config.route)) return undefined;
-  const node = (raw: Record<string, unknown>, inherited: string): RouteNode => {
-    const receiver = typeof raw.receiver === 'string' ? raw.receiver : inherited;
-    return {
-      receiver,
-      matchers: matchersOf(raw),
-      continue: raw.continue === true,
-      routes: (Array.isArray(raw.routes) ? raw.routes : []).filter(isRecord).map((child) => node(child, receiver)),
-    };
-  };
-  return node(config.route, '');
-}
-
-function matchersOf(route: Record<string, unknown>): LabelMatcher[] {
-  const matchers: LabelMatcher[] = [];
-  // The deprecated `match` and `match_re` maps still work in Alertmanager, so they still route here.
-  if (isRecord(route.match)) for (const [label, value] of Object.entries(route.match)) matchers.push(matcher(label, '=', String(value)));
-  if (isRecord(route.match_re)) for (const [label, value] of Object.entries(route.match_re)) matchers.push(matcher(label, '=~', String(value)));
-  const list = Array.isArray(route.matchers) ? route.matchers : typeof route.matchers === 'string' ? [route.matchers] : [];
-  for (const entry of list) matchers.push(...parseMatchers(String(entry)));
-  return matchers;
-}
-
-function matcher(label: string, op: LabelMatcher['op'], value: string): LabelMatcher {
-  if (op === '=' || op === '!=') return { label, op, value };
-  let regex: RegExp;
-  try {
-    regex = new RegExp(`^(?:${value})$`);
-  } catch {
-    // A regex JavaScript can't read (Go's RE2 has a few forms it lacks) matches nothing here; amtool checks it for real.
-    regex = /(?!)/;
-  }
-  return { label, op, value, regex };
-}
+export { readRouteTree } from '../../formats/alertmanager-routing.js';
 
 /**
- * Alertmanager's matcher syntax: `name="value"`, `name=~"regex"`, `name!=value`, several separated by commas,
- * optionally inside `{…}`. Written here because no npm library reads it.
+ * The receivers an alert reaches, in delivery order, each once: a reviewer asks who is told, not how often
+ * (amtool lists a receiver once per route that takes the alert).
  */
-export function parseMatchers(text: string): LabelMatcher[] {
-  let body = text.trim();
-  if (body.startsWith('{') && body.endsWith('}')) body = body.slice(1, -1);
-  const matchers: LabelMatcher[] = [];
-  const pattern = /\s*("(?:[^"\\]|\\.)*"|[^\s=!~,"]+)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(?:,|$)/gy;
-  let match: RegExpExecArray | null;
-  while (pattern.lastIndex < body.length && (match = pattern.exec(body)) !== null) {
-    matchers.push(matcher(unquote(match[1]!), match[2] as LabelMatcher['op'], unquote(match[3]!)));
-    if (match[0] === '') break;
-  }
-  return matchers;
-}
-
-function unquote(text: string): string {
-  if (!text.startsWith('"')) return text;
-  try {
-    return JSON.parse(text) as string;
-  } catch {
-    return text.slice(1, -1);
-  }
-}
-
-function matches(m: LabelMatcher, labels: Readonly<Record<string, string>>): boolean {
-  const value = labels[m.label] ?? '';
-  switch (m.op) {
-    case '=':
-      return value === m.value;
-    case '!=':
-      return value !== m.value;
-    case '=~':
-      return m.regex!.test(value);
-    case '!~':
-      return !m.regex!.test(value);
-  }
-}
-
-/**
- * Alertmanager's routing: a route that matches tries its children in order, stopping after the first child
- * that matched unless that child has `continue`; a route none of whose children matched takes the alert.
- * Receivers in delivery order, each once.
- */
-export function receiversFor(root: RouteNode, labels: Readonly<Record<string, string>>): string[] {
-  const routes: RouteNode[] = [];
-  const visit = (node: RouteNode): boolean => {
-    if (!node.matchers.every((m) => matches(m, labels))) return false;
-    let taken = false;
-    for (const child of node.routes) {
-      if (visit(child)) {
-        taken = true;
-        if (!child.continue) break;
-      }
-    }
-    if (!taken) routes.push(node);
-    return true;
-  };
-  // The root route matches every alert, whatever its matchers say (Alertmanager requires it to have none).
-  visit({ ...root, matchers: [] });
-  return [...new Set(routes.map((r) => r.receiver))];
+function deliveredTo(root: RouteNode, labels: Readonly<Record<string, string>>): string[] {
+  return [...new Set(receiversFor(root, labels))];
 }
 
 /** Every label any route of either tree looks at. */
@@ -229,8 +124,8 @@ export function diffRouting(before: RoutingSide, after: RoutingSide, rules: Rule
       const old = instancesBefore.get(instance.target);
       if (!old) continue;
       compared++;
-      const from = receiversFor(before.route, old.labels);
-      const to = receiversFor(after.route, instance.labels);
+      const from = deliveredTo(before.route, old.labels);
+      const to = deliveredTo(after.route, instance.labels);
       if (from.join('\u0000') === to.join('\u0000')) continue;
       const key = `${from.join(',')}\u0000${to.join(',')}`;
       const move = moves.get(key) ?? { from, to, targets: [] };
