@@ -23,7 +23,9 @@ export function matchOf(match: RouteMatch | undefined): Record<string, string[]>
     const values = list(value);
     if (values) out[label] = values;
   }
-  for (const [label, value] of Object.entries(match.labels ?? {}).sort(([a], [b]) => a.localeCompare(b))) out[label] = [value];
+  // Code-unit order, not localeCompare: the matchers' order reaches alertmanager.yml and must not depend on
+  // the machine's locale (ICU puts `team_b` before `teamA`, code units after).
+  for (const [label, value] of Object.entries(match.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[label] = [value];
   return out;
 }
 

@@ -2,7 +2,8 @@
  * The one routing evaluator (src/formats/alertmanager-routing.ts), judged by Alertmanager itself: for route trees
  * with `continue`, nesting, inherited receivers, regex matchers and label values with special characters, the
  * receivers it names must equal what the pinned `amtool config routes test` prints. The routing proofs and the
- * diff both use it; the proofs' expectations are checked against amtool here too.
+ * diff both use it; the proofs' expectations are checked against amtool here too, and the order of a route's
+ * matchers must not depend on the machine's locale.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { parseMatchers, readRouteTree, receiversFor } from '../../src/formats/alertmanager-routing.js';
+import { matchOf } from '../../src/normalize/routing.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { modelOf, scratchDir } from '../support/fixtures.js';
@@ -246,5 +248,28 @@ describe('the routing proofs', () => {
     expect(cases.length).toBeGreaterThan(10);
     const amtool = await Promise.all(cases.map(async (c) => ({ name: c.name, receivers: await amtoolReceivers(file, c.labels) })));
     expect(cases.map((c) => ({ name: c.name, receivers: c.receivers }))).toEqual(amtool);
+  });
+});
+
+describe('the order of a route matchers', () => {
+  // Pairs where the locale's order (ICU) and code-unit order disagree: case, and `_` against letters.
+  const labels = { teamA: '1', team_b: '2', Zone: '3', app: '4', zone: '5' };
+  const codeUnitOrder = ['Zone', 'app', 'teamA', 'team_b', 'zone'];
+
+  it('is code-unit order, which here differs from localeCompare', () => {
+    expect(Object.keys(matchOf({ labels }))).toEqual(codeUnitOrder);
+    expect([...codeUnitOrder].sort((a, b) => a.localeCompare(b))).not.toEqual(codeUnitOrder);
+  });
+
+  it('is the same in alertmanager.yml whatever order the config lists the labels in', () => {
+    const rendered = (labelsInConfig: Record<string, string>) => {
+      const config = { alerting: { defaultReceiver: 'default', receivers: { default: {}, x: {} }, routes: [{ receiver: 'x', match: { labels: labelsInConfig } }] } } as MonitoringConfig;
+      return renderAlertmanagerConfig(modelOf(config), createTemplates(undefined)).content;
+    };
+    const reversed = Object.fromEntries(Object.entries(labels).reverse());
+    const yaml = rendered(labels);
+    expect(rendered(reversed)).toBe(yaml);
+    const routes = (parse(yaml) as { route: { routes: { matchers: string[] }[] } }).route.routes;
+    expect(routes[0]!.matchers.map((m) => m.split('=')[0])).toEqual(codeUnitOrder);
   });
 });
