@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { parseMatchers, readRouteTree, receiversFor } from '../../src/formats/alertmanager-routing.js';
 import { matchOf } from '../../src/normalize/routing.js';
-import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
+import { renderAlertmanagerConfig, renderRoutingTests } from '../../src/render/alertmanager.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { modelOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot, tool } from '../support/tools.js';
@@ -261,15 +261,26 @@ describe('the order of a route matchers', () => {
     expect([...codeUnitOrder].sort((a, b) => a.localeCompare(b))).not.toEqual(codeUnitOrder);
   });
 
+  const rendered = (labelsInConfig: Record<string, string>) => {
+    const config = { alerting: { defaultReceiver: 'default', receivers: { default: {}, x: {} }, routes: [{ receiver: 'x', match: { labels: labelsInConfig } }] } } as MonitoringConfig;
+    const model = modelOf(config);
+    const templates = createTemplates(undefined);
+    return { alertmanager: renderAlertmanagerConfig(model, templates).content, routingTests: renderRoutingTests(model, templates).content };
+  };
+  const reversed = Object.fromEntries(Object.entries(labels).reverse());
+
   it('is the same in alertmanager.yml whatever order the config lists the labels in', () => {
-    const rendered = (labelsInConfig: Record<string, string>) => {
-      const config = { alerting: { defaultReceiver: 'default', receivers: { default: {}, x: {} }, routes: [{ receiver: 'x', match: { labels: labelsInConfig } }] } } as MonitoringConfig;
-      return renderAlertmanagerConfig(modelOf(config), createTemplates(undefined)).content;
-    };
-    const reversed = Object.fromEntries(Object.entries(labels).reverse());
-    const yaml = rendered(labels);
-    expect(rendered(reversed)).toBe(yaml);
+    const yaml = rendered(labels).alertmanager;
+    expect(rendered(reversed).alertmanager).toBe(yaml);
     const routes = (parse(yaml) as { route: { routes: { matchers: string[] }[] } }).route.routes;
     expect(routes[0]!.matchers.map((m) => m.split('=')[0])).toEqual(codeUnitOrder);
+  });
+
+  it("is the order of the labels of the route's case in routing-tests.yml", () => {
+    const yaml = rendered(labels).routingTests;
+    expect(rendered(reversed).routingTests).toBe(yaml);
+    const cases = (parse(yaml) as { cases: { name: string; labels: Record<string, string> }[] }).cases;
+    const own = cases.find((c) => c.name === 'what alerting.routes[0] matches')!;
+    expect(Object.keys(own.labels)).toEqual(codeUnitOrder);
   });
 });
