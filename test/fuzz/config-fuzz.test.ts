@@ -77,12 +77,13 @@ if (shrinkIndex === undefined) test(`${runs} generated configs end in problems o
 
   // The real tools, batched over every output.
   const toolsStarted = performance.now();
-  const failures = await checkOutputs(generated.map((g) => g.outDir), { routeBudget, testRulesBudget });
+  const timings: Record<string, number> = {};
+  const failures = await checkOutputs(generated.map((g) => g.outDir), { routeBudget, testRulesBudget, timings });
   const toolsMs = performance.now() - toolsStarted;
   const unknown = [...failures].filter(([, f]) => !isKnown(f));
   console.log(`fuzz seed ${seed}: ${runs} configs, ${tally.problems} ended in problems, ${tally.generated} generated (${Math.round((100 * tally.generated) / runs)}%), `
     + `${tally.knownInProcess + failures.size - unknown.length} known failures ${JSON.stringify(Object.fromEntries(knownCounts))}; `
-    + `in process ${(inProcessMs / 1000).toFixed(1)} s, tools ${(toolsMs / 1000).toFixed(1)} s`);
+    + `in process ${(inProcessMs / 1000).toFixed(1)} s, tools ${(toolsMs / 1000).toFixed(1)} s ${JSON.stringify(timings)} ms`);
 
   expect(tally.problems + tally.generated + tally.knownInProcess).toBe(runs);
   // The generator must keep reaching the tools: a change that made every config invalid would test nothing.
@@ -92,7 +93,14 @@ if (shrinkIndex === undefined) test(`${runs} generated configs end in problems o
       const g = generated[i]!;
       return `run ${g.index} (shrink it: MLMON_FUZZ_SEED=${seed} MLMON_FUZZ_SHRINK=${g.index} npx vitest run test/fuzz/config-fuzz.test.ts):\n${f.map((x) => `  ${x.check}: ${x.message}`).join('\n')}\n${describeCase(g.fuzz)}`;
     });
-    expect.fail(`${unknown.length} generated outputs were refused by the real tools (${reproduce}):\n\n${shown.join('\n\n')}`);
+    // Grouped by check and the first line of the message (its file and line numbers left out), most frequent first.
+    const kinds = new Map<string, number>();
+    for (const [, f] of unknown) for (const x of f) {
+      const kind = `${x.check}: ${x.message.split('\n')[0]}`.replace(/line \d+: /, '').replace(/^(kubernetes\/decoding: )k8s\/[^:]+/, '$1k8s/*').slice(0, 200);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    const summary = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${n} × ${k}`).join('\n');
+    expect.fail(`${unknown.length} generated outputs were refused by the real tools (${reproduce}):\n${summary}\n\n${shown.join('\n\n')}`);
   }
 }, 600_000);
 else test(`shrinks run ${shrinkIndex} of seed ${seed} against the real tools`, async () => {

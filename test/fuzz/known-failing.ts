@@ -14,7 +14,7 @@ export interface KnownFailure {
   readonly fixture: string;
   /** The area (and helper) whose fix makes it pass. */
   readonly area: string;
-  /** The check that fails, as in ToolFailure.check. */
+  /** The check that fails, as in ToolFailure.check: a regular expression (`promtool/(check-rules|test-rules)`). */
   readonly check: string;
   /** A regular expression the failure's message matches. */
   readonly match: string;
@@ -28,5 +28,5 @@ export function readKnownFailures(): KnownFailure[] {
 
 /** The entry a failure is an instance of, if any. */
 export function knownFailureOf(failure: ToolFailure, known: readonly KnownFailure[]): KnownFailure | undefined {
-  return known.find((k) => k.check === failure.check && new RegExp(k.match, 's').test(failure.message));
+  return known.find((k) => new RegExp(`^(?:${k.check})$`).test(failure.check) && new RegExp(k.match, 's').test(failure.message));
 }

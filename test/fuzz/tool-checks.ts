@@ -58,7 +58,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const lastLines = (output: string, n = 8) => output.split('\n').filter((l) => l.trim()).slice(-n).join('\n');
+
+/** What a tool said about a failure: from its first FAILED (or error) line on, on one line. */
+function complaint(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines.findIndex((l) => /FAILED|error|parse error|unexpected/i.test(l));
+  return (first < 0 ? lines.slice(-4) : lines.slice(first, first + 5)).join(' | ');
+}
 
 /** A tool check over files of one or more outputs: argv per output, one process per chunk. */
 interface FileCheck {
@@ -94,7 +100,12 @@ async function runFileCheck(check: FileCheck, outDirs: readonly string[], timeou
  * index into `outDirs`; outputs that pass have no entry). The rule tests (`testRulesBudget`) and the routing
  * tests (`routeBudget`, one alert per amtool process) run for the first outputs only.
  */
-export async function checkOutputs(outDirs: readonly string[], options: { routeBudget: number; testRulesBudget: number; width?: number }): Promise<Map<number, ToolFailure[]>> {
+export async function checkOutputs(outDirs: readonly string[], options: { routeBudget: number; testRulesBudget: number; width?: number; timings?: Record<string, number> }): Promise<Map<number, ToolFailure[]>> {
+  let clock = performance.now();
+  const lap = (stage: string) => {
+    if (options.timings) options.timings[stage] = Math.round(performance.now() - clock);
+    clock = performance.now();
+  };
   const failures = new Map<number, ToolFailure[]>();
   const fail = (index: number, failure: ToolFailure) => failures.set(index, [...(failures.get(index) ?? []), failure]);
   const width = options.width ?? 2;
@@ -106,17 +117,24 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
     for (const p of checkOtherYamlDecoding(outDirs[i]!)) fail(i, { check: 'yaml/decoding', message: `${p.file}: ${p.message}` });
   }
 
-  // The file checks: a chunk at a time; a failed chunk is run again output by output.
-  const tasks = fileChecks.flatMap((check) => chunks(indexes.filter((i) => check.files(outDirs[i]!).length > 0), check.chunk).map((chunk) => async () => {
-    const result = await runFileCheck(check, chunk.map((i) => outDirs[i]!), check.timeoutMs);
+  lap('decoding');
+
+  // The file checks: a chunk at a time; a chunk that fails is halved until each failure has its output.
+  const bisect = async (check: FileCheck, part: readonly number[], known?: RunResult): Promise<void> => {
+    const result = known ?? await runFileCheck(check, part.map((i) => outDirs[i]!), check.timeoutMs);
     if (result.code === 0) return;
-    await pool(chunk.map((i) => async () => {
-      const single = await runFileCheck(check, [outDirs[i]!], check.timeoutMs);
-      if (single.timedOut) fail(i, { check: check.check, message: `${check.tool} ${check.args.join(' ')} did not finish within ${check.timeoutMs / 1000}s` });
-      else if (single.code !== 0) fail(i, { check: check.check, message: lastLines(single.output.replaceAll(outDirs[i]!, 'out')) });
-    }), width);
-  }));
+    if (part.length === 1) {
+      const i = part[0]!;
+      fail(i, { check: check.check, message: result.timedOut ? `${check.tool} ${check.args.join(' ')} did not finish within ${check.timeoutMs / 1000}s` : complaint(result.output.replaceAll(`${outDirs[i]!}/`, 'out/')) });
+      return;
+    }
+    const half = Math.ceil(part.length / 2);
+    await bisect(check, part.slice(0, half));
+    await bisect(check, part.slice(half));
+  };
+  const tasks = fileChecks.flatMap((check) => chunks(indexes.filter((i) => check.files(outDirs[i]!).length > 0), check.chunk).map((chunk) => () => bisect(check, chunk)));
   await pool(tasks, width);
+  lap('files');
 
   // Rule tests: the first outputs, each alone (its own timeout), until the budget is spent.
   const testTasks = indexes.slice(0, options.testRulesBudget).map((i) => async () => {
@@ -125,9 +143,10 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
     if (!files.length) return;
     const r = await run(tool('promtool'), ['test', 'rules', ...files], dir, testRulesTimeoutMs);
     if (r.timedOut) fail(i, { check: 'promtool/test-rules', message: `promtool test rules did not finish within ${testRulesTimeoutMs / 1000}s` });
-    else if (r.code !== 0) fail(i, { check: 'promtool/test-rules', message: lastLines(r.output, 12) });
+    else if (r.code !== 0) fail(i, { check: 'promtool/test-rules', message: complaint(r.output) });
   });
   await pool(testTasks, width);
+  lap('test-rules');
 
   // Routing: one case per output, the one whose labels are the most unusual, until the budget is spent.
   const routeTasks = indexes.slice(0, options.routeBudget).flatMap((i) => {
@@ -140,9 +159,10 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
     return [async () => {
       const labels = Object.entries(picked.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
       const r = await run(tool('amtool'), ['config', 'routes', 'test', `--config.file=${join(outDirs[i]!, 'alertmanager/alertmanager.yml')}`, `--verify.receivers=${picked.receivers.join(',')}`, ...labels], '/', 30_000);
-      if (r.code !== 0) fail(i, { check: 'amtool/routes', message: `${picked.name} should reach [${picked.receivers.join(', ')}]: ${lastLines(r.output, 3)}` });
+      if (r.code !== 0) fail(i, { check: 'amtool/routes', message: `${picked.name} should reach [${picked.receivers.join(', ')}]: ${complaint(r.output)}` });
     }];
   });
   await pool(routeTasks, width);
+  lap('routes');
   return failures;
 }
