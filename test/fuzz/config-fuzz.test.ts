@@ -26,7 +26,7 @@ const shrinkIndex = process.env.MLMON_FUZZ_SHRINK === undefined ? undefined : Nu
 // Routing tests run one amtool process per alert: one case for each of the first outputs, up to this many.
 const routeBudget = Number(process.env.MLMON_FUZZ_ROUTE_BUDGET ?? 150);
 // Rule tests take seconds per output (tool-checks.ts): the first outputs only, up to this many.
-const testRulesBudget = Number(process.env.MLMON_FUZZ_TEST_RULES_BUDGET ?? 12);
+const testRulesBudget = Number(process.env.MLMON_FUZZ_TEST_RULES_BUDGET ?? 8);
 const reproduce = `MLMON_FUZZ_SEED=${seed} MLMON_FUZZ_RUNS=${runs} npx vitest run test/fuzz/config-fuzz.test.ts`;
 
 const root = mkdtempSync(join(tmpdir(), 'mlmon-fuzz-'));
@@ -80,7 +80,8 @@ if (shrinkIndex === undefined) test(`${runs} generated configs end in problems o
   const timings: Record<string, number> = {};
   const failures = await checkOutputs(generated.map((g) => g.outDir), { routeBudget, testRulesBudget, timings });
   const toolsMs = performance.now() - toolsStarted;
-  const unknown = [...failures].filter(([, f]) => !isKnown(f));
+  // A config's failures that no known-failing entry records (a config may have both kinds).
+  const unknown = [...failures].map(([i, f]) => [i, isKnown(f) ? [] : f.filter((x) => !knownFailureOf(x, known))] as const).filter(([, f]) => f.length > 0);
   console.log(`fuzz seed ${seed}: ${runs} configs, ${tally.problems} ended in problems, ${tally.generated} generated (${Math.round((100 * tally.generated) / runs)}%), `
     + `${tally.knownInProcess + failures.size - unknown.length} known failures ${JSON.stringify(Object.fromEntries(knownCounts))}; `
     + `in process ${(inProcessMs / 1000).toFixed(1)} s, tools ${(toolsMs / 1000).toFixed(1)} s ${JSON.stringify(timings)} ms`);

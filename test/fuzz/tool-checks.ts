@@ -89,7 +89,7 @@ const fileChecks: readonly FileCheck[] = [
  * files come one per process or many, so a fuzz run can afford them for a sample of its outputs only. An edge
  * duration (a `for` of centuries, a 1ms rule interval) makes them run for minutes: past this, it is a failure.
  */
-const testRulesTimeoutMs = 30_000;
+const testRulesTimeoutMs = 20_000;
 
 async function runFileCheck(check: FileCheck, outDirs: readonly string[], timeoutMs: number): Promise<RunResult> {
   return run(tool(check.tool), [...check.args, ...outDirs.flatMap((out) => check.files(out))], '/', timeoutMs);
@@ -128,6 +128,16 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
       fail(i, { check: check.check, message: result.timedOut ? `${check.tool} ${check.args.join(' ')} did not finish within ${check.timeoutMs / 1000}s` : complaint(result.output.replaceAll(`${outDirs[i]!}/`, 'out/')) });
       return;
     }
+    // The tools check every file and report each under a `Checking <file>` line: read who failed from that.
+    let attributed = false;
+    for (const section of result.output.split(/^(?=Checking )/m)) {
+      if (!/FAILED/.test(section)) continue;
+      const i = part.find((j) => section.startsWith(`Checking ${outDirs[j]!}/`) || section.startsWith(`Checking '${outDirs[j]!}/`));
+      if (i === undefined) continue;
+      fail(i, { check: check.check, message: complaint(section.replaceAll(`${outDirs[i]!}/`, 'out/')) });
+      attributed = true;
+    }
+    if (attributed && !result.timedOut) return;
     const half = Math.ceil(part.length / 2);
     await bisect(check, part.slice(0, half));
     await bisect(check, part.slice(half));
