@@ -128,13 +128,14 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
       fail(i, { check: check.check, message: result.timedOut ? `${check.tool} ${check.args.join(' ')} did not finish within ${check.timeoutMs / 1000}s` : complaint(result.output.replaceAll(`${outDirs[i]!}/`, 'out/')) });
       return;
     }
-    // The tools check every file and report each under a `Checking <file>` line: read who failed from that.
+    // The tools name the file in each complaint (promtool on stderr, apart from its `Checking` lines on stdout):
+    // an output failed when a line other than those and the SUCCESS lines names one of its files.
     let attributed = false;
-    for (const section of result.output.split(/^(?=Checking )/m)) {
-      if (!/FAILED/.test(section)) continue;
-      const i = part.find((j) => section.startsWith(`Checking ${outDirs[j]!}/`) || section.startsWith(`Checking '${outDirs[j]!}/`));
-      if (i === undefined) continue;
-      fail(i, { check: check.check, message: complaint(section.replaceAll(`${outDirs[i]!}/`, 'out/')) });
+    const complaints = result.output.split('\n').filter((l) => l.trim() && !/SUCCESS/.test(l) && (!/^\s*Checking /.test(l) || /FAILED/.test(l)));
+    for (const i of part) {
+      const own = complaints.filter((l) => l.includes(`${outDirs[i]!}/`));
+      if (!own.length) continue;
+      fail(i, { check: check.check, message: complaint(own.join('\n').replaceAll(`${outDirs[i]!}/`, 'out/')) });
       attributed = true;
     }
     if (attributed && !result.timedOut) return;
