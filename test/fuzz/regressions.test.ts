@@ -23,7 +23,8 @@ test('every fixture has a README line, and every known failure a fixture', () =>
   for (const entry of known) expect(fixtures).toContain(entry.fixture);
 });
 
-describe.each(fixtures)('fuzz regression %s', (name) => {
+// Concurrently: most of the time goes to promtool and amtool processes, which the 2 cores can overlap.
+describe.concurrent.each(fixtures)('fuzz regression %s', (name) => {
   const entry = known.find((k) => k.fixture === name);
   const file = ['json', 'yaml'].map((ext) => join(fuzzFixturesDir, name, `monitoring.config.${ext}`)).find((f) => existsSync(f))!;
   const format = file.endsWith('.json') ? 'json' : 'yaml';

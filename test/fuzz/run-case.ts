@@ -42,6 +42,23 @@ export function filesUnder(dir: string): string[] {
     .sort();
 }
 
+// The command's terminal output is held back while any case runs (cases may run concurrently).
+let muted = 0;
+let saved: { out: typeof process.stdout.write; err: typeof process.stderr.write } | undefined;
+function mute(): void {
+  if (muted++ === 0) {
+    saved = { out: process.stdout.write, err: process.stderr.write };
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+  }
+}
+function unmute(): void {
+  if (--muted === 0 && saved) {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+  }
+}
+
 /**
  * Runs `mlmon generate --config <file> --out <dir>/out` in process, with its terminal output held back. The
  * command's thrown error is what the top-level handler (src/cli/run-command.ts) turns into the exit code:
@@ -50,18 +67,15 @@ export function filesUnder(dir: string): string[] {
 export async function runCase(dir: string, config: unknown, format: ConfigFormat): Promise<CaseOutcome> {
   const configFile = writeConfigFile(dir, config, format);
   const outDir = join(dir, 'out');
-  const write = { out: process.stdout.write, err: process.stderr.write };
   let thrown: unknown;
   let exitCode: number | undefined;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  mute();
   try {
     exitCode = await runGenerate({ config: configFile, out: outDir });
   } catch (error) {
     thrown = error;
   } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
+    unmute();
   }
   if (thrown === undefined) {
     if (exitCode !== 0) return { kind: 'failure', check: 'exit-code', message: `generate returned ${exitCode} without reporting problems` };
