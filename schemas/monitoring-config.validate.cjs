@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling"},"alertmanager":{"$ref":"#/definitions/PodScheduling"},"grafana":{"$ref":"#/definitions/PodScheduling"},"logstash":{"$ref":"#/definitions/PodScheduling"},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates every NoSchedule and NoExecute taint.","default":[]},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling"},"alertmanager":{"$ref":"#/definitions/PodScheduling"},"grafana":{"$ref":"#/definitions/PodScheduling"},"logstash":{"$ref":"#/definitions/PodScheduling"},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates every NoSchedule and NoExecute taint.","default":[]},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
 const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
@@ -2200,9 +2200,10 @@ return errors === 0;
 
 const schema64 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
 const schema69 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
-const pattern30 = new RegExp("^/.+", "u");
+const pattern31 = new RegExp("^/.+", "u");
 const schema66 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
-const schema67 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es)."},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const schema67 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const pattern30 = new RegExp("\\S", "u");
 const schema68 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2247,7 +2248,7 @@ errors++;
 if(data.apiUrlFile !== undefined){
 let data1 = data.apiUrlFile;
 if(typeof data1 === "string"){
-if(!pattern30.test(data1)){
+if(!pattern31.test(data1)){
 const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -2354,7 +2355,7 @@ errors++;
 if(data.routingKeyFile !== undefined){
 let data0 = data.routingKeyFile;
 if(typeof data0 === "string"){
-if(!pattern30.test(data0)){
+if(!pattern31.test(data0)){
 const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -2438,7 +2439,7 @@ errors++;
 if(data.urlFile !== undefined){
 let data1 = data.urlFile;
 if(typeof data1 === "string"){
-if(!pattern30.test(data1)){
+if(!pattern31.test(data1)){
 const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err2];
@@ -2536,8 +2537,9 @@ errors++;
 }
 if(data1.to !== undefined){
 let data2 = data1.to;
-if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.to.type,parentSchema:schema67.properties.to,data:data2};
+if(typeof data2 === "string"){
+if(!pattern30.test(data2)){
+const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2547,10 +2549,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data1.sendResolved !== undefined){
-let data3 = data1.sendResolved;
-if(typeof data3 !== "boolean"){
-const err4 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.sendResolved.type,parentSchema:schema67.properties.sendResolved,data:data3};
+else {
+const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.to.type,parentSchema:schema67.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2560,9 +2560,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data1};
+if(data1.sendResolved !== undefined){
+let data3 = data1.sendResolved;
+if(typeof data3 !== "boolean"){
+const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.sendResolved.type,parentSchema:schema67.properties.sendResolved,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2574,12 +2575,24 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.email.type,parentSchema:schema66.properties.email,data:data0};
+const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.email.type,parentSchema:schema66.properties.email,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -2596,12 +2609,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.slack.type,parentSchema:schema66.properties.slack,data:data4};
+const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.slack.type,parentSchema:schema66.properties.slack,data:data4};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -2618,12 +2631,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.pagerduty.type,parentSchema:schema66.properties.pagerduty,data:data6};
+const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.pagerduty.type,parentSchema:schema66.properties.pagerduty,data:data6};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -2640,19 +2653,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.webhook.type,parentSchema:schema66.properties.webhook,data:data8};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.webhook.type,parentSchema:schema66.properties.webhook,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2661,13 +2662,25 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
 validate55.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route."},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
+const schema74 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
 const schema81 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
-const pattern36 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
+const pattern37 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
 const schema76 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2946,7 +2959,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs32 = errors;
 if(typeof key1 === "string"){
-if(!pattern36.test(key1)){
+if(!pattern37.test(key1)){
 const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema76.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err17];
@@ -3009,6 +3022,7 @@ validate64.errors = vErrors;
 return errors === 0;
 }
 
+const func0 = require("ajv/dist/runtime/equal").default;
 const wrapper0 = {validate: validate63};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3088,7 +3102,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern36.test(data4)){
+if(!pattern37.test(data4)){
 const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data4};
 if(vErrors === null){
 vErrors = [err5];
@@ -3110,9 +3124,14 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.groupBy.type,parentSchema:schema74.properties.groupBy,data:data3};
+let i1 = data3.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data3[i1], data3[j0])){
+const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema74.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3120,21 +3139,14 @@ else {
 vErrors.push(err7);
 }
 errors++;
+break outer0;
 }
 }
-if(data.routes !== undefined){
-let data5 = data.routes;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-if(!(wrapper0.validate(data5[i1], {instancePath:instancePath+"/routes/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.routes.type,parentSchema:schema74.properties.routes,data:data5};
+const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.groupBy.type,parentSchema:schema74.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3144,9 +3156,19 @@ vErrors.push(err8);
 errors++;
 }
 }
+if(data.routes !== undefined){
+let data5 = data.routes;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i2=0; i2<len1; i2++){
+if(!(wrapper0.validate(data5[i2], {instancePath:instancePath+"/routes/" + i2,parentData:data5,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.routes.type,parentSchema:schema74.properties.routes,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3155,11 +3177,23 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
 validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification.","default":["alertname","cluster","service","model"]},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
+const schema82 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3184,7 +3218,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
-if(!pattern36.test(data1)){
+if(!pattern37.test(data1)){
 const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data1};
 if(vErrors === null){
 vErrors = [err1];
@@ -3206,9 +3240,14 @@ vErrors.push(err2);
 errors++;
 }
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.groupBy.type,parentSchema:schema82.properties.groupBy,data:data0};
+let i1 = data0.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data0[i1], data0[j0])){
+const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema82.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3216,13 +3255,14 @@ else {
 vErrors.push(err3);
 }
 errors++;
+break outer0;
 }
 }
-if(data.groupWait !== undefined){
-let data2 = data.groupWait;
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err4 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.groupBy.type,parentSchema:schema82.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3232,8 +3272,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+if(data.groupWait !== undefined){
+let data2 = data.groupWait;
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+const err5 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3243,11 +3286,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.groupInterval !== undefined){
-let data3 = data.groupInterval;
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-const err6 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data3};
+else {
+const err6 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3257,8 +3297,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data3};
+if(data.groupInterval !== undefined){
+let data3 = data.groupInterval;
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+const err7 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3268,11 +3311,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.repeatInterval !== undefined){
-let data4 = data.repeatInterval;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err8 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data4};
+else {
+const err8 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3282,8 +3322,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data4};
+if(data.repeatInterval !== undefined){
+let data4 = data.repeatInterval;
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+const err9 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3293,9 +3336,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err10 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3304,11 +3346,23 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
 validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address."},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
+const schema88 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3373,8 +3427,9 @@ errors++;
 }
 if(data.from !== undefined){
 let data1 = data.from;
-if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.from.type,parentSchema:schema88.properties.from,data:data1};
+if(typeof data1 === "string"){
+if(!pattern30.test(data1)){
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema88.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3384,10 +3439,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.authUsername !== undefined){
-let data2 = data.authUsername;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.authUsername.type,parentSchema:schema88.properties.authUsername,data:data2};
+else {
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.from.type,parentSchema:schema88.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3397,11 +3450,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.authPasswordFile !== undefined){
-let data3 = data.authPasswordFile;
-if(typeof data3 === "string"){
-if(!pattern30.test(data3)){
-const err7 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data3};
+if(data.authUsername !== undefined){
+let data2 = data.authUsername;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.authUsername.type,parentSchema:schema88.properties.authUsername,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3411,8 +3463,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data3};
+if(data.authPasswordFile !== undefined){
+let data3 = data.authPasswordFile;
+if(typeof data3 === "string"){
+if(!pattern31.test(data3)){
+const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3422,10 +3477,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.requireTls !== undefined){
-let data4 = data.requireTls;
-if(typeof data4 !== "boolean"){
-const err9 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.requireTls.type,parentSchema:schema88.properties.requireTls,data:data4};
+else {
+const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3435,14 +3488,27 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+if(data.requireTls !== undefined){
+let data4 = data.requireTls;
+if(typeof data4 !== "boolean"){
+const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.requireTls.type,parentSchema:schema88.properties.requireTls,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -3504,7 +3570,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 const _errs4 = errors;
 if(typeof key1 === "string"){
-if(!pattern36.test(key1)){
+if(!pattern37.test(key1)){
 const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema92.properties.source.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -3558,7 +3624,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key3 in data2){
 const _errs10 = errors;
 if(typeof key3 === "string"){
-if(!pattern36.test(key3)){
+if(!pattern37.test(key3)){
 const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema92.properties.target.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err8];
@@ -3623,7 +3689,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern36.test(data5)){
+if(!pattern37.test(data5)){
 const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data5};
 if(vErrors === null){
 vErrors = [err13];
@@ -3823,7 +3889,7 @@ errors = vErrors.length;
 if(data.slackApiUrlFile !== undefined){
 let data8 = data.slackApiUrlFile;
 if(typeof data8 === "string"){
-if(!pattern30.test(data8)){
+if(!pattern31.test(data8)){
 const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema69,data:data8};
 if(vErrors === null){
 vErrors = [err9];
@@ -3884,7 +3950,7 @@ return errors === 0;
 
 const schema94 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
 const schema95 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
-const pattern49 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern51 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3945,7 +4011,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern49.test(data0)){
+if(!pattern51.test(data0)){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema95.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
@@ -4059,7 +4125,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 const _errs17 = errors;
 if(typeof key1 === "string"){
-if(!pattern36.test(key1)){
+if(!pattern37.test(key1)){
 const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err14];
@@ -4150,7 +4216,7 @@ return errors === 0;
 
 const schema99 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
 const schema100 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
-const pattern53 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
+const pattern55 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4191,7 +4257,7 @@ errors++;
 if(data.record !== undefined){
 let data0 = data.record;
 if(typeof data0 === "string"){
-if(!pattern53.test(data0)){
+if(!pattern55.test(data0)){
 const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -4232,7 +4298,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof key1 === "string"){
-if(!pattern36.test(key1)){
+if(!pattern37.test(key1)){
 const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema99.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
@@ -4412,7 +4478,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern53.test(data0)){
+if(!pattern55.test(data0)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -4464,7 +4530,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern36.test(data3)){
+if(!pattern37.test(data3)){
 const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema81,data:data3};
 if(vErrors === null){
 vErrors = [err7];
@@ -4528,7 +4594,7 @@ return errors === 0;
 
 const schema104 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
 const schema105 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
-const pattern57 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const pattern59 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 
 function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4613,7 +4679,7 @@ errors++;
 if(data.indexPrefix !== undefined){
 let data3 = data.indexPrefix;
 if(typeof data3 === "string"){
-if(!pattern57.test(data3)){
+if(!pattern59.test(data3)){
 const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema104.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err6];
@@ -4703,12 +4769,12 @@ return errors === 0;
 const schema107 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
 const schema109 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
 const schema115 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
-const pattern63 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const pattern65 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 const schema110 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
 const schema111 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
 const schema112 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
 const schema113 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
-const pattern61 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
+const pattern63 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4729,7 +4795,7 @@ errors++;
 if(data.cpu !== undefined){
 let data0 = data.cpu;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
+if(!pattern63.test(data0)){
 const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema113,data:data0};
 if(vErrors === null){
 vErrors = [err1];
@@ -4754,7 +4820,7 @@ errors++;
 if(data.memory !== undefined){
 let data1 = data.memory;
 if(typeof data1 === "string"){
-if(!pattern61.test(data1)){
+if(!pattern63.test(data1)){
 const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema113,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -5191,7 +5257,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern63.test(data4)){
+if(!pattern65.test(data4)){
 const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data4};
 if(vErrors === null){
 vErrors = [err9];
@@ -5453,7 +5519,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern63.test(data8)){
+if(!pattern65.test(data8)){
 const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data8};
 if(vErrors === null){
 vErrors = [err12];
@@ -5478,7 +5544,7 @@ errors++;
 if(data.alertmanagerSecretMountPath !== undefined){
 let data9 = data.alertmanagerSecretMountPath;
 if(typeof data9 === "string"){
-if(!pattern30.test(data9)){
+if(!pattern31.test(data9)){
 const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema107.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err14];
@@ -5513,7 +5579,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern63.test(data10)){
+if(!pattern65.test(data10)){
 const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data10};
 if(vErrors === null){
 vErrors = [err17];
@@ -5548,7 +5614,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern63.test(data11)){
+if(!pattern65.test(data11)){
 const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema115,data:data11};
 if(vErrors === null){
 vErrors = [err20];

@@ -144,6 +144,8 @@ function describeAllowed(errors: ErrorObject[]): string {
       case 'pattern': parts.add(`text matching ${p.pattern}`); break;
       case 'format': parts.add(`a valid ${p.format}`); break;
       case 'minItems': parts.add(`at least ${p.limit} item(s)`); break;
+      case 'maxLength': parts.add(`at most ${p.limit} characters`); break;
+      case 'uniqueItems': parts.add(`each item once (items ${p.j} and ${p.i} are the same)`); break;
       case 'type': parts.add(`a ${p.type}`); break;
       case 'const': parts.add(JSON.stringify(p.allowedValue)); break;
       default: break;

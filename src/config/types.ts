@@ -490,8 +490,9 @@ export interface AlertingConfig {
 
 export interface GroupingConfig {
   /**
-   * Labels that group alerts into one notification.
+   * Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).
    * @default ["alertname","cluster","service","model"]
+   * @uniqueItems true
    */
   groupBy?: LabelName[];
   /**
@@ -511,7 +512,10 @@ export interface GroupingConfig {
 export interface SmtpConfig {
   /** SMTP server `host:port`. */
   smarthost: HostPort;
-  /** Sender address. */
+  /**
+   * Sender address (Alertmanager refuses an empty one).
+   * @pattern \S
+   */
   from: string;
   /** SMTP auth user name (not a secret). */
   authUsername?: string;
@@ -532,7 +536,10 @@ export interface ReceiverConfig {
 }
 
 export interface EmailIntegration {
-  /** Recipient address(es). */
+  /**
+   * Recipient address(es) (Alertmanager refuses an empty one).
+   * @pattern \S
+   */
   to: string;
   /**
    * Send a notification when the alert resolves.
@@ -586,7 +593,10 @@ export interface RouteConfig {
    * @default false
    */
   continue?: boolean;
-  /** Overrides the grouping labels for this route. */
+  /**
+   * Overrides the grouping labels for this route, each once.
+   * @uniqueItems true
+   */
   groupBy?: LabelName[];
   /** Child routes, tried when this route matches. */
   routes?: RouteConfig[];
