@@ -11,6 +11,7 @@ import { durationSeconds, secondsDuration } from '../normalize/duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
+import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
 import { secretKeyPattern } from './schema.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
@@ -99,6 +100,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
 
   problems.push(...secretFilesOutsideMount(config));
   problems.push(...checkKubernetesPlacement(config));
+  problems.push(...durationRangeProblems(config), ...unreachableThresholdProblems(config));
   problems.push(...userGoTemplateProblems(config));
   problems.push(...alertWindowProblems(config));
   problems.push(...checkLogstashValues(config));

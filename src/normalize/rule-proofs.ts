@@ -93,7 +93,11 @@ function margin(threshold: number): number {
 function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side, extreme: number): number {
   if (side === 'disabled') return extreme;
   const towardsFiring = (side === 'breach' ? 1 : -1) * (firesWhen === 'above' ? 1 : -1);
-  return threshold + towardsFiring * margin(threshold);
+  const value = threshold + towardsFiring * margin(threshold);
+  // Below a tiny positive minimum (3.4e-48), the margin reaches past zero, where a rate of counters can't go
+  // (promtool can't even write a falling counter as `0+-x`); zero itself is below the minimum. A minimum of zero
+  // or less can never be breached and is refused in the config (config/unreachable-threshold).
+  return side === 'breach' && firesWhen === 'below' && value < 0 && threshold > 0 ? 0 : value;
 }
 
 export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): RuleTestFile[] {

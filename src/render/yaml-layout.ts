@@ -92,12 +92,32 @@ const yamlScalars = new Map<string, string>();
 function yamlScalar(value: string): string {
   let text = yamlScalars.get(value);
   if (text === undefined) {
-    text = stringify(value, yamlWriteOptions).trimEnd();
+    text = mustEscape.test(value) ? quotedScalar(value) : stringify(value, yamlWriteOptions).trimEnd();
     if (yamlScalars.size >= 100_000) yamlScalars.clear();
     yamlScalars.set(value, text);
   }
   return text;
 }
+
+/**
+ * Characters no reader may meet raw: YAML forbids DEL and the C1 controls unescaped (promtool: "control
+ * characters are not allowed"), go-yaml reads NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks (a
+ * matcher `team="x\u2028y"` written raw breaks alertmanager.yml), and a BOM or a noncharacter inside a value is
+ * refused or dropped by some readers. The yaml library and JSON.stringify both write them raw.
+ */
+const mustEscape = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+const mustEscapeAll = new RegExp(mustEscape.source, 'g');
+/** Whether a text holds a character (above) that mlmon writes only as an escape, where the yaml library writes it raw. */
+export const needsYamlEscape = (text: string): boolean => mustEscape.test(text);
+/**
+ * JSON text (a double-quoted string, or a flow collection of them) with the characters above as `\uXXXX`
+ * escapes, which YAML's double-quoted scalars read as JSON does. Outside its strings, JSON text holds none.
+ */
+export function yamlSafeJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return mustEscape.test(text) ? text.replace(mustEscapeAll, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+const quotedScalar = (value: string): string => yamlSafeJson(value);
 
 // Spaces and breaks beyond ASCII's: yaml writes `x\u00a0` plain, and its own parser reads it back trimmed.
 // Strings holding one (rare) are written as yaml writes them only if that reads back as the same string.
@@ -110,16 +130,16 @@ const readsBack = (text: string, value: string): boolean => (parse(`k: ${text}`)
  * in a template; it is double-quoted on one line instead, with JSON's escapes, which are YAML's.
  */
 function oneLineString(value: string): string {
-  if (value.includes('\n')) return JSON.stringify(value);
+  if (value.includes('\n')) return quotedScalar(value);
   const text = yamlScalar(value);
-  return /^[|>]/.test(text) || (unicodeSpace.test(value) && !readsBack(text, value)) ? JSON.stringify(value) : text;
+  return /^[|>]/.test(text) || (unicodeSpace.test(value) && !readsBack(text, value)) ? quotedScalar(value) : text;
 }
 
 /** One line of YAML: a scalar quoted as needed, or a collection in flow (JSON) style. */
 export function yamlInline(value: unknown): string {
   if (typeof value === 'string') return isPlainScalar(value) ? value : oneLineString(value);
   if (value === undefined) return 'null';
-  return JSON.stringify(value);
+  return yamlSafeJson(value);
 }
 
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
@@ -212,7 +232,7 @@ export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal
 function plainScalarText(value: unknown): string | undefined {
   if (typeof value === 'string') {
     if (isPlainScalar(value)) return value;
-    if (value.includes('\n') || unicodeSpace.test(value)) return undefined;
+    if (value.includes('\n') || unicodeSpace.test(value)) return mustEscape.test(value) && !value.includes('\n') ? quotedScalar(value) : undefined;
     const text = yamlScalar(value);
     return /^[|>]/.test(text) ? undefined : text;
   }
@@ -234,7 +254,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function yamlText(value: string, indent: number): string {
   if (!value.includes('\n')) return yamlInline(value);
   const text = stringify(value, { ...yamlWriteOptions, blockQuote: 'literal' }).replace(/\n$/, '');
-  if (!/^\|[-+]?\n/.test(text) || /\r/.test(value)) return JSON.stringify(value);
+  if (!/^\|[-+]?\n/.test(text) || /\r/.test(value) || mustEscape.test(value)) return quotedScalar(value);
   const [header, ...lines] = text.split('\n');
   const pad = ' '.repeat(indent);
   return [header, ...lines.map((line) => (line === '' ? '' : pad + line))].join('\n');

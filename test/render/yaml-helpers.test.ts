@@ -5,7 +5,7 @@
  */
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/render/yaml-layout.js';
+import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, needsYamlEscape, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/render/yaml-layout.js';
 import { generateExample, generateFromConfig } from '../support/fixtures.js';
 
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, yamlWriteOptions).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
@@ -90,8 +90,21 @@ describe('the YAML template helpers', () => {
       return !text.includes('\n') && parse(`k: ${text}`).k === value;
     });
     expect(oneLine.length).toBeGreaterThan(corpus.length * 0.9);
-    const differing = oneLine.filter((value) => yamlInline(value) !== stringify(value, yamlWriteOptions).trimEnd());
+    const differing = oneLine.filter((value) => !needsYamlEscape(value) && yamlInline(value) !== stringify(value, yamlWriteOptions).trimEnd());
     expect(differing).toEqual([]);
+  });
+
+  it('write DEL, the C1 controls, NEL, LINE and PARAGRAPH SEPARATOR, BOM and noncharacters as escapes, which the yaml library writes raw', () => {
+    const raw = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+    const values = ['a\u2028b', '\u0085', 'x\u0080y', 'del\u007f', 'p\u2029', '\ufeffbom', 'n\uffff', ...corpus.filter(needsYamlEscape)];
+    expect(values.length).toBeGreaterThan(7);
+    for (const value of values) {
+      for (const text of [yamlInline(value), yamlText(value, 4), yamlInline([value, { k: value }]), yamlBlock({ k: [value] }, 2)]) {
+        expect(raw.test(text), JSON.stringify(text)).toBe(false);
+      }
+      expect(parse(`k: ${yamlInline(value)}`, { version: '1.1' }).k).toBe(value);
+      expect(parse(`k: ${yamlInline(value)}`).k).toBe(value);
+    }
   });
 
   it('take the short way only for plain scalars, and never for a word YAML reads as something else', () => {
@@ -135,7 +148,7 @@ describe('the YAML template helpers', () => {
       {}, [], ['a', 'b'], { a: { b: 'c' } }, { a: 1, b: true, c: null }, { a: 'multi\nline' },
       ...Array.from({ length: 3000 }, () => build(4)).filter((v) => typeof v === 'object' && v !== null),
     ];
-    const differing = values.filter((value) => yamlBlock(value, 6) !== byYamlBlock(value, 6));
+    const differing = values.filter((value) => !needsYamlEscape(JSON.stringify(value)) && yamlBlock(value, 6) !== byYamlBlock(value, 6));
     expect(differing).toEqual([]);
     // Both ways were taken: the short one for plenty of nested values, the yaml library for the rest.
     const short = values.filter((value) => plainBlockLines(value, '') !== undefined);

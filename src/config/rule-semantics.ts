@@ -1,0 +1,118 @@
+/**
+ * Config values that pass the schema but that Prometheus or Alertmanager would refuse, or that mlmon's proofs
+ * cannot run: custom rules' PromQL and label names, and durations out of the tools' range. Found by fuzzing
+ * (test/fixtures/fuzz/); each is reported on its config path, so `generate` never writes a file the tool rejects.
+ */
+import { parsePromql } from '../check/promql-parse.js';
+import { durationSeconds } from '../normalize/duration.js';
+import { configPath, type Problem } from '../problems.js';
+import type { MonitoringConfig } from './types.js';
+
+/** Go's time.Duration (int64 nanoseconds) holds at most ~292 years; Prometheus and Alertmanager parse into it. */
+export const maxGoDurationSeconds = 9_223_372_036.854775807;
+/**
+ * The longest `for` or window mlmon proves: a generated promtool test simulates the whole of it, one sample per
+ * scrape interval, so a `for` of years never finishes (the fuzzer's `for: 100y`).
+ */
+export const maxProvenDurationSeconds = 7 * 24 * 3600;
+
+interface DurationField {
+  readonly segments: readonly (string | number)[];
+  readonly value: unknown;
+  /** The tool refuses zero here (a scrape interval, a window, Alertmanager's group_interval and repeat_interval). */
+  readonly positive: boolean;
+  /** A proof simulates all of it. */
+  readonly proven: boolean;
+}
+
+function durationFields(config: MonitoringConfig): DurationField[] {
+  const fields: DurationField[] = [];
+  const add = (segments: (string | number)[], value: unknown, positive: boolean, proven = false) => {
+    if (typeof value === 'string') fields.push({ segments, value, positive, proven });
+  };
+  const p = config.prometheus ?? {};
+  add(['prometheus', 'scrapeInterval'], p.scrapeInterval, true);
+  add(['prometheus', 'evaluationInterval'], p.evaluationInterval, true);
+  add(['prometheus', 'ruleGroupInterval'], p.ruleGroupInterval, true);
+  add(['prometheus', 'retention'], p.retention, false);
+  for (const [name, alert] of Object.entries(config.alerts ?? {})) {
+    add(['alerts', name, 'for'], alert?.for, false, true);
+    add(['alerts', name, 'window'], alert?.window, true, true);
+  }
+  const a = config.alerting ?? {};
+  add(['alerting', 'resolveTimeout'], a.resolveTimeout, false);
+  add(['alerting', 'grouping', 'groupWait'], a.grouping?.groupWait, false);
+  add(['alerting', 'grouping', 'groupInterval'], a.grouping?.groupInterval, true);
+  add(['alerting', 'grouping', 'repeatInterval'], a.grouping?.repeatInterval, true);
+  (config.rules?.alerts ?? []).forEach((rule, i) => add(['rules', 'alerts', i, 'for'], rule?.for, false));
+  return fields;
+}
+
+/** Durations the tools can't hold or refuse as zero, and `for`s and windows too long to prove. */
+export function durationRangeProblems(config: MonitoringConfig): Problem[] {
+  const problems: Problem[] = [];
+  for (const field of durationFields(config)) {
+    const text = field.value as string;
+    const seconds = durationSeconds(text);
+    const path = configPath(field.segments);
+    if (seconds > maxGoDurationSeconds) {
+      problems.push({ id: 'config/duration-range', severity: 'error', path, value: text, message: `${path} is ${text}, longer than Prometheus and Alertmanager can hold (Go's durations end at about 292 years)`, allowed: 'a duration under 292y' });
+    } else if (field.positive && seconds === 0) {
+      problems.push({ id: 'config/duration-range', severity: 'error', path, value: text, message: `${path} is ${text}: the tool that reads it refuses a zero duration here`, allowed: 'a duration greater than 0, e.g. 5m' });
+    } else if (field.proven && seconds > maxProvenDurationSeconds) {
+      problems.push({ id: 'config/duration-range', severity: 'error', path, value: text, message: `${path} is ${text}: mlmon's generated proofs simulate the whole of it, and past 1w they would not finish`, allowed: 'at most 1w' });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Custom rules: an expression that is not PromQL (Prometheus refuses the whole rule file), and label names
+ * Prometheus reserves (`__name__` is refused; every `__`-prefixed name is Prometheus' own).
+ */
+export async function customRuleProblems(config: MonitoringConfig): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const rules = [
+    ...(config.rules?.alerts ?? []).map((rule, i) => ({ rule, segments: ['rules', 'alerts', i] as (string | number)[] })),
+    ...(config.rules?.recording ?? []).map((rule, i) => ({ rule, segments: ['rules', 'recording', i] as (string | number)[] })),
+  ];
+  for (const { rule, segments } of rules) {
+    if (!rule || typeof rule !== 'object') continue;
+    if (typeof rule.expr === 'string') {
+      const { errors } = await parsePromql(rule.expr);
+      if (rule.expr.trim() === '' || errors.length > 0) {
+        const path = configPath([...segments, 'expr']);
+        problems.push({ id: 'config/invalid-promql', severity: 'error', path, value: rule.expr, message: `${path} is not a PromQL expression${errors[0] ? `: ${errors[0].message}` : ''}`, allowed: 'a PromQL expression, e.g. rate(http_requests_total[5m]) > 10', hint: 'Prometheus refuses to load a rule file with an expression it cannot parse' });
+      }
+    }
+    for (const label of Object.keys(rule.labels ?? {})) {
+      if (!label.startsWith('__')) continue;
+      const path = configPath([...segments, 'labels', label]);
+      problems.push({ id: 'config/reserved-label', severity: 'error', path, value: label, message: `${path}: label names starting with __ are Prometheus' own (it refuses __name__ on a rule)`, allowed: 'a label name that does not start with __' });
+    }
+  }
+  return problems;
+}
+
+/**
+ * A minimum threshold of 0 or less on a signal that is never negative (a rate, a ratio, an accuracy, a
+ * percentage of free disk) can never be breached: the alert could never fire and no proof can show it firing.
+ * `false` is how a threshold is switched off.
+ */
+export function unreachableThresholdProblems(config: MonitoringConfig): Problem[] {
+  const problems: Problem[] = [];
+  const check = (segments: (string | number)[], value: unknown, alert: string) => {
+    if (typeof value !== 'number' || value > 0) return;
+    const path = configPath(segments);
+    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value}: ${alert} fires below it, and its signal is never negative, so it could never fire`, allowed: 'a number greater than 0, or false to disable the alert', hint: `did you mean ${path}: false?` });
+  };
+  check(['infrastructure', 'thresholds', 'minDiskFreePercent'], config.infrastructure?.thresholds?.minDiskFreePercent, 'DiskSpaceLow');
+  for (const [name, service] of Object.entries(config.services ?? {})) check(['services', name, 'thresholds', 'minThroughputRps'], service?.thresholds?.minThroughputRps, 'LowThroughput');
+  const models: [(string | number)[], Record<string, unknown> | undefined][] = [[['defaults', 'modelThresholds'], config.defaults?.modelThresholds as Record<string, unknown> | undefined]];
+  for (const [name, model] of Object.entries(config.models ?? {})) models.push([['models', name, 'thresholds'], model?.thresholds as Record<string, unknown> | undefined]);
+  for (const [segments, thresholds] of models) {
+    check([...segments, 'minAccuracy'], thresholds?.minAccuracy, 'ModelAccuracyDrop');
+    check([...segments, 'minMeanConfidence'], thresholds?.minMeanConfidence, 'LowPredictionConfidence');
+  }
+  return problems;
+}
