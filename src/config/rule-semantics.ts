@@ -16,6 +16,9 @@ export const maxGoDurationSeconds = 9_223_372_036.854775807;
  */
 export const maxProvenDurationSeconds = 7 * 24 * 3600;
 
+/** The config's Duration pattern (src/config/types.ts). */
+const durationText = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+
 interface DurationField {
   readonly segments: readonly (string | number)[];
   readonly value: unknown;
@@ -53,6 +56,8 @@ export function durationRangeProblems(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
   for (const field of durationFields(config)) {
     const text = field.value as string;
+    // A value that isn't a duration at all is the schema's to report (config/invalid-value), once.
+    if (!durationText.test(text)) continue;
     const seconds = durationSeconds(text);
     const path = configPath(field.segments);
     if (seconds > maxGoDurationSeconds) {
@@ -97,8 +102,12 @@ export async function customRuleProblems(config: MonitoringConfig): Promise<Prob
 /**
  * A minimum threshold of 0 or less on a signal that is never negative (a rate, a ratio, an accuracy, a
  * percentage of free disk) can never be breached: the alert could never fire and no proof can show it firing.
- * `false` is how a threshold is switched off.
+ * `false` is how a threshold is switched off. Likewise a maximum at the top of a bounded signal (an error
+ * ratio of 1, 100% CPU or memory) and a p95 latency threshold over a day.
  */
+/** The longest p95 latency threshold: a day. */
+export const maxLatencySeconds = 86_400;
+
 export function unreachableThresholdProblems(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
   const check = (segments: (string | number)[], value: unknown, alert: string) => {
@@ -106,13 +115,35 @@ export function unreachableThresholdProblems(config: MonitoringConfig): Problem[
     const path = configPath(segments);
     problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value}: ${alert} fires below it, and its signal is never negative, so it could never fire`, allowed: 'a number greater than 0, or false to disable the alert', hint: `did you mean ${path}: false?` });
   };
+  // A p95 latency over a day: no request takes that long, and the proof can't build a histogram whose quantile
+  // passes 1e308 (the fuzzer's maxLatencyP95Seconds: 1e+308).
+  const latency = (segments: (string | number)[], value: unknown, alert: string) => {
+    if (typeof value !== 'number' || value <= maxLatencySeconds) return;
+    const path = configPath(segments);
+    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value} seconds: ${alert} fires above it, and no request takes that long, so it could never fire`, allowed: `at most ${maxLatencySeconds} (a day), or false to disable the alert` });
+  };
+  // A maximum at the top of a bounded signal: an error ratio can't pass 1, nor CPU or memory use 100%.
+  const ceiling = (segments: (string | number)[], value: unknown, top: number, alert: string) => {
+    if (typeof value !== 'number' || value < top) return;
+    const path = configPath(segments);
+    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value}: ${alert} fires above it, and its signal never passes ${top}, so it could never fire`, allowed: `a number below ${top}, or false to disable the alert` });
+  };
   check(['infrastructure', 'thresholds', 'minDiskFreePercent'], config.infrastructure?.thresholds?.minDiskFreePercent, 'DiskSpaceLow');
-  for (const [name, service] of Object.entries(config.services ?? {})) check(['services', name, 'thresholds', 'minThroughputRps'], service?.thresholds?.minThroughputRps, 'LowThroughput');
+  ceiling(['infrastructure', 'thresholds', 'maxCpuPercent'], config.infrastructure?.thresholds?.maxCpuPercent, 100, 'HighCPUUsage');
+  ceiling(['infrastructure', 'thresholds', 'maxMemoryPercent'], config.infrastructure?.thresholds?.maxMemoryPercent, 100, 'HighMemoryUsage');
+  const services: [(string | number)[], Record<string, unknown> | undefined][] = [[['defaults', 'serviceThresholds'], (config.defaults as { serviceThresholds?: Record<string, unknown> } | undefined)?.serviceThresholds]];
+  for (const [name, service] of Object.entries(config.services ?? {})) services.push([['services', name, 'thresholds'], service?.thresholds as Record<string, unknown> | undefined]);
+  for (const [segments, thresholds] of services) {
+    check([...segments, 'minThroughputRps'], thresholds?.minThroughputRps, 'LowThroughput');
+    latency([...segments, 'maxLatencyP95Seconds'], thresholds?.maxLatencyP95Seconds, 'HighLatency');
+    ceiling([...segments, 'maxErrorRatio'], thresholds?.maxErrorRatio, 1, 'HighErrorRate');
+  }
   const models: [(string | number)[], Record<string, unknown> | undefined][] = [[['defaults', 'modelThresholds'], config.defaults?.modelThresholds as Record<string, unknown> | undefined]];
   for (const [name, model] of Object.entries(config.models ?? {})) models.push([['models', name, 'thresholds'], model?.thresholds as Record<string, unknown> | undefined]);
   for (const [segments, thresholds] of models) {
     check([...segments, 'minAccuracy'], thresholds?.minAccuracy, 'ModelAccuracyDrop');
     check([...segments, 'minMeanConfidence'], thresholds?.minMeanConfidence, 'LowPredictionConfidence');
+    latency([...segments, 'maxInferenceLatencyP95Seconds'], thresholds?.maxInferenceLatencyP95Seconds, 'HighInferenceLatency');
   }
   return problems;
 }

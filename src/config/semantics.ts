@@ -15,6 +15,16 @@ import { durationRangeProblems, unreachableThresholdProblems } from './rule-sema
 import { secretKeyPattern } from './schema.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
+/** An http(s) URL with a host, as Alertmanager's webhook_configs url must be. */
+function isHttpUrlWithHost(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
   const receivers = Object.keys(config.alerting?.receivers ?? {});
@@ -67,6 +77,9 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
     receiver.webhook?.forEach((hook, i) => {
       if (!hook.url === !hook.urlFile) {
         problems.push({ id: 'config/webhook-url', severity: 'error', path: `${at}.webhook[${i}]`, message: `webhook of ${JSON.stringify(name)} needs exactly one of url or urlFile`, value: hook });
+      } else if (typeof hook.url === 'string' && !isHttpUrlWithHost(hook.url)) {
+        // Alertmanager refuses the whole config for it ("invalid URL: missing host for URL").
+        problems.push({ id: 'config/webhook-url', severity: 'error', path: `${at}.webhook[${i}].url`, value: hook.url, message: `webhook url ${JSON.stringify(hook.url)} of ${JSON.stringify(name)} is not an http(s) URL with a host`, allowed: 'an http:// or https:// URL with a host, e.g. http://alert-bridge:8080/hook' });
       }
     });
   }

@@ -94,10 +94,13 @@ function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side
   if (side === 'disabled') return extreme;
   const towardsFiring = (side === 'breach' ? 1 : -1) * (firesWhen === 'above' ? 1 : -1);
   const value = threshold + towardsFiring * margin(threshold);
-  // Below a tiny positive minimum (3.4e-48), the margin reaches past zero, where a rate of counters can't go
-  // (promtool can't even write a falling counter as `0+-x`); zero itself is below the minimum. A minimum of zero
-  // or less can never be breached and is refused in the config (config/unreachable-threshold).
-  return side === 'breach' && firesWhen === 'below' && value < 0 && threshold > 0 ? 0 : value;
+  // Around a tiny threshold (a minimum of 3.4e-48, a maximum error ratio of 3e-323), the margin reaches past
+  // zero, where a rate of counters can't go (promtool can't even write a falling counter as `0+-x`). Zero is
+  // then on the same side of the threshold and serves instead. A minimum of zero or less can never be breached
+  // and is refused in the config (config/unreachable-threshold).
+  if (value >= 0) return value;
+  const zeroFires = firesWhen === 'above' ? 0 > threshold : 0 < threshold;
+  return zeroFires === (side === 'breach') ? 0 : value;
 }
 
 export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>): RuleTestFile[] {

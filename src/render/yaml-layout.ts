@@ -145,8 +145,30 @@ export function yamlInline(value: unknown): string {
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  const lines = plainBlockLines(value, '') ?? stringify(value, yamlWriteOptions).trimEnd().split('\n');
+  const lines = plainBlockLines(value, '') ?? stringifyEscaped(value, yamlWriteOptions).trimEnd().split('\n');
   return lines.map((line) => `\n${pad}${line}`).join('');
+}
+
+/**
+ * The yaml library's layout of a collection, with every string holding a character it would write raw (see
+ * `mustEscape`) written as an escaped double-quoted scalar instead: such strings are swapped for placeholders
+ * the library writes plain, and the placeholders for the escaped text after. The library has no option for it.
+ */
+function stringifyEscaped(value: unknown, options: typeof yamlWriteOptions | typeof kubernetesYamlOptions): string {
+  const originals: string[] = [];
+  const swap = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!mustEscape.test(v)) return v;
+      originals.push(v);
+      return `mlmonEscaped${originals.length - 1}x`;
+    }
+    if (Array.isArray(v)) return v.map(swap);
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [swap(k) as string, swap(x)]));
+    return v;
+  };
+  const swapped = swap(value);
+  const text = stringify(swapped, options);
+  return originals.length ? text.replace(/mlmonEscaped(\d+)x/g, (_m, i: string) => quotedScalar(originals[Number(i)]!)) : text;
 }
 
 /**
@@ -220,7 +242,7 @@ function literalBlock(value: string, indent: string): string[] | undefined {
  */
 export function yamlDocument(value: unknown): string {
   const lines = plainBlockLines(value, '', true);
-  return lines ? `${lines.join('\n')}\n` : stringify(value, kubernetesYamlOptions);
+  return lines ? `${lines.join('\n')}\n` : stringifyEscaped(value, kubernetesYamlOptions);
 }
 export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 

@@ -39,5 +39,9 @@ describe('values the tools refuse, reported on their config path', () => {
       'defaults.modelThresholds.minAccuracy', 'infrastructure.thresholds.minDiskFreePercent', 'models.m.thresholds.minMeanConfidence', 'services.s.thresholds.minThroughputRps',
     ]);
     expect(await idsAndPaths({ ...base, models: { m: { service: 's', thresholds: { minMeanConfidence: 3.4e-48 } } } }, 'config/unreachable-threshold')).toEqual([]);
+    const ceilings = { ...base, infrastructure: { thresholds: { maxCpuPercent: 100, maxMemoryPercent: 99.9 } }, defaults: { serviceThresholds: { maxErrorRatio: 1, maxLatencyP95Seconds: 1e308 } } };
+    expect((await idsAndPaths(ceilings, 'config/unreachable-threshold')).sort()).toEqual([
+      'defaults.serviceThresholds.maxErrorRatio', 'defaults.serviceThresholds.maxLatencyP95Seconds', 'infrastructure.thresholds.maxCpuPercent',
+    ]);
   });
 });

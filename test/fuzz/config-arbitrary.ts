@@ -72,6 +72,17 @@ const validDuration = fc.oneof(
   { weight: 15, arbitrary: fc.constantFrom('15s', '30s', '1m', '5m', '10m', '1h', '1h30m', '2h', '1d', '1w') },
   { weight: 1, arbitrary: fc.constantFrom('0s', '0ms', '1ms', '1s', '999ms', '100y', '292y', '9999999999y', '99999999999999999999s', '1y2w3d4h5m6s7ms', '0m') },
 );
+// Scrape, evaluation and rule-group intervals: mlmon checks every alert's window against them (one lost scrape
+// must not empty a window), so a day-long scrape interval ends every config in problems. Edges stay, rarely.
+const validInterval = fc.oneof(
+  { weight: 30, arbitrary: fc.constantFrom('15s', '30s', '1m', '10s', '5s') },
+  { weight: 1, arbitrary: fc.constantFrom('0s', '1ms', '1h', '1d', '292y', '99999999999999999999s') },
+);
+// Alert windows: long enough for the usual intervals, with the same rare edges as any duration.
+const validWindow = fc.oneof(
+  { weight: 15, arbitrary: fc.constantFrom('5m', '10m', '15m', '1h', '3m') },
+  { weight: 1, arbitrary: fc.constantFrom('0s', '1ms', '30s', '8d', '100y', '9999999999y') },
+);
 const brokenDuration = fc.oneof(
   fc.constantFrom('', '5', '5M', '1.5m', '-5m', ' 5m', '5m ', '5 m', '1h1h', '5s1m', 'ms', '1e3s', 'P1D', '5min', 'NaN', '∞', '٥m'),
   hostileString,
@@ -86,16 +97,20 @@ function valuesFor(mode: Mode) {
   const pick = <T, U>(valid: fc.Arbitrary<T>, broken: fc.Arbitrary<U>, brokenWeight = 1): fc.Arbitrary<T | U> =>
     mode === 'strict' ? valid : fc.oneof({ weight: 6, arbitrary: valid }, { weight: brokenWeight, arbitrary: broken });
   const brokenNumber = fc.oneof(edgeNumber, wrongTypeNumber);
-  const ratio = pick(fc.oneof(fc.constantFrom(0, 1, 0.5, 0.85, 0.05, -0, 5e-324), fc.double({ min: 0, max: 1, noNaN: true })), brokenNumber);
+  // 0 is an edge too: as a minimum it can never fire (config/unreachable-threshold), so it is rare.
+  const ratio = pick(fc.oneof({ weight: 60, arbitrary: fc.oneof(fc.constantFrom(1, 0.5, 0.85, 0.05, 5e-324), fc.double({ min: Number.MIN_VALUE, max: 1, noNaN: true })) }, { weight: 1, arbitrary: fc.constantFrom(0, -0) }), brokenNumber);
   const seconds = pick(fc.oneof(fc.constantFrom(0, 0.001, 0.5, 1, 30, 3600, 1e21, 1e308, 5e-324), fc.double({ min: 0, max: 1e6, noNaN: true })), brokenNumber);
   const orFalse = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(false as const) });
   return {
     name: mode === 'strict' ? hostileString.filter((s) => /^[^\u0000-\u001f\u007f]+$/.test(s)) : hostileName,
     duration: pick(validDuration, brokenDuration),
+    interval: pick(validInterval, brokenDuration),
+    window: pick(validWindow, brokenDuration),
     ratioOrFalse: orFalse(ratio),
     secondsOrFalse: orFalse(seconds),
     percentage: pick(fc.oneof(fc.constantFrom(100, 80, 0.001, 50.5, 5e-324), fc.double({ min: 0.001, max: 100, noNaN: true })), brokenNumber),
-    labelName: pick(fc.constantFrom('severity', 'team', 'model', 'service', 'alertname', 'cluster', 'instance', 'job', 'env', '_x', 'a1', '__name__', '__meta_x', 'le', 'quantile'), fc.constantFrom('1a', 'a-b', 'a.b', '', 'é', 'a b')),
+    // `__` names are Prometheus' own (config/reserved-label on a rule): only broken configs draw them.
+    labelName: pick(fc.constantFrom('severity', 'team', 'model', 'service', 'alertname', 'cluster', 'instance', 'job', 'env', '_x', 'a1', 'le', 'quantile'), fc.constantFrom('1a', 'a-b', 'a.b', '', 'é', 'a b', '__name__', '__meta_x')),
     metricName: pick(fc.constantFrom('my_metric_total', 'job:requests:rate5m', 'x', '_y', 'a:b:c', 'no', 'NaN', 'Inf', 'on', 'by', 'sum'), fc.constantFrom('1x', 'a-b', '', 'a b', 'up{}')),
     hostPort: pick(
       fc.constantFrom('node-exporter:9100', 'alertmanager:9093', 'a:1', '10.0.0.1:65535', 'host.example.com:80', 'h:0', 'h:99999', 'h:65536', '[::1]:9090', 'no:9100', 'on:80', 'h:00080', '{{x}}:80', '%{x}:1', '$HOST:1', 'a#b:1', 'é:1', '*a:1', '&a:1', '!x:1', '"h":1', "'h':1", 'h\\x:1'),
@@ -147,7 +162,7 @@ function baseConfig(mode: Mode) {
   environment: optional(v.name),
   runbookBaseUrl: optional(v.url, 4),
   prometheus: optional(fc.record({
-    scrapeInterval: v.duration, evaluationInterval: v.duration, ruleGroupInterval: v.duration,
+    scrapeInterval: v.interval, evaluationInterval: v.interval, ruleGroupInterval: v.interval,
     alertmanagers: fc.array(v.hostPort, { minLength: 1, maxLength: 2 }), retention: v.duration, storageSize: v.quantity,
   }, { requiredKeys: [] })),
   infrastructure: optional(fc.record({
@@ -166,7 +181,7 @@ function baseConfig(mode: Mode) {
   })), { maxLength: 2 }),
   models: fc.array(fc.tuple(v.name, fc.record({ service: fc.nat(), team: optional(v.name), thresholds: optional(thresholdsArb.model) })), { maxLength: 3 }),
   defaults: optional(fc.record({ team: v.name, modelThresholds: thresholdsArb.model, serviceThresholds: thresholdsArb.service }, { requiredKeys: [] })),
-  alerts: optional(fc.array(fc.tuple(fc.constantFrom(...builtinAlerts), fc.record({ severity: v.severity, for: v.duration, window: v.duration, enabled: fc.boolean() }, { requiredKeys: [] })), { maxLength: 3 })),
+  alerts: optional(fc.array(fc.tuple(fc.constantFrom(...builtinAlerts), fc.record({ severity: v.severity, for: v.duration, window: v.window, enabled: fc.boolean() }, { requiredKeys: [] })), { maxLength: 3 })),
   alerting: optional(fc.record({
     defaultReceiver: fc.nat(),
     receivers: fc.array(fc.tuple(v.name, fc.record({
@@ -369,15 +384,17 @@ export interface FuzzCase {
 const format = fc.oneof({ weight: 4, arbitrary: fc.constant<ConfigFormat>('json') }, { weight: 1, arbitrary: fc.constant<ConfigFormat>('yaml') });
 
 /**
- * The arbitrary the fuzz test runs: about half the configs are strict and left as drawn (nearly all of them
+ * The arbitrary the fuzz test runs: three in five configs are strict and left as drawn (nearly all of them
  * reach the real tools), the other half loose, most with one to three mutations (nearly all end in problems).
  */
 export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
-  fc.record({ base: baseConfig('strict').map((b) => assemble(b, 'strict')), format })
-    .map(({ base, format }): FuzzCase => ({ config: base, format, mode: 'strict', mutations: [] })),
-  fc.record({
+  // Strict configs weigh more: a third of them end in problems anyway (hostile values mlmon refuses on purpose),
+  // and the run must keep reaching the tools well above its floor whatever the seed.
+  { weight: 3, arbitrary: fc.record({ base: baseConfig('strict').map((b) => assemble(b, 'strict')), format })
+    .map(({ base, format }): FuzzCase => ({ config: base, format, mode: 'strict', mutations: [] })) },
+  { weight: 2, arbitrary: fc.record({
     base: baseConfig('loose').map((b) => assemble(b, 'loose')),
     mutations: fc.oneof({ weight: 1, arbitrary: fc.constant([] as Mutation[]) }, { weight: 4, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }) }),
     format,
-  }).map(({ base, mutations, format }): FuzzCase => ({ config: applyMutations(base, mutations), format, mode: 'loose', mutations })),
+  }).map(({ base, mutations, format }): FuzzCase => ({ config: applyMutations(base, mutations), format, mode: 'loose', mutations })) },
 );
