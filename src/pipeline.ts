@@ -4,7 +4,7 @@
  * compares them; none of them has a second path of its own.
  */
 import { performance } from 'node:perf_hooks';
-import { checkDisabledIds, reportOfStoppedGeneration, runChecks, type CheckOptions } from './check/run-checks.js';
+import type { CheckOptions } from './check/run-checks.js';
 import type { ValidationReport } from './check/report.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { checkConfigShape } from './config/schema.js';
@@ -73,6 +73,8 @@ export interface ValidateOptions extends GenerateOptions, CheckOptions {}
  * Problems that stop generation are reported as the checks they belong to; nothing is thrown for them.
  */
 export async function validate(options: ValidateOptions): Promise<ValidationReport> {
+  // Loaded here, not at the top: `generate` and `diff` import this file and need none of the checks.
+  const { checkDisabledIds, reportOfStoppedGeneration, runChecks } = await import('./check/run-checks.js');
   // A --disable id that nothing reports, or that names an error, is a bad flag: say so before any work.
   checkDisabledIds(options.disable ?? []);
   let generated: Generated;
