@@ -88,7 +88,11 @@ function resultOf(check: Check, finding: Finding, disabled: ReadonlySet<string>,
   const problems = finding.problems.filter((p) => !disabled.has(p.id));
   const silenced = finding.problems.length - problems.length;
   const detail = [finding.detail, silenced ? `${silenced} disabled by --disable` : undefined].filter(Boolean).join(', ') || undefined;
-  return { ...header(check), status: statusOf(problems), ...(detail ? { detail } : {}), ...(tool ? { tool: `${tool.name} ${tool.version}` } : {}), problems };
+  // Key order as the report had it before the registry, so the JSON output keeps its bytes: a model check's
+  // problems before its detail, a tool check's detail and tool before its problems.
+  return tool
+    ? { ...header(check), status: statusOf(problems), ...(detail ? { detail } : {}), tool: `${tool.name} ${tool.version}`, problems }
+    : { ...header(check), status: statusOf(problems), problems, ...(detail ? { detail } : {}) };
 }
 
 /** Work two checks share, done once on first use. */
