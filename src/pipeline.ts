@@ -1,8 +1,11 @@
 /**
- * The whole of mlmon, as one recipe: load → validate → normalize → render. `generate` writes the result,
- * `validate` checks it and `diff` compares it; none of them has a second path of its own.
+ * The whole of mlmon, as one recipe: load → validate → normalize → render → check. `generate` writes the
+ * rendered files, `validate` runs the check step on them (the checks registry, src/check/registry.ts) and `diff`
+ * compares them; none of them has a second path of its own.
  */
 import { performance } from 'node:perf_hooks';
+import type { CheckOptions } from './check/run-checks.js';
+import type { ValidationReport } from './check/report.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { checkConfigShape } from './config/schema.js';
 import { checkConfigMeaning, findLiteralSecrets } from './config/semantics.js';
@@ -62,6 +65,29 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
   // Render: every artifact, parsed again before it is accepted.
   const files = await time('render', () => renderOrReport(model, problems, configFile));
   return { configFile, model, files, warnings: problems, timings };
+}
+
+export interface ValidateOptions extends GenerateOptions, CheckOptions {}
+
+/**
+ * `mlmon validate`: the generate recipe into memory, then the check step on exactly what `generate` would write.
+ * Problems that stop generation are reported as the checks they belong to; nothing is thrown for them.
+ */
+export async function validate(options: ValidateOptions): Promise<ValidationReport> {
+  // Loaded here, not at the top: `generate` and `diff` import this file and need none of the checks.
+  const { checkDisabledIds, reportOfStoppedGeneration, runChecks } = await import('./check/run-checks.js');
+  // A --disable id that nothing reports, or that names an error, is a bad flag: say so before any work.
+  checkDisabledIds(options.disable ?? []);
+  let generated: Generated;
+  try {
+    // Load, validate, normalize, render: the same recipe as generate.
+    generated = await generateInMemory(options);
+  } catch (error) {
+    if (!(error instanceof ProblemsFound)) throw error;
+    return reportOfStoppedGeneration(error, options.disable);
+  }
+  // Check: every check in the registry, on the rendered files and the model.
+  return runChecks(generated, options);
 }
 
 /**

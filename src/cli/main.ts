@@ -52,6 +52,7 @@ function buildProgram(): Command {
     .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
+    .option('--disable <id>', 'leave a warning out of the report, by its id (repeatable; errors cannot be disabled; see docs/checks.md)', (id: string, ids: string[]) => [...ids, id], [] as string[])
     .action((flags: CommandFlags['validate']) => runCommand('validate', flags));
 
   return program;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasErrors, problemsOf } from '../../src/check/report.js';
-import { validate } from '../../src/check/validate.js';
+import { validate } from '../../src/pipeline.js';
 import { generateInMemory } from '../../src/pipeline.js';
 import { ProblemsFound } from '../../src/problems.js';
 import { scratchDir } from '../support/fixtures.js';

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { undeclaredProblemIds } from '../../src/check/registry.js';
 import { hasErrors, problemsOf } from '../../src/check/report.js';
-import { validate } from '../../src/check/validate.js';
+import { validate } from '../../src/pipeline.js';
 import { scratchDir } from '../support/fixtures.js';
 import { repoRoot, tool } from '../support/tools.js';
 
@@ -39,6 +40,8 @@ describe('validate fixtures', () => {
       const want = expected.problems.map((e) => ({ severity: 'error', ...e }));
       expect(got.sort(byJson)).toEqual(want.sort(byJson));
       expect(hasErrors(report) ? 1 : 0).toBe(expected.exitCode);
+      // Each problem comes from a check that declares its id (and so has a heading in docs/checks.md).
+      expect(undeclaredProblemIds(report)).toEqual([]);
     });
   }
 });

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { hasErrors, problemsOf, type CheckResult, type ValidationReport } from '../../check/report.js';
-import { validate } from '../../check/validate.js';
+import { validate } from '../../pipeline.js';
 import type { Problem } from '../../problems.js';
 import { stderrColor, stdoutColor } from '../colors.js';
 import { exitCodes } from '../exit-codes.js';
@@ -15,6 +15,8 @@ export interface ValidateFlags {
   promtool?: string | undefined;
   amtool?: string | undefined;
   toolTimeout: string;
+  /** `--disable <id>`, repeatable: warning-only problem ids to leave out of the report. */
+  disable?: string[] | undefined;
 }
 
 export async function runValidate(flags: ValidateFlags): Promise<number> {
@@ -25,6 +27,7 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
       cwd: process.cwd(),
       config: flags.config,
       skipExternal: Boolean(flags.skipExternal),
+      disable: flags.disable ?? [],
       tools: { promtool: flags.promtool, amtool: flags.amtool, timeoutMs: Number(flags.toolTimeout) * 1000 },
     });
   } finally {

@@ -1,0 +1,161 @@
+/**
+ * The check step of the pipeline: every check in the registry on what was generated, one result each, in
+ * registry order. mlmon's own checks run first; then the external tools, in parallel, on the output written to
+ * a scratch folder. `--disable` silences warning-only problem ids; an error is never silenced.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { didYouMean } from '../config/did-you-mean.js';
+import { durationSeconds } from '../normalize/duration.js';
+import { CouldNotRun, type Problem, type ProblemsFound } from '../problems.js';
+import { RenderError, type RenderedFile } from '../render/artifact.js';
+import { checkTemplatedYaml } from '../render/yaml-check.js';
+import { resolveTool, toolsCacheRoot, type ResolvedTool, type ToolOptions } from './external-tools.js';
+import { checkKubernetesObjects, type KubernetesObjectsResult } from './kubernetes-objects.js';
+import { checkRegistry, disableableIds, type Check, type CheckContext, type CheckedOutput, type Finding, type ToolCheck } from './registry.js';
+import { statusOf, type CheckResult, type ValidationReport } from './report.js';
+
+export interface CheckOptions {
+  /** `--skip-external`: the tool checks are reported as skipped, and no tool is looked for. */
+  readonly skipExternal: boolean;
+  readonly tools: ToolOptions;
+  /** `--disable <id>`: warning-only problem ids to leave out of the report (see `disableableIds`). */
+  readonly disable?: readonly string[] | undefined;
+  /** Called as each external check finishes (progress on a TTY). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Throws CouldNotRun (exit 2) for a `--disable` id that no check reports, or that a check reports as an error:
+ * an error is what a tool would reject or an alert that would never page, so it cannot be silenced.
+ */
+export function checkDisabledIds(ids: readonly string[], registry: readonly Check[] = checkRegistry): void {
+  const allowed = disableableIds(registry);
+  const known = new Set(registry.flatMap((c) => [c.id, ...Object.keys(c.emits)]));
+  for (const id of ids) {
+    if (allowed.includes(id)) continue;
+    if (known.has(id)) {
+      throw new CouldNotRun(`--disable ${id}: ${id} reports errors (output a tool would reject, or an alert that would not fire), which cannot be disabled`,
+        `only warnings can be disabled: ${allowed.join(', ')}`);
+    }
+    const suggestion = didYouMean(id, known);
+    throw new CouldNotRun(`--disable ${id}: no check reports ${id}`, `${suggestion ? `did you mean ${suggestion}? ` : ''}ids that can be disabled: ${allowed.join(', ')} (docs/checks.md)`);
+  }
+}
+
+/** Runs every check of `registry` on `output`. Throws only for a bug in mlmon (a check that crashed). */
+export async function runChecks(output: CheckedOutput, options: CheckOptions, registry: readonly Check[] = checkRegistry): Promise<ValidationReport> {
+  const disabled = new Set(options.disable ?? []);
+  checkDisabledIds([...disabled], registry);
+  const context = checkContext(output);
+  const results = new Map<Check, CheckResult>();
+  for (const check of registry) {
+    if (check.kind === 'model') results.set(check, resultOf(check, await check.run(context), disabled));
+  }
+  const toolChecks = registry.filter((c): c is ToolCheck => c.kind === 'tool');
+  const toolResults = await runToolChecks(toolChecks, output, options, disabled);
+  toolChecks.forEach((check, i) => results.set(check, toolResults[i]!));
+  return { configFile: output.configFile, checks: registry.map((c) => results.get(c)!) };
+}
+
+/**
+ * The report when generation stopped (ProblemsFound): the config check, failed unless what failed is a
+ * rendered file (a template override that writes broken YAML, or YAML that Kubernetes' YAML 1.1 decoder reads
+ * differently), then those files' checks. No other check has output to look at.
+ */
+export function reportOfStoppedGeneration(error: ProblemsFound, disable: readonly string[] = [], registry: readonly Check[] = checkRegistry): ValidationReport {
+  const disabled = new Set(disable);
+  const entry = (id: string) => registry.find((c) => c.id === id)!;
+  const isRendering = (p: Problem) => p.id === 'render/invalid-output' || p.id === 'yaml/reader-mismatch';
+  const rendering = error.problems.filter(isRendering);
+  const config = error.problems.filter((p) => !isRendering(p) && !disabled.has(p.id));
+  const checks: CheckResult[] = [{ ...header(entry('config')), status: rendering.length ? statusOf(config) : 'failed', problems: config }];
+  for (const problem of rendering.filter((p) => p.id === 'render/invalid-output')) {
+    // One line per broken file, on that file (singular title: it is about this one file).
+    checks.push({ ...header(entry('render/invalid-output')), title: 'the rendered file parses in its own format', artifact: problem.artifact ?? 'out', status: 'failed', problems: [problem] });
+  }
+  const misread = rendering.filter((p) => p.id === 'yaml/reader-mismatch');
+  if (misread.length) checks.push({ ...header(entry('yaml/reader-mismatch')), status: 'failed', problems: misread });
+  return { configFile: error.configFile, checks };
+}
+
+function header(check: Check): Pick<CheckResult, 'id' | 'title' | 'artifact'> {
+  return { id: check.id, title: check.title, artifact: check.artifact };
+}
+
+function resultOf(check: Check, finding: Finding, disabled: ReadonlySet<string>, tool?: ResolvedTool): CheckResult {
+  const problems = finding.problems.filter((p) => !disabled.has(p.id));
+  const silenced = finding.problems.length - problems.length;
+  const detail = [finding.detail, silenced ? `${silenced} disabled by --disable` : undefined].filter(Boolean).join(', ') || undefined;
+  // Key order as the report had it before the registry, so the JSON output keeps its bytes: a model check's
+  // problems before its detail, a tool check's detail and tool before its problems.
+  return tool
+    ? { ...header(check), status: statusOf(problems), ...(detail ? { detail } : {}), tool: `${tool.name} ${tool.version}`, problems }
+    : { ...header(check), status: statusOf(problems), problems, ...(detail ? { detail } : {}) };
+}
+
+/** Work two checks share, done once on first use. */
+function checkContext(output: CheckedOutput): CheckContext {
+  let yaml: ReturnType<CheckContext['templatedYaml']> | undefined;
+  let kubernetes: Promise<KubernetesObjectsResult> | undefined;
+  return {
+    output,
+    promql: { catalog: output.model.metricCatalog, scrapeIntervalSeconds: durationSeconds(output.model.prometheus.scrapeInterval) },
+    templatedYaml: () => (yaml ??= templatedYamlProblems(output.files)),
+    kubernetes: () => (kubernetes ??= checkKubernetesObjects(output.files)),
+  };
+}
+
+/** Every templated YAML file parses; the same parse notes the files with a value YAML 1.1 reads differently. */
+function templatedYamlProblems(files: readonly RenderedFile[]): { problems: Problem[]; misread: RenderedFile[] } {
+  try {
+    return { problems: [], misread: checkTemplatedYaml(files) };
+  } catch (error) {
+    if (!(error instanceof RenderError)) throw error;
+    return { problems: [{ id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message, hint: 'this is a bug in mlmon: please report it with your config' }], misread: [] };
+  }
+}
+
+/**
+ * The tool checks, in parallel. Skipped under --skip-external (no tool is looked for, nothing is written);
+ * failed with tools/missing when their tool is not found. Tools read files, so the output is written to a
+ * scratch folder, removed afterwards.
+ */
+async function runToolChecks(checks: readonly ToolCheck[], output: CheckedOutput, options: CheckOptions, disabled: ReadonlySet<string>): Promise<CheckResult[]> {
+  if (options.skipExternal) return checks.map((check) => ({ ...header(check), status: 'skipped', detail: '--skip-external', problems: [] }));
+  const names = [...new Set(checks.map((c) => c.tool))];
+  const found = new Map(await Promise.all(names.map(async (name) => [name, await resolveTool(name, options.tools[name], options.tools.timeoutMs)] as const)));
+  const dir = mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
+  let done = 0;
+  try {
+    writeFiles(dir, output.files);
+    return await Promise.all(checks.map(async (check) => {
+      const tool = found.get(check.tool);
+      const result = tool
+        ? resultOf(check, await check.run({ model: output.model, dir, tool, timeoutMs: options.tools.timeoutMs }), disabled, tool)
+        : { ...header(check), status: 'failed' as const, problems: [missingTool(check)] };
+      options.onProgress?.(++done, checks.length);
+      return result;
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function missingTool(check: ToolCheck): Problem {
+  const tool = check.tool;
+  return {
+    id: 'tools/missing', severity: 'error', artifact: check.artifact,
+    message: `${tool} was not found, so ${check.title} could not run`,
+    hint: `run \`npm run tools\` in mlmon's folder (builds the pinned ${tool} into ${toolsCacheRoot()}), put ${tool} on PATH, set MLMON_${tool.toUpperCase()} or pass --${tool} <path>; or run with --skip-external to skip these checks`,
+  };
+}
+
+function writeFiles(dir: string, files: readonly RenderedFile[]): void {
+  for (const file of files) {
+    const target = join(dir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+  }
+}
