@@ -23,7 +23,8 @@ export const configProblemIds = {
   'config/empty-receiver': 'warning', 'config/missing-smtp': 'error', 'config/missing-slack-url': 'error', 'config/webhook-url': 'error',
   'config/discovery': 'error', 'config/duplicate-alert': 'error', 'config/unpinned-image': 'error', 'config/toleration': 'error',
   'config/node-exporter-discovery': 'error', 'config/go-template': 'error', 'config/alert-window': 'error',
-  'config/unused-window': 'warning', 'config/logstash-value': 'error',
+  'config/unused-window': 'warning', 'config/logstash-value': 'error', 'config/duration-range': 'error',
+  'config/invalid-promql': 'error', 'config/reserved-label': 'error', 'config/unreachable-threshold': 'error',
 } as const;
 
 export const modelChecks: readonly ModelCheck[] = [
