@@ -69,6 +69,7 @@ export interface ArtifactEntry<R extends string = RendererName> {
 /** Every artifact, in the order their renderers run. */
 export const artifacts: readonly ArtifactEntry[] = [
   { id: 'prometheus-config', title: 'Prometheus config', path: 'prometheus/prometheus.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'prometheus', configMap: { component: 'prometheus', volume: 'config' } },
+  { id: 'scrape-config-files', title: 'Prometheus scrape config files (a large fleet\'s service jobs)', path: 'prometheus/scrape-configs/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file', configMap: { component: 'prometheus', volume: 'config' } },
   { id: 'rule-files', title: 'Prometheus rule files (alerts, thresholds, recording rules)', path: 'prometheus/rules/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'alert-rules', configMap: { component: 'prometheus', volume: 'config' } },
   { id: 'rule-tests', title: 'promtool rule proofs', path: 'prometheus/tests/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
   { id: 'alertmanager-config', title: 'Alertmanager config', path: 'alertmanager/alertmanager.yml', format: 'yaml', renderer: 'alertmanager', parse: 'yaml', diff: 'alertmanager', configMap: { component: 'alertmanager', volume: 'config' } },

@@ -13,7 +13,7 @@ export type Renderer = (model: MonitoringModel, templates: Templates, rendered: 
 
 /** Each renderer the registry (render/registry.ts) names, by name. */
 export const renderers: Readonly<Record<RendererName, Renderer>> = {
-  prometheus: (model, templates) => [renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
+  prometheus: (model, templates) => [...renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
   logging: renderLogging,

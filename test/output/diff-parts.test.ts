@@ -146,7 +146,7 @@ describe('a large synthetic out/ (3000 models)', () => {
     const model = modelOf(config);
     const templates = createTemplates(undefined);
     const rules = model.ruleFiles.map((file) => ({ path: `prometheus/rules/${file.name}`, content: templates.render('prometheus/rules.yml.hbs', { banner: '# synthetic', groups: file.groups }) }));
-    return [renderPrometheusConfig(model, templates), ...rules, renderAlertmanagerConfig(model, templates)];
+    return [...renderPrometheusConfig(model, templates), ...rules, renderAlertmanagerConfig(model, templates)];
   };
   let before: OutputSnapshot;
   beforeAll(() => {

@@ -43,8 +43,9 @@ function doc<T extends ManifestDocument['object']>(object: T, comments: readonly
 export function prometheusManifests({ model, files }: Context): ComponentManifests | undefined {
   if (!files.some((f) => f.path === 'prometheus/prometheus.yml')) return undefined;
   const { namespace } = model.kubernetes;
-  // prometheus.yml names its rule files relative to itself (`rules/alerts.yml`): mount both in one folder.
-  const config = mount(model, files, 'prometheus', { volume: 'config', from: 'prometheus/', only: (p) => p === 'prometheus.yml' || p.startsWith('rules/'), to: '/etc/prometheus', mode: 'folder' })!;
+  // prometheus.yml names its rule files and scrape config files relative to itself (`rules/alerts.yml`,
+  // `scrape-configs/services-001.yml`): mount them in one folder.
+  const config = mount(model, files, 'prometheus', { volume: 'config', from: 'prometheus/', only: (p) => p === 'prometheus.yml' || p.startsWith('rules/') || p.startsWith('scrape-configs/'), to: '/etc/prometheus', mode: 'folder' })!;
   for (const rulePath of model.prometheus.ruleFilePaths) {
     if (!config.files.some((f) => f.path === `prometheus/${rulePath}`)) throw new RenderError('k8s/prometheus.yaml', `prometheus.yml reads ${rulePath}, which was not rendered`);
   }
