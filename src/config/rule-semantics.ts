@@ -3,6 +3,8 @@
  * cannot run: custom rules' PromQL and label names, and durations out of the tools' range. Found by fuzzing
  * (test/fixtures/fuzz/); each is reported on its config path, so `generate` never writes a file the tool rejects.
  */
+import { alertCatalog, thresholdsOf, type AlertCatalog, type AlertScope } from '../catalog/index.js';
+import type { SignalBounds } from '../catalog/alert-definition.js';
 import { parsePromql } from '../check/promql-parse.js';
 import { durationSeconds } from '../normalize/duration.js';
 import { configPath, type Problem } from '../problems.js';
@@ -100,50 +102,47 @@ export async function customRuleProblems(config: MonitoringConfig): Promise<Prob
 }
 
 /**
- * A minimum threshold of 0 or less on a signal that is never negative (a rate, a ratio, an accuracy, a
- * percentage of free disk) can never be breached: the alert could never fire and no proof can show it firing.
- * `false` is how a threshold is switched off. Likewise a maximum at the top of a bounded signal (an error
- * ratio of 1, 100% CPU or memory) and a p95 latency threshold over a day.
+ * A threshold the alert's signal can never cross (the catalog's `bounds` of each threshold): a minimum of 0 or
+ * less on a signal that is never negative (a rate, a ratio, an accuracy, a percentage of free disk) can never be
+ * breached, so the alert could never fire and no proof can show it firing (`false` is how a threshold is
+ * switched off); likewise a maximum at the top of a bounded signal (an error ratio of 1, 100% CPU or memory) and
+ * a p95 latency threshold over a day.
  */
-/** The longest p95 latency threshold: a day. */
-export const maxLatencySeconds = 86_400;
-
-export function unreachableThresholdProblems(config: MonitoringConfig): Problem[] {
+export function unreachableThresholdProblems(config: MonitoringConfig, catalog: AlertCatalog = alertCatalog): Problem[] {
   const problems: Problem[] = [];
-  const check = (segments: (string | number)[], value: unknown, alert: string) => {
-    if (typeof value !== 'number' || value > 0) return;
+  const report = (path: string, value: number, message: string, allowed: string, hint?: string) =>
+    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message, allowed, ...(hint ? { hint } : {}) });
+  const judge = (segments: (string | number)[], value: unknown, alert: string, bounds: SignalBounds): void => {
+    if (typeof value !== 'number') return;
     const path = configPath(segments);
-    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value}: ${alert} fires below it, and its signal is never negative, so it could never fire`, allowed: 'a number greater than 0, or false to disable the alert', hint: `did you mean ${path}: false?` });
+    if (bounds.floor !== undefined && value <= bounds.floor) {
+      report(path, value, `${path} is ${value}: ${alert} fires below it, and its signal is never negative, so it could never fire`, 'a number greater than 0, or false to disable the alert', `did you mean ${path}: false?`);
+    }
+    // A maximum at the top of a bounded signal: an error ratio can't pass 1, nor CPU or memory use 100%.
+    if (bounds.ceiling !== undefined && value >= bounds.ceiling) {
+      report(path, value, `${path} is ${value}: ${alert} fires above it, and its signal never passes ${bounds.ceiling}, so it could never fire`, `a number below ${bounds.ceiling}, or false to disable the alert`);
+    }
+    // A p95 latency over a day: no request takes that long, and the proof can't build a histogram whose
+    // quantile passes 1e308 (the fuzzer's maxLatencyP95Seconds: 1e+308).
+    if (bounds.longest !== undefined && value > bounds.longest) {
+      report(path, value, `${path} is ${value} seconds: ${alert} fires above it, and no request takes that long, so it could never fire`, `at most ${bounds.longest} (a day), or false to disable the alert`);
+    }
   };
-  // A p95 latency over a day: no request takes that long, and the proof can't build a histogram whose quantile
-  // passes 1e308 (the fuzzer's maxLatencyP95Seconds: 1e+308).
-  const latency = (segments: (string | number)[], value: unknown, alert: string) => {
-    if (typeof value !== 'number' || value <= maxLatencySeconds) return;
-    const path = configPath(segments);
-    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value} seconds: ${alert} fires above it, and no request takes that long, so it could never fire`, allowed: `at most ${maxLatencySeconds} (a day), or false to disable the alert` });
+  const places: Record<AlertScope, [(string | number)[], Record<string, unknown> | undefined][]> = {
+    infrastructure: [[['infrastructure', 'thresholds'], config.infrastructure?.thresholds as Record<string, unknown> | undefined]],
+    service: [
+      [['defaults', 'serviceThresholds'], config.defaults?.serviceThresholds as Record<string, unknown> | undefined],
+      ...Object.entries(config.services ?? {}).map(([name, service]): [(string | number)[], Record<string, unknown> | undefined] => [['services', name, 'thresholds'], service?.thresholds as Record<string, unknown> | undefined]),
+    ],
+    model: [
+      [['defaults', 'modelThresholds'], config.defaults?.modelThresholds as Record<string, unknown> | undefined],
+      ...Object.entries(config.models ?? {}).map(([name, model]): [(string | number)[], Record<string, unknown> | undefined] => [['models', name, 'thresholds'], model?.thresholds as Record<string, unknown> | undefined]),
+    ],
   };
-  // A maximum at the top of a bounded signal: an error ratio can't pass 1, nor CPU or memory use 100%.
-  const ceiling = (segments: (string | number)[], value: unknown, top: number, alert: string) => {
-    if (typeof value !== 'number' || value < top) return;
-    const path = configPath(segments);
-    problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message: `${path} is ${value}: ${alert} fires above it, and its signal never passes ${top}, so it could never fire`, allowed: `a number below ${top}, or false to disable the alert` });
-  };
-  check(['infrastructure', 'thresholds', 'minDiskFreePercent'], config.infrastructure?.thresholds?.minDiskFreePercent, 'DiskSpaceLow');
-  ceiling(['infrastructure', 'thresholds', 'maxCpuPercent'], config.infrastructure?.thresholds?.maxCpuPercent, 100, 'HighCPUUsage');
-  ceiling(['infrastructure', 'thresholds', 'maxMemoryPercent'], config.infrastructure?.thresholds?.maxMemoryPercent, 100, 'HighMemoryUsage');
-  const services: [(string | number)[], Record<string, unknown> | undefined][] = [[['defaults', 'serviceThresholds'], (config.defaults as { serviceThresholds?: Record<string, unknown> } | undefined)?.serviceThresholds]];
-  for (const [name, service] of Object.entries(config.services ?? {})) services.push([['services', name, 'thresholds'], service?.thresholds as Record<string, unknown> | undefined]);
-  for (const [segments, thresholds] of services) {
-    check([...segments, 'minThroughputRps'], thresholds?.minThroughputRps, 'LowThroughput');
-    latency([...segments, 'maxLatencyP95Seconds'], thresholds?.maxLatencyP95Seconds, 'HighLatency');
-    ceiling([...segments, 'maxErrorRatio'], thresholds?.maxErrorRatio, 1, 'HighErrorRate');
-  }
-  const models: [(string | number)[], Record<string, unknown> | undefined][] = [[['defaults', 'modelThresholds'], config.defaults?.modelThresholds as Record<string, unknown> | undefined]];
-  for (const [name, model] of Object.entries(config.models ?? {})) models.push([['models', name, 'thresholds'], model?.thresholds as Record<string, unknown> | undefined]);
-  for (const [segments, thresholds] of models) {
-    check([...segments, 'minAccuracy'], thresholds?.minAccuracy, 'ModelAccuracyDrop');
-    check([...segments, 'minMeanConfidence'], thresholds?.minMeanConfidence, 'LowPredictionConfidence');
-    latency([...segments, 'maxInferenceLatencyP95Seconds'], thresholds?.maxInferenceLatencyP95Seconds, 'HighInferenceLatency');
+  for (const scope of ['infrastructure', 'service', 'model'] as const) {
+    for (const [segments, thresholds] of places[scope]) {
+      for (const { alert, threshold } of thresholdsOf(scope, catalog)) judge([...segments, threshold.key], thresholds?.[threshold.key], alert.name, threshold.bounds);
+    }
   }
   return problems;
 }

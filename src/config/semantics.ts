@@ -6,7 +6,7 @@ import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { checkLogstashValues } from '../check/logstash-values.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
-import { builtinAlertDefaults, builtinAlertNames } from '../normalize/alert-rules.js';
+import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../normalize/duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
@@ -29,7 +29,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
   const receivers = Object.keys(config.alerting?.receivers ?? {});
   const services = Object.keys(config.services ?? {});
-  const alertNames = [...builtinAlertNames, ...(config.rules?.alerts ?? []).map((a) => a.name)];
+  const alertNames = [...alertCatalog.map((a) => a.name as string), ...(config.rules?.alerts ?? []).map((a) => a.name)];
 
   const unknownReference = (path: string, kind: string, value: string, known: string[], hint?: string): void => {
     const suggestion = didYouMean(value, known);
@@ -99,7 +99,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   }
 
   // Custom alerts must not collide with built-ins or each other.
-  const seen = new Set<string>(builtinAlertNames);
+  const seen = new Set<string>(alertCatalog.map((a) => a.name));
   (config.rules?.alerts ?? []).forEach((rule, i) => {
     if (seen.has(rule.name)) problems.push({ id: 'config/duplicate-alert', severity: 'error', path: `rules.alerts[${i}].name`, value: rule.name, message: `alert ${rule.name} is already defined`, hint: 'pick another name, or override the built-in under alerts.<Name>' });
     seen.add(rule.name);
@@ -173,25 +173,13 @@ export function minimumWindowIntervals(samples: number): number {
 }
 
 /**
- * Which function family each built-in alert applies to its `window`: the rate family for counters and
- * histograms, none for alerts on a gauge's current value (their window is not used; see
- * test/config/window-rule.test.ts, which keeps this table in step with the generated expressions).
+ * Which function family an alert applies to its `window` (the catalog's `windowUse`): the rate family for
+ * counters and histograms, `*_over_time` for gauges, none for alerts on a current value (their window is not
+ * used; test/check/window-rule.test.ts keeps the catalog in step with the generated expressions).
  */
-export const builtinAlertWindowFamily: Readonly<Record<BuiltinAlertName, keyof typeof windowSamplesNeeded | undefined>> = {
-  HighCPUUsage: 'rate',
-  HighMemoryUsage: 'overTime',
-  DiskSpaceLow: 'overTime',
-  ServiceDown: undefined,
-  HighErrorRate: 'rate',
-  HighLatency: 'rate',
-  LowThroughput: 'rate',
-  ServiceUnreachable: 'overTime',
-  ModelAccuracyDrop: 'overTime',
-  DataDriftDetected: 'overTime',
-  HighInferenceLatency: 'rate',
-  LowPredictionConfidence: 'rate',
-  ModelMetricsMissing: 'overTime',
-};
+export function windowFamilyOf(alert: AlertDefinition): keyof typeof windowSamplesNeeded | undefined {
+  return alert.windowUse === 'none' ? undefined : alert.windowUse;
+}
 
 /**
  * `alerts.<Name>.window` against `prometheus.scrapeInterval`: a window one lost scrape can empty makes the alert
@@ -203,8 +191,9 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const scrapeInterval = config.prometheus?.scrapeInterval ?? '15s';
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
-  for (const name of builtinAlertNames) {
-    const family = builtinAlertWindowFamily[name];
+  for (const alert of alertCatalog) {
+    const name = alert.name;
+    const family = windowFamilyOf(alert);
     const override = config.alerts?.[name];
     if (override?.enabled === false) continue;
     if (!family) {
@@ -217,7 +206,7 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
       }
       continue;
     }
-    const window = override?.window ?? builtinAlertDefaults[name].window;
+    const window = override?.window ?? alert.defaults.window;
     const needed = windowSamplesNeeded[family];
     const minimum = minimumWindowIntervals(needed) * scrape;
     if (durationSeconds(window) >= minimum) continue;

@@ -8,6 +8,10 @@
  * defaults, which reproduce the system in the seed solution guide.
  */
 
+// The alert catalog (src/catalog/) defines the alerts and their thresholds; these types are generated from it.
+import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
  * Examples: `30s`, `5m`, `1h30m`.
@@ -34,6 +38,12 @@ export type Percentage = number;
  * @minimum 0
  */
 export type Seconds = number;
+
+/**
+ * A non-negative rate: how many per second.
+ * @minimum 0
+ */
+export type PerSecond = number;
 
 /**
  * A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text
@@ -70,27 +80,6 @@ export type SecretFilePath = string;
 /** Alert severities mlmon knows how to route. */
 export type Severity = 'critical' | 'warning' | 'info';
 
-/**
- * Names of the alerts mlmon generates. Model alerts are about the model (aggregated `by (model)`), service
- * alerts about the service (`by (service)`): replicas, rollouts and evictions neither multiply them nor restart
- * their `for`. ServiceUnreachable fires when no target of a configured service has been up within its window
- * (none discovered, or all down); ModelMetricsMissing when a listed model has exported no metric within its
- * window. ServiceDown is about one scrape target, and carries the team of the service it belongs to.
- */
-export type BuiltinAlertName =
-  | 'HighCPUUsage'
-  | 'HighMemoryUsage'
-  | 'DiskSpaceLow'
-  | 'ServiceDown'
-  | 'HighErrorRate'
-  | 'HighLatency'
-  | 'LowThroughput'
-  | 'ModelAccuracyDrop'
-  | 'DataDriftDetected'
-  | 'HighInferenceLatency'
-  | 'LowPredictionConfidence'
-  | 'ServiceUnreachable'
-  | 'ModelMetricsMissing';
 
 export interface MonitoringConfig {
   /** JSON Schema reference, for editors; ignored by mlmon. */
@@ -245,24 +234,6 @@ export interface NodeExporterPods {
   port?: number;
 }
 
-export interface InfrastructureThresholds {
-  /**
-   * CPU usage above which HighCPUUsage fires.
-   * @default 80
-   */
-  maxCpuPercent?: Percentage;
-  /**
-   * Memory usage above which HighMemoryUsage fires.
-   * @default 85
-   */
-  maxMemoryPercent?: Percentage;
-  /**
-   * Free disk space below which DiskSpaceLow fires.
-   * @default 15
-   */
-  minDiskFreePercent?: Percentage;
-}
-
 export interface ServiceConfig {
   /**
    * Team that owns the service (the `team` label on its alerts).
@@ -320,24 +291,6 @@ export type ContainerPortNumber = number;
  * @maxLength 15
  */
 export type ContainerPortName = string;
-
-export interface ServiceThresholds {
-  /**
-   * Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.
-   * @default 0.05
-   */
-  maxErrorRatio?: Ratio | false;
-  /**
-   * p95 request latency in seconds above which HighLatency fires; `false` disables it.
-   * @default 0.5
-   */
-  maxLatencyP95Seconds?: Seconds | false;
-  /**
-   * Requests per second below which LowThroughput fires; `false` disables it.
-   * @default 1
-   */
-  minThroughputRps?: Seconds | false;
-}
 
 /**
  * A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field
@@ -400,29 +353,6 @@ export interface ModelConfig {
   team?: Name;
   /** Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it. */
   thresholds?: ModelThresholds;
-}
-
-export interface ModelThresholds {
-  /**
-   * Accuracy below which ModelAccuracyDrop fires; `false` disables it.
-   * @default 0.85
-   */
-  minAccuracy?: Ratio | false;
-  /**
-   * Drift score above which DataDriftDetected fires; `false` disables it.
-   * @default 0.3
-   */
-  maxDriftScore?: Ratio | false;
-  /**
-   * p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.
-   * @default 1
-   */
-  maxInferenceLatencyP95Seconds?: Seconds | false;
-  /**
-   * Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.
-   * @default 0.7
-   */
-  minMeanConfidence?: Ratio | false;
 }
 
 export interface DefaultsConfig {

@@ -2,6 +2,7 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
+import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
@@ -98,10 +99,8 @@ export interface RecordingRule {
   readonly source: string;
 }
 
-export type ThresholdKey =
-  | 'maxCpuPercent' | 'maxMemoryPercent' | 'minDiskFreePercent'
-  | 'maxErrorRatio' | 'maxLatencyP95Seconds' | 'minThroughputRps'
-  | 'minAccuracy' | 'maxDriftScore' | 'maxInferenceLatencyP95Seconds' | 'minMeanConfidence';
+/** A threshold key of any alert of the catalog (src/catalog/). */
+export type ThresholdKey = InfrastructureThresholdKey | ServiceThresholdKey | ModelThresholdKey;
 
 export interface BuiltinAlert {
   readonly name: BuiltinAlertName;
@@ -128,20 +127,15 @@ export interface BuiltinAlert {
   readonly identity: readonly string[];
   /** The labels its instances carry from the expression, one set per kind of instance (rule and external labels aside). */
   readonly labelSets: readonly (readonly string[])[];
+  /** Its entry in the alert catalog. */
+  readonly definition: AlertDefinition;
 }
 
-export interface ResolvedModelThresholds {
-  readonly minAccuracy: number | false;
-  readonly maxDriftScore: number | false;
-  readonly maxInferenceLatencyP95Seconds: number | false;
-  readonly minMeanConfidence: number | false;
-}
+/** A model's threshold of every model alert of the catalog; `false` where disabled. */
+export type ResolvedModelThresholds = { readonly [Key in ModelThresholdKey]: number | false };
 
-export interface ResolvedServiceThresholds {
-  readonly maxErrorRatio: number | false;
-  readonly maxLatencyP95Seconds: number | false;
-  readonly minThroughputRps: number | false;
-}
+/** A service's threshold of every service alert of the catalog; `false` where disabled. */
+export type ResolvedServiceThresholds = { readonly [Key in ServiceThresholdKey]: number | false };
 
 export interface ResolvedService {
   readonly name: string;
@@ -172,7 +166,7 @@ export interface ResolvedInfrastructure {
     | { readonly kind: 'static'; readonly targets: readonly string[] }
     | { readonly kind: 'kubernetes-pods'; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly kubernetesNodes: boolean;
-  readonly thresholds: { readonly maxCpuPercent: number; readonly maxMemoryPercent: number; readonly minDiskFreePercent: number };
+  readonly thresholds: { readonly [Key in InfrastructureThresholdKey]: number };
 }
 
 export interface AlertmanagerModel {

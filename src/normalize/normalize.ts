@@ -2,17 +2,16 @@ import { basename, posix, resolve } from 'node:path';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
-import { builtinAlertDefaults, builtinAlertNames, buildBuiltinAlerts, buildThresholdRules, modelInfoSeries, serviceInfoSeries, thresholdSeries, defaultSeriesOf, type AlertSettings } from './alert-rules.js';
+import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
+import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
+import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
-import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 
-/** The seed's thresholds. */
-export const seedModelThresholds: ResolvedModelThresholds = { minAccuracy: 0.85, maxDriftScore: 0.3, maxInferenceLatencyP95Seconds: 1, minMeanConfidence: 0.7 };
-export const seedServiceThresholds: ResolvedServiceThresholds = { maxErrorRatio: 0.05, maxLatencyP95Seconds: 0.5, minThroughputRps: 1 };
 
 export const defaultImages = {
   prometheus: 'prom/prometheus:v3.16.0',
@@ -58,6 +57,8 @@ export function alertmanagerSecretMount(kubernetes: KubernetesConfig | undefined
 export interface NormalizeOptions {
   /** Absolute path of the config file: relative paths in the config are resolved against its folder. */
   readonly configFile: string;
+  /** The alert catalog; the built-in one unless a test adds an alert (docs/architecture.md, "Adding an alert"). */
+  readonly catalog?: AlertCatalog;
 }
 
 /**
@@ -67,8 +68,9 @@ export interface NormalizeOptions {
 export function normalize(config: MonitoringConfig, options: NormalizeOptions): MonitoringModel {
   const configDir = resolve(options.configFile, '..');
   const defaultTeam = config.defaults?.team ?? 'ml-platform';
-  const defaultModelThresholds = withDefaults(seedModelThresholds, config.defaults?.modelThresholds);
-  const defaultServiceThresholds = withDefaults(seedServiceThresholds, config.defaults?.serviceThresholds);
+  const catalog = options.catalog ?? alertCatalog;
+  const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
+  const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
   const prometheus = config.prometheus ?? {};
   const infraConfig = config.infrastructure ?? {};
 
@@ -107,24 +109,19 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
         }
       : { kind: 'static' as const, targets: infraConfig.nodeExporterTargets ?? ['node-exporter:9100'] },
     kubernetesNodes: infraConfig.kubernetesNodes ?? true,
-    thresholds: {
-      maxCpuPercent: infraConfig.thresholds?.maxCpuPercent ?? 80,
-      maxMemoryPercent: infraConfig.thresholds?.maxMemoryPercent ?? 85,
-      minDiskFreePercent: infraConfig.thresholds?.minDiskFreePercent ?? 15,
-    },
+    thresholds: withDefaults(seedThresholds('infrastructure', catalog) as ResolvedInfrastructure['thresholds'], infraConfig.thresholds),
   };
 
   const alertSettings = Object.fromEntries(
-    builtinAlertNames.map((name): [BuiltinAlertName, AlertSettings] => {
-      const override = config.alerts?.[name] ?? {};
-      const seed = builtinAlertDefaults[name];
+    catalog.map(({ name, defaults: seed }): [string, AlertSettings] => {
+      const override = config.alerts?.[name as BuiltinAlertName] ?? {};
       return [name, { severity: override.severity ?? seed.severity, for: override.for ?? seed.for, window: override.window ?? seed.window, enabled: override.enabled ?? true }];
     }),
-  ) as Record<BuiltinAlertName, AlertSettings>;
+  );
 
   const ruleGroupInterval = prometheus.ruleGroupInterval ?? '30s';
   const builtinAlerts = buildBuiltinAlerts({
-    settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl,
+    settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog,
   });
   const customAlerts = (config.rules?.alerts ?? []).map((rule, i) => ({
     kind: 'alert' as const,
@@ -146,7 +143,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
 
   const ruleFiles: RuleFile[] = [
-    ...thresholdRuleFiles(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds }), ruleGroupInterval),
+    ...thresholdRuleFiles(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), ruleGroupInterval),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },
   ];
   const customRecording = (config.rules?.recording ?? []).map((r, i) => ({ kind: 'record' as const, record: r.record, expr: r.expr, labels: r.labels ?? {}, source: `rules.recording[${i}]` }));
@@ -162,11 +159,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const defaultReceiver = alerting.defaultReceiver ?? 'default';
   const receiversConfig = alerting.receivers ?? { [defaultReceiver]: {} };
 
-  const thresholdMetrics = Object.values(thresholdSeries).flatMap((series) => {
-    const target = series.startsWith('mlmon:service_') ? 'service' : 'model';
+  const thresholdMetrics = (['service', 'model'] as const).flatMap((target) => thresholdsOf(target, catalog).flatMap(({ threshold }) => {
+    const series = thresholdSeriesName(target, threshold.key);
     const own = recordedMetric(series, [target, 'team'], `Per-${target} threshold from the config`);
     return target === 'model' ? [own, recordedMetric(defaultSeriesOf(series), ['team'], 'Default model threshold from the config')] : [own];
-  });
+  }));
   const metricCatalog = [
     ...builtinMetrics,
     recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),

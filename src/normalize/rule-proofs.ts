@@ -14,10 +14,13 @@
  * file per threshold file, each loading that file alone (promtool's limit of 10,000 samples per query; see
  * proofLayout).
  */
-import { formatNumber } from './alert-rules.js';
+import type { ProofTarget } from '../catalog/alert-definition.js';
+import { sampled, selector, unlistedModelName, proofTargetsPerAlert, type ProofClock, type TargetSeries, type ThresholdTarget } from '../catalog/proof-series.js';
 import { durationSeconds, secondsDuration } from './duration.js';
 import { expandAnnotation } from './go-format.js';
-import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { BuiltinAlert, MonitoringModel, RuleFile } from './model.js';
+
+export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';
 
 export interface RuleTestFile {
   /** File name under out/prometheus/tests/. */
@@ -46,42 +49,7 @@ export interface RuleTest {
   }[];
 }
 
-/**
- * Up to this many models or services, every one is proven through its alert. Past it (a fleet), the alert is
- * proven for one target of each distinct threshold and team, a disabled one and an unlisted one, and every
- * target's threshold series is pinned to its configured value by an exact-value test, so a nudge to any of
- * them still fails a proof. Proving each of 10,000 models through its alert made the proofs most of out/ and
- * took promtool minutes.
- */
-export const proofTargetsPerAlert = 20;
-
-/** A model name no config lists, standing for every model that only has the default thresholds. */
-export const unlistedModelName = 'mlmon-unlisted-model';
-
 type Side = 'breach' | 'inside' | 'disabled';
-
-/** One target's input series, and the alert labels and $value expected when it fires. */
-interface TargetSeries {
-  /** The model or service whose threshold series the proof needs (none for infrastructure alerts). */
-  readonly target?: ThresholdTarget;
-  readonly series: { readonly series: string; readonly values: string }[];
-  readonly alertLabels: Record<string, string>;
-  readonly value: number;
-  readonly fires: boolean;
-}
-
-function selector(metric: string, labels: Readonly<Record<string, string>>): string {
-  const inner = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-  return `${metric}{${inner}}`;
-}
-
-function counter(perStep: number, steps: number): string {
-  return `0+${formatNumber(perStep)}x${steps}`;
-}
-
-function gauge(value: number, steps: number): string {
-  return `${formatNumber(value)}x${steps}`;
-}
 
 // Tight enough that any threshold nudged by hand (by more than 0.01%) in the generated rules breaks a proof,
 // loose enough to stay clear of floating-point noise in rate() and histogram_quantile().
@@ -126,7 +94,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     const before = forSeconds - group;
     const steps = Math.ceil((after + window) / step) + 2;
     for (const side of ['breach', 'inside'] as const) {
-      for (const [shard, targets] of layout.split(targetsOf(alert, model, side, steps, step), (t) => t.target)) {
+      for (const [shard, targets] of layout.split(targetsOf(alert, model, side, { steps, step }), (t) => t.target)) {
         const expected = targets.filter((t) => t.fires);
         if (side === 'breach' && expected.length === 0) continue;
         const expAlerts = expected.map((t) => {
@@ -137,7 +105,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
           return { expLabels: sortKeys(labels), expAnnotations: annotations };
         });
         add(alert.group, shard, {
-          name: `${alert.name} ${(proofWording[alert.name] ?? thresholdWording)[side].replace('{for}', alert.for)}`,
+          name: `${alert.name} ${(alert.definition.proof.kind === 'custom' ? alert.definition.proof.wording : thresholdWording)[side].replace('{for}', alert.for)}`,
           interval: secondsDuration(step),
           inputSeries: targets.flatMap((t) => t.series),
           alertRuleTests: [
@@ -171,27 +139,6 @@ const thresholdWording = {
   breach: 'fires after {for} for every target past its threshold, and not for disabled ones',
   inside: 'stays silent while every target is just inside its threshold',
 };
-
-/** What the two proofs of an alert without a threshold show. */
-const proofWording: Partial<Record<BuiltinAlertName, typeof thresholdWording>> = {
-  ServiceDown: {
-    breach: "fires after {for} for every target that is down, with its service's team or the infrastructure team",
-    inside: 'stays silent while every target is up',
-  },
-  ServiceUnreachable: {
-    breach: 'fires after {for} for every service with no target up: none discovered, or every one down',
-    inside: 'stays silent while every service has a target up, even beside one that is down',
-  },
-  ModelMetricsMissing: {
-    breach: 'fires after {for} for every listed model that exports no metric',
-    inside: 'stays silent while every listed model exports any one of its metrics',
-  },
-};
-
-interface ThresholdTarget {
-  readonly kind: 'model' | 'service';
-  readonly name: string;
-}
 
 /**
  * Which rule files a proof loads. promtool evaluates every rule of every file a test loads, at every step, in
@@ -245,18 +192,6 @@ function proofLayout(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>)
   };
 }
 
-/** All targets for a small config; for a fleet, the first of each distinct (threshold, team). */
-function sampled<T>(targets: readonly T[], identity: (target: T) => unknown[]): readonly T[] {
-  if (targets.length <= proofTargetsPerAlert) return targets;
-  const seen = new Set<string>();
-  return targets.filter((target) => {
-    const key = JSON.stringify(identity(target));
-    if (seen.has(key) || seen.size >= proofTargetsPerAlert) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** For a fleet: every per-target threshold series of the alert, with its exact configured value, by shard. */
 function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, layout: ProofLayout): [string | undefined, Omit<RuleTest, 'interval' | 'inputSeries' | 'alertRuleTests'> & { promqlExprTests: NonNullable<RuleTest['promqlExprTests']> }][] {
   const series = alert.threshold?.series;
@@ -284,187 +219,50 @@ function sortKeys(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-type ModelKey = keyof ResolvedModelThresholds;
-type ServiceKey = keyof ResolvedServiceThresholds;
-
-function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
-  if (alert.name === 'ServiceUnreachable') return unreachableServices(model, side, steps);
-  if (alert.name === 'ModelMetricsMissing') return missingModels(model, side, steps, step);
-  const threshold = alert.threshold;
-  const direction = threshold?.firesWhen ?? 'above';
-  const infra = model.infrastructure;
-  const instance = 'node-1:9100';
-
+/**
+ * The targets of one side of an alert's proof. An alert without a threshold builds its own (the catalog's
+ * `proof.targets`). A threshold alert gets one target per distinct threshold and team (every one in a small
+ * config): each a margin past (`breach`) or inside its threshold, a target whose threshold is disabled far past
+ * it (it must not fire), and for model alerts the unlisted model, which is how the default thresholds are proven.
+ */
+function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', clock: ProofClock): TargetSeries[] {
+  const { proof, threshold } = alert.definition;
+  if (proof.kind === 'custom') return proof.targets(model, side, clock);
+  if (!threshold) throw new Error(`${alert.name} has a threshold proof but no threshold`);
+  const { key, firesWhen } = threshold;
+  // Where a disabled target's signal sits: far past any threshold it could have had.
+  const extreme = firesWhen === 'below' ? 0 : threshold.bounds.ceiling ?? 1000;
+  const target = (scrape: Record<string, string>, alertLabels: Record<string, string>, t: number | false, thresholdTarget?: ThresholdTarget): TargetSeries => {
+    const s: Side = t === false ? 'disabled' : side;
+    const value = signalValue(t === false ? 0 : t, firesWhen, s, extreme);
+    const proofTarget: ProofTarget = { scrape, alert: alertLabels };
+    const signal = proof.signal(proofTarget, value, clock);
+    return { series: signal.series, alertLabels: signal.alertLabels ?? alertLabels, value: signal.value ?? value, fires: s === 'breach', ...(thresholdTarget ? { target: thresholdTarget } : {}) };
+  };
   switch (alert.scope) {
     case 'infrastructure': {
-      if (alert.name === 'ServiceDown') {
-        // A target of no configured service is the infrastructure team's; a service's target its team's.
-        const up = gauge(side === 'breach' ? 0 : 1, steps);
-        const labels = { instance: 'target-1:8080', job: 'scraped-job' };
-        const unowned: TargetSeries = { series: [{ series: selector('up', labels), values: up }], alertLabels: { ...labels, team: infra.team }, value: 0, fires: side === 'breach' };
-        return [unowned, ...sampled(model.services, (service) => [service.team]).map((service): TargetSeries => {
-          const target = { instance: `${service.name}-0:8080`, job: service.name, service: service.name };
-          return { series: [{ series: selector('up', target), values: up }], alertLabels: { ...target, team: service.team }, value: 0, fires: side === 'breach', target: { kind: 'service', name: service.name } };
-        })];
-      }
-      const t = infra.thresholds[threshold!.key as keyof typeof infra.thresholds];
-      const percent = signalValue(t, direction, side, 0);
+      const t = model.infrastructure.thresholds[key as keyof typeof model.infrastructure.thresholds];
+      const percent = signalValue(t, firesWhen, side, 0);
       if (percent <= 0 || percent > 100) return [];
-      return [infraTarget(alert.name, percent, instance, steps, step, side === 'breach')];
+      const instance = 'node-1:9100';
+      return [target({ instance, job: 'node-exporter' }, { instance }, t)];
     }
-    case 'service': {
-      const key = threshold!.key as ServiceKey;
-      return sampled(model.services, (service) => [service.thresholds[key], service.team]).map((service) => {
-        const t = service.thresholds[key];
-        const s: Side = t === false ? 'disabled' : side;
-        const extreme = direction === 'below' ? 0 : key === 'maxErrorRatio' ? 1 : 1000;
-        const value = signalValue(t === false ? 0 : t, direction, s, extreme);
-        return { ...serviceTarget(alert.name, service.name, service.team, value, steps, step, s === 'breach'), target: { kind: 'service', name: service.name } };
-      });
-    }
+    case 'service':
+      return sampled(model.services, (service) => [service.thresholds[key as ServiceKey], service.team]).map((service) =>
+        target({ instance: `${service.name}-0:8080`, job: service.name, service: service.name }, { service: service.name, team: service.team }, service.thresholds[key as ServiceKey], { kind: 'service', name: service.name }));
     case 'model': {
-      const key = threshold!.key as ModelKey;
       const entries = [
-        ...model.models.map((m) => ({ name: m.name, team: m.team, service: m.service, t: m.thresholds[key] })),
-        { name: unlistedModelName, team: model.defaults.team, service: model.services[0]?.name ?? 'model-api', t: model.defaults.modelThresholds[key] },
+        ...model.models.map((m) => ({ name: m.name, team: m.team, service: m.service, t: m.thresholds[key as ModelKey] })),
+        { name: unlistedModelName, team: model.defaults.team, service: model.services[0]?.name ?? 'model-api', t: model.defaults.modelThresholds[key as ModelKey] },
       ];
       // The unlisted model is always proven: it is how the default thresholds are.
       const unlisted = entries.at(-1)!;
-      return [...sampled(entries.slice(0, -1), (m) => [m.t, m.team]), unlisted].map((m) => {
-        const s: Side = m.t === false ? 'disabled' : side;
-        const value = signalValue(m.t === false ? 0 : m.t, direction, s, direction === 'above' ? 1000 : 0);
-        return { ...modelTarget(alert.name, m, value, steps, step, s === 'breach'), target: { kind: 'model', name: m.name } };
-      });
+      return [...sampled(entries.slice(0, -1), (m) => [m.t, m.team]), unlisted].map((m) =>
+        // Model alerts are about the model: the pod it was scraped from is not among the alert's labels.
+        target({ instance: `${m.service}-0:8080`, job: m.service, service: m.service, model: m.name }, { model: m.name, team: m.team }, m.t, { kind: 'model', name: m.name }));
     }
   }
 }
 
-/**
- * ServiceUnreachable: past it, the first service has no target at all (scaled to zero) and every other one
- * only targets that are down; inside it, every service has one target up beside one that is down, which is
- * ServiceDown's business, not the service being unreachable.
- */
-function unreachableServices(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number): TargetSeries[] {
-  return sampled(model.services, (service) => [service.team]).map((service, i): TargetSeries => {
-    const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
-    const series = side === 'inside'
-      ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, { series: selector('up', replica(1)), values: gauge(0, steps) }]
-      : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
-    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target: { kind: 'service', name: service.name } };
-  });
-}
-
-/**
- * ModelMetricsMissing: past it, no listed model exports anything (while a model no config lists does);
- * inside it, each listed model exports just one of the model metrics, a different one in turn: any one is
- * enough to be seen.
- */
-function missingModels(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
-  const signals = [
-    (labels: Record<string, string>) => ({ series: selector('model_accuracy', labels), values: gauge(0.9, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('data_drift_score', labels), values: gauge(0.1, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('model_inference_duration_seconds_count', labels), values: counter(step, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('prediction_confidence_count', labels), values: counter(step, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('predictions_total', { ...labels, status: 'success' }), values: counter(step, steps) }),
-  ];
-  const at = (name: string, service: string) => ({ instance: `${service}-0:8080`, job: service, service, model: name });
-  const unlisted: TargetSeries = { series: [signals[0]!(at(unlistedModelName, model.services[0]?.name ?? 'model-api'))], alertLabels: {}, value: 1, fires: false, target: { kind: 'model', name: unlistedModelName } };
-  // Every listed model is in the rule's view (mlmon:model_info), so a fleet's models outside the sample export a
-  // metric on both sides: only the sample goes missing.
-  const proven = new Set(sampled(model.models, (m) => [m.team, m.service]));
-  return [
-    ...model.models.map((m, i): TargetSeries => {
-      const fires = side === 'breach' && proven.has(m);
-      return {
-        series: fires ? [] : [signals[i % signals.length]!(at(m.name, m.service))],
-        alertLabels: { model: m.name, service: m.service, team: m.team }, value: 1, fires, target: { kind: 'model', name: m.name },
-      };
-    }),
-    unlisted,
-  ];
-}
-
-function infraTarget(name: BuiltinAlertName, percent: number, instance: string, steps: number, step: number, fires: boolean): TargetSeries {
-  const job = { instance, job: 'node-exporter' };
-  switch (name) {
-    case 'HighCPUUsage':
-      // The idle counter grows by (1 - usage) CPU-seconds per second.
-      return { series: [{ series: selector('node_cpu_seconds_total', { cpu: '0', mode: 'idle', ...job }), values: counter(step * (1 - percent / 100), steps) }], alertLabels: { instance }, value: percent, fires };
-    case 'HighMemoryUsage':
-      return {
-        series: [
-          { series: selector('node_memory_MemTotal_bytes', job), values: gauge(1e9, steps) },
-          { series: selector('node_memory_MemAvailable_bytes', job), values: gauge(1e9 * (1 - percent / 100), steps) },
-        ],
-        alertLabels: job, value: percent, fires,
-      };
-    default: {
-      const fs = { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/', ...job };
-      return {
-        series: [
-          { series: selector('node_filesystem_size_bytes', fs), values: gauge(1e9, steps) },
-          { series: selector('node_filesystem_avail_bytes', fs), values: gauge(1e7 * percent, steps) },
-          // tmpfs is never "full" in a way anyone can act on: an empty one must not fire.
-          { series: selector('node_filesystem_size_bytes', { ...fs, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' }), values: gauge(1e9, steps) },
-          { series: selector('node_filesystem_avail_bytes', { ...fs, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' }), values: gauge(0, steps) },
-        ],
-        alertLabels: fs, value: percent, fires,
-      };
-    }
-  }
-}
-
-function histogramAt(metric: string, labels: Record<string, string>, quantileValue: number, steps: number, perStep: number): { series: string; values: string }[] {
-  // All observations in one bucket [0, le]: histogram_quantile(0.95) interpolates to 0.95 × le.
-  const le = formatNumber(quantileValue / 0.95);
-  return [
-    { series: selector(`${metric}_bucket`, { ...labels, le }), values: counter(perStep, steps) },
-    { series: selector(`${metric}_bucket`, { ...labels, le: '+Inf' }), values: counter(perStep, steps) },
-    { series: selector(`${metric}_count`, labels), values: counter(perStep, steps) },
-  ];
-}
-
-function serviceTarget(name: BuiltinAlertName, service: string, team: string, value: number, steps: number, step: number, fires: boolean): TargetSeries {
-  const target = { instance: `${service}-0:8080`, job: service, service };
-  const alertLabels = { service, team };
-  switch (name) {
-    case 'HighErrorRate':
-      return {
-        series: [
-          { series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '500', ...target }), values: counter(100 * value * step, steps) },
-          { series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '200', ...target }), values: counter(100 * (1 - value) * step, steps) },
-        ],
-        alertLabels, value, fires,
-      };
-    case 'HighLatency':
-      return { series: histogramAt('http_request_duration_seconds', { endpoint: '/predict', method: 'POST', ...target }, value, steps, 10 * step), alertLabels, value: quantileOf(value), fires };
-    default:
-      return { series: [{ series: selector('http_requests_total', { endpoint: '/predict', method: 'POST', status: '200', ...target }), values: counter(value * step, steps) }], alertLabels, value, fires };
-  }
-}
-
-function modelTarget(name: BuiltinAlertName, m: { name: string; team: string; service: string }, value: number, steps: number, step: number, fires: boolean): TargetSeries {
-  const target = { instance: `${m.service}-0:8080`, job: m.service, service: m.service, model: m.name };
-  switch (name) {
-    // Model alerts are about the model: the pod it was scraped from is not among the alert's labels.
-    case 'ModelAccuracyDrop':
-      return { series: [{ series: selector('model_accuracy', target), values: gauge(value, steps) }], alertLabels: { model: m.name, team: m.team }, value, fires };
-    case 'DataDriftDetected':
-      return { series: [{ series: selector('data_drift_score', target), values: gauge(value, steps) }], alertLabels: { model: m.name, team: m.team }, value, fires };
-    case 'HighInferenceLatency':
-      return { series: histogramAt('model_inference_duration_seconds', target, value, steps, 10 * step), alertLabels: { model: m.name, team: m.team }, value: quantileOf(value), fires };
-    default:
-      return {
-        series: [
-          { series: selector('prediction_confidence_sum', target), values: counter(10 * value * step, steps) },
-          { series: selector('prediction_confidence_count', target), values: counter(10 * step, steps) },
-        ],
-        alertLabels: { model: m.name, team: m.team }, value, fires,
-      };
-  }
-}
-
-/** What histogram_quantile(0.95) computes from the single-bucket histogram made for `value`. */
-function quantileOf(value: number): number {
-  return Number(formatNumber(value / 0.95)) * 0.95;
-}
+type ModelKey = keyof MonitoringModel['defaults']['modelThresholds'];
+type ServiceKey = keyof MonitoringModel['services'][number]['thresholds'];

@@ -6,9 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPromql } from '../../src/check/promql-semantics.js';
-import { builtinAlertWindowFamily } from '../../src/config/semantics.js';
-import type { BuiltinAlertName } from '../../src/config/types.js';
-import { builtinAlertNames } from '../../src/normalize/alert-rules.js';
+import { alertCatalog, alertNamed } from '../../src/catalog/index.js';
+import { windowFamilyOf } from '../../src/config/semantics.js';
 import { generateExample, generateFromConfig, modelOf, problemsOf } from '../support/fixtures.js';
 
 const catalog = modelOf({}).metricCatalog;
@@ -67,7 +66,7 @@ describe('rules/rate-window', () => {
 });
 
 describe('config/alert-window', () => {
-  const rateAlerts = builtinAlertNames.filter((n) => builtinAlertWindowFamily[n] === 'rate');
+  const rateAlerts: string[] = alertCatalog.filter((a) => windowFamilyOf(a) === 'rate').map((a) => a.name);
 
   for (const name of rateAlerts) {
     it(`alerts.${name}.window of 45s passes at a 15s scrape interval, 44s fails on its config path`, async () => {
@@ -78,7 +77,7 @@ describe('config/alert-window', () => {
   }
 
   it('a window on an alert that takes none is reported, not silently ignored', async () => {
-    const gaugeAlerts = builtinAlertNames.filter((n) => builtinAlertWindowFamily[n] === undefined);
+    const gaugeAlerts = alertCatalog.filter((a) => windowFamilyOf(a) === undefined).map((a) => a.name);
     expect(gaugeAlerts.length).toBeGreaterThan(0);
     for (const name of gaugeAlerts) {
       // A warning: generate still writes, and says so.
@@ -113,7 +112,7 @@ describe('config/alert-window', () => {
   it('the family table matches the generated expressions: rate-family alerts take a rate over their window, the others use no window', async () => {
     const { model } = await generateExample();
     for (const alert of model.builtinAlerts) {
-      const family = builtinAlertWindowFamily[alert.name as BuiltinAlertName];
+      const family = windowFamilyOf(alertNamed(alert.name));
       const windowed = /\b(rate|increase|irate)\([^)]*\[5m\]\)/.test(alert.rule.expr) || /\[10m\]/.test(alert.rule.expr);
       const overTime = /_over_time\(/.test(alert.rule.expr);
       expect({ alert: alert.name, family: family ?? null }).toEqual({ alert: alert.name, family: windowed ? 'rate' : overTime ? 'overTime' : null });

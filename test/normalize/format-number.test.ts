@@ -3,7 +3,7 @@
  * must read back as itself, without exponent notation (the fuzzer's 3.4e-48 became 0 before).
  */
 import { describe, expect, it } from 'vitest';
-import { formatNumber } from '../../src/normalize/alert-rules.js';
+import { formatNumber } from '../../src/formats/decimal.js';
 
 describe('formatNumber', () => {
   it('writes tiny, huge and ordinary numbers as plain decimals that read back exactly', () => {

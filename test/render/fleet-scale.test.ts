@@ -5,7 +5,7 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generateFromConfig } from '../support/fixtures.js';
-import { builtinAlertNames } from '../../src/normalize/alert-rules.js';
+import { alertCatalog } from '../../src/catalog/index.js';
 
 const maxObjectBytes = 1024 * 1024;
 
@@ -21,7 +21,7 @@ describe('a fleet of 6,000 models', () => {
     expect(thresholdFiles.length).toBeGreaterThan(1);
     expect(new Set(thresholdFiles.flatMap((f) => f.groups.map((g) => g.name))).size).toBe(thresholdFiles.length);
     const alertRules = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.kind === 'alert');
-    expect(alertRules.map((r) => r.alert).sort()).toEqual([...builtinAlertNames].sort());
+    expect(alertRules.map((r) => r.alert).sort()).toEqual(alertCatalog.map((a) => a.name).sort());
 
     const documents = files.filter((f) => f.path.startsWith('k8s/') && f.path !== 'k8s/kustomization.yaml').flatMap((f) => parseAllDocuments(f.content, { uniqueKeys: true }));
     expect(documents.flatMap((d) => d.errors.map((e) => e.message))).toEqual([]);

@@ -2,7 +2,7 @@
  * Describing rule changes the way a reviewer thinks of them: "ModelAccuracyDrop threshold for model
  * fraud-detector: 0.9 → 0.95", not "line 48 of thresholds.yml".
  */
-import { modelInfoSeries, serviceInfoSeries } from '../../normalize/alert-rules.js';
+import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
 import { formatLabels, unionKeys, type Change, type ChangedField } from './change.js';
 import { alertIdentity, isDefaultSeries, knownThresholdSeries, recordIdentity } from './rule-matching.js';
 import type { AlertRule, RecordingRule, RuleGroupInfo } from './rule-reading.js';

@@ -4,12 +4,17 @@
  * `defaultSeriesOf`). So the mapping follows the rules as rendered, custom alerts included, and a series no
  * alert uses says so.
  */
-import { defaultSeriesOf, modelInfoSeries, serviceInfoSeries, thresholdSeries } from '../../normalize/alert-rules.js';
+import { alertCatalog, defaultSeriesOf, thresholdSeriesName } from '../../catalog/index.js';
+import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
 import { byText, formatLabels } from './change.js';
 import type { AlertRule, RecordingRule, Rule } from './rule-reading.js';
 
 /** The threshold series mlmon generates, and their defaults for models the config doesn't list. */
-export const knownThresholdSeries: readonly string[] = Object.values(thresholdSeries).flatMap((series) => [series, defaultSeriesOf(series)]);
+export const knownThresholdSeries: readonly string[] = alertCatalog.flatMap((alert) => {
+  if (!alert.threshold || alert.scope === 'infrastructure') return [];
+  const series = thresholdSeriesName(alert.scope, alert.threshold.key);
+  return alert.scope === 'model' ? [series, defaultSeriesOf(series)] : [series];
+});
 export const isDefaultSeries = (record: string) => knownThresholdSeries.includes(record) && record.endsWith(':default_threshold');
 
 /** Which threshold series an alert's expression compares against. */

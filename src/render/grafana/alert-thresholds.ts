@@ -1,60 +1,105 @@
 /**
- * Which threshold line a panel draws, read from the model: the alert the panel watches, its direction, and
- * the resolved thresholds of every listed model or service. A disabled alert draws no line, because
- * nothing pages on it; a threshold set to `false` for one model draws no line for that model.
+ * The threshold lines of the dashboards, drawn from the alert catalog: every enabled alert whose catalog entry
+ * names a panel (`panel: { dashboard, title, query? }`) draws its threshold on that panel, with a sentence in the
+ * panel's description saying what the line is and when it pages. The dashboard modules only lay out panels;
+ * a new alert with a threshold gets its line by naming a panel, and naming one that isn't there is an error.
+ *
+ * What a line holds comes from the model: a disabled alert draws no line, because nothing pages on it; a
+ * threshold set to `false` for one model or service draws no line for it; infrastructure thresholds are
+ * global; services alert only when the config lists them, so unlisted services draw no line; models the config
+ * doesn't list get the default threshold.
  */
-import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds } from '../../normalize/model.js';
-import type { ThresholdDisplay } from './panels.js';
+import type { ThresholdPanel } from '../../catalog/alert-definition.js';
+import type { BuiltinAlert, MonitoringModel, ResolvedModel } from '../../normalize/model.js';
+import type { DashboardSpec } from './dashboard.js';
+import { refIdOf, type PanelDraft, type ThresholdDisplay, type TimeSeriesDraft } from './panels.js';
 
-export function enabledAlert(model: MonitoringModel, name: BuiltinAlertName): BuiltinAlert | undefined {
+/** The enabled alert of the catalog entry `name`, if any (for a panel that mentions an alert without a line). */
+export function enabledAlert(model: MonitoringModel, name: string): BuiltinAlert | undefined {
   return model.builtinAlerts.find((alert) => alert.name === name);
 }
 
-function direction(alert: BuiltinAlert): 'above' | 'below' {
-  if (!alert.threshold) throw new Error(`alert ${alert.name} has no threshold to draw`);
-  return alert.threshold.firesWhen;
-}
-
-/** A sentence for the panel description: what the line is and when it pages. */
-export function thresholdNote(alert: BuiltinAlert | undefined, whose: string): string {
-  if (!alert) return '';
-  const side = alert.threshold?.firesWhen === 'below' ? 'below' : 'above';
-  return ` The line is ${whose} threshold of the ${alert.name} alert (${alert.severity}), which fires after ${alert.for} ${side} it.`;
-}
-
-/** Every series of the panel shares one threshold (infrastructure thresholds are global). */
-export function globalThreshold(alert: BuiltinAlert | undefined, value: number): ThresholdDisplay | undefined {
-  return alert ? { firesWhen: direction(alert), fallback: value, perSeries: [] } : undefined;
+/** How a dashboard shows thresholds: every target (fleet), or one listed model with its own thresholds. */
+export interface ThresholdView {
+  readonly dashboard: ThresholdPanel['dashboard'];
+  /** Whose threshold the line is, for the description: `the`, `the service's`, `the selected model's`. */
+  readonly whose: string;
+  /** A one-model dashboard: that model's thresholds. */
+  readonly model?: ResolvedModel;
 }
 
 /**
- * The fleet view: models the config doesn't list get the default threshold, each listed model its own,
- * matched by the series name `<model><suffix>` (the panel's legend).
+ * `spec` with the threshold line of every enabled alert that names one of its panels. Throws when an enabled
+ * alert names a panel the dashboard doesn't have, or a panel that can't draw a line (a programming error, which
+ * the render tests catch).
  */
-export function fleetModelThreshold(
-  model: MonitoringModel, alert: BuiltinAlert | undefined, key: keyof ResolvedModelThresholds, options: { suffix?: string; refId?: string } = {},
-): ThresholdDisplay | undefined {
-  if (!alert) return undefined;
-  return {
-    firesWhen: direction(alert),
-    fallback: model.defaults.modelThresholds[key],
-    ...(options.refId !== undefined ? { refId: options.refId } : {}),
-    perSeries: model.models.map((m) => ({ seriesName: `${m.name}${options.suffix ?? ''}`, value: m.thresholds[key] })),
-  };
+export function drawAlertThresholds(spec: DashboardSpec, model: MonitoringModel, view: ThresholdView): DashboardSpec {
+  const onThisDashboard = model.builtinAlerts.flatMap((alert) => {
+    const panel = alert.definition.panel;
+    return panel && !('none' in panel) && panel.dashboard === view.dashboard ? [{ alert, panel }] : [];
+  });
+  const drawn = new Set<BuiltinAlert>();
+  const sections = spec.sections.map((section) => ({
+    ...section,
+    panels: section.panels.map((draft): PanelDraft => {
+      const mine = onThisDashboard.find(({ panel }) => panel.title === draft.title);
+      if (!mine) return draft;
+      if (draft.kind !== 'timeseries') throw new Error(`${mine.alert.name} names panel "${draft.title}" of dashboard ${view.dashboard}, which is a ${draft.kind} and draws no threshold line`);
+      drawn.add(mine.alert);
+      return withThreshold(draft, mine.alert, mine.panel, model, view);
+    }),
+  }));
+  // A dashboard may leave out panels whose data isn't scraped (node panels without node-exporter); a panel
+  // name that matches nothing at all is a mistake in the catalog.
+  for (const { alert, panel } of onThisDashboard) {
+    if (!drawn.has(alert) && !absentPanels(model, view).includes(panel.title)) {
+      throw new Error(`${alert.name} names panel "${panel.title}" of dashboard ${view.dashboard}, which has no such panel`);
+    }
+  }
+  return { ...spec, sections };
 }
 
-/** A one-model view: that model's threshold for every series (of the `refId` query, if given). */
-export function singleModelThreshold(
-  alert: BuiltinAlert | undefined, thresholds: ResolvedModelThresholds, key: keyof ResolvedModelThresholds, refId?: string,
-): ThresholdDisplay | undefined {
-  if (!alert) return undefined;
-  return { firesWhen: direction(alert), fallback: thresholds[key], ...(refId !== undefined ? { refId } : {}), perSeries: [] };
+/** Panels a dashboard leaves out for this config (the node panels, when no node-exporter is scraped). */
+function absentPanels(model: MonitoringModel, view: ThresholdView): string[] {
+  if (view.dashboard !== 'infrastructure' || model.scrapeJobs.some((job) => job.kind === 'node-exporter')) return [];
+  return model.builtinAlerts.flatMap((a) => (a.scope === 'infrastructure' && a.definition.panel && !('none' in a.definition.panel) ? [a.definition.panel.title] : []));
 }
 
-/** Services alert only when the config lists them: unlisted services draw no line. */
-export function serviceThreshold(
-  model: MonitoringModel, alert: BuiltinAlert | undefined, key: keyof ResolvedServiceThresholds, suffix = '',
-): ThresholdDisplay | undefined {
-  if (!alert) return undefined;
-  return { firesWhen: direction(alert), fallback: false, perSeries: model.services.map((s) => ({ seriesName: `${s.name}${suffix}`, value: s.thresholds[key] })) };
+function withThreshold(draft: TimeSeriesDraft, alert: BuiltinAlert, panel: ThresholdPanel, model: MonitoringModel, view: ThresholdView): TimeSeriesDraft {
+  const threshold = alert.threshold;
+  if (!threshold) throw new Error(`alert ${alert.name} has no threshold to draw`);
+  const key = threshold.key;
+  const suffix = panel.query ? ` ${panel.query}` : '';
+  const queryIndex = panel.query ? draft.queries.findIndex((q) => q.legend.endsWith(suffix)) : -1;
+  if (panel.query && queryIndex < 0) throw new Error(`${alert.name} draws on the ${panel.query} query of panel "${panel.title}", which has none`);
+  const refId = queryIndex >= 0 ? { refId: refIdOf(queryIndex) } : {};
+  let display: ThresholdDisplay;
+  switch (alert.scope) {
+    case 'infrastructure':
+      // Every series of the panel shares one threshold.
+      display = { firesWhen: threshold.firesWhen, fallback: model.infrastructure.thresholds[key as keyof MonitoringModel['infrastructure']['thresholds']], perSeries: [] };
+      break;
+    case 'service':
+      display = {
+        firesWhen: threshold.firesWhen, fallback: false,
+        perSeries: model.services.map((s) => ({ seriesName: `${s.name}${suffix}`, value: s.thresholds[key as keyof typeof s.thresholds] })),
+      };
+      break;
+    case 'model': {
+      const modelKey = key as keyof ResolvedModel['thresholds'];
+      display = view.model
+        // A one-model view: that model's threshold for every series (of the query, if named).
+        ? { firesWhen: threshold.firesWhen, fallback: view.model.thresholds[modelKey], ...refId, perSeries: [] }
+        // The fleet view: each listed model its own, matched by the series name `<model><suffix>` (the panel's
+        // legend); models the config doesn't list get the default threshold.
+        : {
+            firesWhen: threshold.firesWhen, fallback: model.defaults.modelThresholds[modelKey], ...refId,
+            perSeries: model.models.map((m) => ({ seriesName: `${m.name}${suffix}`, value: m.thresholds[modelKey] })),
+          };
+      break;
+    }
+  }
+  const whose = `${view.whose}${panel.query ? ` ${panel.query.toUpperCase()}` : ''}`;
+  const note = ` The line is ${whose} threshold of the ${alert.name} alert (${alert.severity}), which fires after ${alert.for} ${threshold.firesWhen} it.`;
+  return { ...draft, description: `${draft.description}${note}`, thresholds: display };
 }

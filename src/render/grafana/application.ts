@@ -3,16 +3,13 @@
  * thresholds of its alerts. The expressions are the alerts' own, over `$__rate_interval`.
  */
 import type { MonitoringModel } from '../../normalize/model.js';
-import { enabledAlert, serviceThreshold, thresholdNote } from './alert-thresholds.js';
+import { drawAlertThresholds } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, type DashboardSpec } from './dashboard.js';
 import type { Section } from './panels.js';
 import { bucketRates, quantile, quantiles, rate, selector } from './queries.js';
 
 export function applicationDashboard(model: MonitoringModel): DashboardSpec {
   const scope = ['namespace=~"$namespace"', 'service="$service"'];
-  const errorAlert = enabledAlert(model, 'HighErrorRate');
-  const latencyAlert = enabledAlert(model, 'HighLatency');
-  const throughputAlert = enabledAlert(model, 'LowThroughput');
   const requests = (extra: string[] = []) => `sum by (service) (${rate('http_requests_total', [...extra, ...scope])})`;
 
   const sections: Section[] = [
@@ -21,15 +18,13 @@ export function applicationDashboard(model: MonitoringModel): DashboardSpec {
       panels: [
         {
           kind: 'timeseries', title: 'Request rate', w: 8, h: 8, unit: 'reqps',
-          description: `Requests per second the service answers, over all its pods, endpoints and statuses.${thresholdNote(throughputAlert, "the service's")}`,
+          description: `Requests per second the service answers, over all its pods, endpoints and statuses.`,
           queries: [{ expr: requests(), legend: '{{service}}' }],
-          thresholds: serviceThreshold(model, throughputAlert, 'minThroughputRps'),
         },
         {
           kind: 'timeseries', title: 'Error ratio', w: 8, h: 8, unit: 'percentunit', min: 0,
-          description: `Share of requests answered with a 5xx status.${thresholdNote(errorAlert, "the service's")}`,
+          description: `Share of requests answered with a 5xx status.`,
           queries: [{ expr: `${requests(['status=~"5.."'])} / ${requests()}`, legend: '{{service}}' }],
-          thresholds: serviceThreshold(model, errorAlert, 'maxErrorRatio'),
         },
         {
           kind: 'timeseries', title: 'Active connections', w: 8, h: 8, unit: 'short', decimals: 0,
@@ -43,9 +38,8 @@ export function applicationDashboard(model: MonitoringModel): DashboardSpec {
         },
         {
           kind: 'timeseries', title: 'Latency P50 / P95 / P99', w: 12, h: 8, unit: 's',
-          description: `Request duration quantiles of the service, from its histogram summed over pods and endpoints.${thresholdNote(latencyAlert, "the service's P95")}`,
+          description: `Request duration quantiles of the service, from its histogram summed over pods and endpoints.`,
           queries: quantiles.map(({ q, label }) => ({ expr: quantile(q, 'http_request_duration_seconds', ['service'], scope), legend: `{{service}} ${label}` })),
-          thresholds: serviceThreshold(model, latencyAlert, 'maxLatencyP95Seconds', ' p95'),
         },
       ],
     },
@@ -60,7 +54,7 @@ export function applicationDashboard(model: MonitoringModel): DashboardSpec {
       ],
     },
   ];
-  return {
+  return drawAlertThresholds({
     uid: 'mlmon-application',
     title: 'Application',
     description: 'HTTP services: request rate, errors, latency and connections, with the thresholds of the service alerts.',
@@ -71,5 +65,5 @@ export function applicationDashboard(model: MonitoringModel): DashboardSpec {
       labelVariable('service', 'Service', 'label_values(http_requests_total{namespace=~"$namespace"}, service)', false),
     ],
     sections,
-  };
+  }, model, { dashboard: 'application', whose: "the service's" });
 }

@@ -3,7 +3,7 @@
  * (kubelet), and scrape targets that are down. Each panel computes what its alert computes.
  */
 import type { MonitoringModel } from '../../normalize/model.js';
-import { enabledAlert, globalThreshold, thresholdNote } from './alert-thresholds.js';
+import { drawAlertThresholds, enabledAlert } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, type DashboardSpec } from './dashboard.js';
 import type { PanelDraft, Section } from './panels.js';
 import { rate, selector } from './queries.js';
@@ -15,34 +15,27 @@ import { rate, selector } from './queries.js';
 export const realFilesystems = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs"';
 
 export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
-  const t = model.infrastructure.thresholds;
   const instance = 'instance=~"$instance"';
-  const cpuAlert = enabledAlert(model, 'HighCPUUsage');
-  const memoryAlert = enabledAlert(model, 'HighMemoryUsage');
-  const diskAlert = enabledAlert(model, 'DiskSpaceLow');
   const downAlert = enabledAlert(model, 'ServiceDown');
 
   const nodePanels: PanelDraft[] = !model.scrapeJobs.some((job) => job.kind === 'node-exporter') ? [] : [
     {
       kind: 'timeseries', title: 'CPU usage per node', w: 12, h: 8, unit: 'percent', min: 0, max: 100,
-      description: `Share of CPU time not idle, averaged over all CPUs of each node.${thresholdNote(cpuAlert, 'the')}`,
+      description: `Share of CPU time not idle, averaged over all CPUs of each node.`,
       queries: [{ expr: `100 * (1 - avg by (instance) (${rate('node_cpu_seconds_total', ['mode="idle"', instance])}))`, legend: '{{instance}}' }],
-      thresholds: globalThreshold(cpuAlert, t.maxCpuPercent),
     },
     {
       kind: 'timeseries', title: 'Memory usage per node', w: 12, h: 8, unit: 'percent', min: 0, max: 100,
-      description: `Share of memory not available to new processes (page cache counts as available).${thresholdNote(memoryAlert, 'the')}`,
+      description: `Share of memory not available to new processes (page cache counts as available).`,
       queries: [{ expr: `100 * (1 - ${selector('node_memory_MemAvailable_bytes', [instance])} / ${selector('node_memory_MemTotal_bytes', [instance])})`, legend: '{{instance}}' }],
-      thresholds: globalThreshold(memoryAlert, t.maxMemoryPercent),
     },
     {
       kind: 'timeseries', title: 'Disk space free per filesystem', w: 12, h: 8, unit: 'percent', min: 0, max: 100,
-      description: `Free space left to non-root users on each real filesystem of each node.${thresholdNote(diskAlert, 'the')}`,
+      description: `Free space left to non-root users on each real filesystem of each node.`,
       queries: [{
         expr: `100 * ${selector('node_filesystem_avail_bytes', [realFilesystems, instance])} / ${selector('node_filesystem_size_bytes', [realFilesystems, instance])}`,
         legend: '{{instance}} {{mountpoint}}',
       }],
-      thresholds: globalThreshold(diskAlert, t.minDiskFreePercent),
     },
     {
       kind: 'timeseries', title: 'Network I/O per node', w: 12, h: 8, unit: 'Bps',
@@ -77,7 +70,7 @@ export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
     { title: 'Nodes', panels: nodePanels },
     { title: 'Cluster', panels: [...kubeletPanels, targetsPanel] },
   ];
-  return {
+  return drawAlertThresholds({
     uid: 'mlmon-infrastructure',
     title: 'Infrastructure',
     description: 'Nodes and the Kubernetes cluster, with the thresholds of the infrastructure alerts.',
@@ -87,6 +80,6 @@ export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
       labelVariable('instance', 'Node', 'label_values(node_cpu_seconds_total, instance)', true),
     ],
     sections,
-  };
+  }, model, { dashboard: 'infrastructure', whose: 'the' });
 }
 

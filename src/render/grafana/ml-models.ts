@@ -3,14 +3,14 @@
  * thresholds of the model alerts. The fleet dashboard picks the model with `$model`; a per-model dashboard
  * (`grafana.perModelDashboards`) is the same dashboard with the model fixed.
  */
-import type { MonitoringModel, ResolvedModel, ResolvedModelThresholds } from '../../normalize/model.js';
-import { enabledAlert, fleetModelThreshold, singleModelThreshold, thresholdNote } from './alert-thresholds.js';
+import type { MonitoringModel, ResolvedModel } from '../../normalize/model.js';
+import { drawAlertThresholds } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, stableId, type DashboardSpec } from './dashboard.js';
-import { refIdOf, type Section, type ThresholdDisplay } from './panels.js';
+import type { Section } from './panels.js';
 import { bucketRates, promqlString, quantile, quantiles, rate, selector } from './queries.js';
 
 export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
-  return {
+  return drawAlertThresholds({
     uid: 'mlmon-ml-models',
     title: 'ML models',
     description: 'Every model, listed in the config or not, one at a time: pick it with the Model variable. Threshold lines are the selected model\'s own, or the defaults for models the config doesn\'t list.',
@@ -21,12 +21,12 @@ export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
       labelVariable('service', 'Service', 'label_values(predictions_total{namespace=~"$namespace"}, service)', true),
       labelVariable('model', 'Model', 'label_values(predictions_total{namespace=~"$namespace", service=~"$service"}, model)', false),
     ],
-    sections: modelSections(model, 'model="$model"', (key, options) => fleetModelThreshold(model, enabledAlert(model, alertOf[key]), key, options), 'the selected model\'s'),
-  };
+    sections: modelSections('model="$model"'),
+  }, model, { dashboard: 'ml-models', whose: 'the selected model\'s' });
 }
 
 export function singleModelDashboard(model: MonitoringModel, listed: ResolvedModel): DashboardSpec {
-  return {
+  return drawAlertThresholds({
     uid: stableId('mlmon-model-', listed.name),
     title: `ML model: ${listed.name}`,
     description: `Model ${listed.name} (service ${listed.service}, team ${listed.team}), with its own alert thresholds from the config.`,
@@ -36,24 +36,13 @@ export function singleModelDashboard(model: MonitoringModel, listed: ResolvedMod
       labelVariable('namespace', 'Namespace', `label_values(predictions_total{model=${promqlString(listed.name)}}, namespace)`, true),
       labelVariable('service', 'Service', `label_values(predictions_total{model=${promqlString(listed.name)}, namespace=~"$namespace"}, service)`, true),
     ],
-    sections: modelSections(model, `model=${promqlString(listed.name)}`, (key, options) => singleModelThreshold(enabledAlert(model, alertOf[key]), listed.thresholds, key, options.refId), 'the model\'s'),
-  };
+    sections: modelSections(`model=${promqlString(listed.name)}`),
+  }, model, { dashboard: 'ml-models', whose: 'the model\'s', model: listed });
 }
 
-/** The alert that compares each model threshold. */
-const alertOf = {
-  minAccuracy: 'ModelAccuracyDrop',
-  maxDriftScore: 'DataDriftDetected',
-  maxInferenceLatencyP95Seconds: 'HighInferenceLatency',
-  minMeanConfidence: 'LowPredictionConfidence',
-} as const satisfies Record<keyof ResolvedModelThresholds, string>;
-
-type ThresholdFor = (key: keyof ResolvedModelThresholds, options: { suffix?: string; refId?: string }) => ThresholdDisplay | undefined;
-
-function modelSections(model: MonitoringModel, modelMatcher: string, thresholdFor: ThresholdFor, whose: string): Section[] {
+/** The panels of a model's dashboard; the alerts' threshold lines are drawn on them by drawAlertThresholds. */
+function modelSections(modelMatcher: string): Section[] {
   const scope = ['namespace=~"$namespace"', 'service=~"$service"', modelMatcher];
-  const note = (key: keyof ResolvedModelThresholds, what = '') => thresholdNote(enabledAlert(model, alertOf[key]), `${whose}${what}`);
-  const p95RefId = refIdOf(quantiles.findIndex((q) => q.label === 'p95'));
   return [
     {
       title: 'Traffic and latency',
@@ -68,9 +57,8 @@ function modelSections(model: MonitoringModel, modelMatcher: string, thresholdFo
         },
         {
           kind: 'timeseries', title: 'Inference latency P50 / P95 / P99', w: 12, h: 8, unit: 's',
-          description: `Inference duration quantiles of the model, from its histogram summed over pods.${note('maxInferenceLatencyP95Seconds', ' P95')}`,
+          description: `Inference duration quantiles of the model, from its histogram summed over pods.`,
           queries: quantiles.map(({ q, label }) => ({ expr: quantile(q, 'model_inference_duration_seconds', ['model'], scope), legend: `{{model}} ${label}` })),
-          thresholds: thresholdFor('maxInferenceLatencyP95Seconds', { suffix: ' p95', refId: p95RefId }),
         },
       ],
     },
@@ -79,24 +67,21 @@ function modelSections(model: MonitoringModel, modelMatcher: string, thresholdFo
       panels: [
         {
           kind: 'timeseries', title: 'Accuracy', w: 8, h: 8, unit: 'percentunit', max: 1,
-          description: `Accuracy the model service reports (model_accuracy); the lowest of its pods, since the alert fires for any pod below the line.${note('minAccuracy')}`,
+          description: `Accuracy the model service reports (model_accuracy); the lowest of its pods, since the alert fires for any pod below the line.`,
           queries: [{ expr: `min by (model) (${selector('model_accuracy', scope)})`, legend: '{{model}}' }],
-          thresholds: thresholdFor('minAccuracy', {}),
         },
         {
           kind: 'timeseries', title: 'Mean prediction confidence', w: 8, h: 8, unit: 'percentunit', max: 1,
-          description: `Mean confidence of the model's predictions: the confidence histogram's sum over its count.${note('minMeanConfidence')}`,
+          description: `Mean confidence of the model's predictions: the confidence histogram's sum over its count.`,
           queries: [{
             expr: `sum by (model) (${rate('prediction_confidence_sum', scope)}) / sum by (model) (${rate('prediction_confidence_count', scope)})`,
             legend: '{{model}}',
           }],
-          thresholds: thresholdFor('minMeanConfidence', {}),
         },
         {
           kind: 'timeseries', title: 'Data drift score', w: 8, h: 8, unit: 'none', decimals: 3,
-          description: `Drift of the model's input data (data_drift_score, 0 = none); the highest of its pods, since the alert fires for any pod above the line.${note('maxDriftScore')}`,
+          description: `Drift of the model's input data (data_drift_score, 0 = none); the highest of its pods, since the alert fires for any pod above the line.`,
           queries: [{ expr: `max by (model) (${selector('data_drift_score', scope)})`, legend: '{{model}}' }],
-          thresholds: thresholdFor('maxDriftScore', {}),
         },
       ],
     },
