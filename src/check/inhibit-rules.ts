@@ -3,7 +3,7 @@
  *
  * An inhibit rule is right when a source mutes only alerts about the same thing it is about: the same node or
  * scrape target, the same service, the same model. What an alert is about is its identity labels (built-ins:
- * builtinAlertShapes in alert-rules.ts; a custom alert: the labels of its top-level `by (…)`). For each pair
+ * its catalog entry's `identity` and `labelSets`; a custom alert: the labels of its top-level `by (…)`). For each pair
  * (source alert, target alert) among the known alerts that the rule's matchers can select, and that `equal`
  * can pair at all, every identity label of either side must be in `equal`; one that is not lets an alert about
  * one thing (one replica, one model) mute alerts about another (the whole service, another model).

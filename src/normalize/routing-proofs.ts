@@ -41,9 +41,9 @@ export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' |
 
   const teamsOf = (alert: (typeof model.builtinAlerts)[number]): string[] => {
     const scope = alert.scope;
-    // ServiceDown carries the team of the service a target belongs to, the infrastructure team's otherwise.
-    if (alert.name === 'ServiceDown') return [model.infrastructure.team, ...model.services.map((s) => s.team)];
-    if (scope === 'infrastructure') return [model.infrastructure.team];
+    // An infrastructure alert whose instances can carry `service` (ServiceDown: a target of a configured
+    // service) has the team of that service, the infrastructure team's otherwise.
+    if (scope === 'infrastructure') return [model.infrastructure.team, ...(alert.labelSets.some((set) => set.includes('service')) ? model.services.map((s) => s.team) : [])];
     if (scope === 'service') return model.services.map((s) => s.team);
     return [...model.models.map((m) => m.team), model.defaults.team];
   };

@@ -79,7 +79,7 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
 /**
  * By default a critical alert mutes warnings about the same thing: the same model, the same service, the same
  * node or scrape target. What an alert is about is told by which of those labels it carries (see
- * builtinAlertShapes): model alerts carry `model`, service alerts `service` and no `model` or `instance`,
+ * the catalog's `labelSets`): model alerts carry `model`, service alerts `service` and no `model` or `instance`,
  * node and target alerts `instance` and no `model`. Each rule selects, on both sides, only alerts about its
  * kind of thing and requires that label to be equal:
  * - a model's critical mutes that model's warnings, never another model's of the same service;

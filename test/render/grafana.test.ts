@@ -15,7 +15,7 @@ import { defaultImages } from '../../src/normalize/normalize.js';
 import { banner, type RenderedFile } from '../../src/render/artifact.js';
 import { renderGrafana } from '../../src/render/grafana.js';
 import { stableId } from '../../src/render/grafana/dashboard.js';
-import { realFilesystems } from '../../src/render/grafana/infrastructure.js';
+import { realFilesystems } from '../../src/catalog/alerts/disk-space-low.js';
 import { createTemplates } from '../../src/render/templating.js';
 import { generateExample, modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';

@@ -1,8 +1,11 @@
 import { defineAlert } from '../alert-definition.js';
 import { gauge, selector } from '../proof-series.js';
 
-/** Pseudo-filesystems are never "full" in a way anyone can act on, and tmpfs reports its size as free RAM. */
-const realFs = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs"';
+/**
+ * The filesystems DiskSpaceLow looks at, and the infrastructure dashboard shows: pseudo-filesystems are never
+ * "full" in a way anyone can act on, and tmpfs reports its size as free RAM.
+ */
+export const realFilesystems = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs"';
 
 /** A filesystem of DiskSpaceLow is part of its node: the node is what it is about. */
 export const diskSpaceLow = defineAlert({
@@ -17,7 +20,7 @@ export const diskSpaceLow = defineAlert({
   labelSets: [['device', 'fstype', 'instance', 'job', 'mountpoint', 'team']],
   runbook: 'DiskSpaceLow',
   rule: ({ window, compare, thresholdValue, infrastructureTeam }) => ({
-    expr: compare(`100 * avg_over_time(node_filesystem_avail_bytes{${realFs}}[${window}]) / avg_over_time(node_filesystem_size_bytes{${realFs}}[${window}])`),
+    expr: compare(`100 * avg_over_time(node_filesystem_avail_bytes{${realFilesystems}}[${window}]) / avg_over_time(node_filesystem_size_bytes{${realFilesystems}}[${window}])`),
     summary: 'Low disk space on {{ $labels.instance }} ({{ $labels.mountpoint }})',
     description: `Only {{ $value | printf "%.1f" }}% disk space is left on {{ $labels.mountpoint }} of {{ $labels.instance }}, below ${thresholdValue}%.`,
     labels: { team: infrastructureTeam },

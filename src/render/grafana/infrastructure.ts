@@ -2,17 +2,13 @@
  * Infrastructure: CPU, memory, disk and network per node (node-exporter), pods and containers per node
  * (kubelet), and scrape targets that are down. Each panel computes what its alert computes.
  */
+import { realFilesystems } from '../../catalog/alerts/disk-space-low.js';
 import type { MonitoringModel } from '../../normalize/model.js';
 import { drawAlertThresholds, enabledAlert } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, type DashboardSpec } from './dashboard.js';
 import type { PanelDraft, Section } from './panels.js';
 import { rate, selector } from './queries.js';
 
-/**
- * The filesystems DiskSpaceLow looks at (pseudo-filesystems are never "full" in a way anyone can act on).
- * It must stay the alert's filter: a test checks that the alert's expression contains it.
- */
-export const realFilesystems = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs"';
 
 export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
   const instance = 'instance=~"$instance"';
