@@ -755,9 +755,13 @@ export interface KubernetesConfig {
 }
 
 export interface ComponentSchedulingConfig {
+  /** @default {"tolerations":[]} */
   prometheus?: PodScheduling;
+  /** @default {"tolerations":[]} */
   alertmanager?: PodScheduling;
+  /** @default {"tolerations":[]} */
   grafana?: PodScheduling;
+  /** @default {"tolerations":[]} */
   logstash?: PodScheduling;
   /** @default {"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]} */
   filebeat?: PodScheduling;
@@ -766,9 +770,8 @@ export interface ComponentSchedulingConfig {
 /** Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec. */
 export interface PodScheduling {
   /**
-   * Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates
-   * every NoSchedule and NoExecute taint.
-   * @default []
+   * Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except
+   * Filebeat, which tolerates every NoSchedule and NoExecute taint.
    */
   tolerations?: Toleration[];
   /**
