@@ -464,7 +464,11 @@ export interface AlertingConfig {
    * @default "default"
    */
   defaultReceiver?: Name;
-  /** Notification receivers, keyed by name. */
+  /**
+   * Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no
+   * integrations: alerts are routed and grouped but notify no one.
+   * @default {"default":{}}
+   */
   receivers?: Record<Name, ReceiverConfig>;
   /** Routes, tried in order; the first match wins unless it sets `continue`. */
   routes?: RouteConfig[];
@@ -880,7 +884,8 @@ export interface GrafanaConfig {
    */
   perModelDashboards?: boolean;
   /**
-   * The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).
+   * The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to
+   * `http://prometheus:<prometheus.port>`.
    * @default "http://prometheus:9090"
    * @format uri
    */
