@@ -7,6 +7,7 @@
  */
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
+import { configDefaults } from './defaults.js';
 import type { MonitoringConfig, PodScheduling } from './types.js';
 
 export function checkKubernetesPlacement(config: MonitoringConfig): Problem[] {
@@ -15,7 +16,7 @@ export function checkKubernetesPlacement(config: MonitoringConfig): Problem[] {
   for (const [component, scheduling] of schedulings) {
     (scheduling?.tolerations ?? []).forEach((toleration, i) => {
       const at = (...rest: string[]) => configPath(['kubernetes', 'scheduling', component, 'tolerations', i, ...rest]);
-      const operator = toleration.operator ?? 'Equal';
+      const operator = toleration.operator ?? configDefaults['kubernetes.scheduling.*.tolerations[].operator'];
       // The API server's ValidateTolerations (pkg/apis/core/validation): the same three rules, so kubectl never
       // refuses what mlmon wrote.
       if (operator === 'Exists' && toleration.value !== undefined && toleration.value !== '') {

@@ -9,6 +9,7 @@ import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type 
 import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../normalize/duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
+import { configDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
@@ -45,9 +46,9 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   };
 
   // Receivers: the default and every route must point at one that exists.
-  const defaultReceiver = config.alerting?.defaultReceiver ?? 'default';
+  const defaultReceiver = config.alerting?.defaultReceiver ?? configDefaults['alerting.defaultReceiver'];
   if (config.alerting?.receivers && !receivers.includes(defaultReceiver)) {
-    unknownReference('alerting.defaultReceiver', 'receiver', defaultReceiver, receivers, config.alerting.defaultReceiver ? undefined : 'when not set it is "default"');
+    unknownReference('alerting.defaultReceiver', 'receiver', defaultReceiver, receivers, config.alerting.defaultReceiver ? undefined : `when not set it is ${JSON.stringify(configDefaults['alerting.defaultReceiver'])}`);
   }
   const visitRoutes = (routes: RouteConfig[] | undefined, base: string): void => {
     (routes ?? []).forEach((route, i) => {
@@ -188,7 +189,7 @@ export function windowFamilyOf(alert: AlertDefinition): keyof typeof windowSampl
  */
 function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
-  const scrapeInterval = config.prometheus?.scrapeInterval ?? '15s';
+  const scrapeInterval = config.prometheus?.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'];
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
   for (const alert of alertCatalog) {

@@ -394,7 +394,11 @@ export interface AlertingConfig {
    * @default "default"
    */
   defaultReceiver?: Name;
-  /** Notification receivers, keyed by name. */
+  /**
+   * Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no
+   * integrations: alerts are routed and grouped but notify no one.
+   * @default {"default":{}}
+   */
   receivers?: Record<Name, ReceiverConfig>;
   /** Routes, tried in order; the first match wins unless it sets `continue`. */
   routes?: RouteConfig[];
@@ -685,9 +689,13 @@ export interface KubernetesConfig {
 }
 
 export interface ComponentSchedulingConfig {
+  /** @default {"tolerations":[]} */
   prometheus?: PodScheduling;
+  /** @default {"tolerations":[]} */
   alertmanager?: PodScheduling;
+  /** @default {"tolerations":[]} */
   grafana?: PodScheduling;
+  /** @default {"tolerations":[]} */
   logstash?: PodScheduling;
   /** @default {"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]} */
   filebeat?: PodScheduling;
@@ -696,9 +704,8 @@ export interface ComponentSchedulingConfig {
 /** Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec. */
 export interface PodScheduling {
   /**
-   * Taints the pods tolerate. Replaces the component's default: none, except Filebeat, which tolerates
-   * every NoSchedule and NoExecute taint.
-   * @default []
+   * Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except
+   * Filebeat, which tolerates every NoSchedule and NoExecute taint.
    */
   tolerations?: Toleration[];
   /**
@@ -807,7 +814,8 @@ export interface GrafanaConfig {
    */
   perModelDashboards?: boolean;
   /**
-   * The URL Grafana reaches Prometheus at (the provisioned Prometheus data source).
+   * The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to
+   * `http://prometheus:<prometheus.port>`.
    * @default "http://prometheus:9090"
    * @format uri
    */

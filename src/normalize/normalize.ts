@@ -1,4 +1,5 @@
 import { basename, posix, resolve } from 'node:path';
+import { configDefaults } from '../config/defaults.js';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
@@ -14,21 +15,20 @@ import { buildScrapeJobs } from './scrape-jobs.js';
 
 
 export const defaultImages = {
-  prometheus: 'prom/prometheus:v3.16.0',
-  alertmanager: 'prom/alertmanager:v0.35.0',
-  grafana: 'grafana/grafana:12.3.0',
-  logstash: 'docker.elastic.co/logstash/logstash:8.19.0',
-  filebeat: 'docker.elastic.co/beats/filebeat:8.19.0',
+  prometheus: configDefaults['kubernetes.images.prometheus'],
+  alertmanager: configDefaults['kubernetes.images.alertmanager'],
+  grafana: configDefaults['kubernetes.images.grafana'],
+  logstash: configDefaults['kubernetes.images.logstash'],
+  filebeat: configDefaults['kubernetes.images.filebeat'],
 } as const;
 
 /** Requests and limits of each container unless `kubernetes.resources` overrides them (types.ts documents them). */
 export const defaultResources: Readonly<Record<KubernetesComponent, ContainerResourcesModel>> = {
-  prometheus: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-  alertmanager: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-  grafana: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  // The image's jvm.options sets a 1 GiB heap; the JVM needs room beyond it (metaspace, threads, direct buffers).
-  logstash: { requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '1', memory: '2Gi' } },
-  filebeat: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '500m', memory: '200Mi' } },
+  prometheus: configDefaults['kubernetes.resources.prometheus'],
+  alertmanager: configDefaults['kubernetes.resources.alertmanager'],
+  grafana: configDefaults['kubernetes.resources.grafana'],
+  logstash: configDefaults['kubernetes.resources.logstash'],
+  filebeat: configDefaults['kubernetes.resources.filebeat'],
 };
 
 /**
@@ -38,20 +38,17 @@ export const defaultResources: Readonly<Record<KubernetesComponent, ContainerRes
  * node-exporter DaemonSet does (`operator: Exists`). PreferNoSchedule never keeps a pod off a node.
  */
 export const defaultTolerations: Readonly<Record<KubernetesComponent, readonly TolerationModel[]>> = {
-  prometheus: [],
-  alertmanager: [],
-  grafana: [],
-  logstash: [],
-  filebeat: [
-    { operator: 'Exists', effect: 'NoSchedule' },
-    { operator: 'Exists', effect: 'NoExecute' },
-  ],
+  prometheus: configDefaults['kubernetes.scheduling.prometheus'].tolerations,
+  alertmanager: configDefaults['kubernetes.scheduling.alertmanager'].tolerations,
+  grafana: configDefaults['kubernetes.scheduling.grafana'].tolerations,
+  logstash: configDefaults['kubernetes.scheduling.logstash'].tolerations,
+  filebeat: configDefaults['kubernetes.scheduling.filebeat'].tolerations,
 };
 
 /** The user's Secret for Alertmanager, and the folder it is mounted at (normalized, no trailing slash). */
 export function alertmanagerSecretMount(kubernetes: KubernetesConfig | undefined): { name: string; mountPath: string } {
-  const mountPath = posix.normalize(kubernetes?.alertmanagerSecretMountPath ?? '/etc/alertmanager/secrets').replace(/(.)\/+$/, '$1');
-  return { name: kubernetes?.alertmanagerSecretName ?? 'alertmanager-secrets', mountPath };
+  const mountPath = posix.normalize(kubernetes?.alertmanagerSecretMountPath ?? configDefaults['kubernetes.alertmanagerSecretMountPath']).replace(/(.)\/+$/, '$1');
+  return { name: kubernetes?.alertmanagerSecretName ?? configDefaults['kubernetes.alertmanagerSecretName'], mountPath };
 }
 
 export interface NormalizeOptions {
@@ -67,7 +64,7 @@ export interface NormalizeOptions {
  */
 export function normalize(config: MonitoringConfig, options: NormalizeOptions): MonitoringModel {
   const configDir = resolve(options.configFile, '..');
-  const defaultTeam = config.defaults?.team ?? 'ml-platform';
+  const defaultTeam = config.defaults?.team ?? configDefaults['defaults.team'];
   const catalog = options.catalog ?? alertCatalog;
   const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
   const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
@@ -99,27 +96,27 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     thresholds: withDefaults(defaultModelThresholds, m.thresholds as ModelThresholds | undefined),
   }));
   const infrastructure = {
-    team: infraConfig.team ?? 'platform',
+    team: infraConfig.team ?? configDefaults['infrastructure.team'],
     nodeExporter: infraConfig.nodeExporter
       ? {
           kind: 'kubernetes-pods' as const,
           namespace: infraConfig.nodeExporter.kubernetes.namespace,
-          podLabels: infraConfig.nodeExporter.kubernetes.podLabels ?? { 'app.kubernetes.io/name': 'node-exporter' },
-          port: infraConfig.nodeExporter.kubernetes.port ?? 9100,
+          podLabels: infraConfig.nodeExporter.kubernetes.podLabels ?? configDefaults['infrastructure.nodeExporter.kubernetes.podLabels'],
+          port: infraConfig.nodeExporter.kubernetes.port ?? configDefaults['infrastructure.nodeExporter.kubernetes.port'],
         }
-      : { kind: 'static' as const, targets: infraConfig.nodeExporterTargets ?? ['node-exporter:9100'] },
-    kubernetesNodes: infraConfig.kubernetesNodes ?? true,
+      : { kind: 'static' as const, targets: infraConfig.nodeExporterTargets ?? configDefaults['infrastructure.nodeExporterTargets'] },
+    kubernetesNodes: infraConfig.kubernetesNodes ?? configDefaults['infrastructure.kubernetesNodes'],
     thresholds: withDefaults(seedThresholds('infrastructure', catalog) as ResolvedInfrastructure['thresholds'], infraConfig.thresholds),
   };
 
   const alertSettings = Object.fromEntries(
     catalog.map(({ name, defaults: seed }): [string, AlertSettings] => {
       const override = config.alerts?.[name as BuiltinAlertName] ?? {};
-      return [name, { severity: override.severity ?? seed.severity, for: override.for ?? seed.for, window: override.window ?? seed.window, enabled: override.enabled ?? true }];
+      return [name, { severity: override.severity ?? seed.severity, for: override.for ?? seed.for, window: override.window ?? seed.window, enabled: override.enabled ?? configDefaults['alerts.*.enabled'] }];
     }),
   );
 
-  const ruleGroupInterval = prometheus.ruleGroupInterval ?? '30s';
+  const ruleGroupInterval = prometheus.ruleGroupInterval ?? configDefaults['prometheus.ruleGroupInterval'];
   const builtinAlerts = buildBuiltinAlerts({
     settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog,
   });
@@ -127,10 +124,10 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     kind: 'alert' as const,
     alert: rule.name,
     expr: rule.expr,
-    for: rule.for ?? '0s',
+    for: rule.for ?? configDefaults['rules.alerts[].for'],
     // labels, summary and description are the user's own Go templates (checked in config/semantics.ts); the
     // team and the runbook URL are plain values, escaped to render as themselves.
-    labels: { ...rule.labels, severity: rule.severity ?? 'warning', team: escapeGoTemplate(rule.team ?? defaultTeam) },
+    labels: { ...rule.labels, severity: rule.severity ?? configDefaults['rules.alerts[].severity'], team: escapeGoTemplate(rule.team ?? defaultTeam) },
     annotations: {
       summary: rule.summary,
       description: rule.description,
@@ -152,11 +149,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const alerting = config.alerting ?? {};
   const grouping = {
     groupBy: alerting.grouping?.groupBy ?? defaultGroupBy,
-    groupWait: alerting.grouping?.groupWait ?? '10s',
-    groupInterval: alerting.grouping?.groupInterval ?? '10s',
-    repeatInterval: alerting.grouping?.repeatInterval ?? '12h',
+    groupWait: alerting.grouping?.groupWait ?? configDefaults['alerting.grouping.groupWait'],
+    groupInterval: alerting.grouping?.groupInterval ?? configDefaults['alerting.grouping.groupInterval'],
+    repeatInterval: alerting.grouping?.repeatInterval ?? configDefaults['alerting.grouping.repeatInterval'],
   };
-  const defaultReceiver = alerting.defaultReceiver ?? 'default';
+  const defaultReceiver = alerting.defaultReceiver ?? configDefaults['alerting.defaultReceiver'];
   const receiversConfig = alerting.receivers ?? { [defaultReceiver]: {} };
 
   const thresholdMetrics = (['service', 'model'] as const).flatMap((target) => thresholdsOf(target, catalog).flatMap(({ threshold }) => {
@@ -173,20 +170,20 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
   ];
 
-  const prometheusPort = prometheus.port ?? 9090;
+  const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
   const scrapeJobs = buildScrapeJobs(services, infrastructure, prometheusPort);
   const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
-    cluster: config.cluster ?? 'ml-cluster',
-    environment: config.environment ?? 'production',
-    externalLabels: { cluster: config.cluster ?? 'ml-cluster', environment: config.environment ?? 'production' },
+    cluster: config.cluster ?? configDefaults.cluster,
+    environment: config.environment ?? configDefaults.environment,
+    externalLabels: { cluster: config.cluster ?? configDefaults.cluster, environment: config.environment ?? configDefaults.environment },
     prometheus: {
-      scrapeInterval: prometheus.scrapeInterval ?? '15s',
-      evaluationInterval: prometheus.evaluationInterval ?? '15s',
+      scrapeInterval: prometheus.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'],
+      evaluationInterval: prometheus.evaluationInterval ?? configDefaults['prometheus.evaluationInterval'],
       ruleGroupInterval,
-      alertmanagers: prometheus.alertmanagers ?? ['alertmanager:9093'],
-      retention: prometheus.retention ?? '15d',
-      storageSize: prometheus.storageSize ?? '50Gi',
+      alertmanagers: prometheus.alertmanagers ?? configDefaults['prometheus.alertmanagers'],
+      retention: prometheus.retention ?? configDefaults['prometheus.retention'],
+      storageSize: prometheus.storageSize ?? configDefaults['prometheus.storageSize'],
       port: prometheusPort,
       ruleFilePaths: ruleFiles.map((f) => `rules/${f.name}`),
     },
@@ -198,8 +195,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     defaults: { team: defaultTeam, modelThresholds: defaultModelThresholds, serviceThresholds: defaultServiceThresholds },
     infrastructure,
     alertmanager: {
-      resolveTimeout: alerting.resolveTimeout ?? '5m',
-      ...(alerting.smtp ? { smtp: { ...alerting.smtp, requireTls: alerting.smtp.requireTls ?? true } } : {}),
+      resolveTimeout: alerting.resolveTimeout ?? configDefaults['alerting.resolveTimeout'],
+      ...(alerting.smtp ? { smtp: { ...alerting.smtp, requireTls: alerting.smtp.requireTls ?? configDefaults['alerting.smtp.requireTls'] } } : {}),
       ...(alerting.slackApiUrlFile ? { slackApiUrlFile: alerting.slackApiUrlFile } : {}),
       route: buildRoute(alerting, grouping, defaultReceiver),
       receivers: buildReceivers(receiversConfig),
@@ -208,7 +205,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),
     kubernetes: buildKubernetes(config.kubernetes ?? {}, scrapeJobs, alerting),
-    grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? '15s', buildLogging(config.logging ?? {}), prometheusPort),
+    grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'], buildLogging(config.logging ?? {}), prometheusPort),
     templatesDir: config.templatesDir ? resolve(configDir, config.templatesDir) : undefined,
     userRuleTestFiles: (config.ruleTestFiles ?? []).map((f) => resolve(configDir, f)),
   };
@@ -216,15 +213,15 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
 }
 
 /** The seed's log parsing: JSON in `message`, its time in `timestamp`; nothing dropped. */
-const unattributedLogParsing: LogParsing = { jsonField: 'message', timestampField: 'timestamp', pathField: 'path', dropPaths: [] };
+const unattributedLogParsing: LogParsing = { jsonField: configDefaults['services.*.logging.jsonField'], timestampField: configDefaults['services.*.logging.timestampField'], pathField: configDefaults['services.*.logging.pathField'], dropPaths: [] };
 
 function buildLogging(logging: LoggingConfig): LoggingModel {
-  const beatsPort = logging.beatsPort ?? 5044;
-  const serviceLabel = logging.serviceLabel ?? 'app';
+  const beatsPort = logging.beatsPort ?? configDefaults['logging.beatsPort'];
+  const serviceLabel = logging.serviceLabel ?? configDefaults['logging.serviceLabel'];
   return {
     beatsPort,
-    elasticsearchHosts: logging.elasticsearchHosts ?? ['http://elasticsearch:9200'],
-    indexPrefix: logging.indexPrefix ?? 'ml-logs',
+    elasticsearchHosts: logging.elasticsearchHosts ?? configDefaults['logging.elasticsearchHosts'],
+    indexPrefix: logging.indexPrefix ?? configDefaults['logging.indexPrefix'],
     serviceLabel,
     // filebeat.yml sets labels.dedot, so `app.kubernetes.io/name` arrives as kubernetes.labels.app_kubernetes_io/name.
     serviceLabelField: ['kubernetes', 'labels', serviceLabel.replaceAll('.', '_')],
@@ -244,8 +241,8 @@ function buildLogging(logging: LoggingConfig): LoggingModel {
  */
 function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging: LoggingModel, prometheusPort: number): GrafanaModel {
   return {
-    perModelDashboards: grafana.perModelDashboards ?? false,
-    folder: grafana.folder ?? 'mlmon',
+    perModelDashboards: grafana.perModelDashboards ?? configDefaults['grafana.perModelDashboards'],
+    folder: grafana.folder ?? configDefaults['grafana.folder'],
     dashboardsPath: '/var/lib/grafana/dashboards/mlmon',
     refresh: '30s',
     timeFrom: 'now-6h',
@@ -253,7 +250,7 @@ function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging:
     elasticsearch: {
       name: 'Elasticsearch',
       uid: 'mlmon-elasticsearch',
-      url: logging.elasticsearchHosts[0] ?? 'http://elasticsearch:9200',
+      url: logging.elasticsearchHosts[0] ?? configDefaults['logging.elasticsearchHosts'][0],
       index: `[${logging.indexPrefix}-]YYYY.MM.DD`,
       interval: 'Daily',
       timeField: '@timestamp',
@@ -276,7 +273,7 @@ function buildKubernetes(kubernetes: KubernetesConfig, scrapeJobs: readonly Scra
   const secretKeys = alertingSecretFiles(alerting).map((f) => posix.normalize(f.file)).filter((file) => posix.dirname(file) === mountPath).map((file) => posix.basename(file));
 
   return {
-    namespace: kubernetes.namespace ?? 'monitoring',
+    namespace: kubernetes.namespace ?? configDefaults['kubernetes.namespace'],
     images: { ...defaultImages, ...kubernetes.images },
     resources,
     // Each image's own user, so the files it ships stay readable and its data folders writable (fsGroup).
@@ -304,15 +301,15 @@ function buildKubernetes(kubernetes: KubernetesConfig, scrapeJobs: readonly Scra
     scheduling: Object.fromEntries(components.map((component): [KubernetesComponent, PodSchedulingModel] => {
       const own = kubernetes.scheduling?.[component];
       return [component, {
-        tolerations: (own?.tolerations ?? defaultTolerations[component]).map((t) => ({ ...t, operator: t.operator ?? 'Equal' })),
-        nodeSelector: own?.nodeSelector ?? {},
+        tolerations: (own?.tolerations ?? defaultTolerations[component]).map((t) => ({ ...t, operator: t.operator ?? configDefaults['kubernetes.scheduling.*.tolerations[].operator'] })),
+        nodeSelector: own?.nodeSelector ?? configDefaults['kubernetes.scheduling.*.nodeSelector'],
         ...(own?.priorityClassName ? { priorityClassName: own.priorityClassName } : {}),
       }];
     })) as Record<KubernetesComponent, PodSchedulingModel>,
-    alertmanagerStorageSize: kubernetes.alertmanagerStorageSize ?? '1Gi',
+    alertmanagerStorageSize: kubernetes.alertmanagerStorageSize ?? configDefaults['kubernetes.alertmanagerStorageSize'],
     alertmanagerSecret: { name: secretName, mountPath, keys: [...new Set(secretKeys)].sort() },
-    grafanaAdminSecret: { name: kubernetes.grafanaAdminSecretName ?? 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
-    elasticsearchSecret: { name: kubernetes.elasticsearchSecretName ?? 'logstash-elasticsearch', usernameKey: 'username', passwordKey: 'password' },
+    grafanaAdminSecret: { name: kubernetes.grafanaAdminSecretName ?? configDefaults['kubernetes.grafanaAdminSecretName'], userKey: 'admin-user', passwordKey: 'admin-password' },
+    elasticsearchSecret: { name: kubernetes.elasticsearchSecretName ?? configDefaults['kubernetes.elasticsearchSecretName'], usernameKey: 'username', passwordKey: 'password' },
     prometheusRbac: prometheusRbacRules(scrapeJobs),
     filebeatRbac: [
       {

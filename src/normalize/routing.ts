@@ -1,7 +1,8 @@
 import type { AlertingConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig, RouteMatch } from '../config/types.js';
 import type { AlertRoute, InhibitRule, Receiver } from './model.js';
+import { configDefaults } from '../config/defaults.js';
 
-export const defaultGroupBy = ['alertname', 'cluster', 'service', 'model'];
+export const defaultGroupBy = [...configDefaults['alerting.grouping.groupBy']];
 
 /** An Alertmanager matcher `name="value"`; the value is double-quoted with `"` and `\` escaped. */
 export function equalityMatcher(label: string, value: string): string {
@@ -35,7 +36,7 @@ export function buildRoute(alerting: AlertingConfig, grouping: Required<NonNulla
     return {
       receiver: route.receiver,
       matchers: Object.entries(match).map(([label, values]) => anyOfMatcher(label, values)),
-      continue: route.continue ?? false,
+      continue: route.continue ?? configDefaults['alerting.routes[].continue'],
       ...(route.groupBy ? { groupBy: route.groupBy } : {}),
       routes: (route.routes ?? []).map((r, i) => child(r, `${source}.routes[${i}]`)),
       source,
@@ -59,17 +60,17 @@ export function buildRoute(alerting: AlertingConfig, grouping: Required<NonNulla
 export function buildReceivers(receivers: Record<string, ReceiverConfig>): Receiver[] {
   return Object.entries(receivers).map(([name, r]) => ({
     name,
-    email: (r.email ?? []).map((e) => ({ to: e.to, sendResolved: e.sendResolved ?? false })),
+    email: (r.email ?? []).map((e) => ({ to: e.to, sendResolved: e.sendResolved ?? configDefaults['alerting.receivers.*.email[].sendResolved'] })),
     slack: (r.slack ?? []).map((s) => ({
       channel: s.channel,
-      sendResolved: s.sendResolved ?? true,
+      sendResolved: s.sendResolved ?? configDefaults['alerting.receivers.*.slack[].sendResolved'],
       ...(s.apiUrlFile ? { apiUrlFile: s.apiUrlFile } : {}),
       ...(s.title !== undefined ? { title: s.title } : {}),
       ...(s.text !== undefined ? { text: s.text } : {}),
     })),
-    pagerduty: (r.pagerduty ?? []).map((p) => ({ routingKeyFile: p.routingKeyFile, sendResolved: p.sendResolved ?? true })),
+    pagerduty: (r.pagerduty ?? []).map((p) => ({ routingKeyFile: p.routingKeyFile, sendResolved: p.sendResolved ?? configDefaults['alerting.receivers.*.pagerduty[].sendResolved'] })),
     webhook: (r.webhook ?? []).map((h) => ({
-      sendResolved: h.sendResolved ?? true,
+      sendResolved: h.sendResolved ?? configDefaults['alerting.receivers.*.webhook[].sendResolved'],
       ...(h.url ? { url: h.url } : {}),
       ...(h.urlFile ? { urlFile: h.urlFile } : {}),
     })),
