@@ -7,7 +7,8 @@
  *   one evaluation before `for` has passed, then fires for exactly those targets with the expected labels
  *   and annotations. Targets whose threshold is disabled sit far past any threshold and must not fire.
  * - "silent": every target stays the same small margin inside its threshold; the alert never fires.
- * The margin is 0.01% of the threshold, so a threshold nudged by hand in the generated rules breaks a proof.
+ * The margin is 0.01% of the threshold (up to 0.023%, to keep the expected text clear of a rounding tie), so a
+ * threshold nudged by hand in the generated rules breaks a proof.
  *
  * One test covers all targets of an alert (one rule for all of them, fleet-scale), so the number of tests
  * does not grow with the fleet; the input series do. Past one file of threshold series, there is one proof
@@ -53,15 +54,24 @@ type Side = 'breach' | 'inside' | 'disabled';
 
 // Tight enough that any threshold nudged by hand (by more than 0.01%) in the generated rules breaks a proof,
 // loose enough to stay clear of floating-point noise in rate() and histogram_quantile().
-function margin(threshold: number): number {
-  return Math.max(Math.abs(threshold) * 1e-4, 1e-6);
+function margin(threshold: number, scale: number): number {
+  return Math.max(Math.abs(threshold) * 1e-4, 1e-6) * scale;
 }
 
+/**
+ * Margin scales tried, in turn, until the firing proof's expected text is clear of a rounding tie: a threshold
+ * of 0.05 crossed by 0.01% is 5.0005%, exactly halfway for humanizePercentage's 4 digits, and which way it
+ * rounds depends on float noise in rate() that the rule group interval changes (a 1h30m group interval gave
+ * promtool 5.001% where we expected 5%). The same happens to any threshold and any Go format the annotations
+ * use, so the text is checked, not the threshold.
+ */
+const marginScales = [1, 1.3, 1.7, 2.3];
+
 /** The signal value on each side of a threshold, in the direction the alert fires. */
-function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side, extreme: number): number {
+function signalValue(threshold: number, firesWhen: 'above' | 'below', side: Side, extreme: number, scale = 1): number {
   if (side === 'disabled') return extreme;
   const towardsFiring = (side === 'breach' ? 1 : -1) * (firesWhen === 'above' ? 1 : -1);
-  const value = threshold + towardsFiring * margin(threshold);
+  const value = threshold + towardsFiring * margin(threshold, scale);
   // Around a tiny threshold (a minimum of 3.4e-48, a maximum error ratio of 3e-323), the margin reaches past
   // zero, where a rate of counters can't go (promtool can't even write a falling counter as `0+-x`). Zero is
   // then on the same side of the threshold and serves instead. A minimum of zero or less can never be breached
@@ -94,16 +104,14 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     const before = forSeconds - group;
     const steps = Math.ceil((after + window) / step) + 2;
     for (const side of ['breach', 'inside'] as const) {
-      for (const [shard, targets] of layout.split(targetsOf(alert, model, side, { steps, step }), (t) => t.target)) {
+      const clock = { steps, step };
+      const sideTargets = side === 'breach'
+        ? marginScales.map((scale) => targetsOf(alert, model, side, clock, scale)).find((ts) => ts.every((t) => !t.fires || clearOfRounding(alert, t))) ?? targetsOf(alert, model, side, clock, 1)
+        : targetsOf(alert, model, side, clock, 1);
+      for (const [shard, targets] of layout.split(sideTargets, (t) => t.target)) {
         const expected = targets.filter((t) => t.fires);
         if (side === 'breach' && expected.length === 0) continue;
-        const expAlerts = expected.map((t) => {
-          // Label values are templates too (escaped config values): promtool compares what they render to.
-          const ruleLabels = Object.fromEntries(Object.entries(alert.rule.labels).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
-          const labels = { ...t.alertLabels, ...ruleLabels, alertname: alert.name };
-          const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, t.value)]));
-          return { expLabels: sortKeys(labels), expAnnotations: annotations };
-        });
+        const expAlerts = expected.map((t) => ({ expLabels: sortKeys(expectedLabels(alert, t, t.value)), expAnnotations: expectedAnnotations(alert, t, t.value) }));
         add(alert.group, shard, {
           name: `${alert.name} ${(alert.definition.proof.kind === 'custom' ? alert.definition.proof.wording : thresholdWording)[side].replace('{for}', alert.for)}`,
           interval: secondsDuration(step),
@@ -133,6 +141,22 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The labels promtool must see on the alert: label values are templates too (escaped config values). */
+function expectedLabels(alert: BuiltinAlert, t: TargetSeries, value: number): Record<string, string> {
+  const ruleLabels = Object.fromEntries(Object.entries(alert.rule.labels).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, value)]));
+  return { ...t.alertLabels, ...ruleLabels, alertname: alert.name };
+}
+
+function expectedAnnotations(alert: BuiltinAlert, t: TargetSeries, value: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, expandAnnotation(v, t.alertLabels, value)]));
+}
+
+/** Whether the alert's expected text reads the same a hair (1e-9, far above rate()'s float noise) either side of `value`. */
+function clearOfRounding(alert: BuiltinAlert, t: TargetSeries): boolean {
+  const text = (v: number) => JSON.stringify([expectedLabels(alert, t, v), expectedAnnotations(alert, t, v)]);
+  return text(t.value * (1 + 1e-9)) === text(t.value * (1 - 1e-9));
 }
 
 const thresholdWording = {
@@ -225,7 +249,7 @@ function sortKeys(labels: Record<string, string>): Record<string, string> {
  * config): each a margin past (`breach`) or inside its threshold, a target whose threshold is disabled far past
  * it (it must not fire), and for model alerts the unlisted model, which is how the default thresholds are proven.
  */
-function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', clock: ProofClock): TargetSeries[] {
+function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', clock: ProofClock, marginScale: number): TargetSeries[] {
   const { proof, threshold } = alert.definition;
   if (proof.kind === 'custom') return proof.targets(model, side, clock);
   if (!threshold) throw new Error(`${alert.name} has a threshold proof but no threshold`);
@@ -234,7 +258,7 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
   const extreme = firesWhen === 'below' ? 0 : threshold.bounds.ceiling ?? 1000;
   const target = (scrape: Record<string, string>, alertLabels: Record<string, string>, t: number | false, thresholdTarget?: ThresholdTarget): TargetSeries => {
     const s: Side = t === false ? 'disabled' : side;
-    const value = signalValue(t === false ? 0 : t, firesWhen, s, extreme);
+    const value = signalValue(t === false ? 0 : t, firesWhen, s, extreme, marginScale);
     const proofTarget: ProofTarget = { scrape, alert: alertLabels };
     const signal = proof.signal(proofTarget, value, clock);
     return { series: signal.series, alertLabels: signal.alertLabels ?? alertLabels, value: signal.value ?? value, fires: s === 'breach', ...(thresholdTarget ? { target: thresholdTarget } : {}) };
@@ -242,7 +266,7 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
   switch (alert.scope) {
     case 'infrastructure': {
       const t = model.infrastructure.thresholds[key as keyof typeof model.infrastructure.thresholds];
-      const percent = signalValue(t, firesWhen, side, 0);
+      const percent = signalValue(t, firesWhen, side, 0, marginScale);
       if (percent <= 0 || percent > 100) return [];
       const instance = 'node-1:9100';
       return [target({ instance, job: 'node-exporter' }, { instance }, t)];

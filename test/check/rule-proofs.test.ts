@@ -178,4 +178,28 @@ describe('generated rule tests', () => {
     writeFileSync(path, `${rules.slice(0, expr)}expr: vector(0.8301)${rules.slice(rules.indexOf(')', expr) + 1)}`);
     expect((await promtoolTest(dir, `ml-models-${last.name.replace('.yml', '')}.test.yml`)).ok).toBe(false);
   }, 240_000);
+
+  it('expect text clear of a rounding tie, so promtool agrees whatever the rule group interval (0.05 crossed by 0.01% was 5.0005%)', async () => {
+    // The fuzzer's case: a 1h30m rule group interval moved rate()'s float noise to the other side of the tie.
+    const dir = writeOut(await generateFromConfig({ prometheus: { ruleGroupInterval: '1h30m' }, services: { a: { discovery: { staticTargets: ['a:1'] } } } }));
+    const result = await promtoolTest(dir);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok).toBe(true);
+  }, 120_000);
+
+  for (const ruleGroupInterval of ['30s', '1h30m']) {
+    it(`expect text clear of a rounding tie for thresholds whose 0.01% crossing is a tie in every Go format the alerts print (group interval ${ruleGroupInterval})`, async () => {
+      // 4 significant digits (humanizePercentage, humanizeDuration): 0.1 → 10.01%/10.00%, 0.25 s → 250.025 ms,
+      // 0.75 → 75.0075%, 2.5 s → 2.50025 s, each exactly halfway at 0.01%.
+      const dir = writeOut(await generateFromConfig({
+        prometheus: { ruleGroupInterval },
+        services: { a: { discovery: { staticTargets: ['a:1'] }, thresholds: { maxErrorRatio: 0.1, maxLatencyP95Seconds: 0.25 } } },
+        models: { m: { service: 'a', thresholds: { minAccuracy: 0.75, maxInferenceLatencyP95Seconds: 2.5 } } },
+      }));
+      const result = await promtoolTest(dir);
+      expect(result.output).not.toMatch(/FAILED/);
+      expect(result.ok).toBe(true);
+    }, 120_000);
+  }
 });
+
