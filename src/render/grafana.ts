@@ -3,7 +3,9 @@
  *
  * Dashboards are JSON built in code from the model (a Handlebars template of a few hundred lines of JSON
  * would hide the structure the tests check); the provisioning YAML is small and goes through templates, so
- * users can override it like every other YAML file.
+ * users can override it like every other YAML file. The dashboard JSON comes from the Grafana Foundation SDK's
+ * builders (grafana/sdk.ts), which the pipeline loads beforehand (`loadGrafanaSdk`); a caller that did not gets
+ * it loaded here, synchronously.
  */
 import type { MonitoringModel } from '../normalize/model.js';
 import { banner, type RenderedFile } from './artifact.js';
@@ -11,6 +13,7 @@ import { applicationDashboard } from './grafana/application.js';
 import { dashboardJson, type DashboardSpec } from './grafana/dashboard.js';
 import { infrastructureDashboard } from './grafana/infrastructure.js';
 import { mlModelsDashboard, singleModelDashboard } from './grafana/ml-models.js';
+import { grafanaSdk } from './grafana/sdk.js';
 import type { Templates } from './templating.js';
 
 export function renderGrafana(model: MonitoringModel, templates: Templates): RenderedFile[] {
@@ -21,9 +24,10 @@ export function renderGrafana(model: MonitoringModel, templates: Templates): Ren
 export function renderDashboards(model: MonitoringModel): RenderedFile[] {
   const specs: DashboardSpec[] = [infrastructureDashboard(model), applicationDashboard(model), mlModelsDashboard(model)];
   if (model.grafana.perModelDashboards) specs.push(...model.models.map((listed) => singleModelDashboard(model, listed)));
+  const sdk = grafanaSdk();
   return specs.map((spec) => ({
     path: `grafana/dashboards/${spec.uid.replace(/^mlmon-/, '')}.json`,
-    content: `${JSON.stringify(dashboardJson(spec, model.grafana), null, 2)}\n`,
+    content: `${JSON.stringify(dashboardJson(sdk, spec, model.grafana), null, 2)}\n`,
   }));
 }
 

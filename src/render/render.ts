@@ -2,6 +2,7 @@ import type { MonitoringModel } from '../normalize/model.js';
 import { renderAlertmanagerConfig, renderRoutingTests } from './alertmanager.js';
 import { MisreadOutput, RenderError, type RenderedFile } from './artifact.js';
 import { renderGrafana } from './grafana.js';
+import { loadGrafanaSdk } from './grafana/sdk.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
@@ -56,6 +57,8 @@ export function renderWith<R extends string>(model: MonitoringModel, registry: A
  * every file regardless.
  */
 export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFile[]> {
+  // The dashboards' builders, by dynamic import: their own chunk of the CLI bundle, loaded only by the commands that render.
+  await loadGrafanaSdk();
   const files = renderAll(model);
   // js-yaml is loaded only here: a run without overrides never needs it. The registry says which files to parse.
   if (model.templatesDir) {

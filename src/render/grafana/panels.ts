@@ -1,10 +1,17 @@
 /**
- * Grafana panels in the dashboard JSON model (schemaVersion 42, Grafana 12), built from plain data.
+ * Grafana panels in the dashboard JSON model (schemaVersion 42, Grafana 12), built with the Grafana Foundation
+ * SDK's typed panel builders (src/render/grafana/sdk.ts) from plain drafts.
  *
- * The shapes follow `@grafana/schema` (Grafana's own types, generated from its CUE schema); the tests check
- * every generated panel against a JSON Schema derived from those types. The package is only a dev
- * dependency: its enums are runtime values, so this module writes the same strings itself.
+ * What is mlmon's: the drafts (which panels, which queries, which threshold lines, written by the
+ * per-dashboard modules), the grid layout (the SDK's own wraps only after a panel has crossed the 24 columns)
+ * and the threshold overrides (one per distinct threshold across a fleet). What is the SDK's: the panel JSON
+ * itself, with Grafana's defaults for every field the drafts leave alone. The tests check every generated
+ * panel against a JSON Schema derived from @grafana/schema, pinned to the Grafana image's minor version.
  */
+import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
+import type { DynamicConfigValue, Panel, RowPanel, ThresholdsConfig } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dataquery } from '@grafana/grafana-foundation-sdk/prometheus';
+import type { GrafanaSdk } from './sdk.js';
 
 /** Every panel and query reads Prometheus through the dashboard's `$datasource` variable. */
 export const prometheusFromVariable = { type: 'prometheus', uid: '${datasource}' } as const;
@@ -79,7 +86,9 @@ export interface GridPos {
   readonly h: number;
 }
 
-export type PanelJson = Record<string, unknown> & { readonly id: number; readonly type: string; readonly gridPos: GridPos };
+
+/** A row header or a panel, placed on the grid, as the dashboard builder takes it. */
+export type PlacedPanel = { readonly row: Builder<RowPanel> } | { readonly panel: Builder<Panel> };
 
 const refIds = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -89,38 +98,42 @@ export function refIdOf(index: number): string {
   return refId;
 }
 
-function target(query: Query, index: number): Record<string, unknown> {
-  return {
-    datasource: prometheusFromVariable,
-    editorMode: 'code',
-    expr: query.expr,
-    legendFormat: query.legend,
-    range: true,
-    refId: refIdOf(index),
-    ...(query.format ? { format: query.format } : {}),
-  };
+function target(sdk: GrafanaSdk, query: Query, index: number): Builder<Dataquery> {
+  const { DataqueryBuilder, PromQueryFormat, QueryEditorMode } = sdk.prometheus;
+  const builder = new DataqueryBuilder()
+    .datasource(prometheusFromVariable)
+    .editorMode(QueryEditorMode.Code)
+    .expr(query.expr)
+    .legendFormat(query.legend)
+    .range()
+    .refId(refIdOf(index));
+  return query.format === 'heatmap' ? builder.format(PromQueryFormat.Heatmap) : builder;
 }
 
 /**
  * Threshold steps whose one boundary is the alert's threshold: red on the side where the alert fires. The
  * timeseries panel draws a line at every step boundary, so the line sits exactly at the threshold.
  */
-function thresholdSteps(value: number | false, firesWhen: 'above' | 'below'): Record<string, unknown> {
-  if (value === false) return { mode: 'absolute', steps: [{ color: 'green', value: null }] };
+function thresholdSteps(sdk: GrafanaSdk, value: number | false, firesWhen: 'above' | 'below'): Builder<ThresholdsConfig> {
+  const builder = new sdk.dashboard.ThresholdsConfigBuilder().mode(sdk.dashboard.ThresholdsMode.Absolute);
+  if (value === false) return builder.steps([{ color: 'green', value: null }]);
   const [below, above] = firesWhen === 'above' ? ['green', 'red'] : ['red', 'green'];
-  return { mode: 'absolute', steps: [{ color: below, value: null }, { color: above, value }] };
+  return builder.steps([{ color: below as string, value: null }, { color: above as string, value }]);
 }
 
-function thresholdStyle(value: number | false): Record<string, unknown> {
-  return { mode: value === false ? 'off' : 'line+area' };
+function thresholdStyle(sdk: GrafanaSdk, value: number | false) {
+  const { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } = sdk.common;
+  return new GraphThresholdsStyleConfigBuilder().mode(value === false ? GraphThresholdsStyleMode.Off : GraphThresholdsStyleMode.LineAndArea);
 }
 
-function thresholdProperties(value: number | false, firesWhen: 'above' | 'below'): Record<string, unknown>[] {
+function thresholdProperties(sdk: GrafanaSdk, value: number | false, firesWhen: 'above' | 'below'): DynamicConfigValue[] {
   return [
-    { id: 'thresholds', value: thresholdSteps(value, firesWhen) },
-    { id: 'custom.thresholdsStyle', value: thresholdStyle(value) },
+    { id: 'thresholds', value: thresholdSteps(sdk, value, firesWhen).build() },
+    { id: 'custom.thresholdsStyle', value: thresholdStyle(sdk, value).build() },
   ];
 }
+
+type TimeSeriesBuilder = InstanceType<GrafanaSdk['timeseries']['PanelBuilder']>;
 
 /**
  * Thresholds as field config. One panel shows one model (or service) at a time, so one threshold line is
@@ -129,13 +142,12 @@ function thresholdProperties(value: number | false, firesWhen: 'above' | 'below'
  * Grafana draws only the first thresholds it meets per y-axis scale (UPlotConfigBuilder.addThresholds),
  * which is why the `$model` and `$service` variables that pick the series are single-value.
  */
-function thresholdFieldConfig(display: ThresholdDisplay | undefined): { defaults: Record<string, unknown>; overrides: Record<string, unknown>[] } {
-  if (!display) return { defaults: { thresholds: thresholdSteps(false, 'above'), custom: { thresholdsStyle: thresholdStyle(false) } }, overrides: [] };
-  const overrides: Record<string, unknown>[] = [];
+function withThresholds(sdk: GrafanaSdk, panel: TimeSeriesBuilder, display: ThresholdDisplay | undefined): TimeSeriesBuilder {
+  if (!display) return panel.thresholds(thresholdSteps(sdk, false, 'above')).thresholdsStyle(thresholdStyle(sdk, false));
   let defaultValue = display.fallback;
   if (display.refId !== undefined) {
     // Series of the other queries (p50, p99) keep no line; the fallback moves to the p95 query's series.
-    overrides.push({ matcher: { id: 'byFrameRefID', options: display.refId }, properties: thresholdProperties(display.fallback, display.firesWhen) });
+    panel.overrideByQuery(display.refId, thresholdProperties(sdk, display.fallback, display.firesWhen));
     defaultValue = false;
   }
   // One override per distinct threshold, not per model: a fleet of thousands of models shares a few dozen
@@ -147,12 +159,11 @@ function thresholdFieldConfig(display: ThresholdDisplay | undefined): { defaults
     byValue.set(series.value, [...(byValue.get(series.value) ?? []), series.seriesName]);
   }
   for (const [value, names] of byValue) {
-    const matcher = names.length === 1
-      ? { id: 'byName', options: names[0] }
-      : { id: 'byRegexp', options: `^(?:${names.map(escapeRegExp).join('|')})$` };
-    overrides.push({ matcher, properties: thresholdProperties(value, display.firesWhen) });
+    const properties = thresholdProperties(sdk, value, display.firesWhen);
+    if (names.length === 1) panel.overrideByName(names[0] as string, properties);
+    else panel.overrideByRegexp(`^(?:${names.map(escapeRegExp).join('|')})$`, properties);
   }
-  return { defaults: { thresholds: thresholdSteps(defaultValue, display.firesWhen), custom: { thresholdsStyle: thresholdStyle(defaultValue) } }, overrides };
+  return panel.thresholds(thresholdSteps(sdk, defaultValue, display.firesWhen)).thresholdsStyle(thresholdStyle(sdk, defaultValue));
 }
 
 function escapeRegExp(text: string): string {
@@ -168,114 +179,90 @@ function highestThreshold(display: ThresholdDisplay | undefined): number | undef
   return values.length ? Math.max(...values) : undefined;
 }
 
-function timeSeriesPanel(draft: TimeSeriesDraft, id: number, gridPos: GridPos): PanelJson {
-  const thresholds = thresholdFieldConfig(draft.thresholds);
+function timeSeriesPanel(sdk: GrafanaSdk, draft: TimeSeriesDraft, id: number, gridPos: GridPos): Builder<Panel> {
+  const { common, dashboard } = sdk;
+  const panel = new sdk.timeseries.PanelBuilder()
+    .id(id)
+    .title(draft.title)
+    .description(draft.description)
+    .datasource(prometheusFromVariable)
+    .gridPos({ ...gridPos })
+    .unit(draft.unit)
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
+    .drawStyle(common.GraphDrawStyle.Line)
+    .lineInterpolation(common.LineInterpolation.Linear)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(common.VisibilityMode.Never)
+    .spanNulls(false)
+    .axisSoftMin(0)
+    .legend(new common.VizLegendOptionsBuilder().calcs([]).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true))
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .targets(draft.queries.map((query, index) => target(sdk, query, index)));
+  if (draft.min !== undefined) panel.min(draft.min);
+  if (draft.max !== undefined) panel.max(draft.max);
+  if (draft.decimals !== undefined) panel.decimals(draft.decimals);
   const softMax = highestThreshold(draft.thresholds);
-  return {
-    id,
-    type: 'timeseries',
-    title: draft.title,
-    description: draft.description,
-    datasource: prometheusFromVariable,
-    gridPos,
-    fieldConfig: {
-      defaults: {
-        unit: draft.unit,
-        ...(draft.min !== undefined ? { min: draft.min } : {}),
-        ...(draft.max !== undefined ? { max: draft.max } : {}),
-        ...(draft.decimals !== undefined ? { decimals: draft.decimals } : {}),
-        color: { mode: 'palette-classic' },
-        thresholds: thresholds.defaults.thresholds,
-        custom: {
-          drawStyle: 'line',
-          lineInterpolation: 'linear',
-          lineWidth: 1,
-          fillOpacity: 10,
-          showPoints: 'never',
-          spanNulls: false,
-          axisSoftMin: 0,
-          ...(softMax !== undefined ? { axisSoftMax: softMax } : {}),
-          ...(thresholds.defaults.custom as Record<string, unknown>),
-        },
-      },
-      overrides: thresholds.overrides,
-    },
-    options: {
-      legend: { calcs: [], displayMode: 'list', placement: 'bottom', showLegend: true },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
-    targets: draft.queries.map(target),
-  };
+  if (softMax !== undefined) panel.axisSoftMax(softMax);
+  return withThresholds(sdk, panel, draft.thresholds);
 }
 
-function heatmapPanel(draft: HeatmapDraft, id: number, gridPos: GridPos): PanelJson {
-  return {
-    id,
-    type: 'heatmap',
-    title: draft.title,
-    description: draft.description,
-    datasource: prometheusFromVariable,
-    gridPos,
-    fieldConfig: {
-      defaults: {
-        unit: draft.unit,
-        custom: { hideFrom: { legend: false, tooltip: false, viz: false }, scaleDistribution: { type: 'linear' } },
-      },
-      overrides: [],
-    },
-    options: {
-      // The buckets come from Prometheus already counted: Grafana must not bucket them again.
-      calculate: false,
-      cellGap: 1,
-      color: { exponent: 0.5, fill: 'dark-orange', mode: 'scheme', reverse: false, scale: 'exponential', scheme: 'Oranges', steps: 64 },
-      exemplars: { color: 'rgba(255,0,255,0.7)' },
-      filterValues: { le: 1e-9 },
-      legend: { show: true },
-      rowsFrame: { layout: 'le' },
-      showValue: 'never',
-      tooltip: { mode: 'single', showColorScale: false, yHistogram: true },
-      yAxis: { axisPlacement: 'left', reverse: false, unit: draft.yUnit },
-    },
-    targets: [target(draft.query, 0)],
-  };
+function heatmapPanel(sdk: GrafanaSdk, draft: HeatmapDraft, id: number, gridPos: GridPos): Builder<Panel> {
+  const { common, heatmap } = sdk;
+  return new heatmap.PanelBuilder()
+    .id(id)
+    .title(draft.title)
+    .description(draft.description)
+    .datasource(prometheusFromVariable)
+    .gridPos({ ...gridPos })
+    .unit(draft.unit)
+    .hideFrom(new common.HideSeriesConfigBuilder().legend(false).tooltip(false).viz(false))
+    .scaleDistribution(new common.ScaleDistributionConfigBuilder().type(common.ScaleDistribution.Linear))
+    // The buckets come from Prometheus already counted: Grafana must not bucket them again.
+    .calculate(false)
+    .cellGap(1)
+    .color(new heatmap.HeatmapColorOptionsBuilder()
+      .exponent(0.5).fill('dark-orange').mode(heatmap.HeatmapColorMode.Scheme).reverse(false)
+      .scale(heatmap.HeatmapColorScale.Exponential).scheme('Oranges').steps(64))
+    .exemplarsColor('rgba(255,0,255,0.7)')
+    .filterValues(new heatmap.FilterValueRangeBuilder().le(1e-9))
+    .showLegend()
+    .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Le))
+    .showValue(common.VisibilityMode.Never)
+    .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).showColorScale(false).yHistogram(true))
+    .yAxis(new heatmap.YAxisConfigBuilder().axisPlacement(common.AxisPlacement.Left).reverse(false).unit(draft.yUnit))
+    .targets([target(sdk, draft.query, 0)]);
 }
 
-function statPanel(draft: StatDraft, id: number, gridPos: GridPos): PanelJson {
-  return {
-    id,
-    type: 'stat',
-    title: draft.title,
-    description: draft.description,
-    datasource: prometheusFromVariable,
-    gridPos,
-    fieldConfig: {
-      defaults: {
-        unit: draft.unit,
-        color: { mode: 'thresholds' },
-        thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: draft.redFrom }] },
-      },
-      overrides: [],
-    },
-    options: {
-      colorMode: 'background',
-      graphMode: 'area',
-      justifyMode: 'auto',
-      orientation: 'auto',
-      percentChangeColorMode: 'standard',
-      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-      showPercentChange: false,
-      textMode: 'auto',
-      wideLayout: true,
-    },
-    targets: [target(draft.query, 0)],
-  };
+function statPanel(sdk: GrafanaSdk, draft: StatDraft, id: number, gridPos: GridPos): Builder<Panel> {
+  const { common, dashboard } = sdk;
+  return new sdk.stat.PanelBuilder()
+    .id(id)
+    .title(draft.title)
+    .description(draft.description)
+    .datasource(prometheusFromVariable)
+    .gridPos({ ...gridPos })
+    .unit(draft.unit)
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+    .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute)
+      .steps([{ color: 'green', value: null }, { color: 'red', value: draft.redFrom }]))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .justifyMode(common.BigValueJustifyMode.Auto)
+    .orientation(common.VizOrientation.Auto)
+    .percentChangeColorMode(common.PercentChangeColorMode.Standard)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields('').values(false))
+    .showPercentChange(false)
+    .textMode(common.BigValueTextMode.Auto)
+    .wideLayout(true)
+    .targets([target(sdk, draft.query, 0)]);
 }
 
-function panelJson(draft: PanelDraft, id: number, gridPos: GridPos): PanelJson {
+function panelBuilder(sdk: GrafanaSdk, draft: PanelDraft, id: number, gridPos: GridPos): Builder<Panel> {
   switch (draft.kind) {
-    case 'timeseries': return timeSeriesPanel(draft, id, gridPos);
-    case 'heatmap': return heatmapPanel(draft, id, gridPos);
-    case 'stat': return statPanel(draft, id, gridPos);
+    case 'timeseries': return timeSeriesPanel(sdk, draft, id, gridPos);
+    case 'heatmap': return heatmapPanel(sdk, draft, id, gridPos);
+    case 'stat': return statPanel(sdk, draft, id, gridPos);
   }
 }
 
@@ -284,14 +271,17 @@ const gridWidth = 24;
 /**
  * Places the sections top to bottom: a full-width row header, then the section's panels left to right,
  * wrapping to a new line when the next panel would cross the grid's 24 columns. Ids count up from 1.
+ *
+ * Ours, not the SDK's: DashboardBuilder wraps only after a panel has crossed the grid's edge (a 24-wide panel
+ * after a 12-wide one lands at x 12), and Grafana then moves panels around on load.
  */
-export function layOut(sections: readonly Section[]): PanelJson[] {
-  const panels: PanelJson[] = [];
+export function layOut(sdk: GrafanaSdk, sections: readonly Section[]): PlacedPanel[] {
+  const placed: PlacedPanel[] = [];
   let y = 0;
   let id = 1;
   for (const section of sections) {
     if (section.panels.length === 0) continue;
-    panels.push({ id: id++, type: 'row', title: section.title, collapsed: false, panels: [], gridPos: { x: 0, y, w: gridWidth, h: 1 } });
+    placed.push({ row: new sdk.dashboard.RowBuilder(section.title).id(id++).gridPos({ x: 0, y, w: gridWidth, h: 1 }) });
     y += 1;
     let x = 0;
     let lineHeight = 0;
@@ -302,11 +292,11 @@ export function layOut(sections: readonly Section[]): PanelJson[] {
         x = 0;
         lineHeight = 0;
       }
-      panels.push(panelJson(draft, id++, { x, y, w: draft.w, h: draft.h }));
+      placed.push({ panel: panelBuilder(sdk, draft, id++, { x, y, w: draft.w, h: draft.h }) });
       x += draft.w;
       lineHeight = Math.max(lineHeight, draft.h);
     }
     y += lineHeight;
   }
-  return panels;
+  return placed;
 }

@@ -1,0 +1,115 @@
+/**
+ * The dashboards come from the Grafana Foundation SDK's builders: what mlmon keeps of its own around them
+ * (schema version pinned to the Grafana image, variables and the header link without the SDK's defaults that
+ * Grafana 12.3 does not read), and that the CLI loads the SDK only when it renders.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderGrafana } from '../../src/render/grafana.js';
+import { dashboardJson, grafanaSchemaVersion } from '../../src/render/grafana/dashboard.js';
+import { mlModelsDashboard } from '../../src/render/grafana/ml-models.js';
+import { grafanaSdk, loadGrafanaSdk, type GrafanaSdk } from '../../src/render/grafana/sdk.js';
+import { createTemplates } from '../../src/render/templating.js';
+import { copyExampleTo, modelOf, scratchDir } from '../support/fixtures.js';
+import { repoRoot } from '../support/tools.js';
+
+type Json = Record<string, any>;
+
+const model = modelOf({
+  services: { 'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'] } } } },
+  models: { 'fraud-detector': { service: 'model-api', thresholds: { minAccuracy: 0.9 } } },
+});
+
+function dashboards(): Json[] {
+  return renderGrafana(model, createTemplates(model.templatesDir))
+    .filter((f) => f.path.startsWith('grafana/dashboards/'))
+    .map((f) => JSON.parse(f.content) as Json);
+}
+
+describe('dashboards built with the Grafana Foundation SDK', () => {
+  it('come from the SDK the pipeline preloads, the same module set as the synchronous path', async () => {
+    expect(await loadGrafanaSdk()).toBe(grafanaSdk());
+    expect(typeof grafanaSdk().dashboard.DashboardBuilder).toBe('function');
+  });
+
+  it('refuse an SDK that writes another schema version than the pinned Grafana reads', () => {
+    const real = grafanaSdk();
+    class NewerDashboardBuilder extends real.dashboard.DashboardBuilder {
+      override build() {
+        return { ...super.build(), schemaVersion: grafanaSchemaVersion + 1 };
+      }
+    }
+    const newer = { ...real, dashboard: { ...real.dashboard, DashboardBuilder: NewerDashboardBuilder } } as GrafanaSdk;
+    expect(() => dashboardJson(newer, mlModelsDashboard(model), model.grafana)).toThrow(`schemaVersion ${grafanaSchemaVersion + 1}`);
+    expect(dashboardJson(real, mlModelsDashboard(model), model.grafana).schemaVersion).toBe(grafanaSchemaVersion);
+  });
+
+  it("write no interval-variable fields on other variables (the SDK's variable defaults; Grafana 12.3's model has none)", () => {
+    const variables = dashboards().flatMap((d) => d.templating.list as Json[]);
+    expect(variables.map((v) => v.type)).toContain('datasource');
+    expect(variables.map((v) => v.type)).toContain('query');
+    for (const variable of variables) {
+      for (const key of ['auto', 'auto_min', 'auto_count']) expect(variable, `${variable.name}: ${key}`).not.toHaveProperty(key);
+    }
+  });
+
+  it("keep the link to mlmon's other dashboards in the header, not the SDK's default controls menu", () => {
+    for (const dashboard of dashboards()) {
+      expect(dashboard.links).toEqual([expect.objectContaining({ title: 'mlmon dashboards', type: 'dashboards', tags: ['mlmon'] })]);
+      expect(dashboard.links[0]).not.toHaveProperty('placement');
+    }
+  });
+
+  it('number panels and rows from 1 in grid order, with no id Grafana or the SDK would assign', () => {
+    for (const dashboard of dashboards()) {
+      expect(dashboard).not.toHaveProperty('id');
+      expect(dashboard).not.toHaveProperty('version');
+      expect((dashboard.panels as Json[]).map((p) => p.id)).toEqual((dashboard.panels as Json[]).map((_, i) => i + 1));
+    }
+  });
+});
+
+describe('the CLI and the Grafana Foundation SDK', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+  type Meta = { commands: { outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[]; entryPoint?: string }> } };
+  const meta = (): Meta => JSON.parse(readFileSync(join(repoRoot, 'dist/cli-bundle/meta.json'), 'utf8')) as Meta;
+  const isSdk = (input: string) => input.startsWith('node_modules/@grafana/grafana-foundation-sdk/');
+
+  it('bundles the SDK into chunks that the commands reach only by dynamic import', () => {
+    const outputs = meta().commands.outputs;
+    const sdkChunks = Object.entries(outputs).filter(([, o]) => Object.keys(o.inputs).some(isSdk)).map(([file]) => file);
+    expect(sdkChunks.length).toBeGreaterThan(0);
+    // What loading run-command.js loads by static imports alone: none of it may hold the SDK.
+    const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint === 'src/cli/run-command.ts');
+    expect(entry).toBeDefined();
+    const staticallyLoaded = new Set<string>();
+    const visit = (file: string) => {
+      if (staticallyLoaded.has(file)) return;
+      staticallyLoaded.add(file);
+      for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && imported.path in outputs) visit(imported.path);
+    };
+    visit(entry as string);
+    expect(sdkChunks.filter((chunk) => staticallyLoaded.has(chunk))).toEqual([]);
+  });
+
+  it('loads those chunks for generate, not from node_modules, and not at all for --help', () => {
+    const sdkChunks = Object.entries(meta().commands.outputs).filter(([, o]) => Object.keys(o.inputs).some(isSdk)).map(([file]) => join(repoRoot, file));
+    const traced = (args: string[], cwd: string) => {
+      const result = spawnSync(process.execPath, ['--require', join(repoRoot, 'test/support/trace-requires.cjs'), '--import', join(repoRoot, 'test/support/trace-imports.mjs'), join(repoRoot, 'bin/mlmon.js'), ...args], { cwd, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stderr;
+    };
+    const { dir, cleanup } = scratchDir('mlmon-sdk-');
+    cleanups.push(cleanup);
+    copyExampleTo(dir);
+    const generate = traced(['generate'], dir);
+    expect(sdkChunks.filter((chunk) => generate.includes(`import file://${chunk}\n`))).toEqual(sdkChunks);
+    expect(generate).not.toContain('/node_modules/@grafana/grafana-foundation-sdk/');
+    const help = traced(['--help'], repoRoot);
+    expect(sdkChunks.filter((chunk) => help.includes(chunk))).toEqual([]);
+  });
+});
