@@ -5,7 +5,7 @@
  */
 import type { RenderedFile } from '../render/artifact.js';
 import type { Problem } from '../problems.js';
-import { parseLogstashConfig } from './logstash-syntax.js';
+import { parseLogstashConfig } from '../formats/logstash/parse.js';
 
 export interface LogstashPipelinesResult {
   readonly problems: Problem[];

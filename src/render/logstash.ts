@@ -7,8 +7,8 @@
  * or a field reference), and the result is parsed again with our port of Logstash's grammar before it is
  * accepted.
  */
-import { parseLogstashConfig } from '../check/logstash-syntax.js';
-import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../check/logstash-values.js';
+import { parseLogstashConfig } from '../formats/logstash/parse.js';
+import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../formats/logstash/refusals.js';
 import type { LogParsing, MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
 import type { Templates } from './templating.js';

@@ -3,8 +3,8 @@
  * cannot carry, or would read as something else, is reported on the config path that holds it. The renderer
  * (render/logstash.ts) applies the same rules, so a value this check passes is one it can write.
  */
-import type { MonitoringConfig } from '../config/types.js';
-import { configPath, type Problem } from '../problems.js';
+import type { MonitoringConfig } from '../../config/types.js';
+import { configPath, type Problem } from '../../problems.js';
 
 /** Logstash replaces `${NAME}` and `${NAME:default}` with a keystore entry or environment variable, in strings and conditions alike. */
 const substitution = /\$\{[a-zA-Z_.][a-zA-Z0-9_.]*(:[^}]*)?\}/;
