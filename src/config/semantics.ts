@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
-import { checkLogstashValues } from '../formats/logstash/refusals.js';
+import { checkLogstashValues } from './logstash-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { builtinAlertDefaults, builtinAlertNames } from '../normalize/alert-rules.js';
 import { durationSeconds, secondsDuration } from '../normalize/duration.js';

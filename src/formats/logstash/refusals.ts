@@ -1,10 +1,8 @@
 /**
- * Config values that reach the Logstash pipeline (and Filebeat's config), judged before anything is rendered: what Logstash's grammar
- * cannot carry, or would read as something else, is reported on the config path that holds it. The renderer
- * (render/logstash.ts) applies the same rules, so a value this check passes is one it can write.
+ * What a Logstash pipeline config cannot carry, or would read as something else: the rules both the config
+ * check (config/logstash-semantics.ts), which reports a value on its config path before anything is rendered,
+ * and the renderer (render/logstash.ts) apply, so a value the check passes is one the renderer can write.
  */
-import type { MonitoringConfig } from '../../config/types.js';
-import { configPath, type Problem } from '../../problems.js';
 
 /** Logstash replaces `${NAME}` and `${NAME:default}` with a keystore entry or environment variable, in strings and conditions alike. */
 const substitution = /\$\{[a-zA-Z_.][a-zA-Z0-9_.]*(:[^}]*)?\}/;
@@ -36,46 +34,4 @@ export function logstashIndexPrefixRefusal(prefix: string): string | undefined {
 /** A config `LogField` (`message` or `[http][path]`) as the segments of a field reference. */
 export function logFieldSegments(field: string): string[] {
   return /^(\[[^\][,]+\])+$/.test(field) ? field.slice(1, -1).split('][') : [field];
-}
-
-/** Every config value the Logstash pipeline would hold that it cannot carry, on its config path. */
-export function checkLogstashValues(config: MonitoringConfig): Problem[] {
-  const problems: Problem[] = [];
-  const refuse = (segments: (string | number)[], value: string, reason: string | undefined, what: string): void => {
-    if (reason === undefined) return;
-    const path = configPath(segments);
-    problems.push({
-      id: 'config/logstash-value', severity: 'error', path, value,
-      message: `${path} is ${JSON.stringify(value)}, which cannot be written as ${what} in the Logstash pipeline: ${reason}`,
-      allowed: 'text without ${…}, not ending in a backslash',
-    });
-  };
-  for (const [name, service] of Object.entries(config.services ?? {})) {
-    // The service's name is compared with the pod label in a Logstash condition.
-    refuse(['services', name], name, logstashStringRefusal(name), 'a string');
-    const logging = service?.logging;
-    for (const key of ['jsonField', 'timestampField', 'pathField'] as const) {
-      const field = logging?.[key];
-      if (typeof field !== 'string') continue;
-      for (const segment of logFieldSegments(field)) refuse(['services', name, 'logging', key], field, logstashFieldSegmentRefusal(segment), 'a field reference');
-    }
-    (logging?.dropPaths ?? []).forEach((path, i) => {
-      if (typeof path === 'string') refuse(['services', name, 'logging', 'dropPaths', i], path, logstashStringRefusal(path), 'a string');
-    });
-  }
-  (config.logging?.elasticsearchHosts ?? []).forEach((host, i) => {
-    if (typeof host === 'string') refuse(['logging', 'elasticsearchHosts', i], host, logstashStringRefusal(host), 'a string');
-  });
-  // filebeat.yml: Filebeat (go-ucfg) replaces ${NAME} in its config from the environment as well.
-  const logstashHost = config.logging?.logstashHost;
-  if (typeof logstashHost === 'string' && logstashHost.includes('${')) {
-    problems.push({
-      id: 'config/logstash-value', severity: 'error', path: 'logging.logstashHost', value: logstashHost,
-      message: `logging.logstashHost is ${JSON.stringify(logstashHost)}: Filebeat would replace the \${…} in it with an environment variable`,
-      allowed: 'host:port without ${…}',
-    });
-  }
-  const prefix = config.logging?.indexPrefix;
-  if (typeof prefix === 'string') refuse(['logging', 'indexPrefix'], prefix, logstashIndexPrefixRefusal(prefix), 'an index name');
-  return problems;
 }
