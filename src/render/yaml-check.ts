@@ -12,7 +12,7 @@
 import { CORE_SCHEMA, loadAll, Schema, Type, YAMLException } from 'js-yaml';
 import { RenderError, type RenderedFile } from './artifact.js';
 import { isScalar, Schema as YamlSchema, type ScalarTag } from 'yaml';
-import { isGoYamlV2Number, otherReaderTags, readsAsOther } from './yaml-layout.js';
+import { isGoYamlV2Number, otherReaderTags, readsAsOther } from '../formats/yaml/layout.js';
 import type { Problem } from '../problems.js';
 
 /**
