@@ -13,7 +13,7 @@ import { readOutputDir } from '../../src/output/read-output.js';
 import { writeComparison } from '../../src/output/write.js';
 import { renderers, renderWith } from '../../src/render/render.js';
 import { artifactRegistry } from '../../src/render/registry.js';
-import { checkTemplatedYaml, parseYamlDocuments } from '../../src/render/yaml-check.js';
+import { checkTemplatedYaml, parseYamlDocuments } from '../../src/formats/yaml/readers.js';
 import { modelOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 import { registryWithInventory, renderersWithInventory } from '../fixtures/artifact-recipe/model-inventory.js';

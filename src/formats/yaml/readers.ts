@@ -10,10 +10,10 @@
  * `ReaderMismatch`), at the cost of one character test for most scalars.
  */
 import { CORE_SCHEMA, loadAll, Schema, Type, YAMLException } from 'js-yaml';
-import { RenderError, type RenderedFile } from './artifact.js';
+import { RenderError, type RenderedFile } from '../../render/artifact.js';
 import { isScalar, Schema as YamlSchema, type ScalarTag } from 'yaml';
-import { isGoYamlV2Number, otherReaderTags, readsAsOther } from '../formats/yaml/layout.js';
-import type { Problem } from '../problems.js';
+import { isGoYamlV2Number, otherReaderTags, readsAsOther } from './layout.js';
+import type { Problem } from '../../problems.js';
 
 /**
  * A plain scalar that YAML 1.2's core schema (js-yaml here, the `yaml` library's default) reads as one value
