@@ -3,7 +3,7 @@
  * in report order. Each says which problem ids it can report; docs/checks.md has a heading for every one.
  */
 import type { MonitoringModel } from '../normalize/model.js';
-import { isTemplatedYaml, readerMismatchProblems } from '../formats/yaml/readers.js';
+import { isTemplatedYaml, readerMismatchProblems } from '../render/yaml-check.js';
 import { checkDashboards } from './dashboards.js';
 import { checkInhibitRules } from './inhibit-rules.js';
 import { checkLogstashPipelines } from './logstash-pipelines.js';

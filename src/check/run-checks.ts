@@ -10,7 +10,7 @@ import { didYouMean } from '../config/did-you-mean.js';
 import { durationSeconds } from '../normalize/duration.js';
 import { CouldNotRun, type Problem, type ProblemsFound } from '../problems.js';
 import { RenderError, type RenderedFile } from '../render/artifact.js';
-import { checkTemplatedYaml } from '../formats/yaml/readers.js';
+import { checkTemplatedYaml } from '../render/yaml-check.js';
 import { resolveTool, toolsCacheRoot, type ResolvedTool, type ToolOptions } from './external-tools.js';
 import { checkKubernetesObjects, type KubernetesObjectsResult } from './kubernetes-objects.js';
 import { checkRegistry, disableableIds, type Check, type CheckContext, type CheckedOutput, type Finding, type ToolCheck } from './registry.js';

@@ -59,7 +59,7 @@ export async function renderAndCheck(model: MonitoringModel): Promise<RenderedFi
   const files = renderAll(model);
   // js-yaml is loaded only here: a run without overrides never needs it. The registry says which files to parse.
   if (model.templatesDir) {
-    const { checkTemplatedYaml, readerMismatchProblems } = await import('../formats/yaml/readers.js');
+    const { checkTemplatedYaml, readerMismatchProblems } = await import('./yaml-check.js');
     const misread = checkTemplatedYaml(files.filter((f) => artifactRegistry.entryFor(f.path)?.parse === 'yaml'));
     if (misread.length) throw new MisreadOutput(misread.flatMap(readerMismatchProblems));
   }

@@ -12,7 +12,7 @@ import { artifactOf } from '../../src/output/diff/change.js';
 import { RenderError, type RenderedFile } from '../../src/render/artifact.js';
 import { renderAll, renderers, renderWith } from '../../src/render/render.js';
 import { artifactRegistry, artifacts, createRegistry } from '../../src/render/registry.js';
-import { isTemplatedYaml } from '../../src/formats/yaml/readers.js';
+import { isTemplatedYaml } from '../../src/render/yaml-check.js';
 import { generateExample, generateFromConfig, modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 

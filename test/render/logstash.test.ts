@@ -16,7 +16,7 @@ import type { MonitoringModel } from '../../src/normalize/model.js';
 import { banner, RenderError, type RenderedFile } from '../../src/render/artifact.js';
 import { renderLogging } from '../../src/render/logstash.js';
 import { createTemplates } from '../../src/render/templating.js';
-import { checkTemplatedYaml } from '../../src/formats/yaml/readers.js';
+import { checkTemplatedYaml } from '../../src/render/yaml-check.js';
 import { generateExample, modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 

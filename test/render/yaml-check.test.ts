@@ -1,7 +1,7 @@
 /** The re-parse of templated YAML (render/yaml-check.ts): what it refuses, and which files it reads. */
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../src/render/artifact.js';
-import { checkTemplatedYaml } from '../../src/formats/yaml/readers.js';
+import { checkTemplatedYaml } from '../../src/render/yaml-check.js';
 
 const check = (path: string, content: string) => () => checkTemplatedYaml([{ path: 'prometheus/prometheus.yml', content: 'global: {}\n' }, { path, content }]);
 
