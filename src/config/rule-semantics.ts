@@ -3,7 +3,7 @@
  * cannot run: custom rules' PromQL and label names, and durations out of the tools' range. Found by fuzzing
  * (test/fixtures/fuzz/); each is reported on its config path, so `generate` never writes a file the tool rejects.
  */
-import { parsePromql } from '../check/promql-parse.js';
+import { parsePromql } from '../formats/promql/parse.js';
 import { durationSeconds } from '../normalize/duration.js';
 import { configPath, type Problem } from '../problems.js';
 import type { MonitoringConfig } from './types.js';
