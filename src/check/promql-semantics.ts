@@ -11,7 +11,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { MetricDefinition } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
 import { minimumWindowIntervals, windowSamplesNeeded } from '../config/semantics.js';
-import { durationSeconds } from '../normalize/duration.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 import { parsePromql } from '../formats/promql/parse.js';
 
 /** An expression to check, with where it came from. */

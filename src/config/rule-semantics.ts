@@ -4,7 +4,7 @@
  * (test/fixtures/fuzz/); each is reported on its config path, so `generate` never writes a file the tool rejects.
  */
 import { parsePromql } from '../formats/promql/parse.js';
-import { durationSeconds } from '../normalize/duration.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 import { configPath, type Problem } from '../problems.js';
 import type { MonitoringConfig } from './types.js';
 

@@ -7,7 +7,7 @@ import { configPath } from '../problems.js';
 import { checkLogstashValues } from './logstash-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { builtinAlertDefaults, builtinAlertNames } from '../normalize/alert-rules.js';
-import { durationSeconds, secondsDuration } from '../normalize/duration.js';
+import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';

@@ -15,8 +15,8 @@
  * proofLayout).
  */
 import { formatNumber } from './alert-rules.js';
-import { durationSeconds, secondsDuration } from './duration.js';
-import { expandAnnotation } from './go-format.js';
+import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
+import { expandAnnotation } from '../formats/go-format.js';
 import type { BuiltinAlert, BuiltinAlertName, MonitoringModel, ResolvedModelThresholds, ResolvedServiceThresholds, RuleFile } from './model.js';
 
 export interface RuleTestFile {
