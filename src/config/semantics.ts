@@ -8,7 +8,7 @@ import { checkLogstashValues } from './logstash-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { builtinAlertDefaults, builtinAlertNames } from '../normalize/alert-rules.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
-import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
+import { alertingSecretFiles, alertmanagerSecretMount } from './alerting-secrets.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
