@@ -14,7 +14,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { InhibitRule, MonitoringModel } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
-import { parsePromql } from './promql-parse.js';
+import { parsePromql } from '../formats/promql/parse.js';
 
 /** One kind of alert instance as the check sees it: which labels it carries (null: some value, not known). */
 interface AlertShape {

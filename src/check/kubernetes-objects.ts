@@ -46,7 +46,7 @@ interface SchemaError {
 const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export async function checkKubernetesObjects(files: readonly RenderedFile[]): Promise<KubernetesObjectsResult> {
-  const { parseYamlDocuments } = await import('../render/yaml-check.js');
+  const { parseYamlDocuments } = await import('../formats/yaml/readers.js');
   const problems: Problem[] = [];
   const misread: RenderedFile[] = [];
   let objects = 0;

@@ -1,11 +1,11 @@
 /**
  * Every Logstash pipeline (out/logstash/pipeline/*.conf) against Logstash's config grammar (our port of it,
- * logstash-syntax.ts: no Logstash runs here). A pipeline that doesn't parse stops Logstash at start-up, and
+ * formats/logstash/parse.ts: no Logstash runs here). A pipeline that doesn't parse stops Logstash at start-up, and
  * with it every log line of the stack.
  */
 import type { RenderedFile } from '../render/artifact.js';
 import type { Problem } from '../problems.js';
-import { parseLogstashConfig } from './logstash-syntax.js';
+import { parseLogstashConfig } from '../formats/logstash/parse.js';
 
 export interface LogstashPipelinesResult {
   readonly problems: Problem[];

@@ -1,7 +1,7 @@
 /**
  * Checks PromQL against the metric catalog: the mistakes that make an alert silently wrong or silently
  * unable to fire, as the seed's alerts were. The expression is parsed with Prometheus' own grammar
- * (promql-parse.ts); on that tree we infer which labels each sub-expression keeps, which is what label
+ * (formats/promql/parse.ts); on that tree we infer which labels each sub-expression keeps, which is what label
  * references, aggregations and vector matching are checked against.
  *
  * pint does much of this against a live Prometheus; we do it offline against the catalog, which starts from
@@ -11,8 +11,8 @@ import type { SyntaxNode } from '@lezer/common';
 import type { MetricDefinition } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
 import { minimumWindowIntervals, windowSamplesNeeded } from '../config/semantics.js';
-import { durationSeconds } from '../normalize/duration.js';
-import { parsePromql } from './promql-parse.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
+import { parsePromql } from '../formats/promql/parse.js';
 
 /** An expression to check, with where it came from. */
 export interface PromqlSource {

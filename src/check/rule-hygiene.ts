@@ -3,7 +3,7 @@
  */
 import type { MonitoringModel, Rule } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
-import { durationSeconds } from '../normalize/duration.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 
 export const allowedSeverities = ['critical', 'warning', 'info'];
 

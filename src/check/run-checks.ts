@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { didYouMean } from '../config/did-you-mean.js';
-import { durationSeconds } from '../normalize/duration.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 import { CouldNotRun, type Problem, type ProblemsFound } from '../problems.js';
 import { RenderError, type RenderedFile } from '../render/artifact.js';
 import { checkTemplatedYaml } from '../render/yaml-check.js';

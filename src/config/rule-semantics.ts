@@ -5,8 +5,8 @@
  */
 import { alertCatalog, thresholdsOf, type AlertCatalog, type AlertScope } from '../catalog/index.js';
 import type { SignalBounds } from '../catalog/alert-definition.js';
-import { parsePromql } from '../check/promql-parse.js';
-import { durationSeconds } from '../normalize/duration.js';
+import { parsePromql } from '../formats/promql/parse.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 import { configPath, type Problem } from '../problems.js';
 import type { MonitoringConfig } from './types.js';
 

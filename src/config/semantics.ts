@@ -4,11 +4,11 @@
 import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
-import { checkLogstashValues } from '../check/logstash-values.js';
+import { checkLogstashValues } from './logstash-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
-import { durationSeconds, secondsDuration } from '../normalize/duration.js';
-import { alertingSecretFiles, alertmanagerSecretMount } from '../normalize/normalize.js';
+import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
+import { alertingSecretFiles, alertmanagerSecretMount } from './alerting-secrets.js';
 import { configDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';

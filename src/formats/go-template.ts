@@ -11,6 +11,7 @@
  * prometheus/template/template.go (`NewTemplateExpander` funcs), alertmanager/template/template.go
  * (`DefaultFuncs`). test/formats/go-template.test.ts checks every verdict against promtool itself.
  */
+import { lex, TemplateSyntaxError, type Token } from './go-template-lexer.js';
 
 /** Functions every Go template has (text/template `builtins`). */
 const goBuiltins = ['and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery', 'eq', 'ge', 'gt', 'le', 'lt', 'ne'];
@@ -73,136 +74,6 @@ export interface GoTemplateError {
   readonly message: string;
 }
 
-type TokenKind = 'text' | 'left' | 'right' | 'space' | 'identifier' | 'keyword' | 'field' | 'variable' | 'dot' | 'string'
-  | 'number' | 'bool' | 'nil' | 'char' | 'pipe' | 'declare' | 'assign' | 'leftParen' | 'rightParen' | 'comma' | 'comment' | 'eof';
-
-interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-  readonly offset: number;
-}
-
-/** One escape sequence strconv.Unquote accepts. */
-const goEscape = String.raw`\\(?:[abfnrtv\\'"]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})`;
-
-const keywords = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with']);
-
-class SyntaxError extends Error {
-  constructor(readonly offset: number, message: string) {
-    super(message);
-  }
-}
-
-/** Splits a template into tokens the way text/template/parse/lex.go does (default delimiters). */
-function lex(source: string): Token[] {
-  const tokens: Token[] = [];
-  let pos = 0;
-  while (pos < source.length) {
-    const open = source.indexOf('{{', pos);
-    if (open < 0) {
-      tokens.push({ kind: 'text', text: source.slice(pos), offset: pos });
-      break;
-    }
-    if (open > pos) tokens.push({ kind: 'text', text: source.slice(pos, open), offset: pos });
-    pos = open + 2;
-    // A trim marker is "-" followed by a space, tab, carriage return or newline.
-    if (source[pos] === '-' && /[ \t\r\n]/.test(source[pos + 1] ?? '')) pos += 2;
-    // A comment must follow the delimiter (and trim marker) directly, and end directly before the closing one.
-    if (source.slice(pos, pos + 2) === '/*') {
-      const close = source.indexOf('*/', pos + 2);
-      if (close < 0) throw new SyntaxError(open, 'unclosed comment');
-      pos = close + 2;
-      const right = /^( -)?\}\}/.exec(source.slice(pos));
-      if (!right) throw new SyntaxError(pos, 'comment ends before closing delimiter');
-      pos += right[0].length;
-      tokens.push({ kind: 'comment', text: '', offset: open });
-      continue;
-    }
-    tokens.push({ kind: 'left', text: '{{', offset: open });
-    pos = lexInsideAction(source, pos, tokens, open);
-  }
-  tokens.push({ kind: 'eof', text: '', offset: source.length });
-  return tokens;
-}
-
-function lexInsideAction(source: string, start: number, tokens: Token[], open: number): number {
-  let pos = start;
-  let parens = 0;
-  for (;;) {
-    if (pos >= source.length) throw new SyntaxError(open, 'unclosed action');
-    const rest = source.slice(pos);
-    const rightTrim = /^[ \t\r\n]-\}\}/.exec(rest);
-    if (rightTrim || rest.startsWith('}}')) {
-      if (parens > 0) throw new SyntaxError(pos, 'unclosed left paren');
-      const length = rightTrim ? rightTrim[0].length : 2;
-      tokens.push({ kind: 'right', text: '}}', offset: pos });
-      return pos + length;
-    }
-    const c = source[pos]!;
-    const push = (kind: TokenKind, length: number): void => {
-      tokens.push({ kind, text: source.slice(pos, pos + length), offset: pos });
-      pos += length;
-    };
-    if (/[ \t\r\n]/.test(c)) {
-      const m = /^[ \t\r\n]+/.exec(rest)![0];
-      // The last space before a " -}}" trim marker belongs to the marker (handled at the top of the loop).
-      const length = /^[ \t\r\n]-\}\}/.test(rest.slice(m.length - 1)) ? m.length - 1 : m.length;
-      if (length === 0) continue;
-      push('space', length);
-    } else if (rest.startsWith(':=')) push('declare', 2);
-    else if (c === '=') push('assign', 1);
-    else if (c === '|') push('pipe', 1);
-    else if (c === ',') push('comma', 1);
-    else if (c === '(') { parens++; push('leftParen', 1); }
-    else if (c === ')') {
-      if (--parens < 0) throw new SyntaxError(pos, `unexpected right paren`);
-      push('rightParen', 1);
-    } else if (c === '"') {
-      const m = /^"(?:[^"\\\n]|\\.)*"/.exec(rest);
-      if (!m) throw new SyntaxError(pos, 'unterminated quoted string');
-      // The parser unquotes it with strconv.Unquote, which knows only Go's escapes.
-      if (!new RegExp(`^"(?:[^"\\\\]|${goEscape})*"$`).test(m[0])) throw new SyntaxError(pos, `bad string syntax: ${m[0]}`);
-      push('string', m[0].length);
-    } else if (c === '`') {
-      const close = source.indexOf('`', pos + 1);
-      if (close < 0) throw new SyntaxError(pos, 'unterminated raw quoted string');
-      push('string', close + 1 - pos);
-    } else if (c === "'") {
-      const m = /^'(?:[^'\\\n]|\\.)+'/.exec(rest);
-      if (!m) throw new SyntaxError(pos, 'unterminated character constant');
-      if (!new RegExp(`^'(?:[^'\\\\]|${goEscape})'$`, 'u').test(m[0])) throw new SyntaxError(pos, `malformed character constant: ${m[0]}`);
-      push('char', m[0].length);
-    } else if (c === '$') {
-      const m = /^\$[\p{L}\p{Nd}_]*/u.exec(rest)!;
-      push('variable', m[0].length);
-    } else if (c === '.' && !/[0-9]/.test(source[pos + 1] ?? '')) {
-      const m = /^\.[\p{L}_][\p{L}\p{Nd}_]*/u.exec(rest);
-      if (m) push('field', m[0].length);
-      else push('dot', 1);
-    } else if (/[-+0-9.]/.test(c)) {
-      const m = /^[-+]?(0[xX][0-9a-fA-F_]+|0[bBoO][0-7_]+|[0-9_]*\.?[0-9_]+([eE][-+]?[0-9_]+)?)i?/.exec(rest);
-      if (!m || m[0] === '-' || m[0] === '+' || /^[\p{L}\p{Nd}_]/u.test(rest.slice(m[0].length))) throw new SyntaxError(pos, `bad number syntax: ${JSON.stringify(rest.slice(0, 8))}`);
-      push('number', m[0].length);
-    } else if (/[\p{L}_]/u.test(c)) {
-      const word = /^[\p{L}\p{Nd}_]+/u.exec(rest)![0];
-      // Go's lexer wants a word to end at a space, delimiter, paren, pipe, `.`, `,` or `=` (lex.go atTerminator).
-      const after = rest.slice(word.length);
-      if (after && !/^([ \t\r\n.,|()=:]|\}\}|-\}\})/.test(after)) throw new SyntaxError(pos + word.length, `bad character ${JSON.stringify(after[0])}`);
-      const kind: TokenKind = keywords.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
-      push(kind, word.length);
-    } else {
-      throw new SyntaxError(pos, `unrecognized character in action: ${JSON.stringify(c)}`);
-    }
-    // A field chain after a variable, field or paren (`$labels.team`, `(x).Y`) lexes as fields.
-    const chain = /^(\.[\p{L}_][\p{L}\p{Nd}_]*)+/u.exec(source.slice(pos));
-    const last = tokens[tokens.length - 1]!;
-    if (chain && (last.kind === 'variable' || last.kind === 'rightParen' || last.kind === 'field')) {
-      tokens.push({ kind: 'field', text: chain[0], offset: pos });
-      pos += chain[0].length;
-    }
-  }
-}
-
 type Block = 'if' | 'with' | 'range' | 'define' | 'block';
 
 /** Parses the tokens of one template, as text/template/parse/parse.go does, stopping at the first error. */
@@ -235,12 +106,12 @@ class Parser {
       if (token.kind === 'left') this.action(token);
     }
     const open = this.stack[this.stack.length - 1];
-    if (open) throw new SyntaxError(open.offset, `unexpected EOF: {{${open.block}}} has no {{end}}`);
+    if (open) throw new TemplateSyntaxError(open.offset, `unexpected EOF: {{${open.block}}} has no {{end}}`);
   }
 
   private expectRight(what: string): void {
     const token = this.next();
-    if (token.kind !== 'right') throw new SyntaxError(token.offset, `unexpected ${describe(token)} in ${what}`);
+    if (token.kind !== 'right') throw new TemplateSyntaxError(token.offset, `unexpected ${describe(token)} in ${what}`);
   }
 
   private action(left: Token): void {
@@ -256,11 +127,11 @@ class Parser {
           return;
         case 'else': {
           const top = this.stack[this.stack.length - 1];
-          if (!top || top.block === 'define' || top.block === 'block') throw new SyntaxError(left.offset, 'unexpected {{else}}');
-          if (top.sawElse) throw new SyntaxError(left.offset, 'expected end; found {{else}}');
+          if (!top || top.block === 'define' || top.block === 'block') throw new TemplateSyntaxError(left.offset, 'unexpected {{else}}');
+          if (top.sawElse) throw new TemplateSyntaxError(left.offset, 'expected end; found {{else}}');
           const chained = this.peek();
           if (chained.kind === 'keyword' && (chained.text === 'if' || chained.text === 'with')) {
-            if (chained.text !== top.block) throw new SyntaxError(chained.offset, `{{else ${chained.text}}} in {{${top.block}}}`);
+            if (chained.text !== top.block) throw new TemplateSyntaxError(chained.offset, `{{else ${chained.text}}} in {{${top.block}}}`);
             this.next();
             this.pipeline(chained.text, 1);
             return;
@@ -271,13 +142,13 @@ class Parser {
         }
         case 'end': {
           const top = this.stack.pop();
-          if (!top) throw new SyntaxError(left.offset, 'unexpected {{end}}');
+          if (!top) throw new TemplateSyntaxError(left.offset, 'unexpected {{end}}');
           this.variables = top.scope;
           this.expectRight('end');
           return;
         }
         case 'define': {
-          if (this.stack.length) throw new SyntaxError(left.offset, 'unexpected {{define}}: only allowed at the top level');
+          if (this.stack.length) throw new TemplateSyntaxError(left.offset, 'unexpected {{define}}: only allowed at the top level');
           this.templateName('define');
           this.expectRight('define clause');
           this.stack.push({ block: 'define', offset: left.offset, sawElse: false, scope: [...this.variables] });
@@ -298,7 +169,7 @@ class Parser {
           return;
         case 'break':
         case 'continue':
-          if (!this.stack.some((s) => s.block === 'range')) throw new SyntaxError(first.offset, `{{${first.text}}} outside {{range}}`);
+          if (!this.stack.some((s) => s.block === 'range')) throw new TemplateSyntaxError(first.offset, `{{${first.text}}} outside {{range}}`);
           this.expectRight(first.text);
           return;
       }
@@ -308,7 +179,7 @@ class Parser {
 
   private templateName(context: string): void {
     const name = this.next();
-    if (name.kind !== 'string') throw new SyntaxError(name.offset, `unexpected ${describe(name)} in ${context} clause: the template name must be a string`);
+    if (name.kind !== 'string') throw new TemplateSyntaxError(name.offset, `unexpected ${describe(name)} in ${context} clause: the template name must be a string`);
   }
 
   /** `[decl :=] command | command …` up to the closing delimiter (or `)` when nested). */
@@ -322,14 +193,14 @@ class Parser {
       const after = this.peek();
       if (after.kind === 'declare' || after.kind === 'assign') {
         this.next();
-        if (after.kind === 'assign' && !this.variables.includes(v.text)) throw new SyntaxError(v.offset, `undefined variable: ${v.text}`);
+        if (after.kind === 'assign' && !this.variables.includes(v.text)) throw new TemplateSyntaxError(v.offset, `undefined variable: ${v.text}`);
         declared.push(v.text);
       } else if (after.kind === 'comma' && maxDeclared >= 2) {
         this.next();
         const second = this.next();
-        if (second.kind !== 'variable') throw new SyntaxError(second.offset, `range can only initialize variables`);
+        if (second.kind !== 'variable') throw new TemplateSyntaxError(second.offset, `range can only initialize variables`);
         const op = this.next();
-        if (op.kind !== 'declare' && op.kind !== 'assign') throw new SyntaxError(op.offset, `unexpected ${describe(op)} in ${context}`);
+        if (op.kind !== 'declare' && op.kind !== 'assign') throw new TemplateSyntaxError(op.offset, `unexpected ${describe(op)} in ${context}`);
         declared.push(v.text, second.text);
       } else {
         this.index = save;
@@ -337,7 +208,7 @@ class Parser {
     }
     const end = nested ? 'rightParen' : 'right';
     if (this.peek().kind === end) {
-      if (!optional) throw new SyntaxError(this.peek().offset, `missing value for ${context}`);
+      if (!optional) throw new TemplateSyntaxError(this.peek().offset, `missing value for ${context}`);
       this.next();
       this.variables.push(...declared);
       return;
@@ -346,12 +217,12 @@ class Parser {
       const start = this.peek();
       // A stage after the first receives the previous result as its last argument, so it must be callable.
       if (stage > 1 && ['bool', 'dot', 'nil', 'number', 'string', 'char'].includes(start.kind)) {
-        throw new SyntaxError(start.offset, `non executable command in pipeline stage ${stage}`);
+        throw new TemplateSyntaxError(start.offset, `non executable command in pipeline stage ${stage}`);
       }
       this.command(context, nested);
       const token = this.next();
       if (token.kind === end) break;
-      if (token.kind !== 'pipe') throw new SyntaxError(token.offset, `unexpected ${describe(token)} in ${context}`);
+      if (token.kind !== 'pipe') throw new TemplateSyntaxError(token.offset, `unexpected ${describe(token)} in ${context}`);
     }
     this.variables.push(...declared);
   }
@@ -364,10 +235,10 @@ class Parser {
       this.next();
       switch (token.kind) {
         case 'identifier':
-          if (!this.dialect.functions.has(token.text)) throw new SyntaxError(token.offset, `function ${JSON.stringify(token.text)} not defined`);
+          if (!this.dialect.functions.has(token.text)) throw new TemplateSyntaxError(token.offset, `function ${JSON.stringify(token.text)} not defined`);
           break;
         case 'variable':
-          if (!this.variables.includes(token.text)) throw new SyntaxError(token.offset, `undefined variable ${JSON.stringify(token.text)}`);
+          if (!this.variables.includes(token.text)) throw new TemplateSyntaxError(token.offset, `undefined variable ${JSON.stringify(token.text)}`);
           break;
         case 'leftParen':
           this.pipeline('parenthesized pipeline', 0, false, true);
@@ -381,17 +252,17 @@ class Parser {
         case 'char':
           break;
         default:
-          throw new SyntaxError(token.offset, `unexpected ${describe(token)} in ${context}`);
+          throw new TemplateSyntaxError(token.offset, `unexpected ${describe(token)} in ${context}`);
       }
       operands++;
       // Operands must be separated by spaces (`"a""b"` is an error), except that fields chain.
       const following = this.tokens[this.index]!;
       if (following.kind !== 'space' && following.kind !== 'pipe' && following.kind !== 'right' && following.kind !== 'rightParen' && following.kind !== 'field') {
-        throw new SyntaxError(following.offset, `missing space? unexpected ${describe(following)} in ${context}`);
+        throw new TemplateSyntaxError(following.offset, `missing space? unexpected ${describe(following)} in ${context}`);
       }
       if (following.kind === 'field') this.next();
     }
-    if (operands === 0) throw new SyntaxError(this.peek().offset, `missing value for ${context}`);
+    if (operands === 0) throw new TemplateSyntaxError(this.peek().offset, `missing value for ${context}`);
   }
 }
 
@@ -411,7 +282,7 @@ export function checkGoTemplate(template: string, dialect: GoTemplateDialect): G
     new Parser(lex(template), dialect).parse();
     return undefined;
   } catch (error) {
-    if (error instanceof SyntaxError) return { offset: error.offset, message: error.message };
+    if (error instanceof TemplateSyntaxError) return { offset: error.offset, message: error.message };
     throw error;
   }
 }

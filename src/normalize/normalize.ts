@@ -1,6 +1,7 @@
 import { basename, posix, resolve } from 'node:path';
 import { configDefaults } from '../config/defaults.js';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
+import { alertingSecretFiles, alertmanagerSecretMount } from '../config/alerting-secrets.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
@@ -44,12 +45,6 @@ export const defaultTolerations: Readonly<Record<KubernetesComponent, readonly T
   logstash: configDefaults['kubernetes.scheduling.logstash'].tolerations,
   filebeat: configDefaults['kubernetes.scheduling.filebeat'].tolerations,
 };
-
-/** The user's Secret for Alertmanager, and the folder it is mounted at (normalized, no trailing slash). */
-export function alertmanagerSecretMount(kubernetes: KubernetesConfig | undefined): { name: string; mountPath: string } {
-  const mountPath = posix.normalize(kubernetes?.alertmanagerSecretMountPath ?? configDefaults['kubernetes.alertmanagerSecretMountPath']).replace(/(.)\/+$/, '$1');
-  return { name: kubernetes?.alertmanagerSecretName ?? configDefaults['kubernetes.alertmanagerSecretName'], mountPath };
-}
 
 export interface NormalizeOptions {
   /** Absolute path of the config file: relative paths in the config are resolved against its folder. */
@@ -336,21 +331,6 @@ function prometheusRbacRules(scrapeJobs: readonly ScrapeJob[]): RbacRule[] {
   const kubeletJobs = jobsWith((job) => job.kind === 'kubernetes-nodes');
   if (kubeletJobs) rules.push({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'], because: `the kubelet authorizes a scrape of its /metrics as "get nodes/metrics" (jobs: ${kubeletJobs})` });
   return rules;
-}
-
-/** Every `*File` option under `alerting` (secrets Alertmanager reads from files), with its config path. */
-export function alertingSecretFiles(alerting: AlertingConfig | undefined): { path: (string | number)[]; file: string }[] {
-  const found: { path: (string | number)[]; file: string }[] = [];
-  const walk = (node: unknown, path: (string | number)[]): void => {
-    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, [...path, i]));
-    if (!node || typeof node !== 'object') return;
-    for (const [key, child] of Object.entries(node)) {
-      if (/File$/.test(key) && typeof child === 'string') found.push({ path: [...path, key], file: child });
-      else walk(child, [...path, key]);
-    }
-  };
-  walk(alerting, ['alerting']);
-  return found;
 }
 
 // A fleet's threshold series run to tens of thousands of rules: shard them so that each rule file stays well

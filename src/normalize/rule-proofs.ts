@@ -17,8 +17,8 @@
  */
 import type { ProofTarget } from '../catalog/alert-definition.js';
 import { sampled, selector, unlistedModelName, proofTargetsPerAlert, type ProofClock, type TargetSeries, type ThresholdTarget } from '../catalog/proof-series.js';
-import { durationSeconds, secondsDuration } from './duration.js';
-import { expandAnnotation } from './go-format.js';
+import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
+import { expandAnnotation } from '../formats/go-format.js';
 import type { BuiltinAlert, MonitoringModel, RuleFile } from './model.js';
 
 export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';

@@ -23,7 +23,7 @@ import {
   type ManifestDocument,
 } from './kubernetes/components.js';
 import { labelsOf } from './kubernetes/pod.js';
-import { yamlDocument } from './yaml-layout.js';
+import { yamlDocument } from '../formats/yaml/layout.js';
 
 const folder = 'k8s';
 
@@ -93,7 +93,7 @@ function refuseDuplicateObjects(manifests: readonly { path: string; documents: r
 
 // No line folding (a ConfigMap must hold its file exactly, and long lines stay greppable), no anchors for
 // objects used twice (kustomize and humans read plain YAML best), multi-line strings as literal blocks:
-// yamlDocument writes what the yaml library writes with those options (render/yaml-layout.ts).
+// yamlDocument writes what the yaml library writes with those options (formats/yaml/layout.ts).
 
 function layOut(model: MonitoringModel, path: string, documents: readonly ManifestDocument[], { multiDocument = true } = {}): RenderedFile {
   const comment = (line: string) => `# ${line.replace(/[\r\n]+/g, ' ')}\n`;

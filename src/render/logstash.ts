@@ -7,8 +7,8 @@
  * or a field reference), and the result is parsed again with our port of Logstash's grammar before it is
  * accepted.
  */
-import { parseLogstashConfig } from '../check/logstash-syntax.js';
-import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../check/logstash-values.js';
+import { parseLogstashConfig } from '../formats/logstash/parse.js';
+import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../formats/logstash/refusals.js';
 import type { LogParsing, MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
 import type { Templates } from './templating.js';
@@ -75,7 +75,7 @@ function renderFilebeatConfig(model: MonitoringModel, templates: Templates): Ren
 
 /**
  * Writes values as Logstash syntax, refusing those Logstash would read differently. The config check
- * (check/logstash-values.ts) refuses the same values on their config path first, so a refusal here means a
+ * (config/logstash-semantics.ts) refuses the same values on their config path first, so a refusal here means a
  * value that check doesn't know reaches the pipeline. It assumes `config.support_escapes: true`, which
  * pipelines.yml sets for this pipeline: without it Logstash keeps backslashes as written and a string can't
  * hold both kinds of quote.

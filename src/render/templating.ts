@@ -16,7 +16,7 @@ import type { TemplateDelegate } from 'handlebars';
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { RenderError } from './artifact.js';
 import { describeTemplateError, makeEveryLookupStrict } from './handlebars-strict.js';
-import { yamlBlock, yamlInline, yamlText } from './yaml-layout.js';
+import { yamlBlock, yamlInline, yamlText } from '../formats/yaml/layout.js';
 import { packagePath } from '../package-root.js';
 
 type HandlebarsEnvironment = typeof HandlebarsModule;

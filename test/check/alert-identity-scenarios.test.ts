@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandAnnotation } from '../../src/normalize/go-format.js';
+import { expandAnnotation } from '../../src/formats/go-format.js';
 import type { Generated } from '../../src/pipeline.js';
 import { generateExample, generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { tool } from '../support/tools.js';

@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { problemsOf } from '../../src/check/report.js';
 import { validate } from '../../src/pipeline.js';
-import { findReaderMismatches, parseYamlDocuments } from '../../src/render/yaml-check.js';
+import { findReaderMismatches, parseYamlDocuments } from '../../src/formats/yaml/readers.js';
 import { generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 

@@ -6,7 +6,7 @@ import { defaultDashboard } from '@grafana/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { checkDashboards, loadDashboardStructureCheck } from '../../src/check/dashboards.js';
-import { parsePromql } from '../../src/check/promql-parse.js';
+import { parsePromql } from '../../src/formats/promql/parse.js';
 import { findConfigFile, loadConfig } from '../../src/config/load.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { targetLabels } from '../../src/normalize/metric-catalog.js';

@@ -9,7 +9,7 @@ import {
   type LogstashPlugin,
   type LogstashStatement,
   type LogstashValue,
-} from '../../src/check/logstash-syntax.js';
+} from '../../src/formats/logstash/parse.js';
 import { checkConfigShape } from '../../src/config/schema.js';
 import type { MonitoringConfig, ServiceConfig } from '../../src/config/types.js';
 import type { MonitoringModel } from '../../src/normalize/model.js';

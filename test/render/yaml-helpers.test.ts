@@ -5,7 +5,7 @@
  */
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, needsYamlEscape, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/render/yaml-layout.js';
+import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, needsYamlEscape, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/formats/yaml/layout.js';
 import { generateExample, generateFromConfig } from '../support/fixtures.js';
 
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, yamlWriteOptions).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;

@@ -1,9 +1,9 @@
 /**
  * Logstash pipelines (.conf under logstash/): per section (input, filter, output), the plugins added,
  * removed or changed, each with the conditional it sits in. Read with mlmon's own Logstash grammar
- * (check/logstash-syntax.ts), the same one `validate` proves the pipeline with.
+ * (formats/logstash/parse.ts), the same one `validate` proves the pipeline with.
  */
-import { parseLogstashConfig, type LogstashStatement, type LogstashValue } from '../../check/logstash-syntax.js';
+import { parseLogstashConfig, type LogstashStatement, type LogstashValue } from '../../formats/logstash/parse.js';
 import { type Change, unionKeys } from './change.js';
 import type { OutputSide } from './side.js';
 

@@ -10,7 +10,7 @@ import {
   type LogstashStatement,
   type LogstashSyntaxError,
   type LogstashValue,
-} from '../../src/check/logstash-syntax.js';
+} from '../../src/formats/logstash/parse.js';
 
 // ---- helpers ---------------------------------------------------------------------------------
 
