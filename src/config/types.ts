@@ -244,6 +244,12 @@ export interface ServiceConfig {
   discovery: ServiceDiscovery;
   /** Per-service thresholds; `false` disables that alert for this service. */
   thresholds?: ServiceThresholds;
+  /**
+   * Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts):
+   * `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower
+   * than a bucket of `http_request_duration_seconds`.
+   */
+  slos?: Record<Name, SloConfig>;
   /** Per-service log parsing. */
   logging?: ServiceLogging;
 }
@@ -343,6 +349,88 @@ export interface ServiceLogging {
   dropPaths?: RequestPath[];
 }
 
+/**
+ * A service level objective: the share of events that must be good over a rolling window, alerted on by its
+ * error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts).
+ */
+export interface SloConfig {
+  /** What makes an event good or bad. */
+  indicator: SloIndicator;
+  /**
+   * Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.
+   * @exclusiveMinimum 0
+   * @exclusiveMaximum 100
+   */
+  objective: number;
+  /**
+   * The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).
+   * @default "28d"
+   */
+  window?: Duration;
+  /**
+   * The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over
+   * 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four,
+   * whose windows scale with the SLO window).
+   * @default "sre-workbook"
+   */
+  tiers?: SloTierSet;
+  /** Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it. */
+  tierSettings?: Partial<Record<SloTierName, SloTierSettings | false>>;
+  /**
+   * A page tier stays silent while fewer events than this happened in its long window: on a quiet model a
+   * handful of failures is a large share but no budget emergency.
+   * @default 100
+   * @minimum 0
+   */
+  minEvents?: number;
+}
+
+/** An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO. */
+export type SloOverride = Partial<SloConfig>;
+
+/** The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra. */
+export type SloTierSet = 'sre-workbook' | 'pyrra';
+
+/** A burn-rate tier: two page tiers (fast and slow burn) and two ticket tiers. */
+export type SloTierName = 'page-fast' | 'page-slow' | 'ticket-fast' | 'ticket-slow';
+
+export interface SloTierSettings {
+  /** Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set. */
+  severity?: Severity;
+  /** How long the burn must last before the alert fires (the tier's default unless set). */
+  for?: Duration;
+}
+
+/** What makes an event good or bad. */
+export type SloIndicator = SloAvailability | SloLatency | SloRatio;
+
+/** Errors over requests, from the instrumentation's counters. */
+export interface SloAvailability {
+  kind: 'availability';
+}
+
+/** Requests (or inferences) slower than a bucket boundary of the latency histogram are bad. */
+export interface SloLatency {
+  kind: 'latency';
+  /**
+   * The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate`
+   * checks against the buckets in the metric catalog.
+   * @exclusiveMinimum 0
+   */
+  thresholdSeconds: Seconds;
+}
+
+/**
+ * Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model
+ * SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes:
+ * `sum by (model) (rate(my_failures_total[{{window}}]))`.
+ */
+export interface SloRatio {
+  kind: 'ratio';
+  errors: string;
+  total: string;
+}
+
 export interface ModelConfig {
   /** The service (a key of `services`) that serves this model. */
   service: Name;
@@ -353,6 +441,12 @@ export interface ModelConfig {
   team?: Name;
   /** Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it. */
   thresholds?: ModelThresholds;
+  /**
+   * Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in
+   * `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for
+   * this model.
+   */
+  slos?: Record<Name, SloOverride | false>;
 }
 
 export interface DefaultsConfig {
@@ -363,6 +457,12 @@ export interface DefaultsConfig {
   team?: Name;
   /** Thresholds for every model, listed or not, unless the model overrides them. */
   modelThresholds?: ModelThresholds;
+  /**
+   * SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one
+   * (`models.<name>.slos`). `availability` counts `predictions_total{status="error"}` as errors, `latency`
+   * counts inferences slower than a bucket of `model_inference_duration_seconds`.
+   */
+  modelSlos?: Record<Name, SloConfig>;
   /** Thresholds for every service unless the service overrides them. */
   serviceThresholds?: ServiceThresholds;
 }
@@ -603,6 +703,11 @@ export interface CustomMetric {
   /** Labels the instrumentation sets (target labels such as job and instance are implied). */
   labels?: LabelName[];
   help?: string;
+  /**
+   * A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in
+   * histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults).
+   */
+  buckets?: number[];
 }
 
 export interface LoggingConfig {
