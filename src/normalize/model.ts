@@ -3,7 +3,9 @@
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
 import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
-import type { BuiltinAlertName, Severity } from '../config/types.js';
+import type { SliDefinition } from '../catalog/slo/indicators.js';
+import type { SloTier } from '../catalog/slo/tiers.js';
+import type { BuiltinAlertName, Severity, SloIndicator, SloTierSet } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 
@@ -19,6 +21,8 @@ export interface MonitoringModel {
   readonly ruleFiles: readonly RuleFile[];
   /** Built-in alerts with what they apply to and how their thresholds work (for tests, dashboards, diff). */
   readonly builtinAlerts: readonly BuiltinAlert[];
+  /** Service level objectives: every SLO of every model and service, the tier policies and the indicators they use. */
+  readonly slos: SloModel;
   /** promtool rule unit tests proving every built-in alert on both sides of its thresholds. */
   readonly ruleTests: readonly RuleTestFile[];
   /** The receivers each kind of alert must reach, checked with amtool against the rendered routing tree. */
@@ -350,3 +354,43 @@ export interface GrafanaModel {
     readonly messageField: string;
   };
 }
+
+/** The SLOs of the config, resolved (src/normalize/slos.ts). */
+export interface SloModel {
+  readonly slos: readonly ResolvedSlo[];
+  readonly policies: readonly SloPolicy[];
+  /** Every indicator an SLO uses, with the windows its tiers need (ascending). */
+  readonly indicators: readonly { readonly sli: SliDefinition; readonly windows: readonly string[] }[];
+}
+
+/** One SLO of one model or service, or the default SLO of every model the config doesn't list. */
+export interface ResolvedSlo {
+  /** The SLO's name (the `slo` label). */
+  readonly name: string;
+  readonly scope: 'model' | 'service';
+  /** The model or service; absent for a default SLO as it applies to models the config doesn't list. */
+  readonly target?: string;
+  readonly team: string;
+  /** The `sli` label: which indicator (src/catalog/slo/indicators.ts). */
+  readonly sli: string;
+  readonly indicator: SloIndicator;
+  /** Percent of events that must be good. */
+  readonly objective: number;
+  readonly window: string;
+  /** The `slo_policy` label: which tiers alert on it. */
+  readonly policy: string;
+  /** Where in the config it comes from (`models.fraud-detector.slos.availability`). */
+  readonly source: string;
+}
+
+/** How an SLO is alerted on: its tier set, scaled to its window, with the config's tier settings. */
+export interface SloPolicy {
+  /** The `slo_policy` label: `sre-workbook-28d`, and a suffix when tier settings differ. */
+  readonly id: string;
+  readonly tierSet: SloTierSet;
+  readonly window: string;
+  readonly minEvents: number;
+  /** The enabled tiers. */
+  readonly tiers: readonly SloTier[];
+}
+

@@ -8,11 +8,13 @@ import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdS
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
-import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
+import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloLabels, sloSeries } from './slo-rules.js';
+import { resolveSlos } from './slos.js';
 
 
 export const defaultImages = {
@@ -134,9 +136,16 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const alertGroups = [groupOf('infrastructure'), groupOf('application'), groupOf('ml-models')];
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
 
+  const slos = resolveSlos(config, services, models, defaultTeam);
+  const sloRecording = buildSloRecordingRules(slos);
+  const sloAlerts = buildSloAlertRules(slos);
   const ruleFiles: RuleFile[] = [
-    ...thresholdRuleFiles(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), ruleGroupInterval),
+    ...thresholdRuleFiles(withTargetSeries(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), buildSloConstants(slos)), ruleGroupInterval),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },
+    ...(sloRecording.length > 0 ? [{ name: 'slo.yml', groups: [
+      { name: 'mlmon-slo-indicators', interval: ruleGroupInterval, rules: sloRecording },
+      { name: 'slo-alerts', interval: ruleGroupInterval, rules: sloAlerts },
+    ] }] : []),
   ];
   const customRecording = (config.rules?.recording ?? []).map((r, i) => ({ kind: 'record' as const, record: r.record, expr: r.expr, labels: r.labels ?? {}, source: `rules.recording[${i}]` }));
   if (customRecording.length) ruleFiles.push({ name: 'recording.yml', groups: [{ name: 'custom-recording', interval: ruleGroupInterval, rules: customRecording }] });
@@ -160,6 +169,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...builtinMetrics,
     recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),
     recordedMetric(serviceInfoSeries, ['service', 'team'], 'One series per service configured'),
+    ...sloMetrics(slos),
     ...thresholdMetrics,
     ...(config.metrics ?? []).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
@@ -185,6 +195,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     scrapeJobs,
     ruleFiles,
     builtinAlerts,
+    slos,
     services,
     models,
     defaults: { team: defaultTeam, modelThresholds: defaultModelThresholds, serviceThresholds: defaultServiceThresholds },
@@ -354,6 +365,49 @@ function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[
     const suffix = String(i + 1).padStart(3, '0');
     return { name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: shard }] };
   });
+}
+
+/**
+ * The threshold rules with each SLO constant placed among its target's series (after them), and the rest (the
+ * policies' factors, default objectives) with the defaults, so a sharded threshold file holds everything of
+ * its targets.
+ */
+function withTargetSeries(thresholds: readonly RecordingRule[], extra: readonly RecordingRule[]): RecordingRule[] {
+  if (extra.length === 0) return [...thresholds];
+  const targetOf = (rule: RecordingRule) => (rule.labels.model !== undefined ? `model ${rule.labels.model}` : rule.labels.service !== undefined ? `service ${rule.labels.service}` : 'defaults');
+  const pending = new Map<string, RecordingRule[]>();
+  for (const rule of extra) pending.set(targetOf(rule), [...(pending.get(targetOf(rule)) ?? []), rule]);
+  const out: RecordingRule[] = [];
+  const groups = groupedByTarget(thresholds);
+  for (const [i, group] of groups.entries()) {
+    out.push(...group.rules, ...(pending.get(group.target) ?? []));
+    pending.delete(group.target);
+    // The defaults go right after the services, where buildThresholdRules puts them, even when no threshold is a default.
+    if (group.target.startsWith('service') && !groups[i + 1]?.target.startsWith('service') && groups[i + 1]?.target !== 'defaults') {
+      out.push(...(pending.get('defaults') ?? []));
+      pending.delete('defaults');
+    }
+  }
+  for (const rules of pending.values()) out.push(...rules);
+  return out;
+}
+
+/** The series of the SLO rules, for the metric catalog. */
+function sloMetrics(slos: SloModel): MetricDefinition[] {
+  if (slos.slos.length === 0) return [];
+  const windows = [...new Set(slos.indicators.flatMap((i) => i.windows))];
+  const target = ['model', 'service'];
+  return [
+    ...windows.flatMap((w) => [
+      recordedMetric(sloSeries.errors(w), [...target, 'sli'], `Rate of bad events of an SLO indicator over ${w}`),
+      recordedMetric(sloSeries.events(w), [...target, 'sli'], `Rate of events of an SLO indicator over ${w}`),
+      recordedMetric(sloSeries.burnRate(w), [...target, ...sloLabels], `Error budget burn rate of an SLO over ${w}`),
+    ]),
+    recordedMetric(sloSeries.objective, [...target, ...sloLabels], 'Objective of an SLO, as a ratio'),
+    recordedMetric(sloSeries.defaultObjective, [...sloLabels], 'Objective of a default model SLO, as a ratio'),
+    recordedMetric(sloSeries.burnFactor, ['slo_policy', 'slo_tier', 'severity', 'long_window', 'short_window', 'for'], 'Burn-rate factor of a tier'),
+    recordedMetric(sloSeries.minEvents, ['slo_policy'], 'Events a page tier needs in its long window'),
+  ];
 }
 
 /** Consecutive rules of one model, one service, or the defaults, in order. */

@@ -1,0 +1,86 @@
+/**
+ * Resolves the config's SLOs: `defaults.modelSlos` for every model (listed or not), each model's overrides
+ * (`models.<name>.slos`: a field changed, a new SLO, or `false` to drop one) and each service's own
+ * (`services.<name>.slos`). Each SLO gets the indicator it is measured by (the `sli` label) and a tier policy
+ * (the `slo_policy` label): SLOs alerted on the same way share a policy, so the rules stay one per indicator,
+ * window and tier however many models there are.
+ */
+import { sliOf, type SliDefinition } from '../catalog/slo/indicators.js';
+import { defaultTiers, sloTierNames, type SloTier } from '../catalog/slo/tiers.js';
+import type { MonitoringConfig, SloConfig, SloOverride } from '../config/types.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
+import type { ResolvedModel, ResolvedService, ResolvedSlo, SloModel, SloPolicy } from './model.js';
+
+/** What an SLO leaves out. */
+export const sloDefaults = { window: '28d', tiers: 'sre-workbook', minEvents: 100 } as const;
+
+/** Windows from which on the error and event rates are averaged from the 5m recordings instead of read raw. */
+export const derivedWindowSeconds = 86_400;
+
+/**
+ * The SLOs of the config. A model SLO that is only an override (no default of its name) must be whole; the
+ * config check reports one that isn't (`config/incomplete-slo`), and it is skipped here.
+ */
+export function resolveSlos(config: MonitoringConfig, services: readonly ResolvedService[], models: readonly ResolvedModel[], defaultTeam: string): SloModel {
+  const policies = new Map<string, SloPolicy>();
+  const indicators = new Map<string, { sli: SliDefinition; windows: Set<string> }>();
+  const slos: ResolvedSlo[] = [];
+
+  const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void => {
+    const sli = sliOf(scope, spec.indicator, name);
+    const policy = policyOf(spec, policies);
+    const entry = indicators.get(sli.id) ?? { sli, windows: new Set<string>(['5m']) };
+    for (const tier of policy.tiers) {
+      entry.windows.add(tier.longWindow);
+      entry.windows.add(tier.shortWindow);
+    }
+    indicators.set(sli.id, entry);
+    slos.push({ name, scope, ...(target !== undefined ? { target } : {}), team, sli: sli.id, indicator: spec.indicator, objective: spec.objective, window: spec.window ?? sloDefaults.window, policy: policy.id, source });
+  };
+
+  const defaults = config.defaults?.modelSlos ?? {};
+  for (const [name, spec] of Object.entries(defaults)) add(name, spec, 'model', undefined, defaultTeam, `defaults.modelSlos.${name}`);
+  for (const service of services) {
+    for (const [name, spec] of Object.entries(config.services?.[service.name]?.slos ?? {})) add(name, spec, 'service', service.name, service.team, `services.${service.name}.slos.${name}`);
+  }
+  for (const model of models) {
+    const own = config.models?.[model.name]?.slos ?? {};
+    const names = [...new Set([...Object.keys(defaults), ...Object.keys(own)])];
+    for (const name of names) {
+      const override: SloOverride | false | undefined = own[name];
+      if (override === false) continue;
+      const spec = { ...defaults[name], ...override } as Partial<SloConfig>;
+      if (!spec.indicator || spec.objective === undefined) continue;
+      const source = override ? `models.${model.name}.slos.${name}` : `defaults.modelSlos.${name}`;
+      add(name, spec as SloConfig, 'model', model.name, model.team, source);
+    }
+  }
+  const bySeconds = (a: string, b: string) => durationSeconds(a) - durationSeconds(b);
+  return {
+    slos,
+    policies: [...policies.values()],
+    indicators: [...indicators.values()].map(({ sli, windows }) => ({ sli, windows: [...windows].sort(bySeconds) })),
+  };
+}
+
+/** The policy of an SLO's alerting settings, shared with every SLO alerted on the same way. */
+function policyOf(spec: SloConfig, policies: Map<string, SloPolicy>): SloPolicy {
+  const window = spec.window ?? sloDefaults.window;
+  const tierSet = spec.tiers ?? sloDefaults.tiers;
+  const minEvents = spec.minEvents ?? sloDefaults.minEvents;
+  const tiers = defaultTiers(tierSet, window).flatMap((tier): SloTier[] => {
+    const setting = spec.tierSettings?.[tier.name];
+    if (setting === false) return [];
+    return [{ ...tier, ...(setting?.severity ? { severity: setting.severity } : {}), ...(setting?.for ? { for: setting.for } : {}) }];
+  });
+  const key = JSON.stringify({ tierSet, window, minEvents, tiers });
+  for (const policy of policies.values()) if (JSON.stringify({ tierSet: policy.tierSet, window: policy.window, minEvents: policy.minEvents, tiers: policy.tiers }) === key) return policy;
+  const base = `${tierSet}-${window}`;
+  const taken = [...policies.values()].filter((p) => p.id === base || p.id.startsWith(`${base}-`)).length;
+  const policy: SloPolicy = { id: taken === 0 ? base : `${base}-${taken + 1}`, tierSet, window, minEvents, tiers };
+  policies.set(policy.id, policy);
+  return policy;
+}
+
+/** The tier names in order, for checks and docs. */
+export { sloTierNames };
