@@ -20,6 +20,7 @@ import { sampled, selector, unlistedModelName, proofTargetsPerAlert, type ProofC
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
 import { expandAnnotation } from '../formats/go-format.js';
 import type { BuiltinAlert, MonitoringModel, RuleFile } from './model.js';
+import { buildSloProofs, sloProofIntervalSeconds } from './slo-proofs.js';
 
 export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';
 
@@ -128,6 +129,10 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     }
   }
 
+  // The SLO alerts' proofs, in the threshold file of the SLO they prove (src/normalize/slo-proofs.ts).
+  const shardOf = (target: ThresholdTarget) => layout.split([target], (t) => t)[0]?.[0];
+  for (const [shard, test] of buildSloProofs(model, step, sloProofIntervalSeconds(group), shardOf)) add('slo', shard, test);
+
   return [...byFile.values()]
     .filter((file) => file.tests.length > 0)
     .map((file) => {
@@ -135,7 +140,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
       return {
         name: file.shard ? `${file.group}-${file.shard.replace(/\.yml$/, '')}.test.yml` : `${file.group}.test.yml`,
         ruleFiles: ruleFiles.map((f) => `../rules/${f.name}`),
-        evaluationInterval: model.prometheus.ruleGroupInterval,
+        evaluationInterval: file.group === 'slo' ? secondsDuration(sloProofIntervalSeconds(group)) : model.prometheus.ruleGroupInterval,
         groupEvalOrder: ruleFiles.flatMap((f) => f.groups.map((g) => g.name)),
         tests: file.tests,
       };

@@ -107,45 +107,51 @@ function factorLabels(policy: string, tier: SloTier): Record<string, string> {
  * inhibition can match on them, and no two rules of the same name share labels.
  */
 export function buildSloAlertRules(model: SloModel): AlertingRule[] {
-  const tiers = new Map<string, SloTier>();
-  for (const policy of model.policies) {
-    for (const tier of policy.tiers) tiers.set(`${tier.name} ${tier.longWindow} ${tier.shortWindow} ${tier.for} ${tier.severity} ${tier.page}`, tier);
+  // Per scope too, so the text can name the model or the service (a label an alert lacks prints "<no value>").
+  const tiers = new Map<string, { scope: 'model' | 'service'; tier: SloTier }>();
+  for (const scope of ['model', 'service'] as const) {
+    for (const policy of model.policies) {
+      if (!model.slos.some((s) => s.scope === scope && s.policy === policy.id)) continue;
+      for (const tier of policy.tiers) tiers.set(`${scope} ${tier.name} ${tier.longWindow} ${tier.shortWindow} ${tier.for} ${tier.severity} ${tier.page}`, { scope, tier });
+    }
   }
   const windowsOf = (tier: SloTier) => `${tier.longWindow}/${tier.shortWindow}`;
-  const alike = (tier: SloTier) => [...tiers.values()].filter((t) => t.name === tier.name && t.severity === tier.severity && windowsOf(t) === windowsOf(tier)).length;
-  const rules: AlertingRule[] = [...tiers.values()].map((tier) => {
+  const alike = (scope: string, tier: SloTier) => [...tiers.values()].filter((t) => t.scope === scope && t.tier.name === tier.name && t.tier.severity === tier.severity && windowsOf(t.tier) === windowsOf(tier)).length;
+  const rules: AlertingRule[] = [...tiers.values()].map(({ scope, tier }) => {
     const factor = `${sloSeries.burnFactor}{${Object.entries(factorLabels('', tier)).filter(([k]) => k !== 'slo_policy').map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+    const ofScope = `{sli=~"${scope}-.*"}`;
     const parts = [
-      `(\n    ${sloSeries.burnRate(tier.longWindow)}\n  > on (slo_policy) group_left (slo_tier)\n    ${factor}\n)`,
+      `(\n    ${sloSeries.burnRate(tier.longWindow)}${ofScope}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
       // group_left keeps the burn rate's labels: a one-to-one match `on (slo_policy)` would keep only slo_policy.
-      `(\n    ${sloSeries.burnRate(tier.shortWindow)}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
+      `(\n    ${sloSeries.burnRate(tier.shortWindow)}${ofScope}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
     ];
     // A page needs traffic: fewer events than the policy's minimum in the long window is a handful of
     // failures, not a budget emergency (the low-traffic complaint about Sloth).
-    if (tier.page) parts.push(`(\n    0 * ${sloSeries.burnRate(tier.longWindow)}\n  + on (model, service, sli) group_left\n    ${sloSeries.events(tier.longWindow)} * ${durationSeconds(tier.longWindow)}\n  >= on (slo_policy) group_left\n    ${sloSeries.minEvents}\n)`);
+    if (tier.page) parts.push(`(\n    0 * ${sloSeries.burnRate(tier.longWindow)}${ofScope}\n  + on (${scope}, sli) group_left\n    ${sloSeries.events(tier.longWindow)}${ofScope} * ${durationSeconds(tier.longWindow)}\n  >= on (slo_policy) group_left\n    ${sloSeries.minEvents}\n)`);
     return {
       kind: 'alert',
       alert: sloAlertNames.burn,
-      expr: parts.join('\nand on (model, service, slo)\n'),
+      expr: parts.join(`\nand on (${scope}, slo)\n`),
       for: tier.for,
-      labels: { severity: tier.severity, slo_tier: tier.name, burn_windows: alike(tier) > 1 ? `${windowsOf(tier)} for ${tier.for}` : windowsOf(tier) },
+      labels: { severity: tier.severity, slo_tier: tier.name, burn_windows: alike(scope, tier) > 1 ? `${windowsOf(tier)} for ${tier.for}` : windowsOf(tier) },
       annotations: {
-        summary: `{{ $labels.slo }} of {{ $labels.model }}{{ $labels.service }} burns its error budget (${tier.name})`,
-        description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of {{ $labels.model }}{{ $labels.service }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
+        summary: `SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} burns its error budget (${tier.name})`,
+        description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
       },
       source: 'slos',
     };
   });
-  if (model.slos.some((s) => s.target !== undefined)) {
+  for (const scope of ['model', 'service'] as const) {
+    if (!model.slos.some((s) => s.scope === scope && s.target !== undefined)) continue;
     rules.push({
       kind: 'alert',
       alert: sloAlertNames.missing,
-      expr: `${sloSeries.objective}\n  unless on (model, service, sli)\n${sloSeries.events('5m')}`,
+      expr: `${sloSeries.objective}{sli=~"${scope}-.*"}\n  unless on (${scope}, sli)\n${sloSeries.events('5m')}{sli=~"${scope}-.*"}`,
       for: '10m',
       labels: { severity: 'critical' },
       annotations: {
-        summary: 'SLO {{ $labels.slo }} of {{ $labels.model }}{{ $labels.service }} has no indicator',
+        summary: `SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} has no indicator`,
         description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
       },
       source: 'slos',
