@@ -10,6 +10,7 @@ import { findConfigFile, loadConfig } from './config/load.js';
 import { checkConfigShape } from './config/schema.js';
 import { checkConfigMeaning, findLiteralSecrets } from './config/semantics.js';
 import { customRuleProblems } from './config/rule-semantics.js';
+import { sloProblems } from './config/slo-semantics.js';
 import type { MonitoringConfig } from './config/types.js';
 import type { MonitoringModel } from './normalize/model.js';
 import { normalize } from './normalize/normalize.js';
@@ -51,7 +52,7 @@ export async function generateInMemory(options: GenerateOptions): Promise<Genera
   const problems = await time('validate', async () => {
     const found = [...(await checkConfigShape(loaded.raw)), ...findLiteralSecrets(loaded.raw)];
     try {
-      found.push(...checkConfigMeaning(loaded.raw as MonitoringConfig), ...(await customRuleProblems(loaded.raw as MonitoringConfig)));
+      found.push(...checkConfigMeaning(loaded.raw as MonitoringConfig), ...(await customRuleProblems(loaded.raw as MonitoringConfig)), ...(await sloProblems(loaded.raw as MonitoringConfig)));
     } catch (error) {
       // Meaning checks read the config as typed; when its shape is wrong they may trip over it. Those shape
       // problems are already reported, so a crash here only means fewer findings, never a stack trace.

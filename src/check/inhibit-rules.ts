@@ -15,6 +15,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { InhibitRule, MonitoringModel } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
 import { parsePromql } from '../formats/promql/parse.js';
+import { sloLabels } from '../normalize/slo-rules.js';
 
 /** One kind of alert instance as the check sees it: which labels it carries (null: some value, not known). */
 interface AlertShape {
@@ -134,6 +135,22 @@ async function knownAlerts(model: MonitoringModel): Promise<AlertShape[]> {
         labels: new Map([...set.map((l): [string, null] => [l, null]), ...known(alert.rule.labels), ...known(model.externalLabels), ['alertname', alert.name]]),
         identity: alert.identity,
       });
+    }
+  }
+  // The SLO alerts: about the model or service whose SLO burns (src/normalize/slo-rules.ts).
+  for (const file of model.ruleFiles) {
+    for (const group of file.groups) {
+      if (group.name !== 'slo-alerts') continue;
+      for (const rule of group.rules) {
+        if (rule.kind !== 'alert') continue;
+        const scope = /sli=~"(model|service)-/.exec(rule.expr)?.[1] ?? 'model';
+        shapes.push({
+          name: rule.alert,
+          from: rule.source,
+          labels: new Map([...[scope, ...sloLabels].map((l): [string, null] => [l, null]), ...known(rule.labels), ...known(model.externalLabels), ['alertname', rule.alert]]),
+          identity: [scope],
+        });
+      }
     }
   }
   for (const file of model.ruleFiles) {

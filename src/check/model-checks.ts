@@ -25,6 +25,8 @@ export const configProblemIds = {
   'config/node-exporter-discovery': 'error', 'config/go-template': 'error', 'config/alert-window': 'error',
   'config/unused-window': 'warning', 'config/logstash-value': 'error', 'config/duration-range': 'error',
   'config/invalid-promql': 'error', 'config/reserved-label': 'error', 'config/unreachable-threshold': 'error',
+  'config/incomplete-slo': 'error', 'config/slo-latency-bucket': 'error', 'config/slo-ratio-query': 'error',
+  'config/slo-same-indicator': 'error', 'config/slo-window': 'warning', 'config/slo-unreachable-tier': 'warning',
 } as const;
 
 export const modelChecks: readonly ModelCheck[] = [

@@ -64,6 +64,12 @@ export function expandAnnotation(template: string, labels: Readonly<Record<strin
     if (/^"(?:[^"\\]|\\.)*"$/.test(body)) return JSON.parse(body) as string;
     const label = /^\$labels\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body);
     if (label) return labels[label[1]!] ?? '<no value>';
+    // `or` gives its first argument that is set and not empty (a missing label is neither), else its last.
+    const or = /^or((?: \$labels\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(body);
+    if (or) {
+      const values = or[1]!.trim().split(' ').map((arg) => labels[arg.slice('$labels.'.length)]);
+      return values.find((v) => v !== undefined && v !== '') ?? values.at(-1) ?? '<no value>';
+    }
     const piped = /^\$value \| (humanizePercentage|humanizeDuration|printf "%\.(\d)f")$/.exec(body);
     if (piped) {
       if (piped[1] === 'humanizePercentage') return humanizePercentage(value);

@@ -1,4 +1,6 @@
+import { pythonClientBuckets } from '../catalog/slo/indicators.js';
 import type { MetricDefinition } from './model.js';
+
 
 /**
  * The metrics the generated stack depends on, with their types and labels. It starts from the seed's
@@ -8,9 +10,9 @@ import type { MetricDefinition } from './model.js';
 export const builtinMetrics: readonly MetricDefinition[] = [
   // The seed's application instrumentation (metrics.py).
   { name: 'http_requests_total', type: 'counter', labels: ['method', 'endpoint', 'status'], help: 'Total HTTP requests', origin: 'instrumentation' },
-  { name: 'http_request_duration_seconds', type: 'histogram', labels: ['method', 'endpoint'], help: 'HTTP request duration', origin: 'instrumentation' },
+  { name: 'http_request_duration_seconds', type: 'histogram', labels: ['method', 'endpoint'], help: 'HTTP request duration', origin: 'instrumentation', buckets: pythonClientBuckets },
   { name: 'predictions_total', type: 'counter', labels: ['model', 'status'], help: 'Total predictions', origin: 'instrumentation' },
-  { name: 'model_inference_duration_seconds', type: 'histogram', labels: ['model'], help: 'Model inference duration', origin: 'instrumentation' },
+  { name: 'model_inference_duration_seconds', type: 'histogram', labels: ['model'], help: 'Model inference duration', origin: 'instrumentation', buckets: pythonClientBuckets },
   { name: 'model_accuracy', type: 'gauge', labels: ['model'], help: 'Current model accuracy', origin: 'instrumentation' },
   { name: 'prediction_confidence', type: 'histogram', labels: ['model'], help: 'Prediction confidence distribution', origin: 'instrumentation' },
   // The seed alerts on data_drift_score but its metrics.py never defines it: the model service must export

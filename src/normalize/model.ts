@@ -222,6 +222,8 @@ export interface MetricDefinition {
   readonly help: string;
   /** Who exports it: the seed's instrumentation, node-exporter, Prometheus itself, or the user's config. */
   readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config';
+  /** A histogram's bucket boundaries (`le`, +Inf aside), where known. */
+  readonly buckets?: readonly number[];
 }
 
 export interface LoggingModel {

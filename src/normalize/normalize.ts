@@ -13,7 +13,8 @@ import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from '.
 import { buildRuleProofs } from './rule-proofs.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
-import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloLabels, sloSeries } from './slo-rules.js';
+import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloMetrics } from './slo-rules.js';
+import { thresholdRuleFiles, withTargetSeries } from './threshold-files.js';
 import { resolveSlos } from './slos.js';
 
 
@@ -165,13 +166,15 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     const own = recordedMetric(series, [target, 'team'], `Per-${target} threshold from the config`);
     return target === 'model' ? [own, recordedMetric(defaultSeriesOf(series), ['team'], 'Default model threshold from the config')] : [own];
   }));
+  // A config `metrics` entry named like a built-in histogram gives its buckets (a latency SLO's target must be one).
+  const ownBuckets = new Map((config.metrics ?? []).flatMap((m) => (m.buckets ? [[m.name, m.buckets] as const] : [])));
   const metricCatalog = [
-    ...builtinMetrics,
+    ...builtinMetrics.map((m) => (ownBuckets.has(m.name) && m.type === 'histogram' ? { ...m, buckets: ownBuckets.get(m.name)! } : m)),
     recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),
     recordedMetric(serviceInfoSeries, ['service', 'team'], 'One series per service configured'),
     ...sloMetrics(slos),
     ...thresholdMetrics,
-    ...(config.metrics ?? []).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const })),
+    ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
   ];
 
@@ -206,7 +209,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       ...(alerting.slackApiUrlFile ? { slackApiUrlFile: alerting.slackApiUrlFile } : {}),
       route: buildRoute(alerting, grouping, defaultReceiver),
       receivers: buildReceivers(receiversConfig),
-      inhibitRules: buildInhibitRules(alerting.inhibitRules),
+      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0),
     },
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),
@@ -342,83 +345,6 @@ function prometheusRbacRules(scrapeJobs: readonly ScrapeJob[]): RbacRule[] {
   const kubeletJobs = jobsWith((job) => job.kind === 'kubernetes-nodes');
   if (kubeletJobs) rules.push({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'], because: `the kubelet authorizes a scrape of its /metrics as "get nodes/metrics" (jobs: ${kubeletJobs})` });
   return rules;
-}
-
-// A fleet's threshold series run to tens of thousands of rules: shard them so that each rule file stays well
-// under the 1 MiB a Kubernetes ConfigMap may hold, and a diff of one model's change touches one small file.
-// A target's series never straddle two files, and the default thresholds have a file of their own: the
-// proofs load one file of targets at a time, with the defaults (rule-proofs.ts).
-const thresholdRulesPerFile = 2000;
-
-function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[] {
-  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval, rules }] }];
-  const shards: RecordingRule[][] = [[]];
-  for (const { target, rules: ofTarget } of groupedByTarget(rules)) {
-    const current = shards.at(-1)!;
-    const alone = target === 'defaults';
-    if (current.length > 0 && (alone || current.length + ofTarget.length > thresholdRulesPerFile)) shards.push([]);
-    shards.at(-1)!.push(...ofTarget);
-    if (alone) shards.push([]);
-  }
-  if (shards.at(-1)!.length === 0) shards.pop();
-  return shards.map((shard, i) => {
-    const suffix = String(i + 1).padStart(3, '0');
-    return { name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: shard }] };
-  });
-}
-
-/**
- * The threshold rules with each SLO constant placed among its target's series (after them), and the rest (the
- * policies' factors, default objectives) with the defaults, so a sharded threshold file holds everything of
- * its targets.
- */
-function withTargetSeries(thresholds: readonly RecordingRule[], extra: readonly RecordingRule[]): RecordingRule[] {
-  if (extra.length === 0) return [...thresholds];
-  const targetOf = (rule: RecordingRule) => (rule.labels.model !== undefined ? `model ${rule.labels.model}` : rule.labels.service !== undefined ? `service ${rule.labels.service}` : 'defaults');
-  const pending = new Map<string, RecordingRule[]>();
-  for (const rule of extra) pending.set(targetOf(rule), [...(pending.get(targetOf(rule)) ?? []), rule]);
-  const out: RecordingRule[] = [];
-  const groups = groupedByTarget(thresholds);
-  for (const [i, group] of groups.entries()) {
-    out.push(...group.rules, ...(pending.get(group.target) ?? []));
-    pending.delete(group.target);
-    // The defaults go right after the services, where buildThresholdRules puts them, even when no threshold is a default.
-    if (group.target.startsWith('service') && !groups[i + 1]?.target.startsWith('service') && groups[i + 1]?.target !== 'defaults') {
-      out.push(...(pending.get('defaults') ?? []));
-      pending.delete('defaults');
-    }
-  }
-  for (const rules of pending.values()) out.push(...rules);
-  return out;
-}
-
-/** The series of the SLO rules, for the metric catalog. */
-function sloMetrics(slos: SloModel): MetricDefinition[] {
-  if (slos.slos.length === 0) return [];
-  const windows = [...new Set(slos.indicators.flatMap((i) => i.windows))];
-  const target = ['model', 'service'];
-  return [
-    ...windows.flatMap((w) => [
-      recordedMetric(sloSeries.errors(w), [...target, 'sli'], `Rate of bad events of an SLO indicator over ${w}`),
-      recordedMetric(sloSeries.events(w), [...target, 'sli'], `Rate of events of an SLO indicator over ${w}`),
-      recordedMetric(sloSeries.burnRate(w), [...target, ...sloLabels], `Error budget burn rate of an SLO over ${w}`),
-    ]),
-    recordedMetric(sloSeries.objective, [...target, ...sloLabels], 'Objective of an SLO, as a ratio'),
-    recordedMetric(sloSeries.defaultObjective, [...sloLabels], 'Objective of a default model SLO, as a ratio'),
-    recordedMetric(sloSeries.burnFactor, ['slo_policy', 'slo_tier', 'severity', 'long_window', 'short_window', 'for'], 'Burn-rate factor of a tier'),
-    recordedMetric(sloSeries.minEvents, ['slo_policy'], 'Events a page tier needs in its long window'),
-  ];
-}
-
-/** Consecutive rules of one model, one service, or the defaults, in order. */
-function groupedByTarget(rules: readonly RecordingRule[]): { target: string; rules: RecordingRule[] }[] {
-  const groups: { target: string; rules: RecordingRule[] }[] = [];
-  for (const rule of rules) {
-    const target = rule.labels.model !== undefined ? `model ${rule.labels.model}` : rule.labels.service !== undefined ? `service ${rule.labels.service}` : 'defaults';
-    if (groups.at(-1)?.target !== target) groups.push({ target, rules: [] });
-    groups.at(-1)!.rules.push(rule);
-  }
-  return groups;
 }
 
 /** `base` with the keys `override` sets (including `false`, which disables) replaced. */

@@ -29,7 +29,7 @@ export function intendedRouteTree(route: AlertRoute): RouteNode {
   };
 }
 
-export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' | 'builtinAlerts' | 'ruleFiles' | 'models' | 'services' | 'infrastructure' | 'defaults'>): RoutingTestCase[] {
+export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' | 'builtinAlerts' | 'ruleFiles' | 'models' | 'services' | 'infrastructure' | 'defaults' | 'slos'>): RoutingTestCase[] {
   const route = model.alertmanager.route;
   const tree = intendedRouteTree(route);
   const cases = new Map<string, RoutingTestCase>();
@@ -50,6 +50,14 @@ export function buildRoutingProofs(model: Pick<MonitoringModel, 'alertmanager' |
   for (const alert of model.builtinAlerts) {
     for (const team of [...new Set(teamsOf(alert))].sort()) {
       add(`${alert.name} (${alert.severity}, team ${team})`, { alertname: alert.name, severity: alert.severity, team });
+    }
+  }
+  // Every SLO tier, with the teams of the SLOs that have it: a page must reach the pager, a ticket the ticket queue.
+  const policyTeams = new Set(model.slos.slos.map((slo) => `${slo.policy}\n${slo.team}`));
+  for (const key of [...policyTeams].sort()) {
+    const [policyId, team] = key.split('\n') as [string, string];
+    for (const tier of model.slos.policies.find((p) => p.id === policyId)!.tiers) {
+      add(`ErrorBudgetBurn ${tier.name} (${tier.severity}, team ${team})`, { alertname: 'ErrorBudgetBurn', severity: tier.severity, slo_tier: tier.name, team });
     }
   }
   for (const file of model.ruleFiles) {

@@ -92,7 +92,7 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
  * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -102,10 +102,21 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
     }));
   }
   const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""'] } as const;
-  return (['model', 'service', 'instance'] as const).map((label, i) => ({
+  const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
     targetMatchers: [equalityMatcher('severity', 'warning'), ...about[label]],
     equal: ['cluster', label],
     source: `alerting.inhibitRules (default rule ${i + 1}, about the same ${label})`,
   }));
+  // A page tier of an SLO mutes its ticket tiers, whatever severities they were given: one burn, one alert
+  // (the stable `slo_tier` label Pyrra's users ask for, pyrra-dev/pyrra#1883).
+  if (hasSlos) {
+    rules.push({
+      sourceMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"page-.*"'],
+      targetMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"ticket-.*"'],
+      equal: ['cluster', 'model', 'service', 'slo'],
+      source: 'alerting.inhibitRules (default rule 4, an SLO\'s page tier mutes its ticket tiers)',
+    });
+  }
+  return rules;
 }

@@ -161,7 +161,7 @@ function indicatorSeries({ slo, subject, service }: Sample, rate: number, errorR
 }
 
 function ruleOf(scope: string, tier: SloTier, rules: readonly AlertingRule[]): AlertingRule {
-  const rule = rules.find((r) => r.expr.includes(`sli=~"${scope}-.*"`) && r.labels.slo_tier === tier.name && r.labels.severity === tier.severity && r.for === tier.for && r.labels.burn_windows?.startsWith(`${tier.longWindow}/${tier.shortWindow}`));
+  const rule = rules.find((r) => r.labels.slo_tier === tier.name && r.labels.severity === tier.severity && r.for === tier.for && r.labels.burn_windows?.startsWith(`${tier.longWindow}/${tier.shortWindow}`));
   if (!rule) throw new Error(`no ${sloAlertNames.burn} rule for tier ${tier.name} (${tier.longWindow}/${tier.shortWindow})`);
   return rule;
 }
@@ -194,7 +194,7 @@ function clearBurn(burn: number, sample: Sample, policy: SloPolicy, rules: reado
 
 function missingAnnotations(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, sample: Sample): Record<string, string> {
   const { slo } = sample;
-  const rule = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).find((r): r is AlertingRule => r.kind === 'alert' && r.alert === sloAlertNames.missing && r.expr.includes(`sli=~"${slo.scope}-.*"`))!;
+  const rule = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).find((r): r is AlertingRule => r.kind === 'alert' && r.alert === sloAlertNames.missing)!;
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandAnnotation(v, alertLabels(sample), 1)]));
 }
 

@@ -19,7 +19,8 @@ import type { SloTier } from '../catalog/slo/tiers.js';
 import { modelInfoSeries } from '../catalog/series.js';
 import { formatNumber } from '../formats/decimal.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
-import type { AlertingRule, RecordingRule, ResolvedSlo, SloModel } from './model.js';
+import type { AlertingRule, MetricDefinition, RecordingRule, ResolvedSlo, SloModel } from './model.js';
+import { recordedMetric } from './metric-catalog.js';
 import { derivedWindowSeconds } from './slos.js';
 
 export const sloSeries = {
@@ -107,55 +108,68 @@ function factorLabels(policy: string, tier: SloTier): Record<string, string> {
  * inhibition can match on them, and no two rules of the same name share labels.
  */
 export function buildSloAlertRules(model: SloModel): AlertingRule[] {
-  // Per scope too, so the text can name the model or the service (a label an alert lacks prints "<no value>").
-  const tiers = new Map<string, { scope: 'model' | 'service'; tier: SloTier }>();
-  for (const scope of ['model', 'service'] as const) {
-    for (const policy of model.policies) {
-      if (!model.slos.some((s) => s.scope === scope && s.policy === policy.id)) continue;
-      for (const tier of policy.tiers) tiers.set(`${scope} ${tier.name} ${tier.longWindow} ${tier.shortWindow} ${tier.for} ${tier.severity} ${tier.page}`, { scope, tier });
-    }
+  const tiers = new Map<string, { tier: SloTier }>();
+  for (const policy of model.policies) {
+    for (const tier of policy.tiers) tiers.set(`${tier.name} ${tier.longWindow} ${tier.shortWindow} ${tier.for} ${tier.severity} ${tier.page}`, { tier });
   }
   const windowsOf = (tier: SloTier) => `${tier.longWindow}/${tier.shortWindow}`;
-  const alike = (scope: string, tier: SloTier) => [...tiers.values()].filter((t) => t.scope === scope && t.tier.name === tier.name && t.tier.severity === tier.severity && windowsOf(t.tier) === windowsOf(tier)).length;
-  const rules: AlertingRule[] = [...tiers.values()].map(({ scope, tier }) => {
+  const alike = (tier: SloTier) => [...tiers.values()].filter((t) => t.tier.name === tier.name && t.tier.severity === tier.severity && windowsOf(t.tier) === windowsOf(tier)).length;
+  const rules: AlertingRule[] = [...tiers.values()].map(({ tier }) => {
     const factor = `${sloSeries.burnFactor}{${Object.entries(factorLabels('', tier)).filter(([k]) => k !== 'slo_policy').map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
-    const ofScope = `{sli=~"${scope}-.*"}`;
     const parts = [
-      `(\n    ${sloSeries.burnRate(tier.longWindow)}${ofScope}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
+      `(\n    ${sloSeries.burnRate(tier.longWindow)}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
       // group_left keeps the burn rate's labels: a one-to-one match `on (slo_policy)` would keep only slo_policy.
-      `(\n    ${sloSeries.burnRate(tier.shortWindow)}${ofScope}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
+      `(\n    ${sloSeries.burnRate(tier.shortWindow)}\n  > on (slo_policy) group_left\n    ${factor}\n)`,
     ];
     // A page needs traffic: fewer events than the policy's minimum in the long window is a handful of
     // failures, not a budget emergency (the low-traffic complaint about Sloth).
-    if (tier.page) parts.push(`(\n    0 * ${sloSeries.burnRate(tier.longWindow)}${ofScope}\n  + on (${scope}, sli) group_left\n    ${sloSeries.events(tier.longWindow)}${ofScope} * ${durationSeconds(tier.longWindow)}\n  >= on (slo_policy) group_left\n    ${sloSeries.minEvents}\n)`);
+    if (tier.page) parts.push(`(\n    0 * ${sloSeries.burnRate(tier.longWindow)}\n  + on (model, service, sli) group_left\n    ${sloSeries.events(tier.longWindow)} * ${durationSeconds(tier.longWindow)}\n  >= on (slo_policy) group_left\n    ${sloSeries.minEvents}\n)`);
     return {
       kind: 'alert',
       alert: sloAlertNames.burn,
-      expr: parts.join(`\nand on (${scope}, slo)\n`),
+      expr: parts.join('\nand on (model, service, slo)\n'),
       for: tier.for,
-      labels: { severity: tier.severity, slo_tier: tier.name, burn_windows: alike(scope, tier) > 1 ? `${windowsOf(tier)} for ${tier.for}` : windowsOf(tier) },
+      labels: { severity: tier.severity, slo_tier: tier.name, burn_windows: alike(tier) > 1 ? `${windowsOf(tier)} for ${tier.for}` : windowsOf(tier) },
       annotations: {
-        summary: `SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} burns its error budget (${tier.name})`,
-        description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
+        summary: `SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} burns its error budget (${tier.name})`,
+        description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
       },
       source: 'slos',
     };
   });
-  for (const scope of ['model', 'service'] as const) {
-    if (!model.slos.some((s) => s.scope === scope && s.target !== undefined)) continue;
+  // A label an alert lacks prints "<no value>": `or` names the model or the service, whichever it is about.
+  if (model.slos.some((s) => s.target !== undefined)) {
     rules.push({
       kind: 'alert',
       alert: sloAlertNames.missing,
-      expr: `${sloSeries.objective}{sli=~"${scope}-.*"}\n  unless on (${scope}, sli)\n${sloSeries.events('5m')}{sli=~"${scope}-.*"}`,
+      expr: `${sloSeries.objective}\n  unless on (model, service, sli)\n${sloSeries.events('5m')}`,
       for: '10m',
       labels: { severity: 'critical' },
       annotations: {
-        summary: `SLO {{ $labels.slo }} of ${scope} {{ $labels.${scope} }} has no indicator`,
+        summary: 'SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} has no indicator',
         description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
       },
       source: 'slos',
     });
   }
   return rules;
+}
+
+/** The series of the SLO rules, for the metric catalog. */
+export function sloMetrics(slos: SloModel): MetricDefinition[] {
+  if (slos.slos.length === 0) return [];
+  const windows = [...new Set(slos.indicators.flatMap((i) => i.windows))];
+  const target = ['model', 'service'];
+  return [
+    ...windows.flatMap((w) => [
+      recordedMetric(sloSeries.errors(w), [...target, 'sli'], `Rate of bad events of an SLO indicator over ${w}`),
+      recordedMetric(sloSeries.events(w), [...target, 'sli'], `Rate of events of an SLO indicator over ${w}`),
+      recordedMetric(sloSeries.burnRate(w), [...target, ...sloLabels], `Error budget burn rate of an SLO over ${w}`),
+    ]),
+    recordedMetric(sloSeries.objective, [...target, ...sloLabels], 'Objective of an SLO, as a ratio'),
+    recordedMetric(sloSeries.defaultObjective, [...sloLabels], 'Objective of a default model SLO, as a ratio'),
+    recordedMetric(sloSeries.burnFactor, ['slo_policy', 'slo_tier', 'severity', 'long_window', 'short_window', 'for'], 'Burn-rate factor of a tier'),
+    recordedMetric(sloSeries.minEvents, ['slo_policy'], 'Events a page tier needs in its long window'),
+  ];
 }

@@ -13,6 +13,13 @@
 import type { SloIndicator } from '../../config/types.js';
 import { formatNumber } from '../../formats/decimal.js';
 
+/**
+ * The buckets of a prometheus_client Histogram created without `buckets`, as the seed's metrics.py creates
+ * both duration histograms: Histogram.DEFAULT_BUCKETS in prometheus/client_python (+Inf aside). A latency SLO's
+ * target must be one of them (or of the buckets a `metrics` entry of the config gives instead).
+ */
+export const pythonClientBuckets: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
 export type SloScope = 'model' | 'service';
 
 /** An indicator as rules use it: a stable id (the `sli` label) and its PromQL for a window. */
