@@ -25,6 +25,8 @@ export default defineConfig({
       team: 'ml-platform',
       discovery: { kubernetesPods: { namespaces: ['ml-serving'] } },
       thresholds: { maxErrorRatio: 0.05, maxLatencyP95Seconds: 0.5, minThroughputRps: 1 },
+      // 99.9% of requests answered without a 5xx over 30 days, alerted on by error-budget burn rate.
+      slos: { availability: { indicator: { kind: 'availability' }, objective: 99.9, window: '30d' } },
       logging: { dropPaths: ['/healthz', '/metrics'] },
     },
   },
@@ -32,6 +34,11 @@ export default defineConfig({
   defaults: {
     team: 'ml-platform',
     modelThresholds: { minAccuracy: 0.85, maxDriftScore: 0.3, maxInferenceLatencyP95Seconds: 1, minMeanConfidence: 0.7 },
+    // Every model, listed or not: 99.5% of predictions succeed, and 99% take under 1 s, over 28 days.
+    modelSlos: {
+      availability: { indicator: { kind: 'availability' }, objective: 99.5 },
+      latency: { indicator: { kind: 'latency', thresholdSeconds: 1 }, objective: 99 },
+    },
   },
 
   models: {
@@ -40,6 +47,8 @@ export default defineConfig({
       team: 'ml-risk',
       // Fraud decisions are costly when wrong: alert earlier than the fleet default.
       thresholds: { minAccuracy: 0.9, maxInferenceLatencyP95Seconds: 0.3 },
+      // A tighter latency objective, on a 250 ms bucket of the inference histogram.
+      slos: { latency: { indicator: { kind: 'latency', thresholdSeconds: 0.25 }, objective: 99.5 } },
     },
     'recommendation-engine': {
       service: 'model-api',

@@ -139,7 +139,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
 
   const slos = resolveSlos(config, services, models, defaultTeam);
   const sloRecording = buildSloRecordingRules(slos);
-  const sloAlerts = buildSloAlertRules(slos);
+  const sloAlerts = buildSloAlertRules(slos, config.runbookBaseUrl);
   const ruleFiles: RuleFile[] = [
     ...thresholdRuleFiles(withTargetSeries(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), buildSloConstants(slos)), ruleGroupInterval),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },

@@ -18,6 +18,7 @@
 import type { SloTier } from '../catalog/slo/tiers.js';
 import { modelInfoSeries } from '../catalog/series.js';
 import { formatNumber } from '../formats/decimal.js';
+import { escapeGoTemplate } from '../formats/go-template.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { AlertingRule, MetricDefinition, RecordingRule, ResolvedSlo, SloModel } from './model.js';
 import { recordedMetric } from './metric-catalog.js';
@@ -107,7 +108,9 @@ function factorLabels(policy: string, tier: SloTier): Record<string, string> {
  * factor series. Its static labels say which (`slo_tier`, `burn_windows`, `severity`), so the routing tree and
  * inhibition can match on them, and no two rules of the same name share labels.
  */
-export function buildSloAlertRules(model: SloModel): AlertingRule[] {
+export function buildSloAlertRules(model: SloModel, runbookBaseUrl?: string): AlertingRule[] {
+  // Prometheus expands annotations as Go templates: the URL is escaped to render as itself.
+  const runbook = (name: string) => (runbookBaseUrl ? { runbook_url: escapeGoTemplate(`${runbookBaseUrl.replace(/\/+$/, '')}/${name}`) } : {});
   const tiers = new Map<string, { tier: SloTier }>();
   for (const policy of model.policies) {
     for (const tier of policy.tiers) tiers.set(`${tier.name} ${tier.longWindow} ${tier.shortWindow} ${tier.for} ${tier.severity} ${tier.page}`, { tier });
@@ -134,6 +137,7 @@ export function buildSloAlertRules(model: SloModel): AlertingRule[] {
         summary: `SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} burns its error budget (${tier.name})`,
         description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
+        ...runbook(sloAlertNames.burn),
       },
       source: 'slos',
     };
@@ -149,6 +153,7 @@ export function buildSloAlertRules(model: SloModel): AlertingRule[] {
       annotations: {
         summary: 'SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} has no indicator',
         description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
+        ...runbook(sloAlertNames.missing),
       },
       source: 'slos',
     });
