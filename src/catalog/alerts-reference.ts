@@ -3,6 +3,7 @@
  * section per alert, so the reference can't miss an alert or disagree with its defaults.
  */
 import type { AlertCatalog, AlertDefinition } from './index.js';
+import { sloAlertCatalog } from './slo/alerts.js';
 
 const thresholdPaths: Readonly<Record<AlertDefinition['scope'], (key: string) => string>> = {
   infrastructure: (key) => `\`infrastructure.thresholds.${key}\``,
@@ -40,5 +41,10 @@ export function alertsReference(catalog: AlertCatalog): string {
     'threshold and stays silent a margin inside it.',
     '',
     ...catalog.flatMap(section),
+    '## SLO alerts',
+    '',
+    'From the SLOs of the config (README, "SLOs"): one rule per burn-rate tier, whatever the number of models.',
+    '',
+    ...sloAlertCatalog.flatMap((alert) => [`### ${alert.name}`, '', alert.about, '', `Labels: ${alert.labels.map((l) => `\`${l}\``).join(', ')}, the \`model\` or \`service\` and its \`team\`. Runbook: \`<runbookBaseUrl>/${alert.runbook}\`.`, '']),
   ].join('\n');
 }

@@ -94,7 +94,7 @@ export async function sloProblems(config: MonitoringConfig): Promise<Problem[]> 
         problems.push({ id: 'config/slo-window', severity: 'warning', path: configPath([...path, 'window']), value: window, message: `the ${tier.name} tier of ${at} takes a rate over ${tier.shortWindow}, shorter than ${minimumWindowIntervals(windowSamplesNeeded.rate)} scrape intervals (${needed}s): one lost scrape empties it`, hint: `a longer window, or tierSettings.${tier.name}: false` });
       }
       if (tier.factor * (1 - objective / 100) > 1) {
-        problems.push({ id: 'config/slo-unreachable-tier', severity: 'warning', path: configPath([...path, 'objective']), value: objective, message: `the ${tier.name} tier of ${at} fires at ${tier.factor}× the error budget, ${tier.factor * (100 - objective)}% errors: more than every event failing, so it can never fire`, hint: `a higher objective, or tierSettings.${tier.name}: false` });
+        problems.push({ id: 'config/slo-unreachable-tier', severity: 'warning', path: configPath([...path, 'objective']), value: objective, message: `the ${tier.name} tier of ${at} fires at ${tier.factor}× the error budget, ${Number((tier.factor * (100 - objective)).toPrecision(12))}% errors: more than every event failing, so it can never fire`, hint: `a higher objective, or tierSettings.${tier.name}: false` });
       }
     }
   }

@@ -12,3 +12,19 @@ export function secondsDuration(seconds: number): string {
   if (Number.isInteger(seconds)) return `${seconds}s`;
   return `${Math.round(seconds * 1000)}ms`;
 }
+
+/**
+ * Whole seconds as a Prometheus duration in the largest units that fit, as people write them: 3840 → `1h4m`,
+ * 86400 → `1d`, 90 → `1m30s` (for windows in rule names and labels, where `3840s` says little).
+ */
+export function compactDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds <= 0) return secondsDuration(seconds);
+  let rest = seconds;
+  let text = '';
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    const amount = Math.floor(rest / size);
+    if (amount > 0) text += `${amount}${unit}`;
+    rest -= amount * size;
+  }
+  return text;
+}

@@ -15,6 +15,7 @@
  *   (`mlmon:slo_min_events{slo_policy}`);
  * - one SLOIndicatorMissing alert: a listed SLO whose indicator has no events at all.
  */
+import { errorBudgetBurn, sloIndicatorMissing } from '../catalog/slo/alerts.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
 import { modelInfoSeries } from '../catalog/series.js';
 import { formatNumber } from '../formats/decimal.js';
@@ -34,7 +35,7 @@ export const sloSeries = {
   minEvents: 'mlmon:slo_min_events',
 } as const;
 
-export const sloAlertNames = { burn: 'ErrorBudgetBurn', missing: 'SLOIndicatorMissing' } as const;
+export const sloAlertNames = { burn: errorBudgetBurn.name, missing: sloIndicatorMissing.name } as const;
 
 /** The labels an SLO's series and alerts carry, besides `model` or `service`. */
 export const sloLabels = ['slo', 'sli', 'slo_policy', 'team'] as const;
@@ -137,7 +138,7 @@ export function buildSloAlertRules(model: SloModel, runbookBaseUrl?: string): Al
         summary: `SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} burns its error budget (${tier.name})`,
         description: `Over the last ${tier.longWindow} (and ${tier.shortWindow}) the SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} spends its error budget {{ $value | printf "%.1f" }} times as fast as its objective allows, past its ${tier.name} tier.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
-        ...runbook(sloAlertNames.burn),
+        ...runbook(errorBudgetBurn.runbook),
       },
       source: 'slos',
     };
@@ -153,7 +154,7 @@ export function buildSloAlertRules(model: SloModel, runbookBaseUrl?: string): Al
       annotations: {
         summary: 'SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} has no indicator',
         description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
-        ...runbook(sloAlertNames.missing),
+        ...runbook(sloIndicatorMissing.runbook),
       },
       source: 'slos',
     });

@@ -15,7 +15,7 @@
  * single bad scrape can't page.
  */
 import type { Duration, Severity, SloTierName, SloTierSet } from '../../config/types.js';
-import { durationSeconds, secondsDuration } from '../../formats/prometheus-duration.js';
+import { compactDuration, durationSeconds } from '../../formats/prometheus-duration.js';
 
 /** A tier as an SLO uses it: its windows, the burn-rate factor, and how it alerts. */
 export interface SloTier {
@@ -54,7 +54,7 @@ function roundFactor(factor: number): number {
 
 /** A duration rounded to whole minutes, at least one (Pyrra rounds its scaled windows the same way). */
 function minutes(seconds: number): Duration {
-  return secondsDuration(Math.max(60, Math.round(seconds / 60) * 60));
+  return compactDuration(Math.max(60, Math.round(seconds / 60) * 60));
 }
 
 /** The default tiers of `set` for an SLO over `window` (before `tierSettings`). */
