@@ -112,7 +112,11 @@ describe('importOpenSlo carries', () => {
 
   it('the model an exported SLO names in its mlmon.dev/model annotation', async () => {
     const result = await run(slo((d) => (d.metadata.annotations = { 'mlmon.dev/model': 'fraud-detector', 'mlmon.dev/slo': 'errors' })));
-    expect(result.problems).toEqual([]);
+    // The queries are the service's, by (service): a model SLO's series need the model label.
+    expect(result.problems.map((p) => [p.id, p.severity, p.message.includes('aggregates the model label away')])).toEqual([
+      ['openslo/scope-label', 'warning', true],
+      ['openslo/scope-label', 'warning', true],
+    ]);
     expect(Object.keys(result.fragment)).toEqual(['models']);
     expect(Object.keys(result.fragment.models?.['fraud-detector']?.slos ?? {})).toEqual(['errors']);
   });

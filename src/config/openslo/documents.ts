@@ -31,7 +31,8 @@ export interface OpenSloDocument {
  * - `openslo/promql`: a query that is not PromQL;
  * - `openslo/duplicate`: two imported SLOs of the same name on the same model or service;
  * - `openslo/dropped` (warning): a field mlmon does not carry, and why;
- * - `openslo/default-window` (warning): no `timeWindow`, so mlmon's default applies.
+ * - `openslo/default-window` (warning): no `timeWindow`, so mlmon's default applies;
+ * - `openslo/scope-label` (warning): a query sums away the `service` (or `model`) label mlmon joins on.
  */
 export type OpenSloProblemId =
   | 'openslo/yaml'
@@ -42,7 +43,8 @@ export type OpenSloProblemId =
   | 'openslo/promql'
   | 'openslo/duplicate'
   | 'openslo/dropped'
-  | 'openslo/default-window';
+  | 'openslo/default-window'
+  | 'openslo/scope-label';
 
 /** Where in a document a field is, for problems: the document and the path segments inside it. */
 export interface DocumentPlace {

@@ -5,6 +5,7 @@
  */
 import type { SloIndicator } from '../types.js';
 import { at, isRecord, type DocumentPlace, type OpenSloDocument, type OpenSloReport } from './documents.js';
+import { queryKeepsLabel } from './scope-label.js';
 import { indicatorQueries, queryRanges, replaceRanges, sameRange, windowPlaceholder, type RatioQueries, type SloScope } from './queries.js';
 
 /** What the indicator is for: the model or service the SLO lands on, and the DataSources of the files. */
@@ -142,6 +143,13 @@ async function indicatorOf(queries: RatioQueries, places: Record<string, Documen
   const builtin = builtinIndicator(queries, first.text, context);
   if (builtin) return builtin;
   const windowed = Object.fromEntries(found.map((f) => [f.key, replaceRanges(f.query, f.ranges, windowPlaceholder)]));
+  for (const f of found) {
+    if (await queryKeepsLabel(f.query, context.scope)) continue;
+    report.warning('openslo/scope-label', places[f.key]!, `the ${f.key} query aggregates the ${context.scope} label away; mlmon joins a ratio SLO's series with its objective on ${context.scope}, so as it is the SLO would never alert`, {
+      value: f.query,
+      hint: `aggregate by (${context.scope}) in the imported SLO's queries, e.g. sum by (${context.scope}) (rate(…[{{window}}]))`,
+    });
+  }
   const errors = 'good' in queries ? `(${windowed.total}) - (${windowed.good})` : windowed.bad!;
   return { kind: 'ratio', errors, total: windowed.total! };
 }
