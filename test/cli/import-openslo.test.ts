@@ -86,8 +86,8 @@ describe('mlmon import openslo', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
-    expect(result.stderr).toMatch(/✗ Timeslices budgeting counts good time slices.* \[openslo\/unsupported\]\n {4}at: spec\.budgetingMethod\n {4}in: timeslices\.yaml \(SLO search-latency, document 1\)\n {4}value: "Timeslices"\n {4}allowed: Occurrences/);
-    expect(result.stderr).toMatch(/✗ a calendar-aligned window.*\n {4}at: spec\.timeWindow\[0\]\.calendar/);
+    expect(result.stderr).toMatch(/✗ Timeslices budgeting counts good time slices.* \[openslo\/unsupported\]\n {4}at: spec\.budgetingMethod\n {4}in: timeslices\.yaml:29 \(SLO search-latency, document 1\)\n {4}value: "Timeslices"\n {4}allowed: Occurrences/);
+    expect(result.stderr).toMatch(/✗ a calendar-aligned window.*\n {4}at: spec\.timeWindow\[0\]\.calendar\n {4}in: timeslices\.yaml:26 /);
     expect(result.stderr).toMatch(/✗ a Datadog metric source.*\n {4}at: spec\.indicator\.spec\.ratioMetric\.good\.metricSource\.type/);
     expect(result.stderr).toMatch(/4 problems in timeslices\.yaml; nothing was written\.\n$/);
     expect(result.stderr).not.toMatch(/internal error/);

@@ -92,7 +92,8 @@ describe('importOpenSlo carries', () => {
     ]);
     expect(errorsOf(result)).toEqual([]);
     expect(result.fragment.services?.checkout?.slos['checkout-errors']?.objective).toBe(99.5);
-    expect(warningsOf(result).map((w) => `${w.artifact} ${w.path ?? ''}`)).toEqual(['sli.yaml ', 'sli.yaml spec.ratioMetric.bad.metricSource.metricSourceRef']);
+    // Each warning at its file and line: the DataSource's first line, the SLI's metricSourceRef.
+    expect(warningsOf(result).map((w) => `${w.artifact} ${w.path ?? ''}`)).toEqual(['sli.yaml:19 ', 'sli.yaml:9 spec.ratioMetric.bad.metricSource.metricSourceRef']);
   });
 
   it('several objectives as one SLO each, named by display name or position, targetPercent as is', async () => {
@@ -142,7 +143,7 @@ describe('importOpenSlo drops, with a warning naming the field and what mlmon do
     expect(errorsOf(result)).toEqual([]);
     expect(result.fragment.services?.checkout?.slos['checkout-errors']).toBeDefined();
     const warning = warningsOf(result).find((w) => w.path === path);
-    expect(warning, JSON.stringify(result.problems)).toMatchObject({ id: 'openslo/dropped', artifact: 'slos.yaml', object: 'SLO checkout-errors, document 1' });
+    expect(warning, JSON.stringify(result.problems)).toMatchObject({ id: 'openslo/dropped', artifact: expect.stringMatching(/^slos\.yaml:\d+$/), object: 'SLO checkout-errors, document 1' });
     expect(warning?.message).toMatch(reason);
   });
 
@@ -183,7 +184,7 @@ describe('importOpenSlo refuses, with the path in the file, the bad value and wh
     const result = await run(slo(edit));
     expect(result.fragment).toEqual({});
     const error = errorsOf(result).find((p) => p.path === path);
-    expect(error, JSON.stringify(result.problems)).toMatchObject({ id, artifact: 'slos.yaml', object: 'SLO checkout-errors, document 1' });
+    expect(error, JSON.stringify(result.problems)).toMatchObject({ id, artifact: expect.stringMatching(/^slos\.yaml:\d+$/), object: 'SLO checkout-errors, document 1' });
     expect(error?.allowed ?? error?.message).toMatch(allowed);
   });
 
@@ -194,7 +195,7 @@ describe('importOpenSlo refuses, with the path in the file, the bad value and wh
 
   it('a file that is not YAML', async () => {
     const result = await importOpenSlo([{ file: 'bad.yaml', content: 'kind: SLO\nspec: [\n' }]);
-    expect(errorsOf(result)).toMatchObject([{ id: 'openslo/yaml', artifact: 'bad.yaml' }]);
+    expect(errorsOf(result)).toMatchObject([{ id: 'openslo/yaml', artifact: 'bad.yaml:3', message: expect.stringMatching(/^not YAML: /) }]);
   });
 
   it('two SLOs of one name on one service, and a misspelt indicatorRef with a did-you-mean', async () => {

@@ -2,7 +2,7 @@
  * Reading OpenSLO files: multi-document YAML into typed-enough documents, and the one way the import reports a
  * problem in them (the file, the document, the path inside it, the bad value, what is allowed).
  */
-import { parseAllDocuments } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { configPath, type Problem } from '../../problems.js';
 
 /** An OpenSLO file as the user named it, and its text. */
@@ -19,6 +19,8 @@ export interface OpenSloDocument {
   readonly kind: string;
   readonly name: string;
   readonly body: Record<string, unknown>;
+  /** The 1-based line of the node at `path` in the file, or of its nearest ancestor that exists. */
+  readonly lineOf: (path: readonly (string | number)[]) => number | undefined;
 }
 
 /**
@@ -80,7 +82,8 @@ export class OpenSloReport {
 
 function problemAt(id: OpenSloProblemId, severity: Problem['severity'], place: DocumentPlace, message: string, details: { value?: unknown; allowed?: string; hint?: string }): Problem {
   const { document } = place;
-  const problem: Problem = { id, severity, message, artifact: document.file, object: `${document.kind || 'document'} ${document.name || '(unnamed)'}, document ${document.index}` };
+  const line = document.lineOf(place.path);
+  const problem: Problem = { id, severity, message, artifact: line === undefined ? document.file : `${document.file}:${line}`, object: `${document.kind || 'document'} ${document.name || '(unnamed)'}, document ${document.index}` };
   const path = configPath(place.path);
   if (path) problem.path = path;
   if (details.value !== undefined) problem.value = details.value;
@@ -100,11 +103,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function readOpenSloDocuments(files: readonly OpenSloFile[], report: OpenSloReport): OpenSloDocument[] {
   const documents: OpenSloDocument[] = [];
   for (const { file, content } of files) {
-    parseAllDocuments(content).forEach((parsed, i) => {
-      const place: DocumentPlace = { document: { file, index: i + 1, kind: '', name: '', body: {} }, path: [] };
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(content, { lineCounter: lines });
+    (Array.isArray(parsed) ? parsed : []).forEach((parsed, i) => {
+      const lineOf = lineFinder(parsed, lines);
+      const place: DocumentPlace = { document: { file, index: i + 1, kind: '', name: '', body: {}, lineOf }, path: [] };
       const [yamlError] = parsed.errors;
       if (yamlError) {
-        report.error('openslo/yaml', place, `not YAML: ${yamlError.message.split('\n')[0]}`);
+        const line = yamlError.linePos?.[0].line;
+        report.error('openslo/yaml', { document: { ...place.document, lineOf: () => line }, path: [] }, `not YAML: ${yamlError.message.split('\n')[0]}`);
         return;
       }
       const body: unknown = parsed.toJS();
@@ -115,7 +122,7 @@ export function readOpenSloDocuments(files: readonly OpenSloFile[], report: Open
       }
       const kind = typeof body.kind === 'string' ? body.kind : '';
       const name = isRecord(body.metadata) && typeof body.metadata.name === 'string' ? body.metadata.name : '';
-      const document: OpenSloDocument = { file, index: i + 1, kind, name, body };
+      const document: OpenSloDocument = { file, index: i + 1, kind, name, body, lineOf };
       const here: DocumentPlace = { document, path: [] };
       if (body.apiVersion !== 'openslo/v1') {
         const hint = typeof body.apiVersion === 'string' && body.apiVersion.startsWith('openslo/v1alpha')
@@ -136,4 +143,18 @@ export function readOpenSloDocuments(files: readonly OpenSloFile[], report: Open
     });
   }
   return documents;
+}
+
+function lineFinder(parsed: Document.Parsed, lines: LineCounter): (path: readonly (string | number)[]) => number | undefined {
+  const nodeAt = (path: readonly (string | number)[]): unknown => (path.length === 0 ? parsed.contents : parsed.getIn(path, true));
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      // A mapping's field is found at its key (`calendar:`), not at the value below it.
+      const parent = depth === 0 ? undefined : nodeAt(path.slice(0, depth - 1));
+      const key = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path[depth - 1])?.key : undefined;
+      const node = isNode(key) ? key : nodeAt(path.slice(0, depth));
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
 }
