@@ -1,6 +1,11 @@
 /** `toOpenSlo`: mlmon SLOs as OpenSLO v1 documents, and back through the import to the same SLOs. */
-import { parseAllDocuments } from 'yaml';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../support/fixtures.js';
+import { repoRoot, tool } from '../support/tools.js';
 import { openSloDuration, toOpenSlo, type OpenSloExportSlo } from '../../src/config/openslo/export.js';
 import { importOpenSlo } from '../../src/config/openslo/import.js';
 
@@ -54,6 +59,41 @@ describe('toOpenSlo', () => {
     expect(documents[3]!.spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe('sum by (service) (rate(http_request_duration_seconds_bucket{service="model-api",le="1"}[5m]))');
     expect(documents[4]!.spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('sum by (service) (rate(jobs_failed_total[5m]))');
     expect(documents.map((d) => d.spec.timeWindow[0].duration)).toEqual(['28d', '7d', '30d', '36h', '28d']);
+  });
+
+  it('writes documents that the OpenSLO project\'s validator, oslo, accepts (and oslo refuses them broken)', () => {
+    const oslo = execFileSync('bash', [join(repoRoot, 'scripts/install-oslo.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const { dir, cleanup } = scratchDir('mlmon-oslo-');
+    try {
+      const validate = (text: string) => {
+        const file = join(dir, 'slos.yaml');
+        writeFileSync(file, text);
+        const result = spawnSync(oslo, ['validate', '-f', file], { encoding: 'utf8' });
+        return { code: result.status, output: `${result.stdout}${result.stderr}` };
+      };
+      const exported = toOpenSlo(slos);
+      expect(validate(exported)).toEqual({ code: 0, output: 'Valid!\n' });
+      const broken = validate(exported.replace('target: 0.995', 'target: 1.5'));
+      expect(broken.code).toBe(1);
+      expect(broken.output).toMatch(/Objectives\[0\]\.Target/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('writes queries that promtool parses', () => {
+    const queries = parseAllDocuments(toOpenSlo(slos)).flatMap((d) => Object.values((d.toJS() as any).spec.indicator.spec.ratioMetric).flatMap((m: any) => (m.metricSource ? [m.metricSource.spec.query as string] : [])));
+    expect(queries).toHaveLength(10);
+    const { dir, cleanup } = scratchDir('mlmon-oslo-');
+    try {
+      const file = join(dir, 'rules.yml');
+      writeFileSync(file, stringify({ groups: [{ name: 'openslo', rules: queries.map((expr, i) => ({ record: `openslo:query${i}`, expr })) }] }));
+      const result = spawnSync(tool('promtool'), ['check', 'rules', file], { encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/SUCCESS: 10 rules found/);
+    } finally {
+      cleanup();
+    }
   });
 
   it('writes windows in OpenSLO\'s one-unit shorthand, and refuses one that is not whole minutes', () => {
