@@ -147,6 +147,25 @@ describe('importOpenSlo drops, with a warning naming the field and what mlmon do
     expect(warning?.message).toMatch(reason);
   });
 
+  it('an SLI that no SLO refers to, and Service documents', async () => {
+    const sli = { apiVersion: 'openslo/v1', kind: 'SLI', metadata: { name: 'spare' }, spec: { ratioMetric: { bad: prom(errors5m), total: prom(total5m) } } };
+    const service = { apiVersion: 'openslo/v1', kind: 'Service', metadata: { name: 'checkout' }, spec: { description: 'the shop' } };
+    const result = await run(slo(), sli, service);
+    expect(errorsOf(result)).toEqual([]);
+    expect(warningsOf(result).map((w) => [w.object, w.message])).toEqual([
+      ['Service checkout, document 3', expect.stringMatching(/^the Service is not imported: mlmon services are declared in services/)],
+      ['SLI spare, document 2', 'the SLI is not imported: no SLO of the files given refers to this SLI (indicatorRef)'],
+    ]);
+  });
+
+  it('the fields of an SLI that two SLOs refer to, once', async () => {
+    const sli = { apiVersion: 'openslo/v1', kind: 'SLI', metadata: { name: 'errors' }, spec: { description: 'x', ratioMetric: { bad: prom(errors5m), total: prom(total5m) } } };
+    const byRef = (name: string) => slo((d) => ((d.metadata.name = name), delete d.spec.indicator, (d.spec.indicatorRef = 'errors')));
+    const result = await run(sli, byRef('a'), byRef('b'));
+    expect(Object.keys(result.fragment.services?.checkout?.slos ?? {})).toEqual(['a', 'b']);
+    expect(warningsOf(result).map((w) => [w.object, w.path])).toEqual([['SLI errors, document 1', 'spec.description']]);
+  });
+
   it('AlertPolicy documents', async () => {
     const result = await run(slo(), { apiVersion: 'openslo/v1', kind: 'AlertPolicy', metadata: { name: 'page' }, spec: {} });
     expect(warningsOf(result).map((w) => [w.object, w.message])).toEqual([['AlertPolicy page, document 2', 'the AlertPolicy is not imported: mlmon alerts by burn-rate tiers, see tiers and tierSettings']]);
@@ -191,6 +210,11 @@ describe('importOpenSlo refuses, with the path in the file, the bad value and wh
   it('an OpenSLO v1alpha document (what Sloth reads), pointing at v1', async () => {
     const result = await run({ apiVersion: 'openslo/v1alpha', kind: 'SLO', metadata: { name: 'x' }, spec: {} });
     expect(errorsOf(result)).toMatchObject([{ id: 'openslo/unsupported', path: 'apiVersion', value: 'openslo/v1alpha', allowed: 'openslo/v1', hint: expect.stringMatching(/Sloth/) }]);
+  });
+
+  it('a document of a kind OpenSLO v1 does not have', async () => {
+    const result = await run(slo(), { apiVersion: 'openslo/v1', kind: 'Slo', metadata: { name: 'x' }, spec: {} });
+    expect(errorsOf(result)).toMatchObject([{ id: 'openslo/invalid', path: 'kind', value: 'Slo', allowed: expect.stringContaining('SLO, SLI') }]);
   });
 
   it('a file that is not YAML', async () => {

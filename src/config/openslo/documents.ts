@@ -56,23 +56,34 @@ export interface DocumentPlace {
 
 export const at = (place: DocumentPlace, ...more: (string | number)[]): DocumentPlace => ({ document: place.document, path: [...place.path, ...more] });
 
-/** Collects the import's problems, errors and warnings, in the order found. */
+/**
+ * Collects the import's problems, errors and warnings, in the order found, each once: an SLI that two SLOs
+ * refer to is read twice, and its problems would be too.
+ */
 export class OpenSloReport {
   readonly problems: Problem[] = [];
+  readonly #seen = new Set<string>();
+
+  #add(problem: Problem): void {
+    const key = JSON.stringify([problem.id, problem.artifact, problem.object, problem.path, problem.message]);
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.problems.push(problem);
+  }
 
   /** An error: the SLO (or the file) cannot be imported. */
   error(id: OpenSloProblemId, place: DocumentPlace, message: string, details: { value?: unknown; allowed?: string; hint?: string } = {}): void {
-    this.problems.push(problemAt(id, 'error', place, message, details));
+    this.#add(problemAt(id, 'error', place, message, details));
   }
 
   /** A field left out of the import, with what mlmon does instead. */
   dropped(place: DocumentPlace, reason: string, value?: unknown): void {
     const field = configPath(place.path) || `the ${place.document.kind}`;
-    this.problems.push(problemAt('openslo/dropped', 'warning', place, `${field} is not imported: ${reason}`, value === undefined ? {} : { value }));
+    this.#add(problemAt('openslo/dropped', 'warning', place, `${field} is not imported: ${reason}`, value === undefined ? {} : { value }));
   }
 
   warning(id: OpenSloProblemId, place: DocumentPlace, message: string, details: { value?: unknown; hint?: string } = {}): void {
-    this.problems.push(problemAt(id, 'warning', place, message, details));
+    this.#add(problemAt(id, 'warning', place, message, details));
   }
 
   get hasErrors(): boolean {
