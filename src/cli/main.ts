@@ -61,7 +61,7 @@ function buildProgram(): Command {
     .command('openslo')
     .description('print the services.<name>.slos (and models.<name>.slos) of OpenSLO v1 SLO and SLI documents, to merge into monitoring.config.ts; warns about each field it drops')
     .argument('<files...>', 'OpenSLO YAML files (several documents each; SLIs referenced by indicatorRef may be in another file)')
-    .addOption(new Option('--format <format>', 'TypeScript or JSON').choices(['ts', 'json']).default('ts'))
+    .addOption(new Option('--format <format>', 'TypeScript or JSON (default: json for an --out file ending in .json, else ts)').choices(['ts', 'json']))
     .option('-o, --out <file>', 'write the fragment to this file instead of stdout')
     .action((files: string[], flags: Omit<CommandFlags['importOpenSlo'], 'files'>) => runCommand('importOpenSlo', { ...flags, files }));
 

@@ -54,7 +54,8 @@ describe('mlmon import openslo', () => {
     const { dir, cleanup } = scratchDir('mlmon-openslo-');
     cleanups.push(cleanup);
     const out = join(dir, 'slos.json');
-    const result = mlmon(['import', 'openslo', '--format', 'json', '--out', out, 'checkout.yaml', 'fraud-detector.yaml']);
+    // JSON because the file's name ends in .json.
+    const result = mlmon(['import', 'openslo', '--out', out, 'checkout.yaml', 'fraud-detector.yaml']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`✓ wrote 4 SLOs to ${out}\n`);
     const fragment = JSON.parse(readFileSync(out, 'utf8'));

@@ -9,7 +9,8 @@ import { formatProblems } from '../report.js';
 
 export interface ImportOpenSloFlags {
   readonly files: readonly string[];
-  readonly format: 'ts' | 'json';
+  /** Unset: JSON for an `--out` file ending in `.json`, else TypeScript. */
+  readonly format?: 'ts' | 'json' | undefined;
   readonly out?: string | undefined;
 }
 
@@ -29,7 +30,8 @@ export async function runImportOpenSlo(flags: ImportOpenSloFlags): Promise<numbe
   const { fragment, problems } = await importOpenSlo(files);
   if (problems.some((p) => p.severity === 'error')) throw new ProblemsFound(problems, flags.files.join(', '));
   if (problems.length) process.stderr.write(`${formatProblems(problems, stderrColor)}\n`);
-  const text = formatFragment(fragment, flags.format, flags.files);
+  const format = flags.format ?? (flags.out?.endsWith('.json') ? 'json' : 'ts');
+  const text = formatFragment(fragment, format, flags.files);
   if (flags.out === undefined) {
     process.stdout.write(text);
     return exitCodes.ok;
