@@ -54,11 +54,14 @@ describe('toOpenSlo', () => {
       good: { metricSource: { type: 'Prometheus', spec: { query: 'sum by (model) (rate(model_inference_duration_seconds_bucket{model="fraud-detector",le="0.25"}[5m]))' } } },
       total: { metricSource: { type: 'Prometheus', spec: { query: 'sum by (model) (rate(model_inference_duration_seconds_count{model="fraud-detector"}[5m]))' } } },
     });
-    expect(documents[2]!.spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('sum by (service) (rate(http_requests_total{service="model-api",status=~"5.."}[5m]))');
-    expect(documents[2]!.spec.objectives).toEqual([{ displayName: 'availability', target: 0.9995 }]);
-    expect(documents[3]!.spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe('sum by (service) (rate(http_request_duration_seconds_bucket{service="model-api",le="1"}[5m]))');
-    expect(documents[4]!.spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('sum by (service) (rate(jobs_failed_total[5m]))');
-    expect(documents.map((d) => d.spec.timeWindow[0].duration)).toEqual(['28d', '7d', '30d', '36h', '28d']);
+    // Sorted: models, then services, by target and name.
+    expect(documents.map((d) => d.metadata.name)).toEqual(['fraud-detector-availability', 'fraud-detector-latency', 'batch-failed-jobs', 'model-api-availability', 'model-api-latency']);
+    expect(documents[3]!.spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('sum by (service) (rate(http_requests_total{service="model-api",status=~"5.."}[5m]))');
+    expect(documents[3]!.spec.objectives).toEqual([{ displayName: 'availability', target: 0.9995 }]);
+    expect(documents[4]!.spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe('sum by (service) (rate(http_request_duration_seconds_bucket{service="model-api",le="1"}[5m]))');
+    expect(documents[2]!.spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('sum by (service) (rate(jobs_failed_total[5m]))');
+    expect(documents.map((d) => d.spec.timeWindow[0].duration)).toEqual(['28d', '7d', '28d', '30d', '36h']);
+    expect(toOpenSlo([...slos].reverse())).toBe(toOpenSlo(slos));
   });
 
   it('writes documents that the OpenSLO project\'s validator, oslo, accepts (and oslo refuses them broken)', () => {

@@ -58,11 +58,19 @@ export function openSloDocument(slo: OpenSloExportSlo): Record<string, unknown> 
 }
 
 /**
- * The SLOs as one multi-document OpenSLO v1 YAML file, in the order given (sort them for a stable file).
+ * The SLOs as one multi-document OpenSLO v1 YAML file, models' SLOs first, each sorted by target and SLO name
+ * (plain < comparison), so the file is the same for the same SLOs whatever order they come in.
  * Throws when a window is not a whole number of minutes, which OpenSLO's duration shorthand cannot write.
  */
 export function toOpenSlo(slos: readonly OpenSloExportSlo[]): string {
-  return slos.map((slo) => `---\n${stringify(openSloDocument(slo), { lineWidth: 0 })}`).join('');
+  const key = (slo: OpenSloExportSlo): [string, string, string] => [slo.scope, slo.target, slo.name];
+  const sorted = [...slos].sort((a, b) => compareKeys(key(a), key(b)));
+  return sorted.map((slo) => `---\n${stringify(openSloDocument(slo), { lineWidth: 0 })}`).join('');
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
 }
 
 /**
