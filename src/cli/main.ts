@@ -55,6 +55,16 @@ function buildProgram(): Command {
     .option('--disable <id>', 'leave a warning out of the report, by its id (repeatable; errors cannot be disabled; see docs/checks.md)', (id: string, ids: string[]) => [...ids, id], [] as string[])
     .action((flags: CommandFlags['validate']) => runCommand('validate', flags));
 
+  program
+    .command('import')
+    .description('turn SLOs written for another tool into mlmon config')
+    .command('openslo')
+    .description('print the services.<name>.slos (and models.<name>.slos) of OpenSLO v1 SLO and SLI documents, to merge into monitoring.config.ts; warns about each field it drops')
+    .argument('<files...>', 'OpenSLO YAML files (several documents each; SLIs referenced by indicatorRef may be in another file)')
+    .addOption(new Option('--format <format>', 'TypeScript or JSON (default: json for an --out file ending in .json, else ts)').choices(['ts', 'json']))
+    .option('-o, --out <file>', 'write the fragment to this file instead of stdout')
+    .action((files: string[], flags: Omit<CommandFlags['importOpenSlo'], 'files'>) => runCommand('importOpenSlo', { ...flags, files }));
+
   return program;
 }
 

@@ -6,6 +6,7 @@
 import { CouldNotRun, ProblemsFound } from '../problems.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { GenerateFlags } from './commands/generate.js';
+import type { ImportOpenSloFlags } from './commands/import-openslo.js';
 import type { ValidateFlags } from './commands/validate.js';
 import { exitCodes } from './exit-codes.js';
 
@@ -13,12 +14,14 @@ export interface CommandFlags {
   generate: GenerateFlags;
   diff: DiffFlags;
   validate: ValidateFlags;
+  importOpenSlo: ImportOpenSloFlags;
 }
 
 const commands: { [name in keyof CommandFlags]: () => Promise<(flags: CommandFlags[name]) => Promise<number>> } = {
   generate: async () => (await import('./commands/generate.js')).runGenerate,
   diff: async () => (await import('./commands/diff.js')).runDiff,
   validate: async () => (await import('./commands/validate.js')).runValidate,
+  importOpenSlo: async () => (await import('./commands/import-openslo.js')).runImportOpenSlo,
 };
 
 export async function runCommand<Name extends keyof CommandFlags>(name: Name, flags: CommandFlags[Name]): Promise<number> {
