@@ -147,8 +147,11 @@ fi
 ln -sfn "$POD_SECURITY_BIN" "$TOOLS_DIR/pod-security"
 if [[ "$WITH_SLOTH" == 1 ]]; then
   if [[ ! -x "$TOOLS_DIR/$SLOTH_BIN" ]]; then
+    # Sloth's version otherwise reads "dev" (it looks for itself among the build's dependencies only), and it
+    # prints its version into every file it generates.
     log "building sloth $SLOTH_VERSION"
-    (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION")
+    (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath \
+      -ldflags "-X github.com/slok/sloth/internal/info.Version=v$SLOTH_VERSION" "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION")
     mv "$work/bin/sloth" "$TOOLS_DIR/$SLOTH_BIN"
   fi
   # The bench asks for `sloth`; the versioned file makes a version bump rebuild it.
