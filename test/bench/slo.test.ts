@@ -4,7 +4,7 @@
  * same SLOs. Nothing is timed, and Sloth itself is left out (`--no-sloth`): it is a bench-only build
  * (`scripts/install-tools.sh --with-sloth`) that the test run doesn't pay for. promtool judges the specs' queries.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,8 @@ interface RuleCounts {
 interface SloResults {
   slothVersion: string;
   sloth: unknown;
-  sizes: { models: number; mlmon: { coldMs: number; runsMs: number[]; rules: RuleCounts; bytes: number; slosGenerated: boolean }; sloth?: unknown }[];
+  loadAverage: number[];
+  sizes: { models: number; mlmon: { coldMs: number; runsMs: number[]; cpuMs?: number; rules: RuleCounts; bytes: number; slosGenerated: boolean }; sloth?: unknown }[];
   targets: { id: string; status: string; description: string; measured: string }[];
 }
 
@@ -71,10 +72,15 @@ describe('the SLO benchmark on fleets of 10 and 20 models, Sloth left out', () =
     expect(results.sloth).toBe('skipped');
     for (const size of results.sizes) {
       expect(size.mlmon.coldMs).toBeGreaterThan(0);
+      // CPU time comes from GNU time, where the machine has it; a generate takes CPU, in milliseconds.
+      if (existsSync('/usr/bin/time')) expect(size.mlmon.cpuMs).toBeGreaterThan(10);
+      else expect(size.mlmon.cpuMs).toBeUndefined();
       expect(size.sloth).toBeUndefined();
     }
     expect(stdout).toMatch(/^\s*models\s+mlmon rules\s+mlmon series\s+Sloth rules\s+rule ratio\s+mlmon time\s+Sloth time\s+time ratio/m);
     expect(stdout).toMatch(/^\s+20\s+\d+\s+\d+\s+skipped\s/m);
+    expect(results.loadAverage).toHaveLength(3);
+    expect(stdout).toMatch(/^Load average [\d.]+ [\d.]+ [\d.]+ at the start of the section/m);
   });
 
   it('counts per-model threshold series apart from rules: the rules stay, the series grow with the fleet', () => {
