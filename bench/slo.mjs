@@ -185,8 +185,12 @@ function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)])).sort();
 }
 
-/** A recording rule whose value is a number (`vector(0.995)`, `1`): a series that holds a setting, not a computation. */
-const isConstantSeries = (rule) => typeof rule?.record === 'string' && /^\s*(vector\(\s*)?[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*\)?\s*$/.test(String(rule.expr));
+/**
+ * A recording rule whose value is a number (`vector(0.995)`, `1`, Sloth's `vector(1-0.995)`): a series that holds
+ * a setting, not a computation. Only digits, a decimal point or exponent, arithmetic and parentheses, optionally in
+ * `vector(…)`.
+ */
+const isConstantSeries = (rule) => typeof rule?.record === 'string' && /^\s*(vector\s*\()?[\d.eE+\-*/()\s]+\)?\s*$/.test(String(rule.expr));
 
 /**
  * Counts the rules of every Prometheus rule file in `files` (any number of YAML documents each):
