@@ -193,13 +193,23 @@ function listFiles(dir) {
 const isConstantSeries = (rule) => typeof rule?.record === 'string' && /^\s*(vector\s*\()?[\d.eE+\-*/()\s]+\)?\s*$/.test(String(rule.expr));
 
 /**
+ * Whether a rule is about an SLO: its name has `slo` as a word (`mlmon:slo_objective:ratio`, `slo:sli_error:…`) or
+ * `SLO` (`ModelSLOBurn`), or a label of it starts with `slo` (`slo_tier`). Not a bare /slo/i: "slow" has it.
+ */
+const namesAnSlo = (rule) => {
+  const name = String(rule?.record ?? rule?.alert ?? '');
+  return /(^|[^a-z])slo([^a-z]|$)/.test(name) || /SLO/.test(name) || Object.keys(rule?.labels ?? {}).some((key) => /^slo/i.test(key));
+};
+
+/**
  * Counts the rules of every Prometheus rule file in `files` (any number of YAML documents each):
  * `rules` = alerting + recording rules that compute something, `series` = the constant series (every rule of a
  * `thresholds*.yml` file, and any recording rule whose expression is a number) — mlmon's per-model thresholds and
- * objectives, which grow with the fleet by design, as data rather than as evaluation work.
+ * objectives, which grow with the fleet by design, as data rather than as evaluation work. `sloRules`: how many
+ * rules (of either kind) are about an SLO.
  */
 export function countRuleFiles(files, root) {
-  const total = { alerting: 0, recording: 0, series: 0, perFile: {} };
+  const total = { alerting: 0, recording: 0, series: 0, sloRules: 0, perFile: {} };
   for (const file of files) {
     const seriesFile = /^thresholds.*\.ya?ml$/.test(basename(file));
     const counts = { alerting: 0, recording: 0, series: 0 };
@@ -208,6 +218,7 @@ export function countRuleFiles(files, root) {
       const groups = document?.groups;
       for (const group of Array.isArray(groups) ? groups : []) {
         for (const rule of group?.rules ?? []) {
+          if (namesAnSlo(rule)) total.sloRules++;
           if (seriesFile || isConstantSeries(rule)) counts.series++;
           else if (typeof rule?.alert === 'string') counts.alerting++;
           else if (typeof rule?.record === 'string') counts.recording++;
@@ -236,14 +247,15 @@ function measureMlmon(models, dir, runs, env) {
   }
   const ruleFiles = listFiles(join(outDir, 'prometheus')).filter((file) => /\.ya?ml$/.test(file) && /(^|\n)groups:/.test(readFileSync(file, 'utf8')));
   const files = listFiles(outDir);
+  const rules = countRuleFiles(ruleFiles, outDir);
   return {
     coldMs: median(timings.map((r) => r.wallMs)),
     runsMs: timings.map((r) => r.wallMs),
     cpuMs: median(timings.map((r) => r.cpuMs).filter((ms) => ms !== undefined)),
-    rules: countRuleFiles(ruleFiles, outDir),
+    rules,
     bytes: files.reduce((sum, file) => sum + statSync(file).size, 0),
     // Whether this build of mlmon read the SLOs at all: a rule or series that names an SLO.
-    slosGenerated: ruleFiles.some((file) => /slo/i.test(readFileSync(file, 'utf8'))),
+    slosGenerated: rules.sloRules > 0,
   };
 }
 
