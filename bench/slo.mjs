@@ -382,7 +382,7 @@ export function sloTables(results) {
     }),
   };
   const slothDetail = {
-    title: 'Sloth per-model spec in detail (`sloth generate --default-slo-period 28d`; constant series = its `vector(<number>)` rules: objective, period, info)',
+    title: 'Sloth per-model spec in detail (`sloth generate --default-slo-period 28d`; constant series = its `vector(…)` rules: objective, error budget, period, info)',
     header: ['models', 'SLOs', 'recording', 'alerting', 'constant series', 'all rules', 'spec bytes', 'output bytes'],
     rows: results.sizes.filter((s) => ok(s.sloth)).map((s) => [
       s.models.toLocaleString('en'), String(s.sloth.slos), String(s.sloth.rules.recording), String(s.sloth.rules.alerting), String(s.sloth.rules.series),
