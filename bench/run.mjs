@@ -6,11 +6,12 @@
  *   - what came out: bytes, files, alerting and recording rules (parsed from the rule files);
  *   - `mlmon validate --skip-external` and the full `mlmon validate`, when the command exists;
  *
- * and `mlmon --help` once. It prints tables and PASS/MISS per target and writes bench/results/latest.json
- * (and latest.md, the tables as Markdown for the README).
+ * and `mlmon --help` once; then, per N, SLOs beside Sloth (bench/slo.mjs; `--no-slo` leaves that section out,
+ * `--no-external` leaves Sloth out of it). It prints tables and PASS/MISS per target and writes
+ * bench/results/latest.json (and latest.md, the tables as Markdown for the README).
  *
  *   node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile]
- *                      [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep]
+ *                      [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]
  *
  * It benchmarks the compiled dist/ (what users run): `npm run bench` builds first.
  */
@@ -20,6 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { measureSlo, sloNotes, sloTables } from './slo.mjs';
 import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from './workload.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -33,7 +35,7 @@ const commandTimeoutMs = 10 * 60_000;
 // ---- options ---------------------------------------------------------------------------------------------
 
 function parseOptions(argv) {
-  const options = { sizes: undefined, runs: undefined, quick: false, external: true, profile: false, settleSeconds: 120, results: join(repoRoot, 'bench/results/latest.json'), scratch: undefined, keep: false };
+  const options = { sizes: undefined, runs: undefined, quick: false, external: true, profile: false, settleSeconds: 120, results: join(repoRoot, 'bench/results/latest.json'), scratch: undefined, keep: false, slo: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -50,6 +52,7 @@ function parseOptions(argv) {
     else if (arg === '--results') options.results = resolve(value());
     else if (arg === '--scratch') options.scratch = resolve(value());
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--no-slo') options.slo = false;
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown option ${arg}`);
   }
@@ -63,7 +66,7 @@ function parseOptions(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep]\n';
+  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]\n';
   process.stderr.write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -450,6 +453,7 @@ function markdownReport(results) {
     ...targetLines(results.targets),
     '```',
     '',
+    ...(results.slo ? [...sloTables(results.slo).flatMap((t) => [markdownTable(t), '']), '```', ...sloNotes(results.slo), '```', ''] : []),
   ].join('\n');
 }
 
@@ -517,6 +521,9 @@ async function main() {
         process.stderr.write(`failed after ${formatMs(performance.now() - start)}: ${firstLines(error.message, 1)}\n`);
       }
     }
+    if (options.slo) {
+      results.slo = measureSlo({ sizes: options.sizes, runs: options.runs, sloth: options.external, scratch, env: context.env, log: (text) => process.stderr.write(text) });
+    }
     results.machine.loadAverageAtEnd = loadavg();
     results.targets = judgeTargets(results);
     if (options.profile) {
@@ -539,6 +546,11 @@ async function main() {
   for (const line of failures(results)) process.stdout.write(`${line}\n\n`);
   process.stdout.write(`mlmon --help: ${formatMs(results.help.medianMs)} median of ${results.help.runsMs.length} (bare node: ${formatMs(results.help.nodeStartupMedianMs)})\n\n`);
   process.stdout.write(`${targetLines(results.targets).join('\n')}\n`);
+  if (results.slo) {
+    process.stdout.write('\n');
+    for (const table of sloTables(results.slo)) process.stdout.write(`${plainTable(table)}\n\n`);
+    process.stdout.write(`${sloNotes(results.slo).join('\n')}\n`);
+  }
 
   mkdirSync(dirname(options.results), { recursive: true });
   writeFileSync(options.results, `${JSON.stringify(results, null, 2)}\n`);

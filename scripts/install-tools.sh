@@ -19,8 +19,20 @@
 # scripts/pod-security (a small Go program around k8s.io/pod-security-admission, the library the API server's
 # admission runs, pinned in its go.mod to the same Kubernetes version), built here too.
 #
+# Sloth (the SLO rule generator, github.com/slok/sloth) is built only on request, `--with-sloth` or
+# MLMON_WITH_SLOTH=1: it is the benchmarks' point of comparison (bench/slo.mjs), no test uses it, so CI's test run
+# doesn't pay for its build. Its go.mod has no replace directives, so plain `go install` works for it.
+#
 # Prints nothing but progress on stderr; prints the tools directory on stdout.
 set -euo pipefail
+
+WITH_SLOTH="${MLMON_WITH_SLOTH:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --with-sloth) WITH_SLOTH=1 ;;
+    *) printf '[tools] unknown option %s (known: --with-sloth)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 # Prometheus 3.x is published to the module proxy as v0.3XX.Y (3.16.0 is v0.316.0).
 PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-3.16.0}"
@@ -30,6 +42,7 @@ ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-5.8.2}"
 KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-0.8.0}"
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.35.4}"
+SLOTH_VERSION="${SLOTH_VERSION:-0.16.0}"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
 # The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
 TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
@@ -38,6 +51,7 @@ TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANA
 KUBECONFORM_BIN="kubeconform-$KUBECONFORM_VERSION"
 SCHEMAS_DIR="kubernetes-$KUBERNETES_VERSION-strict-schemas_r1"
 # The library's version is in scripts/pod-security/go.mod; bump the recipe number when main.go changes.
+SLOTH_BIN="sloth-$SLOTH_VERSION"
 POD_SECURITY_BIN="pod-security-$(sed -n 's/^[[:space:]]*k8s.io\/pod-security-admission \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/pod-security/go.mod")_r1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -47,7 +61,8 @@ all_cached() {
     -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
-    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]]
+    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]] &&
+    { [[ "$WITH_SLOTH" != 1 ]] || [[ -x "$TOOLS_DIR/$SLOTH_BIN" && -L "$TOOLS_DIR/sloth" && "$(readlink "$TOOLS_DIR/sloth")" == "$SLOTH_BIN" ]]; }
 }
 
 if all_cached; then
@@ -130,5 +145,17 @@ if [[ ! -x "$TOOLS_DIR/$POD_SECURITY_BIN" ]]; then
   mv "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" "$TOOLS_DIR/$POD_SECURITY_BIN"
 fi
 ln -sfn "$POD_SECURITY_BIN" "$TOOLS_DIR/pod-security"
+if [[ "$WITH_SLOTH" == 1 ]]; then
+  if [[ ! -x "$TOOLS_DIR/$SLOTH_BIN" ]]; then
+    # Sloth's version otherwise reads "dev" (it looks for itself among the build's dependencies only), and it
+    # prints its version into every file it generates.
+    log "building sloth $SLOTH_VERSION"
+    (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath \
+      -ldflags "-X github.com/slok/sloth/internal/info.Version=v$SLOTH_VERSION" "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION")
+    mv "$work/bin/sloth" "$TOOLS_DIR/$SLOTH_BIN"
+  fi
+  # The bench asks for `sloth`; the versioned file makes a version bump rebuild it.
+  ln -sfn "$SLOTH_BIN" "$TOOLS_DIR/sloth"
+fi
 log "built into $TOOLS_DIR"
 echo "$TOOLS_DIR"
