@@ -7,6 +7,7 @@ import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
+import { ruleGroupOf, thresholdRuleGroups } from './rule-groups.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 
@@ -141,8 +142,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     },
     source: `rules.alerts[${i}]`,
   }));
-  const groupOf = (group: string) => ({ name: group, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => a.group === group).map((a) => a.rule) });
-  const alertGroups = [groupOf('infrastructure'), groupOf('application'), groupOf('ml-models')];
+  const alertGroups = [...new Set(builtinAlerts.map(ruleGroupOf))].map((name) => ({ name, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => ruleGroupOf(a) === name).map((a) => a.rule) }));
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
 
   const ruleFiles: RuleFile[] = [
@@ -366,7 +366,7 @@ export function alertingSecretFiles(alerting: AlertingConfig | undefined): { pat
 const thresholdRulesPerFile = 2000;
 
 function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[] {
-  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval, rules }] }];
+  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: thresholdRuleGroups('mlmon-thresholds', interval, rules) }];
   const shards: RecordingRule[][] = [[]];
   for (const { target, rules: ofTarget } of groupedByTarget(rules)) {
     const current = shards.at(-1)!;
@@ -378,7 +378,7 @@ function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[
   if (shards.at(-1)!.length === 0) shards.pop();
   return shards.map((shard, i) => {
     const suffix = String(i + 1).padStart(3, '0');
-    return { name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: shard }] };
+    return { name: `thresholds-${suffix}.yml`, groups: thresholdRuleGroups(`mlmon-thresholds-${suffix}`, interval, shard) };
   });
 }
 
