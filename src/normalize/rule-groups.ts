@@ -9,7 +9,7 @@
  * the machine's load, which was high: every figure here is inflated by it):
  * - at 1,000 models the old `ml-models` group (five alerts in a row) took 2.23 s per round, of which its
  *   slowest alert, HighInferenceLatency, 0.85 s; one threshold group of 2,000 constant series 0.82 s;
- * - with a group per alert, the slowest group is that one alert (0.76–0.94 s), no longer the sum of five;
+ * - with a group per alert, the slowest group is that one alert (0.76–1.04 s), no longer the sum of five;
  *   threshold groups of at most 500 rules run four to a file side by side.
  * At 10,000 models the shared 2-core machine could not keep a Prometheus with a million series up to date
  * (rounds of minutes, before and after), so the 0.4 s target could not be shown there; a single alert rule
