@@ -6,11 +6,14 @@
  *   - what came out: bytes, files, alerting and recording rules (parsed from the rule files);
  *   - `mlmon validate --skip-external` and the full `mlmon validate`, when the command exists;
  *
- * and `mlmon --help` once; then, per N, SLOs beside Sloth (bench/slo.mjs; `--no-slo` leaves that section out,
- * `--no-external` leaves Sloth out of it). It prints tables and PASS/MISS per target and writes
- * bench/results/latest.json (and latest.md, the tables as Markdown for the README).
+ * and `mlmon --help` once; then, in a section of its own (bench/rule-groups.mjs, which also runs alone), how long
+ * each generated rule group takes per round in a real Prometheus at 1,000 and 10,000 models; then, per N, SLOs
+ * beside Sloth (bench/slo.mjs; `--no-slo` leaves that section out, `--no-external` leaves Sloth out of it). It
+ * prints tables and PASS/MISS per target and writes bench/results/latest.json (and latest.md, the tables as
+ * Markdown for the README).
  *
  *   node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile]
+ *                      [--rule-groups 1000,10000 | --no-rule-groups]
  *                      [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]
  *
  * It benchmarks the compiled dist/ (what users run): `npm run bench` builds first.
@@ -22,6 +25,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureSlo, sloNotes, sloTables } from './slo.mjs';
+import { judgeRuleGroups, measureRuleGroups, ruleGroupDefaults, ruleGroupTables } from './rule-groups.mjs';
 import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from './workload.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -47,6 +51,8 @@ function parseOptions(argv) {
     else if (arg === '--runs') options.runs = Number(value());
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--no-external') options.external = false;
+    else if (arg === '--rule-groups') options.ruleGroups = value().split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+    else if (arg === '--no-rule-groups') options.ruleGroups = [];
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--settle') options.settleSeconds = Number(value());
     else if (arg === '--results') options.results = resolve(value());
@@ -59,6 +65,9 @@ function parseOptions(argv) {
   // --quick: a first look in well under a minute; explicit --sizes/--runs still win.
   options.sizes ??= options.quick ? [10, 100, 1000] : [10, 100, 1000, 10000];
   options.runs ??= options.quick ? 1 : 3;
+  // The rule-group section runs a real Prometheus for minutes per size: not in a quick look, nor without external tools.
+  options.ruleGroups ??= options.quick || !options.external ? [] : ruleGroupDefaults.sizes;
+  if (!options.ruleGroups.every((n) => Number.isInteger(n) && n >= 1)) usage('--rule-groups takes positive whole numbers, e.g. --rule-groups 1000');
   if (!options.sizes.every((n) => Number.isInteger(n) && n >= 1)) usage('--sizes takes positive whole numbers, e.g. --sizes 10,100');
   if (!Number.isInteger(options.runs) || options.runs < 1) usage('--runs takes a whole number ≥ 1');
   options.sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
@@ -66,7 +75,7 @@ function parseOptions(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]\n';
+  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--rule-groups 1000,10000 | --no-rule-groups] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]\n';
   process.stderr.write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -408,6 +417,11 @@ function tables(results) {
   return [generate, output];
 }
 
+/** The generate tables, then the rule-group section's when it ran. */
+function allTables(results) {
+  return [...tables(results), ...(results.ruleGroups ? ruleGroupTables(results.ruleGroups) : [])];
+}
+
 /** A size whose generate failed: the row says so, and the message is printed under the tables. */
 function failedRow(size, columns) {
   const sizeColumns = columns > 7 ? [String(size.services), String(size.teams)] : [];
@@ -445,7 +459,7 @@ function markdownReport(results) {
   return [
     `Measured ${results.measuredAt.slice(0, 10)} on ${machineLine(results.machine)}; ${results.options.runs} run(s) per cell, median.`,
     '',
-    ...tables(results).flatMap((t) => [markdownTable(t), '']),
+    ...allTables(results).flatMap((t) => [markdownTable(t), '']),
     ...failures(results).flatMap((line) => [`> ${line.replace(/\n/g, ' ')}`, '']),
     `\`mlmon --help\`: ${formatMs(results.help.medianMs)} median (bare \`node -e 0\`: ${formatMs(results.help.nodeStartupMedianMs)}; load average ${results.help.loadAverage?.toFixed(2) ?? 'unknown'} when timed).`,
     '',
@@ -495,7 +509,7 @@ async function main() {
       loadAverage: loadavg(),
     },
     mlmon: { version: mlmonVersion, staleDist },
-    options: { sizes: options.sizes, runs: options.runs, external: options.external, rssProbe: context.rssProbe },
+    options: { sizes: options.sizes, runs: options.runs, external: options.external, ruleGroups: options.ruleGroups, rssProbe: context.rssProbe },
     help: undefined,
     validate: undefined,
     sizes: [],
@@ -525,7 +539,12 @@ async function main() {
       results.slo = measureSlo({ sizes: options.sizes, runs: options.runs, sloth: options.external, scratch, env: context.env, log: (text) => process.stderr.write(text) });
     }
     results.machine.loadAverageAtEnd = loadavg();
+    if (options.ruleGroups.length) {
+      process.stderr.write(`  rule groups in a real Prometheus: ${options.ruleGroups.join(', ')} models (load average ${loadavg()[0].toFixed(2)})\n`);
+      results.ruleGroups = await measureRuleGroups({ sizes: options.ruleGroups, scratch: context.scratch });
+    }
     results.targets = judgeTargets(results);
+    if (results.ruleGroups) results.targets.push(judgeRuleGroups(results.ruleGroups));
     if (options.profile) {
       const { profileGenerate, summarizeProfile, formatProfileSummary } = await import('./profile.mjs');
       // The largest size, even if its generate failed: the profile then shows where the time went until then.
@@ -542,7 +561,7 @@ async function main() {
   }
 
   process.stdout.write(`\n${machineLine(results.machine)}\n\n`);
-  for (const table of tables(results)) process.stdout.write(`${plainTable(table)}\n\n`);
+  for (const table of allTables(results)) process.stdout.write(`${plainTable(table)}\n\n`);
   for (const line of failures(results)) process.stdout.write(`${line}\n\n`);
   process.stdout.write(`mlmon --help: ${formatMs(results.help.medianMs)} median of ${results.help.runsMs.length} (bare node: ${formatMs(results.help.nodeStartupMedianMs)})\n\n`);
   process.stdout.write(`${targetLines(results.targets).join('\n')}\n`);

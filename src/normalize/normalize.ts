@@ -11,6 +11,7 @@ import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
+import { ruleGroupOf } from './rule-groups.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloMetrics } from './slo-rules.js';
@@ -133,8 +134,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     },
     source: `rules.alerts[${i}]`,
   }));
-  const groupOf = (group: string) => ({ name: group, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => a.group === group).map((a) => a.rule) });
-  const alertGroups = [groupOf('infrastructure'), groupOf('application'), groupOf('ml-models')];
+  const alertGroups = [...new Set(builtinAlerts.map(ruleGroupOf))].map((name) => ({ name, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => ruleGroupOf(a) === name).map((a) => a.rule) }));
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
 
   const slos = resolveSlos(config, services, models, defaultTeam);

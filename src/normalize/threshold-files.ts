@@ -3,6 +3,7 @@
  * SLO objectives and tier factors), sharded for a fleet.
  */
 import type { RecordingRule, RuleFile } from './model.js';
+import { thresholdRuleGroups } from './rule-groups.js';
 
 // A fleet's threshold series run to tens of thousands of rules: shard them so that each rule file stays well
 // under the 1 MiB a Kubernetes ConfigMap may hold, and a diff of one model's change touches one small file.
@@ -11,7 +12,7 @@ import type { RecordingRule, RuleFile } from './model.js';
 const thresholdRulesPerFile = 2000;
 
 export function thresholdRuleFiles(rules: RecordingRule[], interval: string): RuleFile[] {
-  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: [{ name: 'mlmon-thresholds', interval, rules }] }];
+  if (rules.length <= thresholdRulesPerFile) return [{ name: 'thresholds.yml', groups: thresholdRuleGroups('mlmon-thresholds', interval, rules) }];
   const shards: RecordingRule[][] = [[]];
   for (const { target, rules: ofTarget } of groupedByTarget(rules)) {
     const current = shards.at(-1)!;
@@ -23,7 +24,7 @@ export function thresholdRuleFiles(rules: RecordingRule[], interval: string): Ru
   if (shards.at(-1)!.length === 0) shards.pop();
   return shards.map((shard, i) => {
     const suffix = String(i + 1).padStart(3, '0');
-    return { name: `thresholds-${suffix}.yml`, groups: [{ name: `mlmon-thresholds-${suffix}`, interval, rules: shard }] };
+    return { name: `thresholds-${suffix}.yml`, groups: thresholdRuleGroups(`mlmon-thresholds-${suffix}`, interval, shard) };
   });
 }
 
