@@ -23,18 +23,31 @@ export const derivedWindowSeconds = 86_400;
  */
 export function resolveSlos(config: MonitoringConfig, services: readonly ResolvedService[], models: readonly ResolvedModel[], defaultTeam: string): SloModel {
   const policies = new Map<string, SloPolicy>();
+  // A fleet's SLOs mostly share a few specs: resolve each distinct spec's policy and indicator once.
+  const policyBySpec = new Map<string, SloPolicy>();
+  const sliBySpec = new Map<string, SliDefinition>();
   const indicators = new Map<string, { sli: SliDefinition; windows: Set<string> }>();
   const slos: ResolvedSlo[] = [];
 
   const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void => {
-    const sli = sliOf(scope, spec.indicator, name);
-    const policy = policyOf(spec, policies);
-    const entry = indicators.get(sli.id) ?? { sli, windows: new Set<string>(['5m']) };
+    const sliKey = `${scope}\n${name}\n${JSON.stringify(spec.indicator)}`;
+    const sli = sliBySpec.get(sliKey) ?? sliOf(scope, spec.indicator, name);
+    sliBySpec.set(sliKey, sli);
+    const policyKey = JSON.stringify([spec.tiers, spec.window, spec.minEvents, spec.tierSettings]);
+    let policy = policyBySpec.get(policyKey);
+    if (!policy) {
+      policy = policyOf(spec, policies);
+      policyBySpec.set(policyKey, policy);
+    }
+    let entry = indicators.get(sli.id);
+    if (!entry) {
+      entry = { sli, windows: new Set<string>(['5m']) };
+      indicators.set(sli.id, entry);
+    }
     for (const tier of policy.tiers) {
       entry.windows.add(tier.longWindow);
       entry.windows.add(tier.shortWindow);
     }
-    indicators.set(sli.id, entry);
     slos.push({ name, scope, ...(target !== undefined ? { target } : {}), team, sli: sli.id, indicator: spec.indicator, objective: spec.objective, window: spec.window ?? sloDefaults.window, policy: policy.id, source });
   };
 
