@@ -343,14 +343,24 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
  * ServiceUnreachable: past it, the first service has no target at all (scaled to zero) and every other one
  * only targets that are down; inside it, every service has one target up beside one that is down, which is
  * ServiceDown's business, not the service being unreachable.
+ *
+ * For a fleet, only the sample is unreachable: every other service is in the rule's view (mlmon:service_info)
+ * too and must stay reachable on both sides, through one `up` series with only its `service` label (the rule
+ * joins on `service` alone). Without it, every service outside the sample fired on both sides.
  */
 function unreachableServices(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number): TargetSeries[] {
-  return sampled(model.services, (service) => [service.team]).map((service, i): TargetSeries => {
+  const [up, down] = [gauge(1, steps), gauge(0, steps)];
+  const proven = sampled(model.services, (service) => [service.team]);
+  const provenIndex = new Map(proven.map((service, i) => [service, i]));
+  return model.services.map((service): TargetSeries => {
+    const i = provenIndex.get(service);
+    const target = { kind: 'service', name: service.name } as const;
+    if (i === undefined) return { series: [{ series: selector('up', { service: service.name }), values: up }], alertLabels: { service: service.name, team: service.team }, value: 1, fires: false, target };
     const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
     const series = side === 'inside'
-      ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, { series: selector('up', replica(1)), values: gauge(0, steps) }]
-      : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
-    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target: { kind: 'service', name: service.name } };
+      ? [{ series: selector('up', replica(0)), values: up }, { series: selector('up', replica(1)), values: down }]
+      : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: down }));
+    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target };
   });
 }
 
@@ -358,25 +368,37 @@ function unreachableServices(model: Omit<MonitoringModel, 'ruleTests' | 'routing
  * ModelMetricsMissing: past it, no listed model exports anything (while a model no config lists does);
  * inside it, each listed model exports just one of the model metrics, a different one in turn: any one is
  * enough to be seen.
+ *
+ * For a fleet, only the sample goes missing; every other listed model is in the rule's view (mlmon:model_info)
+ * too and must stay seen on both sides, through one series with only its `model` label: the rule joins on
+ * `model` alone, so that is all it needs (and the proof fails if the rule ever asks for more). Full scrape
+ * labels on all of them were ~20,000 extra series at 10,000 models, and generate 8-18% slower.
  */
 function missingModels(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number, step: number): TargetSeries[] {
-  const signals = [
-    (labels: Record<string, string>) => ({ series: selector('model_accuracy', labels), values: gauge(0.9, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('data_drift_score', labels), values: gauge(0.1, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('model_inference_duration_seconds_count', labels), values: counter(step, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('prediction_confidence_count', labels), values: counter(step, steps) }),
-    (labels: Record<string, string>) => ({ series: selector('predictions_total', { ...labels, status: 'success' }), values: counter(step, steps) }),
+  // One values string per metric, shared by every series of it.
+  const signals: readonly { readonly metric: string; readonly values: string; readonly extra?: Record<string, string> }[] = [
+    { metric: 'model_accuracy', values: gauge(0.9, steps) },
+    { metric: 'data_drift_score', values: gauge(0.1, steps) },
+    { metric: 'model_inference_duration_seconds_count', values: counter(step, steps) },
+    { metric: 'prediction_confidence_count', values: counter(step, steps) },
+    { metric: 'predictions_total', values: counter(step, steps), extra: { status: 'success' } },
   ];
-  const at = (name: string, service: string) => ({ instance: `${service}-0:8080`, job: service, service, model: name });
-  const unlisted: TargetSeries = { series: [signals[0]!(at(unlistedModelName, model.services[0]?.name ?? 'model-api'))], alertLabels: {}, value: 1, fires: false, target: { kind: 'model', name: unlistedModelName } };
-  // Every listed model is in the rule's view (mlmon:model_info), so a fleet's models outside the sample export a
-  // metric on both sides: only the sample goes missing.
+  const scraped = (i: number, name: string, service: string) => {
+    const signal = signals[i % signals.length]!;
+    return { series: selector(signal.metric, { instance: `${service}-0:8080`, job: service, service, model: name, ...signal.extra }), values: signal.values };
+  };
+  const seenOnly = (i: number, name: string) => {
+    const signal = signals[i % signals.length]!;
+    return { series: selector(signal.metric, { model: name }), values: signal.values };
+  };
+  const unlisted: TargetSeries = { series: [scraped(0, unlistedModelName, model.services[0]?.name ?? 'model-api')], alertLabels: {}, value: 1, fires: false, target: { kind: 'model', name: unlistedModelName } };
   const proven = new Set(sampled(model.models, (m) => [m.team, m.service]));
   return [
     ...model.models.map((m, i): TargetSeries => {
-      const fires = side === 'breach' && proven.has(m);
+      const inSample = proven.has(m);
+      const fires = side === 'breach' && inSample;
       return {
-        series: fires ? [] : [signals[i % signals.length]!(at(m.name, m.service))],
+        series: fires ? [] : [inSample ? scraped(i, m.name, m.service) : seenOnly(i, m.name)],
         alertLabels: { model: m.name, service: m.service, team: m.team }, value: 1, fires, target: { kind: 'model', name: m.name },
       };
     }),
