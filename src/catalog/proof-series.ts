@@ -57,12 +57,16 @@ export const unlistedModelName = 'mlmon-unlisted-model';
 export function sampled<T>(targets: readonly T[], identity: (target: T) => unknown[]): readonly T[] {
   if (targets.length <= proofTargetsPerAlert) return targets;
   const seen = new Set<string>();
-  return targets.filter((target) => {
+  const sample: T[] = [];
+  for (const target of targets) {
     const key = JSON.stringify(identity(target));
-    if (seen.has(key) || seen.size >= proofTargetsPerAlert) return false;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    sample.push(target);
+    // Full: no later target can join, so a fleet's other thousands are not even looked at.
+    if (sample.length === proofTargetsPerAlert) break;
+  }
+  return sample;
 }
 
 /** `metric{k="v", …}`, values quoted as PromQL strings. */

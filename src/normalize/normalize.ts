@@ -354,10 +354,24 @@ function withDefaults<T extends object>(base: T, override: Partial<T> | undefine
   return out;
 }
 
+/**
+ * Freezes `value` and every object under it. Plain loops, and strings and numbers never visited: at 10,000 models
+ * the model holds ~220,000 objects, and an Object.values array per object plus a call per leaf cost measurably.
+ */
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null) deepFreeze(child);
+    }
+  } else {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const child: unknown = (value as Record<string, unknown>)[keys[i]!];
+      if (typeof child === 'object' && child !== null) deepFreeze(child);
+    }
   }
   return value;
 }

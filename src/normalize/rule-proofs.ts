@@ -188,14 +188,17 @@ function proofLayout(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>)
   if (thresholdFiles.length <= 1) {
     return { sharded: false, split: (items) => (items.length ? [[undefined, [...items]]] : []), ruleFilesFor: () => model.ruleFiles };
   }
-  const fileOf = new Map<string, string>();
+  // The threshold file of each model and service, by kind (no key strings to build for a fleet's 50,000 rules).
+  const fileOf = { model: new Map<string, string>(), service: new Map<string, string>() };
   let defaultsFile: string | undefined;
   for (const file of thresholdFiles) {
-    for (const rule of file.groups.flatMap((g) => g.rules)) {
-      if (rule.kind !== 'record') continue;
-      if (rule.labels.model !== undefined) fileOf.set(`model ${rule.labels.model}`, file.name);
-      else if (rule.labels.service !== undefined) fileOf.set(`service ${rule.labels.service}`, file.name);
-      else defaultsFile = file.name;
+    for (const group of file.groups) {
+      for (const rule of group.rules) {
+        if (rule.kind !== 'record') continue;
+        if (rule.labels.model !== undefined) fileOf.model.set(rule.labels.model, file.name);
+        else if (rule.labels.service !== undefined) fileOf.service.set(rule.labels.service, file.name);
+        else defaultsFile = file.name;
+      }
     }
   }
   const order = new Map(thresholdFiles.map((f, i) => [f.name, i]));
@@ -207,7 +210,7 @@ function proofLayout(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>)
       for (const item of items) {
         const target = targetOf(item);
         // A target with no series of its own (the unlisted model) is proven with the defaults.
-        const shard = target ? fileOf.get(`${target.kind} ${target.name}`) ?? defaultsFile : undefined;
+        const shard = target ? fileOf[target.kind].get(target.name) ?? defaultsFile : undefined;
         const inShard = byShard.get(shard);
         if (inShard) inShard.push(item);
         else byShard.set(shard, [item]);

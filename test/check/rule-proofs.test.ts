@@ -135,6 +135,30 @@ describe('generated rule tests', () => {
     expect((await promtoolTest(dir, 'ml-models.test.yml')).ok).toBe(false);
   }, 180_000);
 
+  it('for a fleet of services and models, the absence alerts fire for their sample alone: every other service and model stays seen', async () => {
+    // 30 services over 3 teams: ServiceUnreachable's sample is 3 of them; 60 models over 30 services and 3 teams:
+    // ModelMetricsMissing's sample is 20 of them. The rest must stay silent on both sides of either proof.
+    const services = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`s${i}`, { team: `t${i % 3}`, discovery: { staticTargets: [`10.0.0.${i + 1}:80`] } }]));
+    const models = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`m${i}`, { service: `s${i % 30}`, team: `t${i % 3}` }]));
+    const generated = await generateFromConfig({ services, models });
+    const tests = generated.model.ruleTests.flatMap((f) => f.tests);
+    const proof = (alert: string, side: 'fires' | 'stays silent') => tests.find((t) => t.name.startsWith(`${alert} ${side}`))!;
+    const firing = (alert: string) => proof(alert, 'fires').alertRuleTests.at(-1)!.expAlerts.map((a) => a.expLabels.service ?? a.expLabels.model);
+    expect(firing('ServiceUnreachable')).toHaveLength(3);
+    expect(firing('ModelMetricsMissing')).toHaveLength(20);
+    // Outside the sample, one series each with nothing but the label the rule joins on.
+    const missingInside = proof('ModelMetricsMissing', 'stays silent').inputSeries.map((s) => s.series);
+    expect(missingInside).toHaveLength(60 + 1);
+    expect(missingInside.filter((s) => /^\w+\{model="m\d+"\}$/.test(s))).toHaveLength(40);
+    const unreachableInside = proof('ServiceUnreachable', 'stays silent').inputSeries.map((s) => s.series);
+    expect(unreachableInside.filter((s) => /^up\{service="s\d+"\}$/.test(s))).toHaveLength(27);
+
+    const dir = writeOut(generated);
+    const result = await promtoolTest(dir);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok).toBe(true);
+  }, 180_000);
+
   it('for a fleet past one threshold file, load one file of targets per proof, so promtool never meets its 10,000-sample limit', async () => {
     // 450 models × 5 series = 2,250 threshold rules: two files of models, and one of the defaults.
     const models = Object.fromEntries(Array.from({ length: 450 }, (_, i) => [`m${String(i).padStart(3, '0')}`, { service: 'api', team: `t${i % 3}`, thresholds: { minAccuracy: 0.8 + (i % 4) / 100 } }]));

@@ -35,13 +35,23 @@ export const serviceUnreachable = defineAlert({
     },
     // Past it, the first service has no target at all (scaled to zero) and every other one only targets that
     // are down; inside it, every service has one target up beside one that is down, which is ServiceDown's
-    // business, not the service being unreachable.
-    targets: (fleet, side, { steps }) => sampled(fleet.services, (service) => [service.team]).map((service, i): TargetSeries => {
-      const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
-      const series = side === 'inside'
-        ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, { series: selector('up', replica(1)), values: gauge(0, steps) }]
-        : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
-      return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target: { kind: 'service', name: service.name } };
-    }),
+    // business, not the service being unreachable. For a fleet, only the sample is unreachable: every other
+    // service is in the rule's view (mlmon:service_info) too and stays reachable on both sides, through one `up`
+    // series with only its `service` label (the rule joins on `service` alone).
+    targets: (fleet, side, { steps }) => {
+      const [up, down] = [gauge(1, steps), gauge(0, steps)];
+      const proven = sampled(fleet.services, (service) => [service.team]);
+      const provenIndex = new Map(proven.map((service, i) => [service, i]));
+      return fleet.services.map((service): TargetSeries => {
+        const i = provenIndex.get(service);
+        const target = { kind: 'service', name: service.name } as const;
+        if (i === undefined) return { series: [{ series: selector('up', { service: service.name }), values: up }], alertLabels: { service: service.name, team: service.team }, value: 1, fires: false, target };
+        const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
+        const series = side === 'inside'
+          ? [{ series: selector('up', replica(0)), values: up }, { series: selector('up', replica(1)), values: down }]
+          : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: down }));
+        return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target };
+      });
+    },
   },
 });
