@@ -68,6 +68,17 @@ export const configDefaults = deepFrozen({
 
   'alerts.*.enabled': true,
 
+  // An SLO's window, tiers and low-traffic guard, wherever it is declared (README, "SLOs").
+  'services.*.slos.*.window': '28d',
+  'services.*.slos.*.tiers': 'sre-workbook',
+  'services.*.slos.*.minEvents': 100,
+  'models.*.slos.*.window': '28d',
+  'models.*.slos.*.tiers': 'sre-workbook',
+  'models.*.slos.*.minEvents': 100,
+  'defaults.modelSlos.*.window': '28d',
+  'defaults.modelSlos.*.tiers': 'sre-workbook',
+  'defaults.modelSlos.*.minEvents': 100,
+
   'alerting.defaultReceiver': 'default',
   'alerting.receivers': computed('alerting.defaultReceiver: one receiver of that name, with no integrations', { default: {} }, { default: {} }),
   'alerting.resolveTimeout': '5m',

@@ -7,12 +7,17 @@
  */
 import { sliOf, type SliDefinition } from '../catalog/slo/indicators.js';
 import { defaultTiers, sloTierNames, type SloTier } from '../catalog/slo/tiers.js';
-import type { MonitoringConfig, SloConfig, SloOverride } from '../config/types.js';
+import { configDefaults } from '../config/defaults.js';
+import type { MonitoringConfig, SloConfig, SloOverride, SloTierSet } from '../config/types.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { ResolvedModel, ResolvedService, ResolvedSlo, SloModel, SloPolicy } from './model.js';
 
-/** What an SLO leaves out. */
-export const sloDefaults = { window: '28d', tiers: 'sre-workbook', minEvents: 100 } as const;
+/** What an SLO leaves out (the table of defaults; the same wherever an SLO is declared). */
+export const sloDefaults = {
+  window: configDefaults['defaults.modelSlos.*.window'],
+  tiers: configDefaults['defaults.modelSlos.*.tiers'],
+  minEvents: configDefaults['defaults.modelSlos.*.minEvents'],
+} as const;
 
 /** Windows from which on the error and event rates are averaged from the 5m recordings instead of read raw. */
 export const derivedWindowSeconds = 86_400;
@@ -79,7 +84,7 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
 /** The policy of an SLO's alerting settings, shared with every SLO alerted on the same way. */
 function policyOf(spec: SloConfig, policies: Map<string, SloPolicy>): SloPolicy {
   const window = spec.window ?? sloDefaults.window;
-  const tierSet = spec.tiers ?? sloDefaults.tiers;
+  const tierSet: SloTierSet = spec.tiers ?? sloDefaults.tiers;
   const minEvents = spec.minEvents ?? sloDefaults.minEvents;
   const tiers = defaultTiers(tierSet, window).flatMap((tier): SloTier[] => {
     const setting = spec.tierSettings?.[tier.name];

@@ -103,6 +103,17 @@ const receiverInConfigForm = (model: MonitoringModel) => Object.fromEntries(mode
   (['email', 'slack', 'pagerduty', 'webhook'] as const).filter((kind) => r[kind].length > 0).map((kind) => [kind, r[kind]]),
 )]));
 
+/** An SLO's window, tiers and minEvents, read off the SLO of `target` (undefined: the default SLO) and its policy. */
+function sloMappings<P extends string>(at: P, config: () => MonitoringConfig, target: string | undefined): Record<`${P}.${'window' | 'tiers' | 'minEvents'}`, Mapping> {
+  const slo = (m: MonitoringModel) => m.slos.slos.find((s) => s.target === target)!;
+  const policy = (m: MonitoringModel) => m.slos.policies.find((p) => p.id === slo(m).policy)!;
+  return {
+    [`${at}.window`]: { config, read: (m: MonitoringModel) => slo(m).window },
+    [`${at}.tiers`]: { config, read: (m: MonitoringModel) => policy(m).tierSet },
+    [`${at}.minEvents`]: { config, read: (m: MonitoringModel) => policy(m).minEvents },
+  } as unknown as Record<`${P}.${'window' | 'tiers' | 'minEvents'}`, Mapping>;
+}
+
 const mappings: Record<TableKey, Mapping> = {
   'cluster': { read: (m) => m.cluster, alsoAt: (m) => m.externalLabels.cluster },
   'environment': { read: (m) => m.environment, alsoAt: (m) => m.externalLabels.environment },
@@ -138,6 +149,9 @@ const mappings: Record<TableKey, Mapping> = {
     read: (m) => oneOf(m.models).team,
     derived: { config: { services: service, models: { fraud: { service: 'api' } }, defaults: { team: 'risk' } }, value: 'risk' },
   },
+  ...sloMappings('services.*.slos.*', () => ({ services: { api: { discovery: { staticTargets: ['api:80'] }, slos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } } }), 'api'),
+  ...sloMappings('models.*.slos.*', () => ({ services: service, models: { fraud: { service: 'api', slos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } } }), 'fraud'),
+  ...sloMappings('defaults.modelSlos.*', () => ({ services: service, defaults: { modelSlos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } }), undefined),
   'alerts.*.enabled': {
     config: () => ({ services: service, models: { fraud: { service: 'api' } } }),
     read: (m, segments) => m.builtinAlerts.some((alert) => alert.name === segments[1]),
