@@ -345,12 +345,18 @@ function targetsOf(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests'
  * ServiceDown's business, not the service being unreachable.
  */
 function unreachableServices(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, side: 'breach' | 'inside', steps: number): TargetSeries[] {
-  return sampled(model.services, (service) => [service.team]).map((service, i): TargetSeries => {
+  // Every service is in the rule's view (mlmon:service_info), so a fleet's services outside the sample keep a
+  // target up on both sides: only the sample becomes unreachable.
+  const proven = sampled(model.services, (service) => [service.team]);
+  const first = proven[0];
+  const inSample = new Set(proven);
+  return model.services.map((service): TargetSeries => {
     const replica = (n: number) => ({ instance: `${service.name}-${n}:8080`, job: service.name, service: service.name });
-    const series = side === 'inside'
-      ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, { series: selector('up', replica(1)), values: gauge(0, steps) }]
-      : i === 0 ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
-    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires: side === 'breach', target: { kind: 'service', name: service.name } };
+    const fires = side === 'breach' && inSample.has(service);
+    const series = !fires
+      ? [{ series: selector('up', replica(0)), values: gauge(1, steps) }, ...(inSample.has(service) ? [{ series: selector('up', replica(1)), values: gauge(0, steps) }] : [])]
+      : service === first ? [] : [0, 1].map((n) => ({ series: selector('up', replica(n)), values: gauge(0, steps) }));
+    return { series, alertLabels: { service: service.name, team: service.team }, value: 1, fires, target: { kind: 'service', name: service.name } };
   });
 }
 
