@@ -3,7 +3,8 @@
  * (run-checks.ts) finds the tools, writes the files to a scratch folder and runs these in parallel.
  */
 import { availableParallelism } from 'node:os';
-import { proofFileCost, type RuleTestFile } from '../normalize/rule-proofs.js';
+import { proofFileCost } from '../normalize/proof-files.js';
+import type { RuleTestFile } from '../normalize/rule-proofs.js';
 import type { RoutingTestCase } from '../normalize/routing-proofs.js';
 import type { MonitoringModel } from '../normalize/model.js';
 import type { Problem } from '../problems.js';

@@ -16,7 +16,8 @@ import { problemsOf } from '../../src/check/report.js';
 import { runChecks } from '../../src/check/run-checks.js';
 import { durationSeconds } from '../../src/normalize/duration.js';
 import type { MonitoringModel } from '../../src/normalize/model.js';
-import { proofFileCost, type RuleTestFile } from '../../src/normalize/rule-proofs.js';
+import { proofFileCost } from '../../src/normalize/proof-files.js';
+import type { RuleTestFile } from '../../src/normalize/rule-proofs.js';
 import type { Generated } from '../../src/pipeline.js';
 import { generateExample, generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { repoRoot, tool } from '../support/tools.js';
@@ -91,7 +92,7 @@ describe('proof files', () => {
     }
   }, 60_000);
 
-  it('of the example and the small fixtures stay one per alert group (a part would cost more than it saves)', async () => {
+  it('of the example stay one per alert group: a part would cost more than it saves (the goldens hold the fixtures to it)', async () => {
     const { model } = await generateExample();
     expect(model.ruleTests.map((f) => f.name)).toEqual(['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']);
   });
