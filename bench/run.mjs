@@ -31,6 +31,7 @@ import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const mlmonBin = join(repoRoot, 'bin/mlmon.js');
 const stagesScript = join(repoRoot, 'bench/stages.mjs');
+const validateStepsScript = join(repoRoot, 'bench/validate-steps.mjs');
 const rssPreload = join(repoRoot, 'bench/report-max-rss.cjs');
 const stageNames = ['load', 'validate', 'normalize', 'render', 'write'];
 /** No single command may hang the benchmark. */
@@ -195,6 +196,64 @@ function timeValidate(args, configFile, runs, context) {
   };
 }
 
+/**
+ * Each generated proof file under prometheus/tests, run alone with `promtool test rules` (one after another, so
+ * none slows another down), `runs` times; a file's time is its median. The figure is the slowest file over the
+ * median file: validate runs the files side by side, so one file far slower than the rest is what it waits for.
+ */
+function timeProofShards(outDir, runs, env) {
+  const testsDir = join(outDir, 'prometheus/tests');
+  const files = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).sort() : [];
+  const promtool = env.MLMON_PROMTOOL ?? 'promtool';
+  const runsMs = Object.fromEntries(files.map((f) => [f, []]));
+  const failed = new Set();
+  for (let run = 0; run < runs; run++) {
+    for (const file of files) {
+      const start = performance.now();
+      const child = spawnSync(promtool, ['test', 'rules', file], { cwd: testsDir, env, encoding: 'utf8', timeout: commandTimeoutMs, maxBuffer: 64 * 1024 * 1024 });
+      runsMs[file].push(performance.now() - start);
+      if (child.status !== 0) failed.add(file);
+    }
+  }
+  const byFile = Object.fromEntries(files.map((f) => [f, median(runsMs[f])]));
+  const slowest = files.reduce((worst, f) => (worst === undefined || byFile[f] > byFile[worst] ? f : worst), undefined);
+  const medianMs = median(Object.values(byFile));
+  return {
+    status: files.length === 0 ? 'failed' : failed.size ? 'problems' : 'ok',
+    files: files.length,
+    slowest: slowest && { file: slowest, ms: byFile[slowest] },
+    medianMs,
+    ratio: slowest ? byFile[slowest] / medianMs : undefined,
+    byFileMs: byFile,
+    ...(failed.size ? { failedFiles: [...failed] } : {}),
+  };
+}
+
+/**
+ * The full validate in process (bench/validate-steps.mjs), `runs` times: its wall time from node's start and
+ * each external check's own time within it. The figure is the wall time over the slowest check, as a median
+ * over the runs: 1 would be a validate that lasts exactly as long as its slowest step.
+ */
+function timeValidateSteps(configFile, runs, context) {
+  const measured = [];
+  for (let run = 0; run < runs; run++) {
+    const result = runNode([validateStepsScript, configFile], { ...context, cwd: dirname(configFile) });
+    if (result.exitCode !== 0) return { status: 'failed', exitCode: result.exitCode, message: firstLines(result.stderr || result.stdout) };
+    const { wallMs, steps, ok, failed } = JSON.parse(result.stdout.trim().split('\n').pop());
+    const slowest = steps.reduce((worst, step) => (!worst || step.ms > worst.ms ? step : worst), undefined);
+    measured.push({ wallMs, slowest, ratio: wallMs / slowest.ms, ok, failed, steps });
+  }
+  const ratio = median(measured.map((m) => m.ratio));
+  const typical = measured.find((m) => m.ratio === ratio) ?? measured[0];
+  return {
+    status: measured.every((m) => m.ok) ? 'ok' : 'problems',
+    wallMs: median(measured.map((m) => m.wallMs)),
+    slowest: { id: typical.slowest.id, ms: median(measured.map((m) => m.slowest.ms)) },
+    ratio,
+    runs: measured,
+  };
+}
+
 /** Everything measured for one fleet size. */
 async function measureSize(models, options, context, validate) {
   const dir = join(context.scratch, `n${models}`);
@@ -248,6 +307,12 @@ async function measureSize(models, options, context, validate) {
     else validation[key] = timeValidate(args, typescript, options.runs, context);
   }
 
+  // The proof files and validate's steps: only with the external tools (they are what is timed).
+  const external = validate.available && options.external && !validate.tools?.error;
+  const notTimed = { status: 'skipped', reason: !validate.available ? validate.reason : !options.external ? '--no-external' : validate.tools?.error };
+  const proofs = external ? timeProofShards(outDir, options.runs, context.env) : notTimed;
+  const validateSteps = external ? timeValidateSteps(typescript, options.runs, context) : notTimed;
+
   return {
     models,
     services: serviceCountOf(models),
@@ -267,6 +332,8 @@ async function measureSize(models, options, context, validate) {
     inProcessPeakRssBytes: Math.max(...stageRuns.map((r) => r.maxRssBytes)),
     output,
     validate: validation,
+    proofs,
+    validateSteps,
   };
 }
 
@@ -365,6 +432,21 @@ function judgeTargets(results) {
 
   targets.push({ id: 'help', description: '`mlmon --help` under 150 ms (median)', status: results.help.medianMs < 150 ? 'PASS' : 'MISS', measured: `${formatMs(results.help.medianMs)} (bare \`node -e 0\`: ${formatMs(results.help.nodeStartupMedianMs)})`, value: results.help.medianMs, limit: 150 });
 
+  // The proofs split evenly, and validate little longer than its slowest step (issue #12), judged at 1,000 models.
+  const ratioTarget = (id, description, cell, limit, measuredText) => {
+    const size = bySize.get(1000);
+    if (!size) return targets.push({ id, description, status: 'n/a', measured: 'size 1000 not run' });
+    const value = size.error ? undefined : cell(size);
+    if (!value || value.status === 'skipped') return targets.push({ id, description, status: 'n/a', measured: value?.reason ?? `generate failed: ${firstLines(size.error ?? '', 1)}` });
+    if (value.ratio === undefined) return targets.push({ id, description, status: 'MISS', measured: `${value.status}: ${value.message ?? 'nothing measured'}` });
+    const problems = value.status === 'ok' ? '' : ` (${value.status}${value.failedFiles ? `: ${value.failedFiles.join(', ')}` : ''})`;
+    targets.push({ id, description, status: value.ratio <= limit && value.status === 'ok' ? 'PASS' : 'MISS', measured: `${measuredText(value)}${problems}`, value: value.ratio, limit });
+  };
+  ratioTarget('proof-shards-1000', 'no proof file over 2× the median file at 1,000 models (`promtool test rules`, each alone)', (s) => s.proofs, 2,
+    (p) => `×${p.ratio.toFixed(2)}: slowest ${p.slowest.file} ${formatMs(p.slowest.ms)}, median ${formatMs(p.medianMs)} of ${p.files} files`);
+  ratioTarget('validate-steps-1000', 'full validate within 1.2× its slowest external step at 1,000 models', (s) => s.validateSteps, 1.2,
+    (v) => `×${v.ratio.toFixed(2)}: validate ${formatMs(v.wallMs)}, slowest step ${v.slowest.id} ${formatMs(v.slowest.ms)}`);
+
   const alertCounts = measured.map((s) => s.output.rules.alerting);
   const constant = alertCounts.every((count) => count === alertCounts[0]);
   targets.push({
@@ -414,7 +496,18 @@ function tables(results) {
       formatValidate(s.validate.skipExternal), formatValidate(s.validate.external),
     ]),
   };
-  return [generate, output];
+  const ratio = (value) => (value === undefined ? '–' : `×${value.toFixed(2)}`);
+  const cell = (value, text) => (value?.status === 'skipped' ? 'skipped' : value?.status === 'failed' ? 'failed' : `${text()}${value?.status === 'problems' ? ' (problems)' : ''}`);
+  const steps = {
+    title: 'proofs and validate steps (promtool on each proof file alone; validate in process, against its slowest external check)',
+    header: ['models', 'proof files', 'slowest file', 'median file', 'slowest / median', 'validate', 'slowest step', 'validate / slowest step'],
+    rows: results.sizes.map((s) => s.error ? [s.models.toLocaleString('en'), 'failed', ...Array(6).fill('–')] : [
+      s.models.toLocaleString('en'),
+      cell(s.proofs, () => String(s.proofs.files)), cell(s.proofs, () => formatMs(s.proofs.slowest?.ms)), cell(s.proofs, () => formatMs(s.proofs.medianMs)), cell(s.proofs, () => ratio(s.proofs.ratio)),
+      cell(s.validateSteps, () => formatMs(s.validateSteps.wallMs)), cell(s.validateSteps, () => `${formatMs(s.validateSteps.slowest.ms)} (${s.validateSteps.slowest.id})`), cell(s.validateSteps, () => ratio(s.validateSteps.ratio)),
+    ]),
+  };
+  return [generate, output, steps];
 }
 
 /** The generate tables, then the rule-group section's when it ran. */

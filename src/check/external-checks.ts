@@ -2,6 +2,9 @@
  * The checks that run promtool and amtool on the rendered files, as registry entries (registry.ts). The runner
  * (run-checks.ts) finds the tools, writes the files to a scratch folder and runs these in parallel.
  */
+import { availableParallelism } from 'node:os';
+import { proofFileCost } from '../normalize/proof-files.js';
+import type { RuleTestFile } from '../normalize/rule-proofs.js';
 import type { RoutingTestCase } from '../normalize/routing-proofs.js';
 import type { MonitoringModel } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
@@ -31,7 +34,7 @@ export const externalChecks: readonly ToolCheck[] = [
   {
     kind: 'tool', tool: 'promtool', id: 'promtool/test-rules', title: 'promtool test rules', artifact: 'prometheus/tests',
     emits: { 'promtool/test-rules': 'error', ...toolFailures },
-    run: ({ model, dir, tool, timeoutMs }) => runRuleTests(tool, dir, model.ruleTests.map((f) => `prometheus/tests/${f.name}`), [...model.userRuleTestFiles],
+    run: ({ model, dir, tool, timeoutMs }) => runRuleTests(tool, dir, dearestFirst(model).map((f) => `prometheus/tests/${f.name}`), [...model.userRuleTestFiles],
       model.ruleTests.reduce((n, f) => n + f.tests.length, 0), timeoutMs),
   },
   {
@@ -71,12 +74,30 @@ function ruleProblems(model: MonitoringModel, output: string, id: string, artifa
   return problems;
 }
 
+/**
+ * The generated proof files, dearest first (proofFileCost): run by a pool, the longest start first and the
+ * short ones fill the gaps, so the check ends close to when its dearest file does (LPT scheduling).
+ */
+function dearestFirst(model: MonitoringModel): RuleTestFile[] {
+  const cost = new Map(model.ruleTests.map((f) => [f, proofFileCost(f, model.ruleFiles)]));
+  return [...model.ruleTests].sort((a, b) => cost.get(b)! - cost.get(a)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * How many promtool processes the rule tests run at once: one per core. promtool runs the tests of a file one
+ * after another on one core (bar its garbage collector), so the files are run side by side; but all of a fleet's
+ * files at once (dozens at 10,000 models) only crowd the cores and the memory, and the dearest file, started
+ * among all the others, finishes last.
+ */
+export const ruleTestProcesses = Math.max(1, availableParallelism());
+
 async function runRuleTests(promtool: ResolvedTool, dir: string, generated: string[], userFiles: string[], generatedCount: number, timeoutMs: number): Promise<Finding> {
   const problems: Problem[] = [];
   let failedTests = 0;
   let userTests = 0;
-  const files = [...generated.map((f) => ({ file: f, cwd: dir, user: false })), ...userFiles.map((f) => ({ file: f, cwd: process.cwd(), user: true }))];
-  await Promise.all(files.map(async ({ file, cwd, user }) => {
+  // A user's own files first: their cost is unknown, so they are treated as the dearest.
+  const files = [...userFiles.map((f) => ({ file: f, cwd: process.cwd(), user: true })), ...generated.map((f) => ({ file: f, cwd: dir, user: false }))];
+  await inPool(files, ruleTestProcesses, async ({ file, cwd, user }) => {
     const r = await run(promtool.path, ['test', 'rules', file], cwd, timeoutMs);
     if (user) userTests += 1;
     const failures = [...r.output.matchAll(/name:\s*(.+?),?\s*\n\s*alertname:\s*(\w+)/g)];
@@ -87,7 +108,9 @@ async function runRuleTests(promtool: ResolvedTool, dir: string, generated: stri
         problems.push({ id: 'promtool/test-rules', severity: 'error', artifact: file, object: alertname!, message: `rule test failed: ${name!.trim()}`, hint: 'the alert no longer fires (or stays silent) where its threshold says it should; see `promtool test rules` output' });
       }
     }
-  }));
+  });
+  // Problems by file, not by which file finished first, so the report does not vary from run to run.
+  problems.sort((a, b) => ((a.artifact ?? '') < (b.artifact ?? '') ? -1 : (a.artifact ?? '') > (b.artifact ?? '') ? 1 : 0));
   const total = generatedCount + userTests;
   return { problems, detail: `rule tests ${total - failedTests}/${total} passed${userTests ? ` (${userTests} user file${userTests === 1 ? '' : 's'})` : ''}` };
 }
@@ -112,4 +135,13 @@ async function runRoutingTests(amtool: ResolvedTool, dir: string, cases: readonl
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   return { problems, detail: `routes ${cases.length - problems.length}/${cases.length} passed` };
+}
+
+/** Runs `work` on every item, at most `size` at a time, taking the items in order. */
+export async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }

@@ -1,11 +1,12 @@
 /**
  * The check step of the pipeline: every check in the registry on what was generated, one result each, in
- * registry order. mlmon's own checks run first; then the external tools, in parallel, on the output written to
- * a scratch folder. `--disable` silences warning-only problem ids; an error is never silenced.
+ * registry order. The external tools start first, in parallel, on the output written to a scratch folder; mlmon's
+ * own checks run while they do. `--disable` silences warning-only problem ids; an error is never silenced.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { didYouMean } from '../config/did-you-mean.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import { CouldNotRun, type Problem, type ProblemsFound } from '../problems.js';
@@ -22,8 +23,8 @@ export interface CheckOptions {
   readonly tools: ToolOptions;
   /** `--disable <id>`: warning-only problem ids to leave out of the report (see `disableableIds`). */
   readonly disable?: readonly string[] | undefined;
-  /** Called as each external check finishes (progress on a TTY). */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Called as each external check finishes (progress on a TTY), with its id and wall time in ms (the bench). */
+  readonly onProgress?: (done: number, total: number, finished: { readonly id: string; readonly ms: number }) => void;
 }
 
 /**
@@ -50,11 +51,19 @@ export async function runChecks(output: CheckedOutput, options: CheckOptions, re
   checkDisabledIds([...disabled], registry);
   const context = checkContext(output);
   const results = new Map<Check, CheckResult>();
-  for (const check of registry) {
-    if (check.kind === 'model') results.set(check, resultOf(check, await check.run(context), disabled));
-  }
+  // The tools first: they run in processes of their own, so mlmon's own checks run meanwhile instead of before
+  // them, and validate ends about when its slowest tool check does.
   const toolChecks = registry.filter((c): c is ToolCheck => c.kind === 'tool');
-  const toolResults = await runToolChecks(toolChecks, output, options, disabled);
+  const tools = await startToolChecks(toolChecks, output, options, disabled);
+  try {
+    for (const check of registry) {
+      if (check.kind === 'model') results.set(check, resultOf(check, await check.run(context), disabled));
+    }
+  } catch (error) {
+    await tools.done.catch(() => undefined);
+    throw error;
+  }
+  const toolResults = await tools.done;
   toolChecks.forEach((check, i) => results.set(check, toolResults[i]!));
   return { configFile: output.configFile, checks: registry.map((c) => results.get(c)!) };
 }
@@ -118,29 +127,42 @@ function templatedYamlProblems(files: readonly RenderedFile[]): { problems: Prob
 }
 
 /**
- * The tool checks, in parallel. Skipped under --skip-external (no tool is looked for, nothing is written);
- * failed with tools/missing when their tool is not found. Tools read files, so the output is written to a
- * scratch folder, removed afterwards.
+ * Starts the tool checks, in parallel, and returns once their first tool processes are running; `done` holds
+ * their results. Skipped under --skip-external (no tool is looked for, nothing is written); failed with
+ * tools/missing when their tool is not found. Tools read files, so the output is written to a scratch folder,
+ * removed when they are done.
  */
-async function runToolChecks(checks: readonly ToolCheck[], output: CheckedOutput, options: CheckOptions, disabled: ReadonlySet<string>): Promise<CheckResult[]> {
-  if (options.skipExternal) return checks.map((check) => ({ ...header(check), status: 'skipped', detail: '--skip-external', problems: [] }));
+async function startToolChecks(checks: readonly ToolCheck[], output: CheckedOutput, options: CheckOptions, disabled: ReadonlySet<string>): Promise<{ done: Promise<CheckResult[]> }> {
+  if (options.skipExternal) return { done: Promise.resolve(checks.map((check) => ({ ...header(check), status: 'skipped', detail: '--skip-external', problems: [] }))) };
   const names = [...new Set(checks.map((c) => c.tool))];
   const found = new Map(await Promise.all(names.map(async (name) => [name, await resolveTool(name, options.tools[name], options.tools.timeoutMs)] as const)));
   const dir = mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
-  let done = 0;
   try {
     writeFiles(dir, output.files);
-    return await Promise.all(checks.map(async (check) => {
-      const tool = found.get(check.tool);
-      const result = tool
-        ? resultOf(check, await check.run({ model: output.model, dir, tool, timeoutMs: options.tools.timeoutMs }), disabled, tool)
-        : { ...header(check), status: 'failed' as const, problems: [missingTool(check)] };
-      options.onProgress?.(++done, checks.length);
-      return result;
-    }));
-  } finally {
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
+  let finished = 0;
+  const done = (async () => {
+    try {
+      return await Promise.all(checks.map(async (check) => {
+        const tool = found.get(check.tool);
+        const start = performance.now();
+        const result = tool
+          ? resultOf(check, await check.run({ model: output.model, dir, tool, timeoutMs: options.tools.timeoutMs }), disabled, tool)
+          : { ...header(check), status: 'failed' as const, problems: [missingTool(check)] };
+        options.onProgress?.(++finished, checks.length, { id: check.id, ms: performance.now() - start });
+        return result;
+      }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  // The checks reach their first tool process within promise jobs (the tools were run once, for their version);
+  // let those run before mlmon's own checks take the thread.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { done };
 }
 
 function missingTool(check: ToolCheck): Problem {

@@ -23,6 +23,7 @@ import type { BuiltinAlert, MonitoringModel, RuleFile } from './model.js';
 import { buildSloProofs, sloProofIntervalSeconds } from './slo-proofs.js';
 
 export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';
+import { balancedProofFiles } from './proof-files.js';
 
 export interface RuleTestFile {
   /** File name under out/prometheus/tests/. */
@@ -133,7 +134,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
   const shardOf = (target: ThresholdTarget) => layout.split([target], (t) => t)[0]?.[0];
   for (const [shard, test] of buildSloProofs(model, step, sloProofIntervalSeconds(group), shardOf)) add('slo', shard, test);
 
-  return [...byFile.values()]
+  const files = [...byFile.values()]
     .filter((file) => file.tests.length > 0)
     .map((file) => {
       const ruleFiles = layout.ruleFilesFor(file.shard);
@@ -144,8 +145,8 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
         groupEvalOrder: ruleFiles.flatMap((f) => f.groups.map((g) => g.name)),
         tests: file.tests,
       };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
+  return balancedProofFiles(files, model.ruleFiles).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The labels promtool must see on the alert: label values are templates too (escaped config values). */

@@ -24,6 +24,8 @@ interface SizeResult {
   stages: Record<'startup' | 'load' | 'loadJson' | 'validate' | 'normalize' | 'render' | 'write', number>;
   output: { files: number; bytes: number; rules: { alerting: number; recording: number; perFile: Record<string, { alerting: number; recording: number }> } };
   validate: { skipExternal: ValidateCell; external: ValidateCell };
+  proofs: { status: string; reason?: string };
+  validateSteps: { status: string; reason?: string };
 }
 
 interface BenchResults {
@@ -113,6 +115,9 @@ describe('the benchmark runner on fleets of 10 and 20 models', () => {
       expect(['ok', 'problems', 'failed', 'not available']).toContain(size.validate.skipExternal.status);
       expect(size.validate.external.status).toBe(results.validate.available ? 'skipped' : 'not available');
       if (results.validate.available) expect(size.validate.skipExternal.medianMs).toBeGreaterThan(0);
+      // The proof files and validate's steps are timed with the tools, so not under --no-external.
+      expect(size.proofs.status).toBe('skipped');
+      expect(size.validateSteps.status).toBe('skipped');
     }
   });
 
@@ -123,10 +128,12 @@ describe('the benchmark runner on fleets of 10 and 20 models', () => {
   });
 
   it('judges every target, and the alert count target passes', () => {
-    expect(results.targets.map((t) => t.id)).toEqual(['generate-1000', 'generate-10000', 'stages-linear', 'rss-10000', 'help', 'alert-rules-constant']);
+    expect(results.targets.map((t) => t.id)).toEqual(['generate-1000', 'generate-10000', 'stages-linear', 'rss-10000', 'help', 'proof-shards-1000', 'validate-steps-1000', 'alert-rules-constant']);
     for (const target of results.targets) expect(['PASS', 'MISS', 'n/a']).toContain(target.status);
     // Sizes it did not run are not guessed at.
     expect(results.targets.find((t) => t.id === 'generate-1000')!.status).toBe('n/a');
+    expect(results.targets.find((t) => t.id === 'proof-shards-1000')!.status).toBe('n/a');
+    expect(results.targets.find((t) => t.id === 'validate-steps-1000')!.status).toBe('n/a');
     expect(results.targets.find((t) => t.id === 'alert-rules-constant')!.status).toBe('PASS');
   });
 

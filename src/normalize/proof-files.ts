@@ -1,0 +1,77 @@
+/**
+ * How the proofs are laid out in files for promtool: each file's cost, and files of about equal cost, so that
+ * `validate` can run them side by side (src/check/external-checks.ts) and finish with the slowest.
+ */
+import { durationSeconds } from '../formats/prometheus-duration.js';
+import type { RuleFile } from './model.js';
+import type { RuleTest, RuleTestFile } from './rule-proofs.js';
+
+/**
+ * Below this cost (in proofCost's units), a proof file is never split: another promtool process would cost more
+ * than it saves. About 1 s of promtool 3.16 on one core of the 2-core AMD EPYC the bench runs on: ~17 µs a unit,
+ * from the 9.2 s its slowest proof file took there at 1,000 models for ~530,000 units (issue #12, quiet machine;
+ * bench/README.md). The example and the small fixtures stay one file per group.
+ */
+export const proofSplitFloor = 50_000;
+
+/**
+ * What one proof costs promtool, in rule evaluations. promtool runs the tests of a file one after another, each
+ * in a fresh store: it parses the rule files the test loads, loads its input series, then evaluates every rule
+ * of every loaded group at each evaluation_interval from 0 up to the test's last eval_time, reading the input
+ * series as it goes. So (evaluations + 1) × (rules loaded + input series). A fleet's threshold rules dominate:
+ * 2,000 `vector()` rules in a shard, evaluated 34 times by a proof of a 15m `for`.
+ */
+export function proofCost(test: RuleTest, rulesLoaded: number, evaluationIntervalSeconds: number): number {
+  const lastEval = Math.max(0, ...test.alertRuleTests.map((t) => durationSeconds(t.evalTime)), ...(test.promqlExprTests ?? []).map((t) => durationSeconds(t.evalTime)));
+  const evaluations = Math.floor(lastEval / evaluationIntervalSeconds) + 1;
+  return (evaluations + 1) * (rulesLoaded + test.inputSeries.length);
+}
+
+/** What a proof file costs promtool: the sum of its tests' proofCost (`ruleFiles`: the model's, to count rules). */
+export function proofFileCost(file: RuleTestFile, ruleFiles: readonly RuleFile[]): number {
+  const loaded = new Set(file.ruleFiles.map((f) => f.replace(/^\.\.\/rules\//, '')));
+  const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+  const interval = durationSeconds(file.evaluationInterval);
+  return file.tests.reduce((sum, test) => sum + proofCost(test, rules, interval), 0);
+}
+
+/**
+ * Proof files of about equal cost, so `validate` can run them side by side and finish with the slowest. A file
+ * costing more than the budget is split into parts (`<name>-part-N.test.yml`) that load the same rule files,
+ * each test whole. The budget is the dearest single test (a test can't be split), at least proofSplitFloor.
+ * Why: a fleet's sampled targets are the first of each distinct threshold and team, so every proof through an
+ * alert lands in the first shard of model thresholds; at 1,000 models that one file took 9.2 s of promtool
+ * while the others took 0.2–1.0 s, and validate waited for it alone.
+ */
+export function balancedProofFiles(files: readonly RuleTestFile[], ruleFiles: readonly RuleFile[]): RuleTestFile[] {
+  const costs = files.map((file) => file.tests.map((test) => proofFileCost({ ...file, tests: [test] }, ruleFiles)));
+  const budget = Math.max(proofSplitFloor, ...costs.flat());
+  return files.flatMap((file, i) => {
+    const parts = packed(costs[i]!, budget);
+    if (parts.length === 1) return [file];
+    const width = String(parts.length).length;
+    return parts.map((tests, p) => ({ ...file, name: file.name.replace(/\.test\.yml$/, `-part-${String(p + 1).padStart(width, '0')}.test.yml`), tests: tests.map((t) => file.tests[t]!) }));
+  });
+}
+
+/**
+ * Items (by cost) in as few bins as keep every bin near the budget: longest first, each into the cheapest bin
+ * so far (LPT), adding bins until none passes the budget by more than a quarter. Bins list their items in their
+ * original order, and come in the order of their first item, so the layout reads like the unsplit file.
+ */
+function packed(costs: readonly number[], budget: number): number[][] {
+  const total = costs.reduce((a, b) => a + b, 0);
+  if (total <= budget) return [costs.map((_, i) => i)];
+  const order = costs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]! || a - b);
+  for (let count = Math.ceil(total / budget); ; count++) {
+    const bins = Array.from({ length: count }, () => ({ cost: 0, items: [] as number[] }));
+    for (const item of order) {
+      const cheapest = bins.reduce((min, bin) => (bin.cost < min.cost ? bin : min));
+      cheapest.cost += costs[item]!;
+      cheapest.items.push(item);
+    }
+    if (count >= costs.length || bins.every((bin) => bin.cost <= budget * 1.25)) {
+      return bins.filter((bin) => bin.items.length).map((bin) => bin.items.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+    }
+  }
+}
