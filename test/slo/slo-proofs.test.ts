@@ -40,7 +40,8 @@ async function sloProofs(dir: string): Promise<{ ok: boolean; output: string }> 
 describe('the SLO proofs', () => {
   it('pass in promtool for the example: every tier fires past its factor and not below, the guard and the absent alert', async () => {
     const dir = await writtenExample();
-    const tests = readFileSync(join(dir, 'prometheus/tests/slo.test.yml'), 'utf8');
+    const testDir = join(dir, 'prometheus/tests');
+    const tests = readdirSync(testDir).filter((f) => f.startsWith('slo')).map((f) => readFileSync(join(testDir, f), 'utf8')).join('\n');
     for (const tier of ['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow']) {
       expect(tests).toContain(`fires at the ${tier} tier's burn rate`);
       expect(tests).toContain(`stay silent just below the ${tier} tier's burn rate`);
