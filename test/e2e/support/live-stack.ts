@@ -60,6 +60,11 @@ export interface LiveStackOptions {
   /** The mlmon config to generate from, given the `host:port` the stack's Alertmanager will listen on. */
   readonly config: (alertmanagerTarget: string) => MonitoringConfig;
   readonly webhook: WebhookReceiver;
+  /**
+   * Runs after the files are generated and before either tool starts, e.g. to backfill history into
+   * Prometheus' (still empty) data folder.
+   */
+  readonly beforeStart?: (paths: { readonly outDir: string; readonly prometheusDataDir: string }) => Promise<void> | void;
 }
 
 /**
@@ -86,6 +91,8 @@ export async function startLiveStack(options: LiveStackOptions): Promise<LiveSta
       mkdirSync(dirname(join(outDir, file.path)), { recursive: true });
       writeFileSync(join(outDir, file.path), file.content);
     }
+    const prometheusDataDir = join(scratch.dir, 'prometheus-data');
+    await options.beforeStart?.({ outDir, prometheusDataDir });
 
     const alertmanager = startProcess('alertmanager', tool('alertmanager'), [
       `--config.file=${join(outDir, 'alertmanager/alertmanager.yml')}`,
@@ -98,7 +105,7 @@ export async function startLiveStack(options: LiveStackOptions): Promise<LiveSta
     const prometheus = startProcess('prometheus', tool('prometheus'), [
       // rule_files in the generated prometheus.yml are relative to it, as they are in the real deployment.
       `--config.file=${join(outDir, 'prometheus/prometheus.yml')}`,
-      `--storage.tsdb.path=${join(scratch.dir, 'prometheus-data')}`,
+      `--storage.tsdb.path=${prometheusDataDir}`,
       `--web.listen-address=127.0.0.1:${prometheusPort}`,
       // Firing alerts are re-sent every minute by default; the test's Alertmanager should not wait that long
       // to hear about one whose first send raced its startup.
