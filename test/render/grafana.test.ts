@@ -716,3 +716,24 @@ describe('Grafana SLO dashboard', () => {
     expect(lineFor(availability!.panels[1]!, 'A', { model: 'm' })).toEqual({ value: 0, redWhen: 'below' });
   });
 });
+
+describe('Grafana SLO dashboard with SLOs of one name over different windows', () => {
+  it('gives the budget one query per window and each policy its own burn-rate panels and factor lines', () => {
+    const d = dashboard(dashboardsFor(exampleWith((c) => {
+      c.models!['fraud-detector']!.slos = { ...c.models!['fraud-detector']!.slos, availability: { window: '7d' } };
+    })), 'slos');
+    expect(structureProblems(d)).toEqual([]);
+    const availability = (d.panels as Json[]).filter((p) => p.type !== 'row' && (p.title as string).startsWith('Model availability:'));
+    const budget = availability.find((p) => p.title === 'Model availability: error budget remaining')!;
+    expect((budget.targets as Json[]).map((t) => [t.legendFormat, /\[(\w+)\]/.exec(t.expr)![1], /slo_policy=~"([^"]+)"/.exec(t.expr)![1]]))
+      .toEqual([['{{model}} over 28d', '28d', 'sre-workbook-28d'], ['{{model}} over 7d', '7d', 'sre-workbook-7d']]);
+    const burn = availability.filter((p) => / burn rate /.test(p.title as string));
+    expect(burn.map((p) => p.title)).toEqual([
+      ...['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow'].map((t) => `Model availability: burn rate ${t} (sre-workbook-28d)`),
+      ...['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow'].map((t) => `Model availability: burn rate ${t} (sre-workbook-7d)`),
+    ]);
+    // The workbook's budget shares over a 7-day window: 2% in 1h, 5% in 6h, 10% in 1d, 10% in 3d.
+    expect(burn.slice(4).map((p) => lineFor(p, 'A', { model: 'fraud-detector' })!.value)).toEqual([3.36, 1.4, 0.7, 0.2333]);
+    for (const p of burn.slice(4)) for (const t of p.targets as Json[]) expect(t.expr).toContain('slo_policy="sre-workbook-7d"');
+  });
+});
