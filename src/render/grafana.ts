@@ -14,15 +14,18 @@ import { dashboardJson, type DashboardSpec } from './grafana/dashboard.js';
 import { infrastructureDashboard } from './grafana/infrastructure.js';
 import { mlModelsDashboard, singleModelDashboard } from './grafana/ml-models.js';
 import { grafanaSdk } from './grafana/sdk.js';
+import { sloDashboard } from './grafana/slos.js';
 import type { Templates } from './templating.js';
 
 export function renderGrafana(model: MonitoringModel, templates: Templates): RenderedFile[] {
   return [...renderDashboards(model), renderDatasources(model, templates), renderDashboardProvider(model, templates)];
 }
 
-/** One file per dashboard, named after its uid without the `mlmon-` prefix. */
+/** One file per dashboard, named after its uid without the `mlmon-` prefix; the SLO dashboard only when the config has SLOs. */
 export function renderDashboards(model: MonitoringModel): RenderedFile[] {
   const specs: DashboardSpec[] = [infrastructureDashboard(model), applicationDashboard(model), mlModelsDashboard(model)];
+  const slos = sloDashboard(model);
+  if (slos) specs.push(slos);
   if (model.grafana.perModelDashboards) specs.push(...model.models.map((listed) => singleModelDashboard(model, listed)));
   const sdk = grafanaSdk();
   return specs.map((spec) => ({

@@ -47,7 +47,8 @@ describe('the dashboard check', () => {
   it('finds nothing wrong with the example, and counts every panel query and variable query', async () => {
     const result = await checkDashboards(dashboardFiles, options);
     expect(result.problems).toEqual([]);
-    expect(result.dashboards).toBe(3);
+    expect(result.dashboards).toBe(4);
+    expect(dashboardFiles.map((f) => f.path)).toContain('grafana/dashboards/slos.json');
     const dashboards = dashboardFiles.map((f) => JSON.parse(f.content) as Json);
     const targets = dashboards.flatMap((d) => (d.panels as Json[]).flatMap((p) => p.targets ?? []));
     const queryVariables = dashboards.flatMap((d) => (d.templating.list as Json[]).filter((v) => v.type === 'query'));
@@ -136,6 +137,23 @@ describe('the dashboard check', () => {
       expect(problems[0]!.message).toMatch(c.message);
     });
   }
+
+  it('reports an SLO panel reading a burn-rate window the rules don\'t record, and a label the SLO series lack', async () => {
+    const slosPath = 'grafana/dashboards/slos.json';
+    const files = dashboardFiles.map((file) => {
+      if (file.path !== slosPath) return file;
+      const d = JSON.parse(file.content) as Json;
+      // 2d is no tier's window; `slo_tier` is a label of the factor series, not of the burn rate.
+      panel(d, 'Model availability: burn rate page-fast').targets[0].expr = 'mlmon:slo_burn_rate:rate2d{model="$model", slo="availability"}';
+      panel(d, 'Service availability: burn rate page-fast').targets[1].expr = 'mlmon:slo_burn_rate:rate5m{service="$service", slo_tier="page-fast"}';
+      return { path: file.path, content: JSON.stringify(d, null, 2) };
+    });
+    const { problems } = await checkDashboards(files, options);
+    expect(summary(problems)).toEqual([
+      { id: 'promql/unknown-metric', severity: 'error', artifact: slosPath, object: 'mlmon-slos: Model availability: burn rate page-fast' },
+      { id: 'promql/unknown-label', severity: 'error', artifact: slosPath, object: 'mlmon-slos: Service availability: burn rate page-fast' },
+    ]);
+  });
 
   it('reads $__rate_interval as four scrape intervals, so a rate over it is never too short', async () => {
     const { problems } = await checkDashboards(dashboardFiles, { ...options, scrapeIntervalSeconds: 120 });

@@ -24,7 +24,7 @@ describe('validate on the rendered output', () => {
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     const expected: [string, string, RegExp][] = [
       ['kubernetes/objects', 'k8s', /^\d{2,} objects$/],
-      ['grafana/dashboards', 'grafana/dashboards', /^3 dashboards, \d{2,} queries$/],
+      ['grafana/dashboards', 'grafana/dashboards', /^4 dashboards, \d{2,} queries$/],
       ['logstash/syntax', 'logstash/pipeline', /^1 pipeline$/],
       ['render/invalid-output', 'out', /^\d{2,} YAML files$/],
     ];

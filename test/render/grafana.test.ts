@@ -187,6 +187,7 @@ describe('Grafana files for the example config', () => {
       'grafana/dashboards/application.json',
       'grafana/dashboards/infrastructure.json',
       'grafana/dashboards/ml-models.json',
+      'grafana/dashboards/slos.json',
       'grafana/provisioning/dashboards/dashboards.yml',
       'grafana/provisioning/datasources/datasources.yml',
     ]);
@@ -199,7 +200,7 @@ describe('Grafana files for the example config', () => {
       expect(d.id, 'Grafana assigns ids').toBeUndefined();
       expect(d.version, 'Grafana assigns versions').toBeUndefined();
     }
-    expect(Object.values(example).map((d) => d.uid).sort()).toEqual(['mlmon-application', 'mlmon-infrastructure', 'mlmon-ml-models']);
+    expect(Object.values(example).map((d) => d.uid).sort()).toEqual(['mlmon-application', 'mlmon-infrastructure', 'mlmon-ml-models', 'mlmon-slos']);
   });
 
   it('renders byte-identical files twice in a row', () => {
@@ -321,12 +322,16 @@ describe('Grafana queries', () => {
     expect((await parsePromql(asSent('sum by (model) (rate(predictions_total[$__rate_interval])'))).errors).not.toEqual([]);
   });
 
-  it('take rates over $__rate_interval and refer only to variables the dashboard defines', () => {
+  it('take rates over $__rate_interval (SLO budgets over an SLO window) and refer only to variables the dashboard defines', () => {
+    const sloWindows = new Set(exampleModel.slos.slos.map((s) => s.window));
     for (const d of Object.values(example)) {
       const defined = new Set([...(d.templating.list as Json[]).map((v) => v.name as string), ...grafanaGlobals]);
       for (const { where, expr } of expressionsOf(d)) {
         for (const [, name] of expr.matchAll(/\$\{?(\w+)/g)) expect(defined.has(name!), `${where} uses $${name}`).toBe(true);
-        for (const [, range] of expr.matchAll(/\[([^\]]+)\]/g)) expect(range, `${where}: ${expr}`).toBe('$__rate_interval');
+        // The error budget is over the SLO's own window, averaged from the 5m recordings as the long-window rules do.
+        const allowed = (range: string, at: number) => range === '$__rate_interval'
+          || (d.uid === 'mlmon-slos' && sloWindows.has(range) && /avg_over_time\(mlmon:slo_(errors|events):rate5m\{[^}]*\}$/.test(expr.slice(0, at)));
+        for (const m of expr.matchAll(/\[([^\]]+)\]/g)) expect(allowed(m[1]!, m.index), `${where}: ${expr}`).toBe(true);
       }
     }
   });
@@ -492,12 +497,12 @@ describe('Grafana threshold lines', () => {
 
 describe('Grafana per-model dashboards', () => {
   it('are not generated unless the config asks for them', () => {
-    expect(Object.keys(example).sort()).toEqual(['application', 'infrastructure', 'ml-models']);
+    expect(Object.keys(example).sort()).toEqual(['application', 'infrastructure', 'ml-models', 'slos']);
   });
 
   it('are generated, one per listed model, with the model fixed and its own thresholds', () => {
     const dashboards = dashboardsFor(exampleWith((c) => { c.grafana = { perModelDashboards: true }; }));
-    expect(Object.keys(dashboards).sort()).toEqual(['application', 'infrastructure', 'ml-models', 'model-fraud-detector', 'model-image-classifier', 'model-recommendation-engine']);
+    expect(Object.keys(dashboards).sort()).toEqual(['application', 'infrastructure', 'ml-models', 'model-fraud-detector', 'model-image-classifier', 'model-recommendation-engine', 'slos']);
     const fraud = dashboard(dashboards, 'model-fraud-detector');
     expect(fraud.uid).toBe('mlmon-model-fraud-detector');
     expect(variable(fraud, 'model')).toBeUndefined();
@@ -627,5 +632,108 @@ describe('Grafana provisioning', () => {
     const [prometheus] = yamlFile(files, 'grafana/provisioning/datasources/datasources.yml').parsed.datasources as Json[];
     expect(prometheus!.url).toBe('http://prometheus:9090/$$HOME');
     expect(yamlFile(files, 'grafana/provisioning/dashboards/dashboards.yml').parsed.providers[0].folder).toBe('cost $${USD}');
+  });
+});
+
+describe('Grafana SLO dashboard', () => {
+  /** Rows in order, each with the titles of the panels under it (the panel list is row, panels, row, …). */
+  function rowsOf(d: Json): { title: string; panels: Json[] }[] {
+    const rows: { title: string; panels: Json[] }[] = [];
+    for (const p of d.panels as Json[]) {
+      if (p.type === 'row') rows.push({ title: p.title as string, panels: [] });
+      else rows.at(-1)!.panels.push(p);
+    }
+    return rows;
+  }
+  const withoutSlos = (c: MonitoringConfig) => {
+    delete c.defaults!.modelSlos;
+    for (const m of Object.values(c.models ?? {})) delete m.slos;
+    for (const s of Object.values(c.services ?? {})) delete s.slos;
+  };
+  const burnTitles = (prefix: string) => ['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow'].map((t) => `${prefix}: burn rate ${t}`);
+
+  it('exists exactly when the config has SLOs, on models or on services alone', () => {
+    expect(dashboard(example, 'slos').uid).toBe('mlmon-slos');
+    expect(Object.keys(dashboardsFor(exampleWith(withoutSlos)))).not.toContain('slos');
+    const servicesOnly = dashboard(dashboardsFor(exampleWith((c) => {
+      withoutSlos(c);
+      c.services!['model-api']!.slos = { availability: { indicator: { kind: 'availability' }, objective: 99.9 } };
+    })), 'slos');
+    expect(rowsOf(servicesOnly).map((r) => r.title)).toEqual(['Service availability']);
+    expect(variable(servicesOnly, 'model')).toBeUndefined();
+    expect(variable(servicesOnly, 'service')).toMatchObject({ type: 'query', multi: false, query: 'label_values(mlmon:slo_burn_rate:rate5m, service)' });
+    expect(structureProblems(servicesOnly)).toEqual([]);
+  });
+
+  it('has one row per SLO name and scope, each with the SLI, the budget and one burn-rate panel per tier', () => {
+    const d = dashboard(example, 'slos');
+    expect(rowsOf(d).map((r) => r.title)).toEqual(['Model availability', 'Model latency', 'Service availability']);
+    for (const row of rowsOf(d)) {
+      expect(row.panels.map((p) => p.title)).toEqual([`${row.title}: SLI and objective`, `${row.title}: error budget remaining`, ...burnTitles(row.title)]);
+      const scope = row.title.startsWith('Model') ? 'model' : 'service';
+      for (const p of row.panels) for (const t of p.targets as Json[]) expect(t.expr, `${p.title} / ${t.refId}`).toContain(`${scope}="$${scope}"`);
+    }
+    expect(variable(d, 'model')).toMatchObject({ type: 'query', multi: false, includeAll: false, query: 'label_values(mlmon:slo_burn_rate:rate5m, model)' });
+    // A new SLO name on one model is a new row; a model-only override of an existing name is not.
+    const more = dashboard(dashboardsFor(exampleWith((c) => {
+      c.models!['image-classifier']!.slos = { 'a-freshness': { indicator: { kind: 'latency', thresholdSeconds: 0.5 }, objective: 95 } };
+    })), 'slos');
+    expect(rowsOf(more).map((r) => r.title)).toEqual(['Model a-freshness', 'Model availability', 'Model latency', 'Service availability']);
+  });
+
+  it('draws each tier\'s factor as the burn-rate line, from the SLO\'s own policy (SRE workbook at 28d and 30d, Pyrra, a disabled tier)', () => {
+    const d = dashboard(example, 'slos');
+    const factors = (row: { panels: Json[] }, labels: Record<string, string>) => row.panels.filter((p) => / burn rate /.test(p.title as string))
+      .map((p) => [lineFor(p, 'A', labels)!, lineFor(p, 'B', labels)!].map((l) => `${l.value} ${l.redWhen}`).join(' / '));
+    const [availability, , service] = rowsOf(d);
+    // The workbook's factors (sre.google/workbook/alerting-on-slos, as Sloth ships them) scaled to the window.
+    expect(factors(availability!, { model: 'fraud-detector' })).toEqual(['13.44 above / 13.44 above', '5.6 above / 5.6 above', '2.8 above / 2.8 above', '0.9333 above / 0.9333 above']);
+    expect(factors(service!, { service: 'model-api' })).toEqual(['14.4 above / 14.4 above', '6 above / 6 above', '3 above / 3 above', '1 above / 1 above']);
+    for (const row of [availability!, service!]) {
+      const policy = exampleModel.slos.policies.find((p) => row.panels[2]!.targets[0].expr.includes(`slo_policy="${p.id}"`))!;
+      expect(factors(row, { model: 'm', service: 's' })).toEqual(policy.tiers.map((t) => `${t.factor} above / ${t.factor} above`));
+      expect(row.panels.slice(2).map((p) => (p.targets as Json[]).map((t) => t.expr.replace(/\{.*/, '')))).toEqual(policy.tiers.map((t) => [`mlmon:slo_burn_rate:rate${t.longWindow}`, `mlmon:slo_burn_rate:rate${t.shortWindow}`]));
+    }
+    const pyrra = rowsOf(dashboard(dashboardsFor(exampleWith((c) => {
+      c.services!['model-api']!.slos!.availability = { indicator: { kind: 'availability' }, objective: 99.9, window: '28d', tiers: 'pyrra', tierSettings: { 'ticket-slow': false } };
+    })), 'slos')).at(-1)!;
+    expect(pyrra.panels.map((p) => p.title)).toEqual(['Service availability: SLI and objective', 'Service availability: error budget remaining', ...burnTitles('Service availability').slice(0, 3)]);
+    expect(factors(pyrra, { service: 'model-api' })).toEqual(['14 above / 14 above', '7 above / 7 above', '2 above / 2 above']);
+    expect(pyrra.panels[4]!.targets[0].expr).toContain('mlmon:slo_burn_rate:rate1d{');
+  });
+
+  it('measures the SLI and the budget against the objective series, the budget over the SLO\'s window', () => {
+    const [availability, , service] = rowsOf(dashboard(example, 'slos'));
+    const exprs = (p: Json) => (p.targets as Json[]).map((t) => t.expr as string);
+    const [sli, objective] = exprs(availability!.panels[0]!);
+    expect(sli).toMatch(/^1 - \(mlmon:slo_errors:rate5m\{model="\$model"\} \/ mlmon:slo_events:rate5m\{model="\$model"\}\) and on \(model, sli\) mlmon:slo_burn_rate:rate5m\{model="\$model", slo="availability"\}$/);
+    // Listed models have their own objective; the others the default's.
+    expect(objective).toContain('mlmon:slo_objective:ratio{model="$model", slo="availability"}');
+    expect(objective).toContain('mlmon:slo_objective:default_ratio{slo="availability"}');
+    expect(exprs(availability!.panels[1]!)).toEqual([expect.stringMatching(/avg_over_time\(mlmon:slo_errors:rate5m\{model="\$model"\}\[28d\]\) \/ avg_over_time\(mlmon:slo_events:rate5m\{model="\$model"\}\[28d\]\)/)]);
+    expect(exprs(service!.panels[1]!)[0]).toContain('[30d]');
+    expect(exprs(service!.panels[0]!)[1]).toBe('max(mlmon:slo_objective:ratio{service="$service", slo="availability"})');
+    expect(lineFor(availability!.panels[1]!, 'A', { model: 'm' })).toEqual({ value: 0, redWhen: 'below' });
+  });
+});
+
+describe('Grafana SLO dashboard with SLOs of one name over different windows', () => {
+  it('gives the budget one query per window and each policy its own burn-rate panels and factor lines', () => {
+    const d = dashboard(dashboardsFor(exampleWith((c) => {
+      c.models!['fraud-detector']!.slos = { ...c.models!['fraud-detector']!.slos, availability: { window: '7d' } };
+    })), 'slos');
+    expect(structureProblems(d)).toEqual([]);
+    const availability = (d.panels as Json[]).filter((p) => p.type !== 'row' && (p.title as string).startsWith('Model availability:'));
+    const budget = availability.find((p) => p.title === 'Model availability: error budget remaining')!;
+    expect((budget.targets as Json[]).map((t) => [t.legendFormat, /\[(\w+)\]/.exec(t.expr)![1], /slo_policy=~"([^"]+)"/.exec(t.expr)![1]]))
+      .toEqual([['{{model}} over 28d', '28d', 'sre-workbook-28d'], ['{{model}} over 7d', '7d', 'sre-workbook-7d']]);
+    const burn = availability.filter((p) => / burn rate /.test(p.title as string));
+    expect(burn.map((p) => p.title)).toEqual([
+      ...['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow'].map((t) => `Model availability: burn rate ${t} (sre-workbook-28d)`),
+      ...['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow'].map((t) => `Model availability: burn rate ${t} (sre-workbook-7d)`),
+    ]);
+    // The workbook's budget shares over a 7-day window: 2% in 1h, 5% in 6h, 10% in 1d, 10% in 3d.
+    expect(burn.slice(4).map((p) => lineFor(p, 'A', { model: 'fraud-detector' })!.value)).toEqual([3.36, 1.4, 0.7, 0.2333]);
+    for (const p of burn.slice(4)) for (const t of p.targets as Json[]) expect(t.expr).toContain('slo_policy="sre-workbook-7d"');
   });
 });

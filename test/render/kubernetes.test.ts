@@ -279,7 +279,7 @@ describe('ConfigMaps', () => {
   it('label every dashboard, and only dashboards, for the Grafana sidecar of kube-prometheus-stack', () => {
     const configMaps = ofKind(example, 'ConfigMap');
     const dashboards = configMaps.filter((cm) => Object.keys(cm.data).every((key) => key.endsWith('.json')));
-    expect(dashboards.map((cm) => Object.keys(cm.data)).flat().sort()).toEqual(['application.json', 'infrastructure.json', 'ml-models.json']);
+    expect(dashboards.map((cm) => Object.keys(cm.data)).flat().sort()).toEqual(['application.json', 'infrastructure.json', 'ml-models.json', 'slos.json']);
     for (const cm of configMaps) expect(cm.metadata.labels?.grafana_dashboard, cm.metadata.name).toBe(dashboards.includes(cm) ? '1' : undefined);
   });
 

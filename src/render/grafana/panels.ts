@@ -50,6 +50,8 @@ export interface TimeSeriesDraft extends PanelCommon {
   readonly min?: number;
   readonly max?: number;
   readonly decimals?: number;
+  /** `false`: the y axis follows the data instead of reaching down to 0 (an SLI near 99.9% would be a flat line). */
+  readonly fromZero?: false;
   /** Absent when the panel's alert is disabled: nothing pages, so no line. */
   readonly thresholds?: ThresholdDisplay | undefined;
 }
@@ -194,8 +196,10 @@ function timeSeriesPanel(sdk: GrafanaSdk, draft: TimeSeriesDraft, id: number, gr
     .lineWidth(1)
     .fillOpacity(10)
     .showPoints(common.VisibilityMode.Never)
-    .spanNulls(false)
-    .axisSoftMin(0)
+    .spanNulls(false);
+  // Set here, not later: the builder writes fields in call order, and the dashboards' JSON keeps its key order.
+  if (draft.fromZero !== false) panel.axisSoftMin(0);
+  panel
     .legend(new common.VizLegendOptionsBuilder().calcs([]).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true))
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
     .targets(draft.queries.map((query, index) => target(sdk, query, index)));
