@@ -82,5 +82,15 @@ function policyOf(spec: SloConfig, policies: Map<string, SloPolicy>): SloPolicy 
   return policy;
 }
 
+/**
+ * The parts of a policy id as `policyOf` builds it (`sre-workbook-28d`, `pyrra-7d-2`): its tier set, its window
+ * and the suffix that tells apart policies of the same tier set and window with other tier settings. `mlmon
+ * diff` reads a window change from the rendered `slo_policy` labels with it. Undefined for any other text.
+ */
+export function sloPolicyParts(id: string): { tierSet: string; window: string; suffix: string | undefined } | undefined {
+  const match = /^(.+?)-((?:\d+(?:ms|[smhdwy]))+)(?:-(\d+))?$/.exec(id);
+  return match ? { tierSet: match[1]!, window: match[2]!, suffix: match[3] } : undefined;
+}
+
 /** The tier names in order, for checks and docs. */
 export { sloTierNames };
