@@ -8,6 +8,7 @@
 import { sliOf, type SliDefinition } from '../catalog/slo/indicators.js';
 import { defaultTiers, sloTierNames, type SloTier } from '../catalog/slo/tiers.js';
 import type { MonitoringConfig, SloConfig, SloOverride } from '../config/types.js';
+import { configDefaults } from '../config/defaults.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { ResolvedModel, ResolvedService, ResolvedSlo, SloModel, SloPolicy } from './model.js';
 
@@ -60,6 +61,7 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     slos,
     policies: [...policies.values()],
     indicators: [...indicators.values()].map(({ sli, windows }) => ({ sli, windows: [...windows].sort(bySeconds) })),
+    openSloExport: config.openslo ?? configDefaults.openslo,
   };
 }
 
