@@ -24,6 +24,17 @@ import type { RecordingRule, RuleSet } from './rule-reading.js';
 export const sloConstantSeries: readonly string[] = [sloSeries.objective, sloSeries.defaultObjective, sloSeries.burnFactor, sloSeries.minEvents];
 export const isSloConstant = (rule: RecordingRule) => sloConstantSeries.includes(rule.record);
 
+/**
+ * The labels a recording rule is told apart by. An SLO burn-rate rule (`mlmon:slo_burn_rate:rate1h`, one per
+ * indicator and window) has no labels of its own, only the indicator it selects, `{sli="…"}`: that is its
+ * identity, so a new indicator's rule reads as added, not as another indicator's rule changed.
+ */
+export function recordLabels(rule: RecordingRule): Readonly<Record<string, string>> {
+  if (rule.labels.sli !== undefined || !rule.record.startsWith('mlmon:slo_')) return rule.labels;
+  const sli = /\{sli="([^"\\]*)"\}/.exec(rule.expr)?.[1];
+  return sli === undefined ? rule.labels : { ...rule.labels, sli };
+}
+
 /** One SLO of one target (or a default SLO) as its objective series says. */
 interface SloSeries {
   readonly scope: 'model' | 'service';
