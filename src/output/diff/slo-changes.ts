@@ -159,11 +159,12 @@ function describeObjectiveChanges(beforeRules: readonly RecordingRule[], afterRu
   });
 }
 
-/** `model fraud-detector`, `3 models (a, b, c)`, or the default with the listed models that inherit it. */
+/** `model fraud-detector`, `3 models (a, b, c)`, or the default with the listed models that changed alike. */
 function whoText(scope: 'model' | 'service', targets: readonly string[], isDefault: boolean): string {
   const listed = targets.length === 1 ? `${scope} ${targets[0]}` : `${count(targets.length)} ${scope}s (${shortList(targets)})`;
   if (!isDefault) return listed;
-  const inheriting = targets.length === 0 ? '' : targets.length === 1 ? ` and listed model ${targets[0]}, which inherits it` : ` and ${count(targets.length)} listed models that inherit it (${shortList(targets)})`;
+  // Listed models that changed the same way: those that inherit the default, and any whose own setting moved alike.
+  const inheriting = targets.length === 0 ? '' : targets.length === 1 ? ` and listed model ${targets[0]}` : ` and ${count(targets.length)} listed models (${shortList(targets)})`;
   return `every model the config doesn't list (default)${inheriting}`;
 }
 
@@ -267,7 +268,7 @@ function byTierOrder(a: string, b: string): number {
 }
 
 const tierText = (t: Tier) => `factor ${t.factor} over ${t.windows}, for ${t.for}, ${t.severity}`;
-const tierList = (p: Policy) => [...p.tiers.keys()].sort(byTierOrder).map((name) => `${name} ${p.tiers.get(name)!.factor}`).join(', ') || 'no tiers';
+const tierList = (p: Policy) => `${[...p.tiers.keys()].sort(byTierOrder).map((name) => `${name} ${p.tiers.get(name)!.factor}`).join(', ') || 'no tiers'}, min events ${p.minEvents ?? 'none'}`;
 
 /** Targets per policy on one side, from every objective series (only read when a policy changed). */
 function policyUsers(set: RuleSet): Map<string, { scope: string; target: string | undefined }[]> {
