@@ -88,4 +88,7 @@ export default defineConfig({
 
   logging: { beatsPort: 5044, elasticsearchHosts: ['http://elasticsearch:9200'], indexPrefix: 'ml-logs' },
   kubernetes: { namespace: 'monitoring' },
+
+  // The SLOs also as OpenSLO v1 documents (out/openslo/slos.yaml), for tools that read OpenSLO.
+  openslo: true,
 });

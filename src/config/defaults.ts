@@ -42,6 +42,7 @@ export const configDefaults = deepFrozen({
   'cluster': 'ml-cluster',
   'environment': 'production',
   'defaults.team': defaultTeam,
+  'openslo': false,
 
   'prometheus.scrapeInterval': '15s',
   'prometheus.evaluationInterval': '15s',

@@ -133,6 +133,14 @@ export interface MonitoringConfig {
   templatesDir?: string;
   /** Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them. */
   ruleTestFiles?: string[];
+  /**
+   * Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a
+   * listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A
+   * default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is
+   * about one service, not an open set of models.
+   * @default false
+   */
+  openslo?: boolean;
 }
 
 export interface PrometheusSettings {

@@ -363,6 +363,8 @@ export interface SloModel {
   readonly policies: readonly SloPolicy[];
   /** Every indicator an SLO uses, with the windows its tiers need (ascending). */
   readonly indicators: readonly { readonly sli: SliDefinition; readonly windows: readonly string[] }[];
+  /** Also write the SLOs as OpenSLO v1 documents (config `openslo`; render/openslo.ts). */
+  readonly openSloExport: boolean;
 }
 
 /** One SLO of one model or service, or the default SLO of every model the config doesn't list. */

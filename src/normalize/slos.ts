@@ -78,6 +78,7 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     slos,
     policies: [...policies.values()],
     indicators: [...indicators.values()].map(({ sli, windows }) => ({ sli, windows: [...windows].sort(bySeconds) })),
+    openSloExport: config.openslo ?? configDefaults.openslo,
   };
 }
 
@@ -98,6 +99,16 @@ function policyOf(spec: SloConfig, policies: Map<string, SloPolicy>): SloPolicy 
   const policy: SloPolicy = { id: taken === 0 ? base : `${base}-${taken + 1}`, tierSet, window, minEvents, tiers };
   policies.set(policy.id, policy);
   return policy;
+}
+
+/**
+ * The parts of a policy id as `policyOf` builds it (`sre-workbook-28d`, `pyrra-7d-2`): its tier set, its window
+ * and the suffix that tells apart policies of the same tier set and window with other tier settings. `mlmon
+ * diff` reads a window change from the rendered `slo_policy` labels with it. Undefined for any other text.
+ */
+export function sloPolicyParts(id: string): { tierSet: string; window: string; suffix: string | undefined } | undefined {
+  const match = /^(.+?)-((?:\d+(?:ms|[smhdwy]))+)(?:-(\d+))?$/.exec(id);
+  return match ? { tierSet: match[1]!, window: match[2]!, suffix: match[3] } : undefined;
 }
 
 /** The tier names in order, for checks and docs. */

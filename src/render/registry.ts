@@ -17,7 +17,7 @@
 export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config';
 
 /** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
-export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'kubernetes';
+export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'kubernetes';
 
 /**
  * The check that the file parses in its own format, before anyone deploys it:
@@ -26,9 +26,12 @@ export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging'
  * - `kubernetes-objects`: a YAML stream of objects, each against the Kubernetes API schemas
  *   (check/kubernetes-objects.ts, check `kubernetes/objects`);
  * - `grafana-dashboard`: JSON against Grafana's dashboard model (check/dashboards.ts, `grafana/dashboards`);
- * - `logstash-grammar`: Logstash's own config grammar (check/logstash-pipelines.ts, `logstash/syntax`).
+ * - `logstash-grammar`: Logstash's own config grammar (check/logstash-pipelines.ts, `logstash/syntax`);
+ * - `openslo`: a YAML stream of OpenSLO v1 documents, written by the yaml library from data (no template), which
+ *   OpenSLO's validator oslo accepts and `mlmon import openslo` reads back (test/config/openslo-export.test.ts,
+ *   test/render/openslo-artifact.test.ts).
  */
-export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar';
+export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo';
 
 /**
  * How `mlmon diff` describes a change to the file, by the describers of output/diff.ts: what a reviewer
@@ -79,6 +82,7 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'logstash-pipeline', title: 'Logstash pipeline', path: 'logstash/pipeline/*.conf', format: 'logstash-config', renderer: 'logging', parse: 'logstash-grammar', diff: 'logstash', configMap: { component: 'logstash', volume: 'pipeline' } },
   { id: 'logstash-settings', title: 'Logstash pipelines.yml', path: 'logstash/pipelines.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'logstash', volume: 'settings' } },
   { id: 'filebeat-config', title: 'Filebeat config', path: 'filebeat/filebeat.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'filebeat', volume: 'config' } },
+  { id: 'openslo', title: 'OpenSLO v1 documents of the SLOs (config `openslo`)', path: 'openslo/slos.yaml', format: 'yaml', renderer: 'openslo', parse: 'openslo', diff: 'file' },
   { id: 'kubernetes-manifests', title: 'Kubernetes manifests and their kustomization', path: 'k8s/*.yaml', format: 'yaml', renderer: 'kubernetes', parse: 'kubernetes-objects', diff: 'kubernetes' },
 ];
 

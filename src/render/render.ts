@@ -5,6 +5,7 @@ import { renderGrafana } from './grafana.js';
 import { loadGrafanaSdk } from './grafana/sdk.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
+import { renderOpenSlo } from './openslo.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
 import { createTemplates, type Templates } from './templating.js';
@@ -18,6 +19,7 @@ export const renderers: Readonly<Record<RendererName, Renderer>> = {
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
   logging: renderLogging,
+  openslo: (model) => renderOpenSlo(model),
   kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
 };
 

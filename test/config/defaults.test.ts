@@ -118,6 +118,7 @@ const mappings: Record<TableKey, Mapping> = {
   'cluster': { read: (m) => m.cluster, alsoAt: (m) => m.externalLabels.cluster },
   'environment': { read: (m) => m.environment, alsoAt: (m) => m.externalLabels.environment },
   'defaults.team': { read: (m) => m.defaults.team },
+  'openslo': { read: (m) => m.slos.openSloExport },
   'prometheus.scrapeInterval': { read: (m) => m.prometheus.scrapeInterval, alsoAt: (m) => m.grafana.prometheus.scrapeInterval },
   'prometheus.evaluationInterval': { read: (m) => m.prometheus.evaluationInterval },
   'prometheus.ruleGroupInterval': { read: (m) => m.prometheus.ruleGroupInterval },

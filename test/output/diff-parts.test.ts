@@ -176,3 +176,50 @@ describe('a large synthetic out/ (3000 models)', () => {
   });
 });
 
+
+describe('SLO changes across a fleet (1,000 models with a default SLO)', () => {
+  const fleet = (availability: { objective: number; window?: string; tiers?: 'pyrra'; minEvents?: number }, own: Record<string, number> = {}): MonitoringConfig => ({
+    infrastructure: { team: 'platform', nodeExporterTargets: ['node-exporter:9100'] },
+    services: { 'model-api': { team: 'ml-platform', discovery: { staticTargets: ['model-api:8080'] } } },
+    defaults: { modelSlos: { availability: { indicator: { kind: 'availability' }, ...availability } } },
+    models: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`model-${i}`, { service: 'model-api', ...(own[`model-${i}`] !== undefined ? { slos: { availability: { objective: own[`model-${i}`]! } } } : {}) }])),
+    alerting: { defaultReceiver: 'default', receivers: { default: { webhook: [{ url: 'http://sink:8080/' }] } } },
+  });
+  const render = (config: MonitoringConfig): RenderedFile[] => {
+    const model = modelOf(config);
+    const templates = createTemplates(undefined);
+    return model.ruleFiles.map((file) => ({ path: `prometheus/rules/${file.name}`, content: templates.render('prometheus/rules.yml.hbs', { banner: '# synthetic', groups: file.groups }) }));
+  };
+  let before: OutputSnapshot;
+  beforeAll(() => {
+    before = snapshotOf(Object.fromEntries(render(fleet({ objective: 99.5 }, { 'model-7': 99 })).map((f) => [f.path, f.content])));
+  }, 120_000);
+  const diff = (config: MonitoringConfig) => linesOf(diffOutput(before, render(config), { before: 'out', after: 'generated' }), 'alert-rules');
+
+  it('a default objective is one line naming the models that inherit it, not 999 threshold lines', () => {
+    expect(diff(fleet({ objective: 99.9 }, { 'model-7': 99 }))).toEqual([
+      "SLO availability of every model the config doesn't list (default) and 999 listed models (model-0, model-1, model-10, model-100, model-101 and 994 more): objective 99.5% → 99.9%",
+    ]);
+  });
+
+  it('one model\'s own objective is one line for that model', () => {
+    expect(diff(fleet({ objective: 99.5 }, { 'model-7': 99.95 }))).toEqual(['SLO availability of model model-7: objective 99% → 99.95%']);
+  });
+
+  it('a window is one policy line with every factor and the number of models it affects', () => {
+    expect(diff(fleet({ objective: 99.5, window: '7d' }, { 'model-7': 99 }))).toEqual([
+      "policy sre-workbook-28d → sre-workbook-7d: window 28d → 7d; page-fast factor 13.44 → 3.36; page-slow factor 5.6 → 1.4; ticket-fast factor 2.8 → 0.7; ticket-slow factor 0.9333 → 0.2333; affects 1,000 models (model-0, model-1, model-10, model-100, model-101 and 995 more), every model the config doesn't list",
+    ]);
+  });
+
+  it('another tier set: the old policy removed, the new one added with the models it affects, and the models moved to it in one line', () => {
+    const lines = diff(fleet({ objective: 99.5, tiers: 'pyrra', minEvents: 20 }, { 'model-7': 99 }));
+    expect(lines.filter((l) => !l.startsWith('recording rule ') && !l.startsWith('alert '))).toEqual([
+      "policy pyrra-28d added: page-fast 14, page-slow 7, ticket-fast 2, ticket-slow 1, min events 20; affects 1,000 models (model-0, model-1, model-10, model-100, model-101 and 995 more), every model the config doesn't list",
+      'policy sre-workbook-28d removed (no SLO uses it any more)',
+      "SLO availability of every model the config doesn't list (default) and 1,000 listed models (model-0, model-1, model-10, model-100, model-101 and 995 more): tiers: policy sre-workbook-28d → pyrra-28d",
+    ]);
+    // Pyrra's slowest ticket tier reads 4d, not 3d: its windows are new recording rules, named by indicator.
+    expect(lines).toContain('recording rule mlmon:slo_burn_rate:rate4d{sli="model-availability"} added');
+  });
+});

@@ -6,6 +6,7 @@ import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
 import { formatLabels, unionKeys, type Change, type ChangedField } from './change.js';
 import { alertIdentity, isDefaultSeries, knownThresholdSeries, recordIdentity } from './rule-matching.js';
 import type { AlertRule, RecordingRule, RuleGroupInfo } from './rule-reading.js';
+import { recordLabels } from './slo-changes.js';
 import { sameValue } from './structure.js';
 
 /** Rule groups added, removed, or with a new `interval`. */
@@ -145,7 +146,7 @@ function describeModelListChange(before: RecordingRule | undefined, after: Recor
 
 function describeOtherRecordChange(before: RecordingRule | undefined, after: RecordingRule | undefined): Change | undefined {
   const rule = (after ?? before)!;
-  const name = `${rule.record}${formatLabels(rule.labels)}`;
+  const name = `${rule.record}${formatLabels(recordLabels(rule))}`;
   const subject = `recording rule ${name}`;
   if (!before) return { change: 'added', subject, text: `recording rule ${name} added` };
   if (!after) return { change: 'removed', subject, text: `recording rule ${name} removed` };

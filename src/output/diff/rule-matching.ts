@@ -8,6 +8,7 @@ import { alertCatalog, defaultSeriesOf, thresholdSeriesName } from '../../catalo
 import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
 import { byText, formatLabels } from './change.js';
 import type { AlertRule, RecordingRule, Rule } from './rule-reading.js';
+import { recordLabels } from './slo-changes.js';
 
 /** The threshold series mlmon generates, and their defaults for models the config doesn't list. */
 export const knownThresholdSeries: readonly string[] = alertCatalog.flatMap((alert) => {
@@ -115,7 +116,7 @@ export function recordIdentity(rule: RecordingRule): string {
   const { team: _team, ...rest } = rule.labels;
   if (rule.record === modelInfoSeries) return `${rule.record}{model=${JSON.stringify(rule.labels.model ?? '')}}`;
   if (rule.record === serviceInfoSeries) return `${rule.record}{service=${JSON.stringify(rule.labels.service ?? '')}}`;
-  return knownThresholdSeries.includes(rule.record) ? `${rule.record}${formatLabels(rest)}` : `${rule.record}${formatLabels(rule.labels)}`;
+  return knownThresholdSeries.includes(rule.record) ? `${rule.record}${formatLabels(rest)}` : `${rule.record}${formatLabels(recordLabels(rule))}`;
 }
 
 /** Threshold series → the alerts that compare against them. */

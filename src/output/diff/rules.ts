@@ -20,6 +20,7 @@ import type { Change } from './change.js';
 import { describeAlertChange, describeRecordChange, diffGroups } from './rule-changes.js';
 import { alertNamer, isAlert, isRecordingRule, pairRules, recordIdentity, alertIdentity, seriesOwners } from './rule-matching.js';
 import type { Rule, RuleSets } from './rule-reading.js';
+import { describeSloChanges, isSloConstant } from './slo-changes.js';
 
 /** Every change to alerts, thresholds, recording rules and rule groups between the two sides. */
 export function diffRules({ before, after, unreadable }: RuleSets): Change[] {
@@ -40,7 +41,9 @@ export function diffRules({ before, after, unreadable }: RuleSets): Change[] {
   const owners = seriesOwners([...before.alerts(), ...after.alerts()]);
   const alerts = pairRules(parsedBefore.filter(isAlert), parsedAfter.filter(isAlert), alertIdentity, (r) => r.alert);
   // Series are matched by identity alone: another model's threshold is not this model's, changed.
-  const records = pairRules(parsedBefore.filter(isRecordingRule), parsedAfter.filter(isRecordingRule), recordIdentity, recordIdentity);
+  // SLO objectives and policies are described as SLOs (slo-changes.ts), not as constant recording rules.
+  const isOtherRecord = (r: Rule) => isRecordingRule(r) && !isSloConstant(r);
+  const records = pairRules(parsedBefore.filter(isOtherRecord).filter(isRecordingRule), parsedAfter.filter(isOtherRecord).filter(isRecordingRule), recordIdentity, recordIdentity);
   const nameOf = alertNamer(before.alerts(), after.alerts());
   for (const pair of alerts) {
     const change = describeAlertChange(pair.before, pair.after, nameOf);
@@ -50,5 +53,7 @@ export function diffRules({ before, after, unreadable }: RuleSets): Change[] {
     const change = describeRecordChange(pair.before, pair.after, owners);
     if (change) changes.push(change);
   }
+  const sloRules = (rules: readonly Rule[]) => rules.filter(isRecordingRule).filter(isSloConstant);
+  changes.push(...describeSloChanges(sloRules(parsedBefore), sloRules(parsedAfter), { before, after }));
   return changes;
 }
