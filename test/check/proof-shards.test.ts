@@ -92,9 +92,13 @@ describe('proof files', () => {
     }
   }, 60_000);
 
-  it('of the example stay one per alert group: a part would cost more than it saves (the goldens hold the fixtures to it)', async () => {
+  it('of the example stay one per alert group: a part would cost more than it saves (the goldens hold the fixtures to it); its SLO proofs, each simulating hours, are split', async () => {
     const { model } = await generateExample();
-    expect(model.ruleTests.map((f) => f.name)).toEqual(['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']);
+    const names = model.ruleTests.map((f) => f.name);
+    expect(names.filter((n) => !n.startsWith('slo'))).toEqual(['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']);
+    const slo = names.filter((n) => n.startsWith('slo'));
+    expect(slo.length).toBeGreaterThan(1);
+    expect(slo.every((n) => /^slo-part-\d+\.test\.yml$/.test(n))).toBe(true);
   });
 });
 
