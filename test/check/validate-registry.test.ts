@@ -45,7 +45,7 @@ describe('the checks registry', () => {
   });
 
   it('offers only warning-only ids to --disable', () => {
-    expect(disableableIds()).toEqual(['config/empty-receiver', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
+    expect(disableableIds()).toEqual(['config/empty-receiver', 'config/slo-unreachable-tier', 'config/slo-window', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
   });
 });
 

@@ -63,7 +63,7 @@ describe('rule groups', () => {
 
   it('keeps one proof file per family (and threshold file), each listing every group of the rule files it loads in group_eval_order', () => {
     const model = modelOf(fleet(1200));
-    const families = new Set(model.ruleTests.map((t) => t.name.replace(/(-thresholds-\d+)?\.test\.yml$/, '')));
+    const families = new Set(model.ruleTests.map((t) => t.name.replace(/(-thresholds-\d+)?(-part-\d+)?\.test\.yml$/, '')));
     expect([...families].sort()).toEqual(['application', 'infrastructure', 'ml-models']);
     for (const proof of model.ruleTests) {
       const loaded = proof.ruleFiles.map((path) => model.ruleFiles.find((f) => `../rules/${f.name}` === path)!);

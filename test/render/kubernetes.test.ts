@@ -223,6 +223,7 @@ describe('ConfigMaps', () => {
     { component: 'grafana', inContainer: '/var/lib/grafana/dashboards/mlmon/application.json', file: 'grafana/dashboards/application.json' },
     { component: 'grafana', inContainer: '/var/lib/grafana/dashboards/mlmon/infrastructure.json', file: 'grafana/dashboards/infrastructure.json' },
     { component: 'grafana', inContainer: '/var/lib/grafana/dashboards/mlmon/ml-models.json', file: 'grafana/dashboards/ml-models.json' },
+    { component: 'grafana', inContainer: '/var/lib/grafana/dashboards/mlmon/slos.json', file: 'grafana/dashboards/slos.json' },
     { component: 'logstash', inContainer: '/usr/share/logstash/pipeline/logstash.conf', file: 'logstash/pipeline/logstash.conf' },
     { component: 'logstash', inContainer: '/usr/share/logstash/config/pipelines.yml', file: 'logstash/pipelines.yml' },
     { component: 'filebeat', inContainer: '/usr/share/filebeat/filebeat.yml', file: 'filebeat/filebeat.yml' },
