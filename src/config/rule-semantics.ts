@@ -140,8 +140,11 @@ export function unreachableThresholdProblems(config: MonitoringConfig, catalog: 
     ],
   };
   for (const scope of ['infrastructure', 'service', 'model'] as const) {
+    const ofScope = thresholdsOf(scope, catalog);
     for (const [segments, thresholds] of places[scope]) {
-      for (const { alert, threshold } of thresholdsOf(scope, catalog)) judge([...segments, threshold.key], thresholds?.[threshold.key], alert.name, threshold.bounds);
+      // Only what a target sets can be out of bounds; most of a fleet sets nothing.
+      if (!thresholds) continue;
+      for (const { alert, threshold } of ofScope) judge([...segments, threshold.key], thresholds[threshold.key], alert.name, threshold.bounds);
     }
   }
   return problems;

@@ -146,24 +146,25 @@ export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'mode
   const constant = (record: string, value: number, labels: Record<string, string>, source: string): void => {
     rules.push({ kind: 'record', record, expr: `vector(${formatNumber(value)})`, labels, source });
   };
-  const serviceKeys = thresholdsOf('service', inputs.catalog).map(({ threshold }) => threshold.key as keyof ResolvedService['thresholds']);
-  const modelKeys = thresholdsOf('model', inputs.catalog).map(({ threshold }) => threshold.key as keyof ResolvedModelThresholds);
+  // Each key's series name once, not once per target (40,000 regex replacements at 10,000 models).
+  const serviceKeys = thresholdsOf('service', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedService['thresholds'], series: thresholdSeriesName('service', threshold.key) }));
+  const modelKeys = thresholdsOf('model', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedModelThresholds, series: thresholdSeriesName('model', threshold.key) }));
   for (const service of inputs.services) {
     constant(serviceInfoSeries, 1, { service: service.name, team: service.team }, `services.${service.name}`);
-    for (const key of serviceKeys) {
+    for (const { key, series } of serviceKeys) {
       const value = service.thresholds[key];
-      if (value !== false) constant(thresholdSeriesName('service', key), value, { service: service.name, team: service.team }, `services.${service.name}.thresholds.${key}`);
+      if (value !== false) constant(series, value, { service: service.name, team: service.team }, `services.${service.name}.thresholds.${key}`);
     }
   }
-  for (const key of modelKeys) {
+  for (const { key, series } of modelKeys) {
     const value = inputs.defaultModelThresholds[key];
-    if (value !== false) constant(defaultSeriesOf(thresholdSeriesName('model', key)), value, { team: inputs.defaultTeam }, `defaults.modelThresholds.${key}`);
+    if (value !== false) constant(defaultSeriesOf(series), value, { team: inputs.defaultTeam }, `defaults.modelThresholds.${key}`);
   }
   for (const model of inputs.models) {
     constant(modelInfoSeries, 1, { model: model.name, service: model.service, team: model.team }, `models.${model.name}`);
-    for (const key of modelKeys) {
+    for (const { key, series } of modelKeys) {
       const value = model.thresholds[key];
-      if (value !== false) constant(thresholdSeriesName('model', key), value, { model: model.name, team: model.team }, `models.${model.name}.thresholds.${key}`);
+      if (value !== false) constant(series, value, { model: model.name, team: model.team }, `models.${model.name}.thresholds.${key}`);
     }
   }
   return rules;
