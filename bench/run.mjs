@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { measureSlo, sloNotes, sloTables } from './slo.mjs';
+import { formatBytes, formatMs, measureSlo, sloNotes, sloTables } from './slo.mjs';
 import { judgeRuleGroups, measureRuleGroups, ruleGroupDefaults, ruleGroupTables } from './rule-groups.mjs';
 import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from './workload.mjs';
 
@@ -459,20 +459,6 @@ function judgeTargets(results) {
 }
 
 // ---- reporting -------------------------------------------------------------------------------------------
-
-function formatMs(ms) {
-  if (ms === undefined || Number.isNaN(ms)) return '–';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-function formatBytes(bytes) {
-  if (bytes === undefined) return '–';
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
-}
 
 function formatValidate(v) {
   if (v.status === 'not available' || v.status === 'skipped') return v.status;

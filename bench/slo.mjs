@@ -350,7 +350,7 @@ export function formatMs(ms) {
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
 
-function formatBytes(bytes) {
+export function formatBytes(bytes) {
   if (bytes === undefined) return '–';
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
