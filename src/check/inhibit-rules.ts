@@ -143,13 +143,15 @@ async function knownAlerts(model: MonitoringModel): Promise<AlertShape[]> {
       if (group.name !== 'slo-alerts') continue;
       for (const rule of group.rules) {
         if (rule.kind !== 'alert') continue;
-        const scope = /sli=~"(model|service)-/.exec(rule.expr)?.[1] ?? 'model';
-        shapes.push({
-          name: rule.alert,
-          from: rule.source,
-          labels: new Map([...[scope, ...sloLabels].map((l): [string, null] => [l, null]), ...known(rule.labels), ...known(model.externalLabels), ['alertname', rule.alert]]),
-          identity: [scope],
-        });
+        // One rule serves the SLOs of models and of services alike: an instance is about one or the other.
+        for (const scope of ['model', 'service']) {
+          shapes.push({
+            name: rule.alert,
+            from: rule.source,
+            labels: new Map([...[scope, ...sloLabels].map((l): [string, null] => [l, null]), ...known(rule.labels), ...known(model.externalLabels), ['alertname', rule.alert]]),
+            identity: [scope],
+          });
+        }
       }
     }
   }

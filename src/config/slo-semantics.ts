@@ -9,6 +9,7 @@ import { defaultTiers } from '../catalog/slo/tiers.js';
 import { parsePromql } from '../formats/promql/parse.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import { configPath, type Problem } from '../problems.js';
+import { configDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { minimumWindowIntervals, windowSamplesNeeded } from './semantics.js';
 import type { MonitoringConfig, SloConfig, SloOverride } from './types.js';
@@ -84,9 +85,9 @@ export async function sloProblems(config: MonitoringConfig): Promise<Problem[]> 
       if (other !== undefined) problems.push({ id: 'config/slo-same-indicator', severity: 'error', path: at, value: name, message: `${at} measures the same indicator (${sli}) as defaults.modelSlos.${other}: for a model the config doesn't list, the two can't be told apart`, allowed: 'one default SLO per indicator; give the second to the models that need it' });
       defaultsBySli.set(sli, name);
     }
-    const window = spec.window ?? '28d';
+    const window = spec.window ?? configDefaults['defaults.modelSlos.*.window'];
     const objective = spec.objective;
-    for (const tier of defaultTiers(spec.tiers ?? 'sre-workbook', window)) {
+    for (const tier of defaultTiers(spec.tiers ?? configDefaults['defaults.modelSlos.*.tiers'], window)) {
       if (spec.tierSettings?.[tier.name] === false) continue;
       // The short window is a rate over raw samples: the window rule (semantics.ts) asks for 3 scrape intervals.
       const needed = minimumWindowIntervals(windowSamplesNeeded.rate) * scrape;
