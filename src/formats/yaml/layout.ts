@@ -92,11 +92,23 @@ const yamlScalars = new Map<string, string>();
 function yamlScalar(value: string): string {
   let text = yamlScalars.get(value);
   if (text === undefined) {
-    text = mustEscape.test(value) ? quotedScalar(value) : stringify(value, yamlWriteOptions).trimEnd();
+    text = mustEscape.test(value) ? quotedScalar(value) : sentenceScalar(value) ?? stringify(value, yamlWriteOptions).trimEnd();
     if (yamlScalars.size >= 100_000) yamlScalars.clear();
     yamlScalars.set(value, text);
   }
   return text;
+}
+
+/**
+ * Annotation text and proof names: one line of printable ASCII holding `: ` or ` #`, which no plain scalar may,
+ * so yaml quotes it whatever else it holds. It quotes as its `quotedString` does (yaml 2.x, lineWidth 0): single
+ * quotes when the text holds `"` and no `'`, else double quotes with JSON's escapes (`\"`, `\\`). Written here
+ * because these are a fleet's most frequent unique strings (one per service or model), and each call into the
+ * library costs its cold start on every run; the helpers' test holds both to one output over random strings.
+ */
+function sentenceScalar(value: string): string | undefined {
+  if (!(value.includes(': ') || value.includes(' #')) || !/^[ -~]*$/.test(value)) return undefined;
+  return value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
 }
 
 /**
@@ -174,7 +186,7 @@ function stringifyEscaped(value: unknown, options: typeof yamlWriteOptions | typ
 /**
  * The yaml library's block layout (two-space indent, sequences in mappings indented) for the collections
  * templates mostly hold: label sets, relabel configs, routes, expected alerts. Keys must be identifiers and
- * strings plain scalars; anything else (an empty collection, a quoted string, -0, undefined) returns
+ * strings plain scalars (an empty collection inside one is `{}` or `[]`); anything else (a quoted string, -0, undefined) returns
  * undefined and the caller asks the yaml library, because quoting inside a mapping is not always quoting
  * alone (`...` and backticks differ; the helpers' test found them). That test holds the two to one output.
  */
@@ -261,6 +273,10 @@ function plainScalarText(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
   if (typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
+  // An empty collection inside another is written in flow style, as the yaml library does (`emptyDir: {}`, the
+  // one a Deployment's scratch volume needs); alone, it is still the library's.
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  if (isPlainObject(value) && Object.keys(value).length === 0) return '{}';
   return undefined;
 }
 
