@@ -160,7 +160,7 @@ function indicatorSeries({ slo, subject, service }: Sample, rate: number, errorR
   ];
 }
 
-function ruleOf(scope: string, tier: SloTier, rules: readonly AlertingRule[]): AlertingRule {
+function ruleOf(tier: SloTier, rules: readonly AlertingRule[]): AlertingRule {
   const rule = rules.find((r) => r.labels.slo_tier === tier.name && r.labels.severity === tier.severity && r.for === tier.for && r.labels.burn_windows?.startsWith(`${tier.longWindow}/${tier.shortWindow}`));
   if (!rule) throw new Error(`no ${sloAlertNames.burn} rule for tier ${tier.name} (${tier.longWindow}/${tier.shortWindow})`);
   return rule;
@@ -171,7 +171,7 @@ function alertLabels({ slo, subject }: Sample): Record<string, string> {
 }
 
 function expectedAlert(sample: Sample, tier: SloTier, rules: readonly AlertingRule[], burn: number) {
-  const rule = ruleOf(sample.slo.scope, tier, rules);
+  const rule = ruleOf(tier, rules);
   const labels = alertLabels(sample);
   return {
     expLabels: sortKeys({ ...labels, ...rule.labels, alertname: sloAlertNames.burn }),
