@@ -65,6 +65,23 @@ function buildProgram(): Command {
     .option('-o, --out <file>', 'write the fragment to this file instead of stdout')
     .action((files: string[], flags: Omit<CommandFlags['importOpenSlo'], 'files'>) => runCommand('importOpenSlo', { ...flags, files }));
 
+  program
+    .command('check-metrics')
+    .description('check live /metrics endpoints or saved scrapes against the config\'s metric catalog: missing metrics and labels, wrong types, renamed names, missing buckets, labels that break joins')
+    .argument('<inputs...>', 'metrics URLs (http://host:port/metrics) or files holding a saved scrape')
+    .addOption(configOption())
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))
+    .option('--prom2json <path>', 'prom2json to parse with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .action((inputs: string[], flags: Omit<CommandFlags['checkMetrics'], 'inputs'>) => runCommand('checkMetrics', { ...flags, inputs }));
+
+  program
+    .command('instrument')
+    .description('write the module that defines every application metric the alerts read (names, labels, buckets), for prometheus_client or prom-client')
+    .addOption(new Option('--lang <language>', 'the service\'s language').choices(['python', 'typescript']).makeOptionMandatory())
+    .addOption(configOption())
+    .option('-o, --out <file>', 'file to write, - for stdout (default: mlmon_metrics.py or mlmon-metrics.ts)')
+    .action((flags: CommandFlags['instrument']) => runCommand('instrument', flags));
+
   return program;
 }
 
