@@ -11,6 +11,12 @@ import type { ExposedFamily } from './exposition.js';
 import { compareVersions, recogniseIntegrations } from './integrations.js';
 import type { IntegrationDefinition } from '../catalog/integrations/integration.js';
 
+/** Every problem id check-metrics reports (docs/checks.md has a heading for each; a docs test holds it so). */
+export const checkMetricsProblemIds = [
+  'metrics/unreachable', 'metrics/unparsable', 'metrics/no-known-metrics', 'metrics/missing-metric', 'metrics/missing-label', 'metrics/wrong-type',
+  'metrics/no-series', 'metrics/renamed', 'metrics/missing-bucket', 'metrics/empty-join-label', 'metrics/model-label-mismatch',
+] as const;
+
 /** Labels that are about the series' shape, not the instrumentation's: never expected, never missing. */
 const structuralLabels = new Set(['le', 'quantile']);
 
