@@ -82,6 +82,23 @@ function buildProgram(): Command {
     .option('-o, --out <file>', 'file to write, - for stdout (default: mlmon_metrics.py or mlmon-metrics.ts)')
     .action((flags: CommandFlags['instrument']) => runCommand('instrument', flags));
 
+  const repeatable = (value: string, values: string[]) => [...values, value];
+  program
+    .command('init')
+    .description('write a starting monitoring.config.ts: asks on a terminal, takes flags otherwise; --from a metrics URL or saved scrape proposes its models and integrations')
+    .option('--from <url|file>', 'a /metrics URL or saved scrape: models from its model/model_name labels, integrations from its metric names')
+    .option('--cluster <name>', 'cluster name', 'ml-cluster')
+    .option('--service <name>', 'the service that serves the models', 'model-api')
+    .option('--team <name>', 'the team that owns it', 'ml-platform')
+    .option('--namespace <ns>', 'Kubernetes namespace of its pods (repeatable; default: default)', repeatable, [] as string[])
+    .option('--target <host:port>', 'scrape this target instead of discovering pods (repeatable; default with --from <url>: its host:port)', repeatable, [] as string[])
+    .option('--model <name>', 'a model it serves (repeatable)', repeatable, [] as string[])
+    .option('-o, --out <file>', 'the config file to write', 'monitoring.config.ts')
+    .option('--force', 'overwrite the file if it exists')
+    .option('-y, --yes', 'ask nothing, even on a terminal')
+    .option('--prom2json <path>', 'prom2json to parse --from with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .action((flags: CommandFlags['init']) => runCommand('init', flags));
+
   return program;
 }
 

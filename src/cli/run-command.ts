@@ -8,6 +8,7 @@ import type { CheckMetricsFlags } from './commands/check-metrics.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { GenerateFlags } from './commands/generate.js';
 import type { ImportOpenSloFlags } from './commands/import-openslo.js';
+import type { InitFlags } from './commands/init.js';
 import type { InstrumentFlags } from './commands/instrument.js';
 import type { ValidateFlags } from './commands/validate.js';
 import { exitCodes } from './exit-codes.js';
@@ -19,6 +20,7 @@ export interface CommandFlags {
   importOpenSlo: ImportOpenSloFlags;
   checkMetrics: CheckMetricsFlags;
   instrument: InstrumentFlags;
+  init: InitFlags;
 }
 
 const commands: { [name in keyof CommandFlags]: () => Promise<(flags: CommandFlags[name]) => Promise<number>> } = {
@@ -28,6 +30,7 @@ const commands: { [name in keyof CommandFlags]: () => Promise<(flags: CommandFla
   importOpenSlo: async () => (await import('./commands/import-openslo.js')).runImportOpenSlo,
   checkMetrics: async () => (await import('./commands/check-metrics.js')).runCheckMetrics,
   instrument: async () => (await import('./commands/instrument.js')).runInstrument,
+  init: async () => (await import('./commands/init.js')).runInit,
 };
 
 export async function runCommand<Name extends keyof CommandFlags>(name: Name, flags: CommandFlags[Name]): Promise<number> {

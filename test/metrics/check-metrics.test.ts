@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntegrationDefinition } from '../../src/catalog/integrations/integration.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { checkExposition } from '../../src/metrics/check.js';
 import { metricContract } from '../../src/metrics/contract.js';
@@ -20,6 +19,7 @@ import { stopAllProcesses } from '../e2e/support/processes.js';
 import { copyExampleTo, modelOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 import { startPromClientApp, startPythonApp, type StartedApp } from './apps.js';
+import { fakeVllm } from './fake-integration.js';
 
 const bin = join(repoRoot, 'bin/mlmon.js');
 
@@ -132,26 +132,6 @@ describe('mlmon check-metrics against real exporters', () => {
     }
   });
 });
-
-/** A fake vLLM: 0.6 exports the cache usage as `vllm:gpu_cache_usage_perc`, 0.10 renamed it. */
-const fakeVllm: IntegrationDefinition = {
-  name: 'vllm',
-  scope: 'service',
-  versions: ['0.6', '0.11'],
-  metrics: {
-    '0.6': [
-      { name: 'vllm:num_requests_waiting', type: 'gauge', labels: ['model_name'], help: 'waiting', unit: 'requests', source: 'test' },
-      { name: 'vllm:gpu_cache_usage_perc', type: 'gauge', labels: ['model_name'], help: 'cache', unit: 'ratio', source: 'test' },
-    ],
-    '0.11': [
-      { name: 'vllm:num_requests_waiting', type: 'gauge', labels: ['model_name'], help: 'waiting', unit: 'requests', source: 'test' },
-      { name: 'vllm:kv_cache_usage_perc', type: 'gauge', labels: ['model_name'], help: 'cache', unit: 'ratio', source: 'test' },
-    ],
-  },
-  renames: [{ from: 'vllm:gpu_cache_usage_perc', to: 'vllm:kv_cache_usage_perc', inVersion: '0.10', source: 'https://example.test/vllm-metrics' }],
-  scrape: { port: 8000, path: '/metrics', modelLabels: ['model_name'] },
-  alerts: [],
-};
 
 function configWithVllm(version: string | undefined): MonitoringConfig {
   return {
