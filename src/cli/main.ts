@@ -71,7 +71,7 @@ function buildProgram(): Command {
     .argument('<inputs...>', 'metrics URLs (http://host:port/metrics) or files holding a saved scrape')
     .addOption(configOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))
-    .option('--prom2json <path>', 'prom2json to parse with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .option('--exposition-json <path>', 'the exposition parser (scripts/exposition-json) to use (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
     .action((inputs: string[], flags: Omit<CommandFlags['checkMetrics'], 'inputs'>) => runCommand('checkMetrics', { ...flags, inputs }));
 
   program
@@ -96,7 +96,7 @@ function buildProgram(): Command {
     .option('-o, --out <file>', 'the config file to write', 'monitoring.config.ts')
     .option('--force', 'overwrite the file if it exists')
     .option('-y, --yes', 'ask nothing, even on a terminal')
-    .option('--prom2json <path>', 'prom2json to parse --from with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .option('--exposition-json <path>', 'the exposition parser (scripts/exposition-json) to parse --from with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
     .action((flags: CommandFlags['init']) => runCommand('init', flags));
 
   return program;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { checkExposition } from '../../src/metrics/check.js';
 import { metricContract } from '../../src/metrics/contract.js';
-import { findProm2json, readExpositions } from '../../src/metrics/exposition.js';
+import { findExpositionParser, readExpositions } from '../../src/metrics/exposition.js';
 import { integrationsOf, recogniseIntegrations } from '../../src/metrics/integrations.js';
 import type { Problem } from '../../src/problems.js';
 import { stopAllProcesses } from '../e2e/support/processes.js';
@@ -107,7 +107,8 @@ describe('mlmon check-metrics against real exporters', () => {
   });
 
   it('reports an endpoint that does not answer, a file that is not an exposition, and one that exports nothing the config knows, without a stack trace', async () => {
-    writeFileSync(join(scratch.dir, 'garbage.prom'), 'model_accuracy{model="a"} not-a-number\n');
+    // Good families first: the error must reject the whole input, not leave a partial result that passes.
+    writeFileSync(join(scratch.dir, 'garbage.prom'), '# TYPE data_drift_score gauge\ndata_drift_score{model="a"} 0.1\nmodel_accuracy{model="a"} not-a-number\n');
     writeFileSync(join(scratch.dir, 'other.prom'), '# TYPE go_goroutines gauge\ngo_goroutines 7\n');
     const closed = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as AddressInfo).port; s.close(() => resolve(port)); }); });
     const result = await mlmon(['check-metrics', `http://127.0.0.1:${closed}/metrics`, 'garbage.prom', 'other.prom', 'missing.prom', '--format', 'json'], scratch.dir);
@@ -116,17 +117,17 @@ describe('mlmon check-metrics against real exporters', () => {
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.sources.map((s) => s.problems.map((p) => p.id))).toEqual([['metrics/unreachable'], ['metrics/unparsable'], ['metrics/no-known-metrics'], ['metrics/unreachable']]);
     expect(report.problems[0]!.message).toMatch(/ECONNREFUSED/);
-    expect(report.problems[1]!.message).toMatch(/line 1/);
+    expect(report.problems[1]!.message).toMatch(/line 3: expected float as value, got "not-a-number"/);
   });
 
-  it('stops with exit 1 on a config with errors, and exit 2 without prom2json', async () => {
+  it('stops with exit 1 on a config with errors, and exit 2 without the exposition parser', async () => {
     const { dir, cleanup } = scratchDir();
     try {
       writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ models: { m: { service: 'nowhere' } } }));
       expect((await mlmon(['check-metrics', apps.pythonRight!.url], dir)).code).toBe(1);
-      const missing = await mlmon(['check-metrics', apps.pythonRight!.url, '--prom2json', join(dir, 'no-such-prom2json')], scratch.dir);
+      const missing = await mlmon(['check-metrics', apps.pythonRight!.url, '--exposition-json', join(dir, 'no-such-parser')], scratch.dir);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toMatch(/prom2json was not found/);
+      expect(missing.stderr).toMatch(/exposition-json was not found/);
     } finally {
       cleanup();
     }
@@ -156,7 +157,7 @@ describe('check-metrics with an integration (a fixture vLLM)', () => {
     const config = configWithVllm(version);
     const { integration: _, ...service } = config.services!.llm as never as Record<string, unknown>;
     const contract = metricContract(modelOf({ ...config, services: { llm: service as never } }), integrationsOf(config, [fakeVllm]));
-    const [scraped] = await readExpositions([url], findProm2json(undefined), repoRoot);
+    const [scraped] = await readExpositions([url], findExpositionParser(undefined), repoRoot);
     if (!scraped || 'problem' in scraped) throw new Error(`scrape failed: ${JSON.stringify(scraped)}`);
     return checkExposition(url, scraped.families, contract, [fakeVllm]);
   }

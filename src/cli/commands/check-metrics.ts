@@ -10,7 +10,7 @@ export interface CheckMetricsFlags {
   readonly inputs: readonly string[];
   readonly config?: string | undefined;
   readonly format: 'text' | 'json' | 'github';
-  readonly prom2json?: string | undefined;
+  readonly expositionJson?: string | undefined;
 }
 
 /** What one input gave: its problems, sorted errors first. */
@@ -23,17 +23,17 @@ interface SourceResult {
 /**
  * `mlmon check-metrics <url|file>…`: scrapes each endpoint (or reads each saved scrape) and holds it to the
  * config's metric contract. Exit 0 when no input has an error, 1 when one has (as `validate`), 2 when mlmon could
- * not run (no config, no prom2json).
+ * not run (no config, no exposition parser).
  */
 export async function runCheckMetrics(flags: CheckMetricsFlags): Promise<number> {
   const cwd = process.cwd();
   // Loaded here: the parser, the contract and the catalog are only needed once the command runs.
-  const [{ loadMetricContract }, { findProm2json, readExpositions }, { checkExposition }, { integrations }] = await Promise.all([
+  const [{ loadMetricContract }, { findExpositionParser, readExpositions }, { checkExposition }, { integrations }] = await Promise.all([
     import('../../metrics/load.js'), import('../../metrics/exposition.js'), import('../../metrics/check.js'), import('../../catalog/integrations/index.js'),
   ]);
-  const prom2json = findProm2json(flags.prom2json);
+  const parser = findExpositionParser(flags.expositionJson);
   const { configFile, contract } = await loadMetricContract(cwd, flags.config);
-  const expositions = await readExpositions(flags.inputs, prom2json, cwd);
+  const expositions = await readExpositions(flags.inputs, parser, cwd);
   const results: SourceResult[] = expositions.map((e) => ('problem' in e
     ? { source: e.source, families: 0, problems: [e.problem] }
     : { source: e.source, families: e.families.length, problems: checkExposition(e.source, e.families, contract, integrations) }));

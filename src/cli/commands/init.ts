@@ -21,7 +21,7 @@ export interface InitFlags {
   readonly force?: boolean | undefined;
   /** Never ask, even on a terminal. */
   readonly yes?: boolean | undefined;
-  readonly prom2json?: string | undefined;
+  readonly expositionJson?: string | undefined;
 }
 
 /** The questions `init` asks on a terminal; @inquirer/prompts in the CLI, scripted answers in tests. */
@@ -43,8 +43,8 @@ export async function runInit(flags: InitFlags): Promise<number> {
   const [{ proposeFromScrape, renderInitConfig }, { integrations }] = await Promise.all([import('../../metrics/init-proposal.js'), import('../../catalog/integrations/index.js')]);
   let proposal: ScrapeProposal | undefined;
   if (flags.from) {
-    const { findProm2json, readExpositions } = await import('../../metrics/exposition.js');
-    const [scraped] = await readExpositions([flags.from], findProm2json(flags.prom2json), cwd);
+    const { findExpositionParser, readExpositions } = await import('../../metrics/exposition.js');
+    const [scraped] = await readExpositions([flags.from], findExpositionParser(flags.expositionJson), cwd);
     if (!scraped || 'problem' in scraped) throw new ProblemsFound(scraped ? [scraped.problem] : [], flags.from);
     proposal = proposeFromScrape(flags.from, scraped.families, integrations);
   }
