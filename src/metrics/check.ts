@@ -111,15 +111,19 @@ export function checkExposition(source: string, families: readonly ExposedFamily
     const family = byName.get(required.metric);
     if (!family || family.type !== 'histogram' || family.series.length === 0) continue;
     const boundaries = [...new Set(family.series.flatMap((s) => Object.keys(s.buckets ?? {})))].map(Number).filter(Number.isFinite).sort((a, b) => a - b);
-    const fine = required.kind === 'exact' ? boundaries.includes(required.seconds) : boundaries.some((b) => b >= required.seconds);
+    const fine = required.kind === 'at-least' ? boundaries.some((b) => b >= required.seconds) : boundaries.includes(required.seconds);
     if (fine) continue;
     const target = formatNumber(required.seconds);
     problems.push({
-      id: 'metrics/missing-bucket', severity: 'error', artifact: source, object: required.metric, path: required.path, value: boundaries, allowed: required.kind === 'exact' ? `a bucket with le="${target}"` : `a finite bucket at or above ${target}`,
+      id: 'metrics/missing-bucket', severity: 'error', artifact: source, object: required.metric, path: required.path, value: boundaries, allowed: required.kind === 'at-least' ? `a finite bucket at or above ${target}` : `a bucket with le="${target}"`,
       message: required.kind === 'exact'
         ? `${required.metric} has no bucket boundary at ${target} s, which ${required.path} counts good events from`
-        : `${required.metric}'s highest finite bucket is ${formatNumber(boundaries[boundaries.length - 1] ?? 0)} s, below the ${target} s threshold of ${required.path}: histogram_quantile never returns more, so the alert can never fire`,
-      hint: `add ${target} to the histogram's buckets (and to the config's \`metrics\` entry for ${required.metric})`,
+        : required.kind === 'declared'
+          ? `${required.metric} has no bucket boundary at ${target}, one of the buckets its catalog entry declares (${required.path}): the alerts and proofs on it assume them`
+          : `${required.metric}'s highest finite bucket is ${formatNumber(boundaries[boundaries.length - 1] ?? 0)} s, below the ${target} s threshold of ${required.path}: histogram_quantile never returns more, so the alert can never fire`,
+      hint: required.kind === 'declared'
+        ? `does the server run the version the config declares? Otherwise export the declared buckets`
+        : `add ${target} to the histogram's buckets (and to the config's \`metrics\` entry for ${required.metric})`,
     });
   }
   return problems;

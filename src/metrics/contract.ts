@@ -29,8 +29,10 @@ export interface RequiredBucket {
    * `exact`: an SLO counts good events from the bucket `le` = target, so that boundary must exist.
    * `at-least`: a p95 threshold compared with histogram_quantile, which never returns more than the highest
    * finite boundary, so some boundary must be at or above the threshold for the alert to be able to fire.
+   * `declared`: an integration's metric or a config `metrics` entry declares its buckets; its alerts and proofs
+   * were written against them, so each declared boundary must exist.
    */
-  readonly kind: 'exact' | 'at-least';
+  readonly kind: 'exact' | 'at-least' | 'declared';
   /** The config path that asks for it, e.g. `models.fraud-detector.slos.latency`. */
   readonly path: string;
 }
@@ -69,7 +71,12 @@ export function metricContract(model: MonitoringModel, enabled: readonly Enabled
     seen.add(key);
     groups.push({ name: integration.definition.name, metrics: integrationMetrics(integration.definition, integration.version), modelLabels: integration.definition.scrape.modelLabels, integration });
   }
-  return { groups: groups.filter((g) => g.metrics.length > 0), requiredBuckets: requiredBuckets(model), integrations: enabled, models: model.models.map((m) => m.name) };
+  // Declared buckets bind where the catalog entry is the exporter's own contract: an integration's metric, or a
+  // config `metrics` entry. A built-in histogram's buckets are the seed's client defaults, not a requirement: what
+  // its SLOs and thresholds need is computed in requiredBuckets.
+  const declared: RequiredBucket[] = groups.filter((g) => g.integration || g.name === 'config').flatMap((g) => g.metrics.flatMap((m) =>
+    m.type === 'histogram' ? (m.buckets ?? []).map((seconds) => ({ metric: m.name, seconds, kind: 'declared' as const, path: g.integration ? `${g.integration.path}.version` : 'metrics' })) : []));
+  return { groups: groups.filter((g) => g.metrics.length > 0), requiredBuckets: [...requiredBuckets(model), ...declared], integrations: enabled, models: model.models.map((m) => m.name) };
 }
 
 function integrationMetrics(definition: IntegrationDefinition, version: string): MetricDefinition[] {

@@ -163,13 +163,15 @@ describe('check-metrics with an integration (a fixture vLLM)', () => {
   }
 
   const oldServer = '# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name="llama"} 2\n# TYPE vllm:gpu_cache_usage_perc gauge\nvllm:gpu_cache_usage_perc{model_name="llama"} 0.5\n';
-  const newServer = '# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name="llama"} 2\n# TYPE vllm:kv_cache_usage_perc gauge\nvllm:kv_cache_usage_perc{model_name="llama"} 0.5\n';
+  const ttft = (boundaries: readonly number[]) => `# TYPE vllm:time_to_first_token_seconds histogram\n${boundaries.map((le) => `vllm:time_to_first_token_seconds_bucket{model_name="llama",le="${le}"} 1\n`).join('')}vllm:time_to_first_token_seconds_bucket{model_name="llama",le="+Inf"} 1\nvllm:time_to_first_token_seconds_sum{model_name="llama"} 0.2\nvllm:time_to_first_token_seconds_count{model_name="llama"} 1\n`;
+  const newServer = `# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name="llama"} 2\n# TYPE vllm:kv_cache_usage_perc gauge\nvllm:kv_cache_usage_perc{model_name="llama"} 0.5\n${ttft([0.1, 0.5, 2.5])}`;
 
   it('says a name was renamed when the server is older than the declared version', async () => {
     const problems = await check('0.11', oldServer);
-    expect(ids(problems)).toEqual(['metrics/renamed vllm:gpu_cache_usage_perc']);
-    expect(problems[0]!.message).toContain('`vllm:gpu_cache_usage_perc` was renamed to `vllm:kv_cache_usage_perc` in vllm 0.10');
-    expect(problems[0]!.path).toBe('services.llm.integration.vllm.version');
+    // The renamed metric is reported once, as renamed, not also as missing; a metric 0.6 lacks is missing.
+    expect(ids(problems)).toEqual(['metrics/missing-metric vllm:time_to_first_token_seconds', 'metrics/renamed vllm:gpu_cache_usage_perc']);
+    expect(problems.find((p) => p.id === 'metrics/renamed')!.message).toContain('`vllm:gpu_cache_usage_perc` was renamed to `vllm:kv_cache_usage_perc` in vllm 0.10');
+    expect(problems.find((p) => p.id === 'metrics/renamed')!.path).toBe('services.llm.integration.vllm.version');
   });
 
   it('says a name was renamed when the server is newer than the declared version', async () => {
@@ -186,6 +188,13 @@ describe('check-metrics with an integration (a fixture vLLM)', () => {
   it('reports an empty model_name, the integration\'s model label, as breaking joins', async () => {
     const problems = await check('0.11', newServer.replace('vllm:kv_cache_usage_perc{model_name="llama"}', 'vllm:kv_cache_usage_perc{model_name=""}'));
     expect(ids(problems)).toEqual(['metrics/empty-join-label vllm:kv_cache_usage_perc']);
+  });
+
+  it('reports a histogram without a bucket its integration declares (the alerts on it were written against them)', async () => {
+    const problems = await check('0.11', newServer.replace(ttft([0.1, 0.5, 2.5]), ttft([0.1, 1, 5])));
+    expect(ids(problems)).toEqual(['metrics/missing-bucket vllm:time_to_first_token_seconds', 'metrics/missing-bucket vllm:time_to_first_token_seconds']);
+    expect(problems.map((p) => p.allowed).sort()).toEqual(['a bucket with le="0.5"', 'a bucket with le="2.5"']);
+    expect(problems[0]!.path).toBe('services.llm.integration.vllm.version');
   });
 
   it('recognises the server from its names when the config does not enable it', async () => {

@@ -14,6 +14,7 @@ export const fakeVllm: IntegrationDefinition = {
     '0.11': [
       { name: 'vllm:num_requests_waiting', type: 'gauge', labels: ['model_name'], help: 'waiting', unit: 'requests', source: 'test' },
       { name: 'vllm:kv_cache_usage_perc', type: 'gauge', labels: ['model_name'], help: 'cache', unit: 'ratio', source: 'test' },
+      { name: 'vllm:time_to_first_token_seconds', type: 'histogram', labels: ['model_name'], help: 'ttft', unit: 'seconds', source: 'test', buckets: [0.1, 0.5, 2.5] },
     ],
   },
   renames: [{ from: 'vllm:gpu_cache_usage_perc', to: 'vllm:kv_cache_usage_perc', inVersion: '0.10', source: 'https://example.test/vllm-metrics' }],
