@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { answersFromFlags, askInitAnswers, type InitFlags, type InitPrompter } from '../../src/cli/commands/init.js';
 import { proposeFromScrape, renderInitConfig } from '../../src/metrics/init-proposal.js';
 import { stopAllProcesses } from '../e2e/support/processes.js';
+import { waitFor } from '../e2e/support/waiting.js';
 import { copyExampleTo, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 import { startPythonApp } from './apps.js';
@@ -95,6 +96,43 @@ describe('mlmon init', () => {
     expect(text).toContain("      integration: {\n        vllm: {\n          version: '0.6',\n        },\n      },");
     expect(text).toContain("staticTargets: ['127.0.0.1:8000'],");
   });
+
+  it('asks on a real terminal (a pseudo-terminal from util-linux `script`), and the answers make a config that validates', async () => {
+    const dir = scratch();
+    // Each answer is typed once its question is on the screen: keys sent earlier would be read by the previous prompt.
+    const steps: [question: string, keys: string][] = [
+      ['Cluster name', 'prod-eu\r'],
+      ['Name of the service', '\r'],
+      ['Team that owns it', 'risk\r'],
+      ['How does Prometheus find its pods?', '\x1b[B\r'],
+      ['Targets (host:port', '127.0.0.1:9000\r'],
+      ['Other models', 'fraud-detector, churn\r'],
+    ];
+    const child = spawn('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init`, '/dev/null'], { cwd: dir, env: { ...process.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.on('data', (d) => (screen += d));
+    try {
+      for (const [question, keys] of steps) {
+        // Every question is worded differently, so its text on the screen means it is being asked.
+        await waitFor(`the question "${question}"`, () => (screen.includes(question) ? true : undefined), { timeoutMs: 20_000, intervalMs: 50, explain: async () => screen.slice(-500) });
+        child.stdin.write(keys);
+        // Wait until the prompt has taken the answer (it is redrawn) before looking for the next question.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const written = readFileSync(join(dir, 'monitoring.config.ts'), 'utf8');
+    expect(written).toContain("cluster: 'prod-eu',");
+    expect(written).toContain("team: 'risk',");
+    expect(written).toContain("staticTargets: ['127.0.0.1:9000'],");
+    expect(written).toContain("'fraud-detector': {\n      service: 'model-api',\n    },\n    churn: {");
+    const validate = await mlmon(['validate', '--skip-external'], dir);
+    expect(validate.stdout).toMatch(/checks passed/);
+    expect(validate.code).toBe(0);
+  }, 90_000);
 
   it('asks on a terminal, offering what the flags and the scrape propose, and writes the answers', async () => {
     const proposal = proposeFromScrape('scrape.prom', [{ name: 'vllm:kv_cache_usage_perc', type: 'gauge', series: [{ labels: { model_name: 'llama' } }, { labels: { model_name: 'mistral' } }] }], [fakeVllm]);
