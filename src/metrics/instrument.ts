@@ -32,6 +32,8 @@ function metricContext(metric: MetricDefinition) {
   return {
     name: metric.name,
     help: metric.help || metric.name,
+    // The help text inside a /** */ comment: a `*/` in it would end the comment early.
+    docHelp: (metric.help || metric.name).replace(/\*\//g, '*\\/'),
     labels: metric.labels,
     labelList: metric.labels.join(', '),
     // prometheus_client and prom-client both have defaults; the catalog's buckets, when it has them, are the
