@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
-import { checkExposition } from '../../src/metrics/check.js';
+import { checkExposition, checkMetricsProblemIds } from '../../src/metrics/check.js';
 import { metricContract } from '../../src/metrics/contract.js';
 import { findExpositionParser, readExpositions } from '../../src/metrics/exposition.js';
 import { integrationsOf, recogniseIntegrations } from '../../src/metrics/integrations.js';
@@ -203,5 +203,13 @@ describe('check-metrics with an integration (a fixture vLLM)', () => {
     const problems = checkExposition('vllm.prom', [{ name: 'vllm:kv_cache_usage_perc', type: 'gauge', series: [] }], contract, [fakeVllm]);
     expect(ids(problems)).toEqual(['metrics/no-known-metrics']);
     expect(problems[0]!.hint).toBe('it looks like vllm 0.11: enable services.<service>.integration.vllm in the config');
+  });
+});
+
+describe('check-metrics problem ids', () => {
+  it('lists every id the check and the reader report (the list docs/checks.md is held to), and no other', () => {
+    const source = ['src/metrics/check.ts', 'src/metrics/exposition.ts'].map((file) => readFileSync(join(repoRoot, file), 'utf8')).join('\n');
+    const reported = [...new Set([...source.matchAll(/id: '(metrics\/[a-z-]+)'/g)].map((m) => m[1]!))].sort();
+    expect(reported).toEqual([...checkMetricsProblemIds].sort());
   });
 });
