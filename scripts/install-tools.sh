@@ -43,6 +43,10 @@ KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-5.8.2}"
 KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-0.8.0}"
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.35.4}"
 SLOTH_VERSION="${SLOTH_VERSION:-0.16.0}"
+# scripts/exposition-json (a small Go program around the Prometheus project's exposition-format parser, expfmt,
+# pinned in its go.mod) reads /metrics for `mlmon check-metrics` and `mlmon init --from`; bump its recipe number
+# when main.go changes.
+EXPOSITION_JSON_BIN="exposition-json-$(sed -n 's/^[[:space:]]*github.com\/prometheus\/common \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/exposition-json/go.mod")_r1"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
 # The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
 TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
@@ -57,7 +61,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 all_cached() {
-  [[ -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" &&
+  [[ -x "$TOOLS_DIR/$EXPOSITION_JSON_BIN" && -L "$TOOLS_DIR/exposition-json" && "$(readlink "$TOOLS_DIR/exposition-json")" == "$EXPOSITION_JSON_BIN" &&
+    -x "$TOOLS_DIR/promtool" && -x "$TOOLS_DIR/prometheus" && -x "$TOOLS_DIR/amtool" && -x "$TOOLS_DIR/alertmanager" && -x "$TOOLS_DIR/kustomize-$KUSTOMIZE_VERSION" &&
     -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
@@ -145,6 +150,12 @@ if [[ ! -x "$TOOLS_DIR/$POD_SECURITY_BIN" ]]; then
   mv "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" "$TOOLS_DIR/$POD_SECURITY_BIN"
 fi
 ln -sfn "$POD_SECURITY_BIN" "$TOOLS_DIR/pod-security"
+if [[ ! -x "$TOOLS_DIR/$EXPOSITION_JSON_BIN" ]]; then
+  log "building exposition-json ($EXPOSITION_JSON_BIN)"
+  (cd "$REPO_ROOT/scripts/exposition-json" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$EXPOSITION_JSON_BIN.tmp" .)
+  mv "$TOOLS_DIR/$EXPOSITION_JSON_BIN.tmp" "$TOOLS_DIR/$EXPOSITION_JSON_BIN"
+fi
+ln -sfn "$EXPOSITION_JSON_BIN" "$TOOLS_DIR/exposition-json"
 if [[ "$WITH_SLOTH" == 1 ]]; then
   if [[ ! -x "$TOOLS_DIR/$SLOTH_BIN" ]]; then
     # Sloth's version otherwise reads "dev" (it looks for itself among the build's dependencies only), and it

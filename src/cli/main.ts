@@ -65,6 +65,40 @@ function buildProgram(): Command {
     .option('-o, --out <file>', 'write the fragment to this file instead of stdout')
     .action((files: string[], flags: Omit<CommandFlags['importOpenSlo'], 'files'>) => runCommand('importOpenSlo', { ...flags, files }));
 
+  program
+    .command('check-metrics')
+    .description('check live /metrics endpoints or saved scrapes against the config\'s metric catalog: missing metrics and labels, wrong types, renamed names, missing buckets, labels that break joins')
+    .argument('<inputs...>', 'metrics URLs (http://host:port/metrics) or files holding a saved scrape')
+    .addOption(configOption())
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'github']).default('text'))
+    .option('--exposition-json <path>', 'the exposition parser (scripts/exposition-json) to use (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .action((inputs: string[], flags: Omit<CommandFlags['checkMetrics'], 'inputs'>) => runCommand('checkMetrics', { ...flags, inputs }));
+
+  program
+    .command('instrument')
+    .description('write the module that defines every application metric the alerts read (names, labels, buckets), for prometheus_client or prom-client')
+    .addOption(new Option('--lang <language>', 'the service\'s language').choices(['python', 'typescript']).makeOptionMandatory())
+    .addOption(configOption())
+    .option('-o, --out <file>', 'file to write, - for stdout (default: mlmon_metrics.py or mlmon-metrics.ts)')
+    .action((flags: CommandFlags['instrument']) => runCommand('instrument', flags));
+
+  const repeatable = (value: string, values: string[]) => [...values, value];
+  program
+    .command('init')
+    .description('write a starting monitoring.config.ts: asks on a terminal, takes flags otherwise; --from a metrics URL or saved scrape proposes its models and integrations')
+    .option('--from <url|file>', 'a /metrics URL or saved scrape: models from its model/model_name labels, integrations from its metric names')
+    .option('--cluster <name>', 'cluster name', 'ml-cluster')
+    .option('--service <name>', 'the service that serves the models', 'model-api')
+    .option('--team <name>', 'the team that owns it', 'ml-platform')
+    .option('--namespace <ns>', 'Kubernetes namespace of its pods (repeatable; default: default)', repeatable, [] as string[])
+    .option('--target <host:port>', 'scrape this target instead of discovering pods (repeatable; default with --from <url>: its host:port)', repeatable, [] as string[])
+    .option('--model <name>', 'a model it serves (repeatable)', repeatable, [] as string[])
+    .option('-o, --out <file>', 'the config file to write', 'monitoring.config.ts')
+    .option('--force', 'overwrite the file if it exists')
+    .option('-y, --yes', 'ask nothing, even on a terminal')
+    .option('--exposition-json <path>', 'the exposition parser (scripts/exposition-json) to parse --from with (default: $MLMON_PROM2JSON, then PATH, then the tools `npm run tools` built)')
+    .action((flags: CommandFlags['init']) => runCommand('init', flags));
+
   return program;
 }
 

@@ -4,9 +4,12 @@
  * is imported from here, so a run loads the code of one command only.
  */
 import { CouldNotRun, ProblemsFound } from '../problems.js';
+import type { CheckMetricsFlags } from './commands/check-metrics.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { GenerateFlags } from './commands/generate.js';
 import type { ImportOpenSloFlags } from './commands/import-openslo.js';
+import type { InitFlags } from './commands/init.js';
+import type { InstrumentFlags } from './commands/instrument.js';
 import type { ValidateFlags } from './commands/validate.js';
 import { exitCodes } from './exit-codes.js';
 
@@ -15,6 +18,9 @@ export interface CommandFlags {
   diff: DiffFlags;
   validate: ValidateFlags;
   importOpenSlo: ImportOpenSloFlags;
+  checkMetrics: CheckMetricsFlags;
+  instrument: InstrumentFlags;
+  init: InitFlags;
 }
 
 const commands: { [name in keyof CommandFlags]: () => Promise<(flags: CommandFlags[name]) => Promise<number>> } = {
@@ -22,6 +28,9 @@ const commands: { [name in keyof CommandFlags]: () => Promise<(flags: CommandFla
   diff: async () => (await import('./commands/diff.js')).runDiff,
   validate: async () => (await import('./commands/validate.js')).runValidate,
   importOpenSlo: async () => (await import('./commands/import-openslo.js')).runImportOpenSlo,
+  checkMetrics: async () => (await import('./commands/check-metrics.js')).runCheckMetrics,
+  instrument: async () => (await import('./commands/instrument.js')).runInstrument,
+  init: async () => (await import('./commands/init.js')).runInit,
 };
 
 export async function runCommand<Name extends keyof CommandFlags>(name: Name, flags: CommandFlags[Name]): Promise<number> {

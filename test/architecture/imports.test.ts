@@ -24,6 +24,8 @@ const layers: readonly { readonly name: string; readonly holds: readonly string[
   { name: 'check', holds: ['check/'] },
   { name: 'output', holds: ['output/'] },
   { name: 'pipeline', holds: ['pipeline.ts'] },
+  // The metric contract (check-metrics, instrument, init): it loads the config through the pipeline.
+  { name: 'metrics', holds: ['metrics/'] },
   { name: 'entry points', holds: ['cli/', 'index.ts'] },
 ];
 

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRegistry } from '../../src/check/registry.js';
+import { checkMetricsProblemIds } from '../../src/metrics/check.js';
 import { repoRoot } from '../support/tools.js';
 
 const headings = [...readFileSync(join(repoRoot, 'docs/checks.md'), 'utf8').matchAll(/^### (\S+)$/gm)].map((m) => m[1]!);
 const checkIds = checkRegistry.map((c) => c.id);
-const problemIds = [...new Set(checkRegistry.flatMap((c) => Object.keys(c.emits)))];
+const problemIds = [...new Set([...checkRegistry.flatMap((c) => Object.keys(c.emits)), ...checkMetricsProblemIds])];
 
 describe('docs/checks.md', () => {
   it('has a heading for every registered check id, which is its anchor', () => {

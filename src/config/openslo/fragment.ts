@@ -16,7 +16,8 @@ export function formatFragment(fragment: SloFragment, format: 'ts' | 'json', fil
   ].join('\n');
 }
 
-function tsLiteral(value: unknown, indent: string): string {
+/** A TypeScript object literal of plain data, keys in the order given (also `mlmon init`'s config). */
+export function tsLiteral(value: unknown, indent: string): string {
   if (typeof value === 'string') return tsString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map((v) => tsLiteral(v, indent)).join(', ')}]`;
