@@ -2,6 +2,7 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
+import type { DeployModel } from '../config/deploy-types.js';
 import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
@@ -36,6 +37,7 @@ export interface MonitoringModel {
   readonly logging: LoggingModel;
   readonly kubernetes: KubernetesModel;
   readonly grafana: GrafanaModel;
+  readonly deploy: DeployModel;
   /** Absolute path of the user's template overrides, if any. */
   readonly templatesDir: string | undefined;
   /** Absolute paths of the user's own promtool test files. */

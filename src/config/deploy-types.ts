@@ -1,0 +1,61 @@
+/**
+ * Where the stack is deployed (config `deploy`), and the fully defaulted form the renderers read.
+ *
+ * `standalone` is mlmon's own Prometheus, Alertmanager and Grafana (out/k8s); `prometheus-operator` hands rules,
+ * scrape targets, routing and dashboards to a cluster that already runs the Prometheus Operator, usually through
+ * kube-prometheus-stack (out/operator).
+ */
+
+/** Deployment target: what out/ holds for Kubernetes. */
+export interface DeployConfig {
+  /**
+   * `standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`:
+   * PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus
+   * Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.
+   * @default "standalone"
+   */
+  target?: 'standalone' | 'prometheus-operator';
+  /** Settings for the `prometheus-operator` target; ignored for `standalone`. */
+  prometheusOperator?: PrometheusOperatorConfig;
+}
+
+/** How the objects for the Prometheus Operator are labelled and shaped. */
+export interface PrometheusOperatorConfig {
+  /**
+   * The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled
+   * `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match
+   * (`*SelectorNilUsesHelmValues: true`).
+   * @default "kube-prometheus-stack"
+   */
+  release?: string;
+  /** More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels. */
+  labels?: Record<string, string>;
+  /**
+   * The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard
+   * ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).
+   * @default "mlmon"
+   */
+  dashboardFolder?: string;
+}
+
+/** The deploy settings, defaults applied. */
+export interface DeployModel {
+  readonly target: 'standalone' | 'prometheus-operator';
+  readonly prometheusOperator: {
+    /** Labels on every PrometheusRule and PodMonitor: `release` first, then the config's own labels. */
+    readonly labels: Readonly<Record<string, string>>;
+    readonly dashboardFolder: string;
+  };
+}
+
+/** `deploy` with its defaults; the one place they are applied. */
+export function resolveDeploy(deploy: DeployConfig | undefined): DeployModel {
+  const operator = deploy?.prometheusOperator ?? {};
+  return {
+    target: deploy?.target ?? 'standalone',
+    prometheusOperator: {
+      labels: { release: operator.release ?? 'kube-prometheus-stack', ...operator.labels },
+      dashboardFolder: operator.dashboardFolder ?? 'mlmon',
+    },
+  };
+}
