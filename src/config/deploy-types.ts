@@ -36,6 +36,26 @@ export interface PrometheusOperatorConfig {
    * @default "mlmon"
    */
   dashboardFolder?: string;
+  /**
+   * How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the
+   * Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an
+   * AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as
+   * `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes
+   * a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.
+   * @default "config-secret"
+   */
+  routing?: 'config-secret' | 'alertmanager-config';
+  /**
+   * For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which
+   * you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`).
+   * The operator's default, `OnNamespace`, adds `namespace="<the AlertmanagerConfig's namespace>"` to its first
+   * route, so every alert without that label (about a model, a node, a service in another namespace) would
+   * never reach mlmon's receivers; it is not accepted. `None` adds nothing.
+   * `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own
+   * namespace, so `kubernetes.namespace` must be that namespace.
+   * @default "None"
+   */
+  alertmanagerConfigMatcherStrategy?: 'None' | 'OnNamespaceExceptForAlertmanagerNamespace';
 }
 
 /** The deploy settings, defaults applied. */
@@ -45,6 +65,8 @@ export interface DeployModel {
     /** Labels on every PrometheusRule and PodMonitor: `release` first, then the config's own labels. */
     readonly labels: Readonly<Record<string, string>>;
     readonly dashboardFolder: string;
+    readonly routing: 'config-secret' | 'alertmanager-config';
+    readonly alertmanagerConfigMatcherStrategy: 'None' | 'OnNamespaceExceptForAlertmanagerNamespace';
   };
 }
 
@@ -56,6 +78,8 @@ export function resolveDeploy(deploy: DeployConfig | undefined): DeployModel {
     prometheusOperator: {
       labels: { release: operator.release ?? 'kube-prometheus-stack', ...operator.labels },
       dashboardFolder: operator.dashboardFolder ?? 'mlmon',
+      routing: operator.routing ?? 'config-secret',
+      alertmanagerConfigMatcherStrategy: operator.alertmanagerConfigMatcherStrategy ?? 'None',
     },
   };
 }

@@ -21,7 +21,7 @@ export const renderers: Readonly<Record<RendererName, Renderer>> = {
   grafana: renderGrafana,
   logging: renderLogging,
   openslo: (model) => renderOpenSlo(model),
-  operator: (model, _templates, rendered) => renderOperator(model, rendered),
+  operator: (model, templates, rendered) => renderOperator(model, rendered, templates),
   kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
 };
 

@@ -105,7 +105,7 @@ describe('the prometheus-operator target', () => {
     for (const map of dashboards) {
       expect(map.metadata.labels.grafana_dashboard).toBe('1');
       expect(map.metadata.annotations).toEqual({ grafana_folder: 'ML models' });
-      const [[key, json]] = Object.entries(map.data) as [string, string][];
+      const [key, json] = Object.entries(map.data)[0] as [string, string];
       expect(json).toBe(custom.files.find((f) => f.path === `grafana/dashboards/${key}`)!.content);
     }
   });

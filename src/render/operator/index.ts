@@ -4,9 +4,11 @@
  *
  * - prometheus-rules.yaml: PrometheusRule objects holding the rule groups of prometheus/rules/*.yml (rules.ts);
  * - scrape-targets.yaml: a PodMonitor or ScrapeConfig per scrape job (monitors.ts);
- * - alertmanager-config.yaml: alertmanager/alertmanager.yml, byte for byte, in a Secret for the Alertmanager's
- *   `configSecret` (key `alertmanager.yaml`, which the operator reads); it holds `*_file` references only, no
- *   secret values (check `secrets/*`);
+ * - alertmanager-config.yaml: by config `routing`, either alertmanager/alertmanager.yml, byte for byte, in a
+ *   Secret for the Alertmanager's `configSecret` (key `alertmanager.yaml`, which the operator reads; it holds
+ *   `*_file` references only, no secret values, check `secrets/*`), or an AlertmanagerConfig
+ *   (alertmanager-config.ts) with routing-tests.yml: alertmanager/routing-tests.yml with the receiver names the
+ *   operator renders;
  * - grafana-dashboards.yaml: each dashboard in a ConfigMap for the Grafana sidecar of kube-prometheus-stack;
  * - kustomization.yaml: these and ../k8s (namespace, Logstash, Filebeat; the Kubernetes renderer leaves out
  *   Prometheus, Alertmanager and Grafana for this target), for `kubectl apply --server-side -k out/operator`.
@@ -16,6 +18,8 @@
 import type { MonitoringModel } from '../../normalize/model.js';
 import { yamlDocument } from '../../formats/yaml/layout.js';
 import { banner, RenderError, type RenderedFile } from '../artifact.js';
+import type { Templates } from '../templating.js';
+import { alertmanagerConfigObject, operatorReceiverName } from './alertmanager-config.js';
 import { scrapeObjects } from './monitors.js';
 import { objectName } from './names.js';
 import { prometheusRules } from './rules.js';
@@ -34,9 +38,9 @@ export const folderAnnotation = 'grafana_folder';
 const configMapLimitBytes = 1_048_576;
 
 /** The operator target's files; none for the standalone target. */
-export function renderOperator(model: MonitoringModel, rendered: readonly RenderedFile[]): RenderedFile[] {
+export function renderOperator(model: MonitoringModel, rendered: readonly RenderedFile[], templates: Templates): RenderedFile[] {
   if (model.deploy.target !== 'prometheus-operator') return [];
-  const { labels, dashboardFolder } = model.deploy.prometheusOperator;
+  const { labels, dashboardFolder, routing } = model.deploy.prometheusOperator;
   const alertmanagerYml = rendered.find((f) => f.path === 'alertmanager/alertmanager.yml');
   if (!alertmanagerYml) throw new RenderError(`${operatorFolder}/alertmanager-config.yaml`, 'alertmanager/alertmanager.yml was not rendered');
   const dashboards = rendered.filter((f) => /^grafana\/dashboards\/[^/]+\.json$/.test(f.path));
@@ -44,7 +48,7 @@ export function renderOperator(model: MonitoringModel, rendered: readonly Render
   const files = [
     layOut(model, 'prometheus-rules.yaml', prometheusRules(model, labels)),
     layOut(model, 'scrape-targets.yaml', scrapeObjects(model, labels)),
-    layOut(model, 'alertmanager-config.yaml', [{
+    layOut(model, 'alertmanager-config.yaml', [routing === 'alertmanager-config' ? alertmanagerConfigObject(model) : {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: alertmanagerConfigSecret, labels: { 'app.kubernetes.io/managed-by': 'mlmon' } },
@@ -77,6 +81,11 @@ export function renderOperator(model: MonitoringModel, rendered: readonly Render
       resources: ['../k8s', ...files.map((f) => f.path.slice(operatorFolder.length + 1))],
     })}`,
   });
+  if (routing === 'alertmanager-config') {
+    // The same cases as alertmanager/routing-tests.yml, for the receivers as the operator renames them.
+    const cases = model.routingTests.map((c) => ({ ...c, receivers: c.receivers.map((r) => operatorReceiverName(model.kubernetes.namespace, r)) }));
+    files.push({ path: `${operatorFolder}/routing-tests.yml`, content: templates.render('alertmanager/routing-tests.yml.hbs', { banner: banner(model), cases }) });
+  }
   return files;
 }
 
