@@ -7,10 +7,12 @@
  *   operator's job and the standalone job get the same synthetic pods through file discovery (the pod discovery's
  *   `__meta_kubernetes_*` labels, as test/e2e/scrape-discovery.test.ts builds them), and Prometheus' own
  *   /api/v1/targets must show the same targets with the same labels and scrape URLs for both.
- * - Rules and routing: two stacks scrape one fake model service. The standalone one runs the generated
- *   prometheus.yml, rule files and alertmanager.yml; the operator one runs the PrometheusRules' spec.groups,
- *   one rule file per object as the operator writes them, and the alertmanager.yaml of the configSecret. The same
- *   breaches must reach the same receivers with the same labels from both.
+ * - Rules and routing: three stacks scrape one fake model service. The standalone one runs the generated
+ *   prometheus.yml, rule files and alertmanager.yml; the operator ones run the PrometheusRules' spec.groups,
+ *   one rule file per object as the operator writes them, and either the alertmanager.yaml of the configSecret or
+ *   the configuration the operator renders from the AlertmanagerConfig (receivers `<namespace>/mlmon/<name>`,
+ *   matcher strategy None; operator-rendering.ts). The same breaches must reach the same receivers with the same
+ *   labels from all three.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ import { startFakeModelService, type FakeModelService } from './support/fake-mod
 import { freeLoopbackPort } from './support/free-port.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 import { startProcess, stopAllProcesses } from './support/processes.js';
+import { operatorAlertmanagerConfig } from './operator-rendering.js';
 import { waitFor } from './support/waiting.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -177,9 +180,15 @@ describe('a PodMonitor, as the operator turns it into a scrape job, keeps the st
 
 const receivers = ['pager', 'chat', 'ml-team', 'ops'] as const;
 
-function stackConfig(target: 'standalone' | 'prometheus-operator', serviceTarget: string, webhook: WebhookReceiver, alertmanager: string): MonitoringConfig {
+type StackName = 'standalone' | 'operator' | 'alertmanager-config';
+
+function stackConfig(name: StackName, serviceTarget: string, webhook: WebhookReceiver, alertmanager: string): MonitoringConfig {
   return {
-    deploy: { target },
+    deploy: name === 'standalone' ? { target: 'standalone' } : {
+      target: 'prometheus-operator',
+      prometheusOperator: { routing: name === 'alertmanager-config' ? 'alertmanager-config' : 'config-secret', alertmanagerConfigMatcherStrategy: 'None' },
+    },
+    kubernetes: { namespace: operatorNamespace },
     cluster: 'e2e-cluster',
     environment: 'e2e',
     prometheus: { scrapeInterval: '1s', evaluationInterval: '1s', ruleGroupInterval: '1s', alertmanagers: [alertmanager] },
@@ -212,9 +221,9 @@ function stackConfig(target: 'standalone' | 'prometheus-operator', serviceTarget
 /**
  * Swaps the standalone rule files and alertmanager.yml for what the operator would hand the same tools: one rule
  * file per PrometheusRule holding its spec.groups (the operator's rule ConfigMaps), and the configSecret's
- * alertmanager.yaml. The standalone files are deleted first, so nothing of them can be what passes.
+ * alertmanager.yaml or what the operator renders from the AlertmanagerConfig (operator-rendering.ts). The standalone files are deleted first, so nothing of them can be what passes.
  */
-function runOperatorObjects(outDir: string): void {
+function runOperatorObjects(outDir: string, routing: 'config-secret' | 'alertmanager-config'): void {
   const read = (path: string) => readFileSync(join(outDir, path), 'utf8');
   const rules = objectsOf(read('operator/prometheus-rules.yaml'));
   rmSync(join(outDir, 'prometheus/rules'), { recursive: true });
@@ -223,28 +232,32 @@ function runOperatorObjects(outDir: string): void {
   const config = parseYaml(read('prometheus/prometheus.yml'));
   config.rule_files = readdirSync(join(outDir, 'prometheus/rules')).sort().map((f) => `rules/${f}`);
   writeFileSync(join(outDir, 'prometheus/prometheus.yml'), stringifyYaml(config));
-  const [secret] = objectsOf(read('operator/alertmanager-config.yaml'));
-  writeFileSync(join(outDir, 'alertmanager/alertmanager.yml'), secret.stringData['alertmanager.yaml']);
+  const [object] = objectsOf(read('operator/alertmanager-config.yaml'));
+  const alertmanagerYml = routing === 'config-secret'
+    ? object.stringData['alertmanager.yaml']
+    : stringifyYaml(operatorAlertmanagerConfig(object, operatorNamespace, 'None', operatorNamespace));
+  writeFileSync(join(outDir, 'alertmanager/alertmanager.yml'), alertmanagerYml);
 }
 
 describe('the PrometheusRules and the configSecret, run by the real Prometheus and Alertmanager, alert as the standalone files do', () => {
   let service: FakeModelService | undefined;
-  const webhooks: Partial<Record<'standalone' | 'operator', WebhookReceiver>> = {};
-  const stacks: Partial<Record<'standalone' | 'operator', LiveStack>> = {};
+  const names = ['standalone', 'operator', 'alertmanager-config'] as const;
+  const webhooks: Partial<Record<StackName, WebhookReceiver>> = {};
+  const stacks: Partial<Record<StackName, LiveStack>> = {};
 
   beforeAll(async () => {
     service = await startFakeModelService();
     for (const model of ['fraud-detector', 'churn-predictor']) service.setModel(model, { accuracy: 0.95, driftScore: 0.05, confidence: 0.95 });
     service.setTraffic({ requestsPerSecond: 20, errorRatio: 0.1 });
-    for (const [name, target] of [['standalone', 'standalone'], ['operator', 'prometheus-operator']] as const) {
+    for (const name of names) {
       const webhook = (webhooks[name] = await startWebhookReceiver());
       stacks[name] = await startLiveStack({
         webhook,
-        config: (alertmanager) => stackConfig(target, service!.target, webhook, alertmanager),
-        ...(name === 'operator' ? { beforeStart: ({ outDir }: { outDir: string }) => runOperatorObjects(outDir) } : {}),
+        config: (alertmanager) => stackConfig(name, service!.target, webhook, alertmanager),
+        ...(name === 'standalone' ? {} : { beforeStart: ({ outDir }: { outDir: string }) => runOperatorObjects(outDir, name === 'operator' ? 'config-secret' : 'alertmanager-config') }),
       });
     }
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.allSettled([...Object.values(stacks).map((s) => s.stop()), ...Object.values(webhooks).map((w) => w.close()), service?.close()]);
@@ -256,25 +269,31 @@ describe('the PrometheusRules and the configSecret, run by the real Prometheus a
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
     }, { timeoutMs: 20_000, explain: () => stack.describeState() });
     const [standalone, operator] = [await rulesOf(stacks.standalone!), await rulesOf(stacks.operator!)];
+    expect(standalone.length).toBeGreaterThan(10);
     expect(operator.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
     expect(operator.map((r) => `${r.type} ${r.name}`).sort()).toEqual(standalone.map((r) => `${r.type} ${r.name}`).sort());
   }, 30_000);
 
   it('sends a model accuracy drop, a drift warning and a service error rate to the same receivers with the same labels', async () => {
-    const marks = { standalone: webhooks.standalone!.deliveries().length, operator: webhooks.operator!.deliveries().length };
+    const marks = Object.fromEntries(names.map((name) => [name, webhooks[name]!.deliveries().length])) as Record<StackName, number>;
     service!.setModel('fraud-detector', { accuracy: 0.8 });
     // minAccuracy: false, so no accuracy alert; its drift is a warning no critical alert of its own inhibits.
     service!.setModel('churn-predictor', { accuracy: 0.1, driftScore: 0.9 });
     service!.setTraffic({ requestsPerSecond: 20, errorRatio: 0.5 });
     // Critical alerts page (and ModelAccuracyDrop also goes to the ML team), warnings go to chat.
     const expected = ['chat DataDriftDetected churn-predictor', 'ml-team ModelAccuracyDrop fraud-detector', 'pager HighErrorRate model-api', 'pager ModelAccuracyDrop fraud-detector'];
-    const seen = async (name: 'standalone' | 'operator') => waitFor(`${name}: ${expected.join(', ')}`, () => {
+    const seen = async (name: StackName) => waitFor(`${name}: ${expected.join(', ')}`, () => {
       const got = [...new Set(webhooks[name]!.deliveries().slice(marks[name]).filter((d) => d.status === 'firing')
         .map((d) => `${d.receiver} ${d.labels.alertname} ${d.labels.model ?? d.labels.service} ${JSON.stringify(Object.entries(d.labels).sort())}`))].sort();
       return expected.every((e) => got.some((g) => g.startsWith(`${e} `))) ? got : undefined;
     }, { timeoutMs: 30_000, explain: () => stacks[name]!.describeState() });
-    const [standalone, operator] = [await seen('standalone'), await seen('operator')];
+    const [standalone, operator, alertmanagerConfig] = [await seen('standalone'), await seen('operator'), await seen('alertmanager-config')];
     expect(operator).toEqual(standalone);
+    // Through the AlertmanagerConfig: the same webhooks with the same alerts, called by the receivers as the
+    // operator renames them.
+    expect(alertmanagerConfig).toEqual(standalone);
+    const renamed = new Set(webhooks['alertmanager-config']!.deliveries().slice(marks['alertmanager-config']).map((d) => `${d.receiver} → ${d.payloadReceiver}`));
+    expect([...renamed].sort()).toEqual(['chat', 'ml-team', 'pager'].map((r) => `${r} → ${operatorNamespace}/mlmon/${r}`));
     expect(operator.some((d) => d.includes('ModelAccuracyDrop churn-predictor'))).toBe(false);
     for (const [name, hook] of Object.entries(webhooks)) expect(hook!.rejected(), name).toEqual([]);
   }, 60_000);
