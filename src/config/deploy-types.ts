@@ -5,6 +5,7 @@
  * scrape targets, routing and dashboards to a cluster that already runs the Prometheus Operator, usually through
  * kube-prometheus-stack (out/operator).
  */
+import { configDefaults, type DefaultedPath } from './defaults.js';
 
 /** Deployment target: what out/ holds for Kubernetes. */
 export interface DeployConfig {
@@ -70,16 +71,22 @@ export interface DeployModel {
   };
 }
 
-/** `deploy` with its defaults; the one place they are applied. */
+/** The model's `deploy` part: normalize/model.ts's MonitoringModel extends it. */
+export interface DeployedModel {
+  readonly deploy: DeployModel;
+}
+
+/** `deploy` with its defaults, from the table of defaults (config/defaults.ts). */
 export function resolveDeploy(deploy: DeployConfig | undefined): DeployModel {
   const operator = deploy?.prometheusOperator ?? {};
+  const at = <K extends `deploy.${string}` & DefaultedPath>(key: K) => configDefaults[key];
   return {
-    target: deploy?.target ?? 'standalone',
+    target: deploy?.target ?? at('deploy.target'),
     prometheusOperator: {
-      labels: { release: operator.release ?? 'kube-prometheus-stack', ...operator.labels },
-      dashboardFolder: operator.dashboardFolder ?? 'mlmon',
-      routing: operator.routing ?? 'config-secret',
-      alertmanagerConfigMatcherStrategy: operator.alertmanagerConfigMatcherStrategy ?? 'None',
+      labels: { release: operator.release ?? at('deploy.prometheusOperator.release'), ...operator.labels },
+      dashboardFolder: operator.dashboardFolder ?? at('deploy.prometheusOperator.dashboardFolder'),
+      routing: operator.routing ?? at('deploy.prometheusOperator.routing'),
+      alertmanagerConfigMatcherStrategy: operator.alertmanagerConfigMatcherStrategy ?? at('deploy.prometheusOperator.alertmanagerConfigMatcherStrategy'),
     },
   };
 }

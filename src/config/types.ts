@@ -10,6 +10,7 @@
 
 // The alert catalog (src/catalog/) defines the alerts and their thresholds; these types are generated from it.
 import type { DeployConfig } from './deploy-types.js';
+export type { DeployedModel } from './deploy-types.js';
 import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 

@@ -2,17 +2,16 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
-import type { DeployModel } from '../config/deploy-types.js';
 import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
-import type { BuiltinAlertName, Severity, SloIndicator, SloTierSet } from '../config/types.js';
+import type { BuiltinAlertName, DeployedModel, Severity, SloIndicator, SloTierSet } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 
 export type { BuiltinAlertName, Severity };
 
-export interface MonitoringModel {
+export interface MonitoringModel extends DeployedModel {
   readonly generator: { readonly name: 'mlmon'; readonly version: string; readonly configFile: string };
   readonly cluster: string;
   readonly environment: string;
@@ -37,7 +36,6 @@ export interface MonitoringModel {
   readonly logging: LoggingModel;
   readonly kubernetes: KubernetesModel;
   readonly grafana: GrafanaModel;
-  readonly deploy: DeployModel;
   /** Absolute path of the user's template overrides, if any. */
   readonly templatesDir: string | undefined;
   /** Absolute paths of the user's own promtool test files. */

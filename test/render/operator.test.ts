@@ -76,6 +76,13 @@ describe('the prometheus-operator target', () => {
     expect(judged.failed.map((f) => f.kind).sort()).toEqual(['PodMonitor', 'PrometheusRule']);
   });
 
+  it('is read back by mlmon validate as object streams, not as single templated YAML documents', async () => {
+    const { checkTemplatedYaml } = await import('../../src/render/yaml-check.js');
+    const { files } = await generateFromConfig(fleet(1, { ...operator, prometheusOperator: { routing: 'alertmanager-config' } }));
+    expect(() => checkTemplatedYaml(files)).not.toThrow();
+    expect(files.map((f) => f.path)).toContain('operator/routing-tests.yml');
+  });
+
   it('leaves out our own Prometheus, Alertmanager and Grafana, and keeps Logstash and Filebeat', async () => {
     const { files } = await generateFromConfig(fleet(1, operator));
     const k8s = files.filter((f) => f.path.startsWith('k8s/')).map((f) => f.path);
