@@ -16,6 +16,7 @@ import { upstreamToolsDir } from '../support/tools.js';
 
 const fleet = (models: number, deploy?: MonitoringConfig['deploy']): MonitoringConfig => ({
   ...(deploy ? { deploy } : {}),
+  prometheus: { scrapeInterval: '20s' },
   infrastructure: { nodeExporterTargets: ['node-1:9100'] },
   services: {
     'model-api': { discovery: { kubernetesPods: { namespaces: ['ml-serving'], port: 'metrics' } } },
@@ -59,6 +60,9 @@ describe('the prometheus-operator target', () => {
     expect(judged.exitCode).toBe(0);
     const kinds = operatorFiles.flatMap(objectsOf).map((o) => `${o.kind}/${o.metadata?.name ?? ''}`);
     expect(kinds).toEqual(expect.arrayContaining(['PodMonitor/mlmon-model-api', 'ScrapeConfig/mlmon-node-exporter', 'Secret/mlmon-alertmanager-config', 'ConfigMap/mlmon-dashboard-ml-models']));
+    // Scraped at the config's interval, which the rules' windows are sized for, not the cluster Prometheus' own.
+    const scrape = operatorFiles.flatMap(objectsOf).filter((o) => o.kind === 'PodMonitor' || o.kind === 'ScrapeConfig');
+    expect(scrape.map((o) => o.spec.podMetricsEndpoints?.[0].interval ?? o.spec.scrapeInterval)).toEqual(scrape.map(() => '20s'));
     // A config name that is no object name gets a folded one with a hash, not an invalid one.
     expect(kinds.some((k) => /^ScrapeConfig\/mlmon-batch-scorer-[0-9a-f]{8}$/.test(k))).toBe(true);
   });

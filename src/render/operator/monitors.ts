@@ -39,7 +39,8 @@ export function scrapeObjects(model: MonitoringModel, labels: Readonly<Record<st
         spec: {
           namespaceSelector: namespaces?.length ? { matchNames: [...namespaces] } : { any: true },
           selector: {},
-          podMetricsEndpoints: [{ relabelings: [...(job.relabelConfigs ?? []).map(relabeling), ...standaloneIdentity(job)] }],
+          // The config's scrape interval, not the cluster Prometheus' own: the rules' windows are sized for it.
+          podMetricsEndpoints: [{ interval: model.prometheus.scrapeInterval, relabelings: [...(job.relabelConfigs ?? []).map(relabeling), ...standaloneIdentity(job)] }],
         },
       });
     } else if (job.staticTargets) {
@@ -48,6 +49,7 @@ export function scrapeObjects(model: MonitoringModel, labels: Readonly<Record<st
         kind: 'ScrapeConfig',
         metadata,
         spec: {
+          scrapeInterval: model.prometheus.scrapeInterval,
           staticConfigs: [{ targets: [...job.staticTargets], ...(job.staticLabels ? { labels: { ...job.staticLabels } } : {}) }],
           // The operator sets job="scrapeConfig/<namespace>/<name>" for these (generateScrapeConfig).
           relabelings: [{ targetLabel: 'job', replacement: escapeRelabelReplacement(job.name) }],
