@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { formatBytes, formatMs, measureSlo, sloNotes, sloTables } from './slo.mjs';
 import { judgeRuleGroups, measureRuleGroups, ruleGroupDefaults, ruleGroupTables } from './rule-groups.mjs';
+import { measureOperator, operatorTable } from './operator.mjs';
 import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from './workload.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -498,7 +499,7 @@ function tables(results) {
 
 /** The generate tables, then the rule-group section's when it ran. */
 function allTables(results) {
-  return [...tables(results), ...(results.ruleGroups ? ruleGroupTables(results.ruleGroups) : [])];
+  return [...tables(results), ...(results.ruleGroups ? ruleGroupTables(results.ruleGroups) : []), ...(results.operator ? [operatorTable(results.operator)] : [])];
 }
 
 /** A size whose generate failed: the row says so, and the message is printed under the tables. */
@@ -622,6 +623,8 @@ async function main() {
       process.stderr.write(`  rule groups in a real Prometheus: ${options.ruleGroups.join(', ')} models (load average ${loadavg()[0].toFixed(2)})\n`);
       results.ruleGroups = await measureRuleGroups({ sizes: options.ruleGroups, scratch: context.scratch });
     }
+    // The operator target at the sizes of 1,000 models and up (bench/operator.mjs).
+    if (options.sizes.some((n) => n >= 1000)) results.operator = measureOperator({ sizes: options.sizes.filter((n) => n >= 1000), scratch, log: (text) => process.stderr.write(text) });
     results.targets = judgeTargets(results);
     if (results.ruleGroups) results.targets.push(judgeRuleGroups(results.ruleGroups));
     if (options.profile) {

@@ -58,6 +58,14 @@ SCHEMAS_DIR="kubernetes-$KUBERNETES_VERSION-strict-schemas_r1"
 SLOTH_BIN="sloth-$SLOTH_VERSION"
 POD_SECURITY_BIN="pod-security-$(sed -n 's/^[[:space:]]*k8s.io\/pod-security-admission \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/pod-security/go.mod")_r1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Prometheus Operator's CRDs (example/prometheus-operator-crd/*.yaml of its module on the Go module proxy), as
+# strict schemas for kubeconform by scripts/derive-operator-crd-schemas.mjs: they judge out/operator. Their own key.
+PROMETHEUS_OPERATOR_VERSION="${PROMETHEUS_OPERATOR_VERSION:-0.85.0}"
+OPERATOR_SCHEMAS_DIR="prometheus-operator-$PROMETHEUS_OPERATOR_VERSION-strict-schemas_r1"
+operator_schemas_cached() {
+  [[ -f "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR/prometheusrule-monitoring-v1.json" && -L "$TOOLS_DIR/prometheus-operator-schemas" &&
+    "$(readlink "$TOOLS_DIR/prometheus-operator-schemas")" == "$OPERATOR_SCHEMAS_DIR" ]]
+}
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 all_cached() {
@@ -66,7 +74,7 @@ all_cached() {
     -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
-    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]] &&
+    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]] && operator_schemas_cached &&
     { [[ "$WITH_SLOTH" != 1 ]] || [[ -x "$TOOLS_DIR/$SLOTH_BIN" && -L "$TOOLS_DIR/sloth" && "$(readlink "$TOOLS_DIR/sloth")" == "$SLOTH_BIN" ]]; }
 }
 
@@ -144,6 +152,19 @@ if [[ ! -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" ]]; then
 fi
 # Tests ask for `kubeconform` and `kubernetes-schemas`.
 ln -sfn "$SCHEMAS_DIR" "$TOOLS_DIR/kubernetes-schemas"
+if ! operator_schemas_cached; then
+  if [[ ! -f "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR/prometheusrule-monitoring-v1.json" ]]; then
+    command -v node >/dev/null || { log "node is required to derive the Prometheus Operator schemas"; exit 2; }
+    log "downloading github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION (for its CRDs)"
+    operator=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [[ -d "$operator/example/prometheus-operator-crd" ]] || { log "prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION has no example/prometheus-operator-crd"; exit 2; }
+    rm -rf "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR.tmp"
+    node "$REPO_ROOT/scripts/derive-operator-crd-schemas.mjs" "$operator/example/prometheus-operator-crd" "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR.tmp" >/dev/null
+    rm -rf "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR" && mv "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR.tmp" "$TOOLS_DIR/$OPERATOR_SCHEMAS_DIR"
+  fi
+  # Tests ask for `prometheus-operator-schemas`.
+  ln -sfn "$OPERATOR_SCHEMAS_DIR" "$TOOLS_DIR/prometheus-operator-schemas"
+fi
 if [[ ! -x "$TOOLS_DIR/$POD_SECURITY_BIN" ]]; then
   log "building pod-security ($POD_SECURITY_BIN)"
   (cd "$REPO_ROOT/scripts/pod-security" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/$POD_SECURITY_BIN.tmp" .)

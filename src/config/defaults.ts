@@ -140,6 +140,12 @@ export const configDefaults = deepFrozen({
   'grafana.perModelDashboards': false,
   'grafana.prometheusUrl': computed('prometheus.port: `http://prometheus:<port>`', 'http://prometheus:9090', 'http://prometheus:9090'),
   'grafana.folder': 'mlmon',
+
+  'deploy.target': 'standalone',
+  'deploy.prometheusOperator.release': 'kube-prometheus-stack',
+  'deploy.prometheusOperator.dashboardFolder': 'mlmon',
+  'deploy.prometheusOperator.routing': 'config-secret',
+  'deploy.prometheusOperator.alertmanagerConfigMatcherStrategy': 'None',
 } as const);
 
 /** A config path of the table. */

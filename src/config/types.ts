@@ -9,6 +9,8 @@
  */
 
 // The alert catalog (src/catalog/) defines the alerts and their thresholds; these types are generated from it.
+import type { DeployConfig } from './deploy-types.js';
+export type { DeployedModel } from './deploy-types.js';
 import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 
@@ -141,6 +143,8 @@ export interface MonitoringConfig {
    * @default false
    */
   openslo?: boolean;
+  /** Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator. */
+  deploy?: DeployConfig;
 }
 
 export interface PrometheusSettings {

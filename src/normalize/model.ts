@@ -5,13 +5,13 @@
 import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
-import type { BuiltinAlertName, Severity, SloIndicator, SloTierSet } from '../config/types.js';
+import type { BuiltinAlertName, DeployedModel, Severity, SloIndicator, SloTierSet } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 
 export type { BuiltinAlertName, Severity };
 
-export interface MonitoringModel {
+export interface MonitoringModel extends DeployedModel {
   readonly generator: { readonly name: 'mlmon'; readonly version: string; readonly configFile: string };
   readonly cluster: string;
   readonly environment: string;

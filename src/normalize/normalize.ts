@@ -1,3 +1,4 @@
+import { resolveDeploy } from '../config/deploy-types.js';
 import { basename, posix, resolve } from 'node:path';
 import { configDefaults } from '../config/defaults.js';
 import type { AlertingConfig, BuiltinAlertName, KubernetesConfig, GrafanaConfig, LoggingConfig, MonitoringConfig, ModelThresholds, ServiceThresholds } from '../config/types.js';
@@ -214,6 +215,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),
     kubernetes: buildKubernetes(config.kubernetes ?? {}, scrapeJobs, alerting),
+    deploy: resolveDeploy(config.deploy),
     grafana: resolveGrafana(config.grafana ?? {}, prometheus.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'], buildLogging(config.logging ?? {}), prometheusPort),
     templatesDir: config.templatesDir ? resolve(configDir, config.templatesDir) : undefined,
     userRuleTestFiles: (config.ruleTestFiles ?? []).map((f) => resolve(configDir, f)),

@@ -29,7 +29,9 @@ const folder = 'k8s';
 
 export function renderKubernetes(model: MonitoringModel, otherFiles: readonly RenderedFile[]): RenderedFile[] {
   const context = { model, files: otherFiles };
-  const components = [prometheusManifests, alertmanagerManifests, grafanaManifests, logstashManifests, filebeatManifests]
+  // The Prometheus Operator target runs none of these of our own: out/operator hands it their work instead.
+  const ownStack = model.deploy.target === 'standalone' ? [prometheusManifests, alertmanagerManifests, grafanaManifests] : [];
+  const components = [...ownStack, logstashManifests, filebeatManifests]
     .map((build) => build(context))
     .filter((c): c is ComponentManifests => c !== undefined);
 

@@ -17,7 +17,7 @@
 export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config';
 
 /** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
-export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'kubernetes';
+export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'operator' | 'kubernetes';
 
 /**
  * The check that the file parses in its own format, before anyone deploys it:
@@ -83,6 +83,8 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'logstash-settings', title: 'Logstash pipelines.yml', path: 'logstash/pipelines.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'logstash', volume: 'settings' } },
   { id: 'filebeat-config', title: 'Filebeat config', path: 'filebeat/filebeat.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'filebeat', volume: 'config' } },
   { id: 'openslo', title: 'OpenSLO v1 documents of the SLOs (config `openslo`)', path: 'openslo/slos.yaml', format: 'yaml', renderer: 'openslo', parse: 'openslo', diff: 'file' },
+  { id: 'operator-routing-tests', title: 'amtool routing tests for the receivers the Prometheus Operator renders from the AlertmanagerConfig', path: 'operator/routing-tests.yml', format: 'yaml', renderer: 'operator', parse: 'yaml', diff: 'file' },
+  { id: 'operator-objects', title: 'Prometheus Operator objects (config `deploy.target`), for kube-prometheus-stack', path: 'operator/*.yaml', format: 'yaml', renderer: 'operator', parse: 'kubernetes-objects', diff: 'kubernetes' },
   { id: 'kubernetes-manifests', title: 'Kubernetes manifests and their kustomization', path: 'k8s/*.yaml', format: 'yaml', renderer: 'kubernetes', parse: 'kubernetes-objects', diff: 'kubernetes' },
 ];
 

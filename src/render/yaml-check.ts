@@ -28,8 +28,8 @@ function describe(value: unknown): string {
 }
 
 /** The YAML files written from templates (Kubernetes manifests are written from objects). */
-// openslo/: a stream of documents the yaml library writes from data, not a template (render/openslo.ts).
-export const isTemplatedYaml = (file: RenderedFile): boolean => /\.ya?ml$/.test(file.path) && !file.path.startsWith('k8s/') && !file.path.startsWith('openslo/');
+// openslo/ and operator/*.yaml: streams of documents the yaml library writes from data, not a template (render/openslo.ts, render/operator/).
+export const isTemplatedYaml = (file: RenderedFile): boolean => /\.ya?ml$/.test(file.path) && !file.path.startsWith('k8s/') && !file.path.startsWith('openslo/') && !/^operator\/[^/]+\.yaml$/.test(file.path);
 
 /**
  * Throws a RenderError for the first templated YAML file (in path order) that is not exactly one document.

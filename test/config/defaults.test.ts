@@ -242,6 +242,11 @@ const mappings: Record<TableKey, Mapping> = {
     derived: { config: { prometheus: { port: 9191 } }, value: 'http://prometheus:9191' },
   },
   'grafana.folder': { read: (m) => m.grafana.folder },
+  'deploy.target': { read: (m) => m.deploy.target },
+  'deploy.prometheusOperator.release': { read: (m) => m.deploy.prometheusOperator.labels.release },
+  'deploy.prometheusOperator.dashboardFolder': { read: (m) => m.deploy.prometheusOperator.dashboardFolder },
+  'deploy.prometheusOperator.routing': { read: (m) => m.deploy.prometheusOperator.routing },
+  'deploy.prometheusOperator.alertmanagerConfigMatcherStrategy': { read: (m) => m.deploy.prometheusOperator.alertmanagerConfigMatcherStrategy },
 };
 
 function customAlertOf(model: MonitoringModel) {
