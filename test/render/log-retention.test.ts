@@ -227,7 +227,7 @@ describe('mlmon generate', () => {
   afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
   const mlmon = (args: string[], cwd: string) => spawnSync(process.execPath, [join(repoRoot, 'bin/mlmon.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
-  it('writes the three files, generate --check holds them, and a bad duration exits 1 naming its path without a stack trace', () => {
+  it('writes the three files, generate --check holds them, diff shows a retention change, and a bad duration exits 1 naming its path without a stack trace', () => {
     const { dir, cleanup } = scratchDir('mlmon-log-retention-');
     cleanups.push(cleanup);
     writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify(custom));
@@ -238,6 +238,15 @@ describe('mlmon generate', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out', indexTemplatePath), 'utf8')).index_patterns).toEqual(['fraud.logs_v2']);
     const check = mlmon(['generate', '--check'], dir);
     expect(check.status, check.stdout + check.stderr).toBe(0);
+
+    // A retention change is a change of the policy file: diff shows it, generate --check calls out/ stale.
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ logging: { ...custom.logging, retention: { ...custom.logging!.retention, deleteAfter: '14d' } } }));
+    const diff = mlmon(['diff', '--exit-code'], dir);
+    expect(diff.status, diff.stderr).toBe(1);
+    expect(diff.stdout).toContain('elasticsearch/ilm-policy.json');
+    expect(diff.stdout).toMatch(/^\+\s+"min_age": "14d",?$/m);
+    expect(diff.stdout).not.toContain('kibana/data-view.ndjson');
+    expect(mlmon(['generate', '--check'], dir).status).toBe(1);
 
     writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ logging: { retention: { deleteAfter: '2 weeks' } } }));
     const bad = mlmon(['generate'], dir);
