@@ -19,6 +19,7 @@ import { elasticApiErrors } from '../../src/render/elasticsearch/api-schema.js';
 import { dataViewPath, ilmPolicyPath, indexTemplatePath, renderLogRetention } from '../../src/render/elasticsearch/log-retention.js';
 import { renderAll } from '../../src/render/render.js';
 import { artifactRegistry } from '../../src/render/registry.js';
+import { generateElasticValidatorText } from '../../scripts/generate-elastic-validator.mjs';
 import { modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -91,6 +92,11 @@ describe('the published API schemas', () => {
     spoil(body);
     const errors = elasticApiErrors(definition, body);
     expect(errors.some((e) => e.includes(expected)), errors.join('\n')).toBe(true);
+  });
+
+  it('are compiled ahead of time from the committed schema (`npm run schema` after editing it)', () => {
+    const committed = readFileSync(join(repoRoot, 'schemas/elastic-log-retention.validate.cjs'), 'utf8');
+    expect(committed).toBe((generateElasticValidatorText as (schemaText?: string) => string)());
   });
 
   it('state the specification they were derived from, pinned to a commit', () => {

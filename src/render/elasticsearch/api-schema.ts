@@ -6,9 +6,8 @@
  * commit named in the file. Strict: a field the source does not declare is an error, as a misspelt ILM action
  * would otherwise be found only by the cluster.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packagePath } from '../../package-root.js';
 
 /** The definitions of the schema that judge a whole file (or one NDJSON line). */
@@ -16,32 +15,21 @@ export type ElasticApiBody = 'IndicesPutIndexTemplateBody' | 'IlmPutLifecycleBod
 
 export const elasticApiSchemaFile = packagePath('schemas/elastic-log-retention.schema.json');
 
-let ajv: AjvInstance | undefined;
-const compiled = new Map<ElasticApiBody, ValidateFunction>();
+/**
+ * The schema compiled ahead of time by `npm run schema` (scripts/generate-elastic-validator.mjs, drift-tested):
+ * compiling it at run time took longer than rendering the files it checks. Loaded on first use.
+ */
+let validators: Readonly<Record<ElasticApiBody, ValidateFunction>> | undefined;
 
 /**
  * What is wrong with `body` as the API body `definition`: one line per error, `<JSON pointer> <message>`
  * (`/policy/phases/hot/actions/rollover/max_agee is not a field of the API`); empty when it is valid.
  */
 export function elasticApiErrors(definition: ElasticApiBody, body: unknown): string[] {
-  const validate = validatorOf(definition);
+  validators ??= createRequire(import.meta.url)(packagePath('schemas/elastic-log-retention.validate.cjs')) as Record<ElasticApiBody, ValidateFunction>;
+  const validate = validators[definition];
   if (validate(body)) return [];
   return (validate.errors ?? []).map(describe);
-}
-
-function validatorOf(definition: ElasticApiBody): ValidateFunction {
-  let validate = compiled.get(definition);
-  if (!validate) {
-    if (!ajv) {
-      // ajv is CommonJS; createRequire loads it the same way from src/, dist/ and the CLI bundle.
-      const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-      ajv = new Ajv({ allErrors: true, strict: true });
-      ajv.addSchema(JSON.parse(readFileSync(elasticApiSchemaFile, 'utf8')) as object);
-    }
-    validate = ajv.getSchema(`https://mlmon.dev/schemas/elastic-log-retention.schema.json#/definitions/${definition}`)!;
-    compiled.set(definition, validate);
-  }
-  return validate;
 }
 
 function describe(error: ErrorObject): string {
