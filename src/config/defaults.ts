@@ -103,6 +103,9 @@ export const configDefaults = deepFrozen({
   'logging.indexPrefix': 'ml-logs',
   'logging.serviceLabel': 'app',
   'logging.logstashHost': computed('logging.beatsPort: `logstash:<beatsPort>`, the Logstash Service of the manifests', 'logstash:5044', 'logstash:5044'),
+  'logging.retention.deleteAfter': '30d',
+  'logging.retention.rollover.maxAge': '1d',
+  'logging.retention.rollover.maxPrimaryShardSize': '50gb',
 
   'kubernetes.namespace': 'monitoring',
   'kubernetes.alertmanagerSecretName': 'alertmanager-secrets',

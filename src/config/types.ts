@@ -12,6 +12,8 @@
 import type { DeployConfig } from './deploy-types.js';
 export type { DeployedModel } from './deploy-types.js';
 import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+import type { LogRetentionConfig } from './logging-types.js';
+export type { ElasticsearchByteSize, ElasticsearchDuration, LogRetentionConfig, LogRolloverConfig } from './logging-types.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 
 /**
@@ -737,8 +739,10 @@ export interface LoggingConfig {
    */
   elasticsearchHosts?: string[];
   /**
-   * Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as
-   * Elasticsearch index names allow (and no `%{`, which Logstash would expand).
+   * The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana
+   * read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon
+   * versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`,
+   * which Logstash would expand).
    * @default "ml-logs"
    * @pattern ^[a-z0-9][a-z0-9._-]*$
    */
@@ -755,6 +759,8 @@ export interface LoggingConfig {
    * @default "logstash:5044"
    */
   logstashHost?: HostPort;
+  /** How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts). */
+  retention?: LogRetentionConfig;
 }
 
 export interface KubernetesConfig {

@@ -247,6 +247,7 @@ export interface LoggingModel {
   readonly elasticsearchCredentials: { readonly userVariable: string; readonly passwordVariable: string };
   /** The Logstash pipeline's id, and where the Kubernetes manifests mount logstash.conf. */
   readonly pipeline: { readonly id: string; readonly configPath: string };
+  readonly retention: import('./log-retention.js').LogRetentionModel;
 }
 
 /** How one kind of log line is parsed; field names are plain names or Logstash field references (`[a][b]`). */
@@ -349,9 +350,8 @@ export interface GrafanaModel {
     readonly name: string;
     readonly uid: string;
     readonly url: string;
-    /** Grafana's index pattern for the daily indices Logstash writes, e.g. `[ml-logs-]YYYY.MM.DD`. */
+    /** The index pattern Grafana searches, `logging.retention.searchPattern` (`ml-logs*`): no date interval. */
     readonly index: string;
-    readonly interval: 'Daily';
     readonly timeField: string;
     readonly messageField: string;
   };

@@ -8,6 +8,7 @@ import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
+import { buildLogRetention } from './log-retention.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
@@ -229,10 +230,11 @@ const unattributedLogParsing: LogParsing = { jsonField: configDefaults['services
 function buildLogging(logging: LoggingConfig): LoggingModel {
   const beatsPort = logging.beatsPort ?? configDefaults['logging.beatsPort'];
   const serviceLabel = logging.serviceLabel ?? configDefaults['logging.serviceLabel'];
+  const indexPrefix = logging.indexPrefix ?? configDefaults['logging.indexPrefix'];
   return {
     beatsPort,
     elasticsearchHosts: logging.elasticsearchHosts ?? configDefaults['logging.elasticsearchHosts'],
-    indexPrefix: logging.indexPrefix ?? configDefaults['logging.indexPrefix'],
+    indexPrefix,
     serviceLabel,
     // filebeat.yml sets labels.dedot, so `app.kubernetes.io/name` arrives as kubernetes.labels.app_kubernetes_io/name.
     serviceLabelField: ['kubernetes', 'labels', serviceLabel.replaceAll('.', '_')],
@@ -242,13 +244,14 @@ function buildLogging(logging: LoggingConfig): LoggingModel {
     unattributed: unattributedLogParsing,
     elasticsearchCredentials: { userVariable: 'ES_USER', passwordVariable: 'ES_PASSWORD' },
     pipeline: { id: 'ml-logs', configPath: '/usr/share/logstash/pipeline/logstash.conf' },
+    retention: buildLogRetention(indexPrefix, logging.retention ?? {}),
   };
 }
 
 /**
  * Grafana's data sources and dashboard settings. Elasticsearch is the first of `logging.elasticsearchHosts`
- * (a Grafana data source has one URL), read through the daily index pattern Logstash writes, so Grafana only
- * searches the days in a dashboard's time range.
+ * (a Grafana data source has one URL), reading the log data stream (and older daily indices) by the pattern Kibana's
+ * data view uses; Elasticsearch skips the backing indices outside a query's time range itself.
  */
 function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging: LoggingModel, prometheusPort: number): GrafanaModel {
   return {
@@ -262,8 +265,7 @@ function resolveGrafana(grafana: GrafanaConfig, scrapeInterval: string, logging:
       name: 'Elasticsearch',
       uid: 'mlmon-elasticsearch',
       url: logging.elasticsearchHosts[0] ?? configDefaults['logging.elasticsearchHosts'][0],
-      index: `[${logging.indexPrefix}-]YYYY.MM.DD`,
-      interval: 'Daily',
+      index: logging.retention.searchPattern,
       timeField: '@timestamp',
       messageField: 'message',
     },

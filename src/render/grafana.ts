@@ -53,7 +53,6 @@ function renderDatasources(model: MonitoringModel, templates: Templates): Render
       uid: elasticsearch.uid,
       url: provisioningText(elasticsearch.url),
       index: provisioningText(elasticsearch.index),
-      interval: elasticsearch.interval,
       timeField: provisioningText(elasticsearch.timeField),
       messageField: provisioningText(elasticsearch.messageField),
     },

@@ -11,13 +11,17 @@ import { parseLogstashConfig } from '../formats/logstash/parse.js';
 import { logFieldSegments, logstashFieldSegmentRefusal, logstashIndexPrefixRefusal, logstashStringRefusal } from '../formats/logstash/refusals.js';
 import type { LogParsing, MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
+import { renderLogRetention } from './elasticsearch/log-retention.js';
 import type { Templates } from './templating.js';
 
 const pipelinePath = 'logstash/pipeline/logstash.conf';
 
-/** logstash.conf, the pipelines.yml that loads it, and the filebeat.yml that feeds it. */
+/**
+ * logstash.conf, the pipelines.yml that loads it, the filebeat.yml that feeds it, and the Elasticsearch and
+ * Kibana files of the data stream it writes to (render/elasticsearch/).
+ */
 export function renderLogging(model: MonitoringModel, templates: Templates): RenderedFile[] {
-  return [renderLogstashPipeline(model, templates), renderLogstashPipelines(model, templates), renderFilebeatConfig(model, templates)];
+  return [renderLogstashPipeline(model, templates), renderLogstashPipelines(model, templates), renderFilebeatConfig(model, templates), ...renderLogRetention(model)];
 }
 
 function renderLogstashPipeline(model: MonitoringModel, templates: Templates): RenderedFile {
@@ -47,8 +51,8 @@ function renderLogstashPipeline(model: MonitoringModel, templates: Templates): R
     unattributed: parsingOf(logging.unattributed),
     elasticsearch: {
       hosts: `[${logging.elasticsearchHosts.map((host) => write.string(host)).join(', ')}]`,
-      // `%{+YYYY.MM.dd}` is the event's @timestamp, so a line lands in the index of the day it was logged.
-      index: write.string(`${write.indexPrefix(logging.indexPrefix)}-%{+YYYY.MM.dd}`),
+      // The data stream itself, not dated index names: ILM rolls it over (render/elasticsearch/).
+      index: write.string(write.indexPrefix(logging.retention.dataStream)),
       user: write.variableReference(userVariable),
       password: write.variableReference(passwordVariable),
     },

@@ -14,7 +14,7 @@
  */
 
 /** How the file is written: what its own-format parse check reads it as. */
-export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config';
+export type ArtifactFormat = 'yaml' | 'json' | 'ndjson' | 'logstash-config';
 
 /** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
 export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'operator' | 'kubernetes';
@@ -29,9 +29,11 @@ export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging'
  * - `logstash-grammar`: Logstash's own config grammar (check/logstash-pipelines.ts, `logstash/syntax`);
  * - `openslo`: a YAML stream of OpenSLO v1 documents, written by the yaml library from data (no template), which
  *   OpenSLO's validator oslo accepts and `mlmon import openslo` reads back (test/config/openslo-export.test.ts,
- *   test/render/openslo-artifact.test.ts).
+ *   test/render/openslo-artifact.test.ts);
+ * - `elastic-api`: JSON (NDJSON: each line) against the Elasticsearch or Kibana API body it is, from the published
+ *   API definitions (render/elasticsearch/api-schema.ts), when it is rendered.
  */
-export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo';
+export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo' | 'elastic-api';
 
 /**
  * How `mlmon diff` describes a change to the file, by the describers of output/diff.ts: what a reviewer
@@ -82,6 +84,9 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'logstash-pipeline', title: 'Logstash pipeline', path: 'logstash/pipeline/*.conf', format: 'logstash-config', renderer: 'logging', parse: 'logstash-grammar', diff: 'logstash', configMap: { component: 'logstash', volume: 'pipeline' } },
   { id: 'logstash-settings', title: 'Logstash pipelines.yml', path: 'logstash/pipelines.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'logstash', volume: 'settings' } },
   { id: 'filebeat-config', title: 'Filebeat config', path: 'filebeat/filebeat.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'filebeat', volume: 'config' } },
+  { id: 'elasticsearch-index-template', title: 'Elasticsearch index template of the log data stream', path: 'elasticsearch/index-template.json', format: 'json', renderer: 'logging', parse: 'elastic-api', diff: 'file' },
+  { id: 'elasticsearch-ilm-policy', title: 'Elasticsearch ILM policy of the logs (rollover, retention)', path: 'elasticsearch/ilm-policy.json', format: 'json', renderer: 'logging', parse: 'elastic-api', diff: 'file' },
+  { id: 'kibana-data-view', title: 'Kibana data view of the logs (saved objects)', path: 'kibana/data-view.ndjson', format: 'ndjson', renderer: 'logging', parse: 'elastic-api', diff: 'file' },
   { id: 'openslo', title: 'OpenSLO v1 documents of the SLOs (config `openslo`)', path: 'openslo/slos.yaml', format: 'yaml', renderer: 'openslo', parse: 'openslo', diff: 'file' },
   { id: 'operator-routing-tests', title: 'amtool routing tests for the receivers the Prometheus Operator renders from the AlertmanagerConfig', path: 'operator/routing-tests.yml', format: 'yaml', renderer: 'operator', parse: 'yaml', diff: 'file' },
   { id: 'operator-objects', title: 'Prometheus Operator objects (config `deploy.target`), for kube-prometheus-stack', path: 'operator/*.yaml', format: 'yaml', renderer: 'operator', parse: 'kubernetes-objects', diff: 'kubernetes' },

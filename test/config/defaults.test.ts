@@ -202,6 +202,9 @@ const mappings: Record<TableKey, Mapping> = {
   'logging.elasticsearchHosts': { read: (m) => m.logging.elasticsearchHosts },
   'logging.indexPrefix': { read: (m) => m.logging.indexPrefix },
   'logging.serviceLabel': { read: (m) => m.logging.serviceLabel },
+  'logging.retention.deleteAfter': { read: (m) => m.logging.retention.deleteAfter },
+  'logging.retention.rollover.maxAge': { read: (m) => m.logging.retention.rollover.maxAge },
+  'logging.retention.rollover.maxPrimaryShardSize': { read: (m) => m.logging.retention.rollover.maxPrimaryShardSize },
   'logging.logstashHost': {
     read: (m) => m.logging.logstashHost,
     derived: { config: { logging: { beatsPort: 6000 } }, value: 'logstash:6000' },

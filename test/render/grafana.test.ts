@@ -604,8 +604,10 @@ describe('Grafana provisioning', () => {
     expect(prometheus).toMatchObject({ type: 'prometheus', uid: 'mlmon-prometheus', url: 'http://prometheus:9090', isDefault: true, jsonData: { timeInterval: exampleConfig.prometheus!.scrapeInterval } });
     expect(elasticsearch).toMatchObject({
       type: 'elasticsearch', uid: 'mlmon-elasticsearch', url: exampleConfig.logging!.elasticsearchHosts![0],
-      jsonData: { index: `[${exampleConfig.logging!.indexPrefix}-]YYYY.MM.DD`, interval: 'Daily', timeField: '@timestamp' },
+      jsonData: { index: `${exampleConfig.logging!.indexPrefix}*`, timeField: '@timestamp' },
     });
+    // A data stream has no dated index names: Grafana must not compute daily ones (`interval: Daily`).
+    expect(elasticsearch!.jsonData).not.toHaveProperty('interval');
     expect(exampleModel.grafana.elasticsearch.url).toBe(exampleModel.logging.elasticsearchHosts[0]);
     const provider = yamlFile(exampleFiles, 'grafana/provisioning/dashboards/dashboards.yml');
     expect(provider.content.split('\n')[0]).toBe(banner(exampleModel));
@@ -623,7 +625,7 @@ describe('Grafana provisioning', () => {
     }));
     const [prometheus, elasticsearch] = yamlFile(files, 'grafana/provisioning/datasources/datasources.yml').parsed.datasources as Json[];
     expect(prometheus).toMatchObject({ url: 'https://prom.example.com:9443', jsonData: { timeInterval: '30s' } });
-    expect(elasticsearch).toMatchObject({ url: 'https://es-1.example.com:9200', jsonData: { index: '[fraud-logs-]YYYY.MM.DD' } });
+    expect(elasticsearch).toMatchObject({ url: 'https://es-1.example.com:9200', jsonData: { index: 'fraud-logs*' } });
     expect(yamlFile(files, 'grafana/provisioning/dashboards/dashboards.yml').parsed.providers[0].folder).toBe('ML "monitoring": prod #1');
   });
 

@@ -245,7 +245,9 @@ function throughTopLevelParsing(pipeline: LogstashPipeline, event: Event): { eve
 describe('renderLogging on the example config', () => {
   it('renders logstash.conf, pipelines.yml and filebeat.yml', async () => {
     const { model } = await generateExample();
-    expect(Object.keys(renderFiles(model)).sort()).toEqual(['filebeat/filebeat.yml', 'logstash/pipeline/logstash.conf', 'logstash/pipelines.yml']);
+    expect(Object.keys(renderFiles(model)).sort()).toEqual([
+      'elasticsearch/ilm-policy.json', 'elasticsearch/index-template.json', 'filebeat/filebeat.yml', 'kibana/data-view.ndjson', 'logstash/pipeline/logstash.conf', 'logstash/pipelines.yml',
+    ]);
   });
 
   it('renders a pipeline whose input, filters and output carry the configured values', async () => {
@@ -276,7 +278,7 @@ describe('renderLogging on the example config', () => {
 
     const elasticsearch = onlyPlugin(section(pipeline, 'output'), 'elasticsearch');
     expect(plain(attribute(elasticsearch, 'hosts'))).toEqual(['http://elasticsearch:9200']);
-    expect(plain(attribute(elasticsearch, 'index'))).toBe('ml-logs-%{+YYYY.MM.dd}');
+    expect(plain(attribute(elasticsearch, 'index'))).toBe('ml-logs');
     expect(plain(attribute(elasticsearch, 'data_stream'))).toBe('false');
   });
 });
@@ -313,13 +315,13 @@ describe('the logging model', () => {
 
 describe('the pipeline carries the configured logging settings', () => {
   it.each([
-    { name: 'the defaults', logging: {}, port: 5044, hosts: ['http://elasticsearch:9200'], index: 'ml-logs-%{+YYYY.MM.dd}' },
+    { name: 'the defaults', logging: {}, port: 5044, hosts: ['http://elasticsearch:9200'], index: 'ml-logs' },
     {
       name: 'another port, two hosts and another prefix',
       logging: { beatsPort: 6000, elasticsearchHosts: ['https://es-0.search:9200', 'https://es-1.search:9200'], indexPrefix: 'fraud.logs_v2' },
       port: 6000,
       hosts: ['https://es-0.search:9200', 'https://es-1.search:9200'],
-      index: 'fraud.logs_v2-%{+YYYY.MM.dd}',
+      index: 'fraud.logs_v2',
     },
   ])('$name', ({ logging, port, hosts, index }) => {
     const pipeline = pipelineOf(modelOf({ logging }));
@@ -388,13 +390,13 @@ describe("fixes to the seed's pipeline", () => {
     expect(plain(attribute(elasticsearch, 'password'))).toBe('${ES_PASSWORD}');
     expect(model.logging.elasticsearchCredentials).toEqual({ userVariable: 'ES_USER', passwordVariable: 'ES_PASSWORD' });
     // Nothing else that could carry a credential: no api_key, cloud_auth, ssl key or password in a URL.
-    expect(elasticsearch.attributes.map((a) => a.name).sort()).toEqual(['data_stream', 'hosts', 'index', 'password', 'user']);
+    expect(elasticsearch.attributes.map((a) => a.name).sort()).toEqual(['action', 'data_stream', 'hosts', 'ilm_enabled', 'index', 'manage_template', 'password', 'user']);
     expect((plain(attribute(elasticsearch, 'hosts')) as string[]).some((h) => h.includes('@'))).toBe(false);
   });
 
-  it('writes the daily index with the prefix itself rather than through an @metadata field', () => {
+  it('writes the data stream with the prefix itself rather than through an @metadata field', () => {
     const index = plain(attribute(onlyPlugin(section(pipelineOf(modelOf({ logging: { indexPrefix: 'ml-logs' } })), 'output'), 'elasticsearch'), 'index'));
-    expect(index).toBe('ml-logs-%{+YYYY.MM.dd}');
+    expect(index).toBe('ml-logs');
   });
 });
 
@@ -560,9 +562,11 @@ describe('pipelines.yml and filebeat.yml', () => {
 });
 
 describe('every logging file', () => {
-  it('begins with the banner', () => {
+  it('begins with the banner, where its format has comments (JSON carries it in _meta: test/render/log-retention.test.ts)', () => {
     const model = modelOf({ services: { api: { ...k8s() } } });
-    for (const [path, content] of Object.entries(renderFiles(model))) expect([path, content.split('\n')[0]]).toEqual([path, banner(model)]);
+    const withComments = Object.entries(renderFiles(model)).filter(([path]) => !/\.(json|ndjson)$/.test(path));
+    expect(withComments).toHaveLength(3);
+    for (const [path, content] of withComments) expect([path, content.split('\n')[0]]).toEqual([path, banner(model)]);
   });
 
   it('is byte-identical across two renders', () => {
