@@ -11,6 +11,7 @@
 // The alert catalog (src/catalog/) defines the alerts and their thresholds; these types are generated from it.
 import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+import type { ScaleOutSettings } from './scale-types.js';
 
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
@@ -143,7 +144,7 @@ export interface MonitoringConfig {
   openslo?: boolean;
 }
 
-export interface PrometheusSettings {
+export interface PrometheusSettings extends ScaleOutSettings {
   /**
    * How often targets are scraped.
    * @default "15s"

@@ -7,6 +7,8 @@ import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderOpenSlo } from './openslo.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
+import { renderCentralRules } from './ruler/central-rules.js';
+import { renderShardConfigs } from './ruler/shards.js';
 import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
 import { createTemplates, type Templates } from './templating.js';
 
@@ -15,7 +17,7 @@ export type Renderer = (model: MonitoringModel, templates: Templates, rendered: 
 
 /** Each renderer the registry (render/registry.ts) names, by name. */
 export const renderers: Readonly<Record<RendererName, Renderer>> = {
-  prometheus: (model, templates) => [...renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
+  prometheus: (model, templates) => [...renderPrometheusConfig(model, templates), ...renderShardConfigs(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates), ...renderCentralRules(model, templates)],
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
   logging: renderLogging,

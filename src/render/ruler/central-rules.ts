@@ -1,0 +1,36 @@
+/**
+ * The rule files of the central ruler (normalize/sharding.ts decides which rules go there), in its own layout:
+ * - vmalert (VictoriaMetrics): Prometheus' rule file format, which vmalert reads as is (`-rule=` flags);
+ *   out/ruler/vmalert/<file>;
+ * - Thanos Ruler: Prometheus' format with `partial_response_strategy` on every group (pkg/rules/manager.go,
+ *   configRuleAdapter, reads it off the group and hands the rest to Prometheus' rulefmt); out/ruler/thanos/<file>;
+ * - Mimir's ruler: one file per rule namespace, named by its `namespace:` key, as `mimirtool rules sync|load`
+ *   reads it (pkg/mimirtool/rules/rules.go, RuleNamespace); out/ruler/mimir/<namespace>.yml, every central group
+ *   in it. The tenant is mimirtool's `--id`, not part of the file: the banner says it.
+ * The rules are the same as in prometheus/rules/, where the promtool proofs run them.
+ */
+import type { MonitoringModel } from '../../normalize/model.js';
+import { banner, type RenderedFile } from '../artifact.js';
+import type { Templates } from '../templating.js';
+
+export function renderCentralRules(model: MonitoringModel, templates: Templates): RenderedFile[] {
+  const ruler = model.scaleOut.centralRuler;
+  if (!ruler) return [];
+  const files = model.ruleFiles.filter((f) => ruler.ruleFiles.includes(f.name));
+  const partialResponseStrategy = ruler.kind === 'thanos' ? ruler.partialResponseStrategy : undefined;
+  const groupsOf = (file: (typeof files)[number]) => file.groups.map((g) => ({ ...g, partialResponseStrategy }));
+  if (ruler.kind === 'mimir') {
+    return [{
+      path: `ruler/mimir/${ruler.namespace}.yml`,
+      content: templates.render('ruler/rules.yml.hbs', {
+        banner: `${banner(model)}\n# Load with: mimirtool rules sync --id=${ruler.tenant} <this file>`,
+        namespace: ruler.namespace,
+        groups: files.flatMap(groupsOf),
+      }),
+    }];
+  }
+  return files.map((file) => ({
+    path: `ruler/${ruler.kind}/${file.name}`,
+    content: templates.render('ruler/rules.yml.hbs', { banner: banner(model), namespace: undefined, groups: groupsOf(file) }),
+  }));
+}
