@@ -8,8 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CentralRulerConfig } from '../../src/config/scale-types.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { isPerTargetExpression } from '../../src/normalize/sharding.js';
+import { validate } from '../../src/pipeline.js';
 import type { RenderedFile } from '../../src/render/artifact.js';
 import { generateFromConfig, modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { tool, upstreamToolsDir } from '../support/tools.js';
@@ -187,7 +189,7 @@ describe('the central ruler\'s files', () => {
   const scratch = scratchDir('mlmon-ruler-');
   afterAll(() => scratch.cleanup());
 
-  const base = (centralRuler: NonNullable<MonitoringConfig['prometheus']>['centralRuler']): MonitoringConfig => ({
+  const base = (centralRuler: CentralRulerConfig): MonitoringConfig => ({
     ...fleet(1, 2, 1, { shards: 2, centralRuler }),
     services: { api: { discovery: { staticTargets: ['a:1'] }, slos: { availability: { indicator: { kind: 'availability' }, objective: 99.9 } } } },
     models: { 'fraud-detector': { service: 'api' } },
@@ -242,4 +244,42 @@ describe('the central ruler\'s files', () => {
     const promtool = spawnSync(tool('promtool'), ['check', 'rules', join(dir, 'body.yml')], { encoding: 'utf8' });
     expect(promtool.status, promtool.stdout + promtool.stderr).toBe(0);
   }, 60_000);
+});
+
+describe('mlmon validate on scale-out output', () => {
+  const scratch = scratchDir('mlmon-scale-validate-');
+  afterAll(() => scratch.cleanup());
+  const tools = () => ({ promtool: tool('promtool'), amtool: tool('amtool'), timeoutMs: 60_000 });
+  const checkOf = (report: Awaited<ReturnType<typeof validate>>, id: string) => report.checks.find((c) => c.id === id)!;
+
+  async function validateConfig(name: string, config: MonitoringConfig, templates?: Record<string, string>) {
+    const dir = join(scratch.dir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify(templates ? { ...config, templatesDir: 'templates' } : config));
+    for (const [path, source] of Object.entries(templates ?? {})) {
+      mkdirSync(dirname(join(dir, 'templates', path)), { recursive: true });
+      writeFileSync(join(dir, 'templates', path), source);
+    }
+    return validate({ cwd: dir, skipExternal: false, tools: tools() });
+  }
+
+  it.each([
+    { kind: 'vmalert', detail: /vmalert rule files valid, vmalert -dryRun passed/ },
+    { kind: 'thanos', detail: /thanos rule files valid/ },
+    { kind: 'mimir', detail: /1 mimir rule file valid/ },
+  ] as const)('checks every shard config and the $kind files with promtool', async ({ kind, detail }) => {
+    process.env.MLMON_VMALERT = vmalert();
+    const centralRuler: CentralRulerConfig = kind === 'mimir' ? { kind, tenant: 'ml' } : { kind };
+    const report = await validateConfig(kind, fleet(1, 2, 1, { shards: 2, centralRuler }));
+    expect(checkOf(report, 'promtool/check-shard-configs')).toMatchObject({ status: 'passed', detail: expect.stringMatching(/^2 shard configs are valid/) });
+    expect(checkOf(report, 'promtool/check-central-rules')).toMatchObject({ status: 'passed', detail: expect.stringMatching(detail) });
+  }, 120_000);
+
+  it('fails the central rules check when the files written for the ruler are broken (a template override)', async () => {
+    const broken = '{{banner}}\n{{#if namespace}}\n{{/if}}\ngroups:\n{{#each groups}}\n  - name: {{yaml name}}\n{{#if partialResponseStrategy}}\n{{/if}}\n    rules:\n      - record: broken\n        expr: "sum(rate(x[5m])"\n{{/each}}\n';
+    const report = await validateConfig('broken', fleet(1, 2, 1, { shards: 2, centralRuler: { kind: 'vmalert' } }), { 'ruler/rules.yml.hbs': broken });
+    const check = checkOf(report, 'promtool/check-central-rules');
+    expect(check.status).toBe('failed');
+    expect(check.problems.map((p) => p.id)).toEqual(expect.arrayContaining(['promtool/check-central-rules', 'vmalert/dry-run']));
+  }, 120_000);
 });
