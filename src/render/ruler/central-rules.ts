@@ -13,6 +13,12 @@ import type { MonitoringModel } from '../../normalize/model.js';
 import { banner, type RenderedFile } from '../artifact.js';
 import type { Templates } from '../templating.js';
 
+/** The line under the banner: which ruler reads the file, and how (docs/deploy.md, "Scale-out"). */
+const usage = {
+  vmalert: 'Central rules for vmalert: -rule=out/ruler/vmalert/*.yml with -remoteWrite.url set (docs/deploy.md, "Scale-out").',
+  thanos: 'Central rules for Thanos Ruler: --rule-file=out/ruler/thanos/*.yml (docs/deploy.md, "Scale-out").',
+} as const;
+
 export function renderCentralRules(model: MonitoringModel, templates: Templates): RenderedFile[] {
   const ruler = model.scaleOut.centralRuler;
   if (!ruler) return [];
@@ -31,6 +37,6 @@ export function renderCentralRules(model: MonitoringModel, templates: Templates)
   }
   return files.map((file) => ({
     path: `ruler/${ruler.kind}/${file.name}`,
-    content: templates.render('ruler/rules.yml.hbs', { banner: banner(model), namespace: undefined, groups: groupsOf(file) }),
+    content: templates.render('ruler/rules.yml.hbs', { banner: `${banner(model)}\n# ${usage[ruler.kind]}`, namespace: undefined, groups: groupsOf(file) }),
   }));
 }
