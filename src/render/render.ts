@@ -17,7 +17,10 @@ export type Renderer = (model: MonitoringModel, templates: Templates, rendered: 
 
 /** Each renderer the registry (render/registry.ts) names, by name. */
 export const renderers: Readonly<Record<RendererName, Renderer>> = {
-  prometheus: (model, templates) => [...renderPrometheusConfig(model, templates), ...renderShardConfigs(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates), ...renderCentralRules(model, templates)],
+  prometheus: (model, templates) => {
+    const ruleFiles = renderRuleFiles(model, templates);
+    return [...renderPrometheusConfig(model, templates), ...renderShardConfigs(model, templates), ...ruleFiles, ...renderRuleTests(model, templates), ...renderCentralRules(model, templates, ruleFiles)];
+  },
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
   logging: renderLogging,

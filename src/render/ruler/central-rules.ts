@@ -19,7 +19,12 @@ const usage = {
   thanos: 'Central rules for Thanos Ruler: --rule-file=out/ruler/thanos/*.yml (docs/deploy.md, "Scale-out").',
 } as const;
 
-export function renderCentralRules(model: MonitoringModel, templates: Templates): RenderedFile[] {
+/**
+ * The central ruler's files. `ruleFiles` are the rendered prometheus/rules/ files: vmalert reads them as they are,
+ * so its copies are those with one more comment line rather than a second rendering of every rule (at 10,000
+ * models, rendering the rules is most of generate's render time).
+ */
+export function renderCentralRules(model: MonitoringModel, templates: Templates, ruleFiles: readonly RenderedFile[]): RenderedFile[] {
   const ruler = model.scaleOut.centralRuler;
   if (!ruler) return [];
   const files = model.ruleFiles.filter((f) => ruler.ruleFiles.includes(f.name));
@@ -34,6 +39,15 @@ export function renderCentralRules(model: MonitoringModel, templates: Templates)
         groups: files.flatMap(groupsOf),
       }),
     }];
+  }
+  if (ruler.kind === 'vmalert') {
+    const head = `${banner(model)}\n`;
+    return files.map((file) => {
+      const { content } = ruleFiles.find((f) => f.path === `prometheus/rules/${file.name}`)!;
+      // A template override may not open with the banner: then the comment goes on top.
+      const body = content.startsWith(head) ? content.slice(head.length) : content;
+      return { path: `ruler/vmalert/${file.name}`, content: `${head}# ${usage.vmalert}\n${body}` };
+    });
   }
   return files.map((file) => ({
     path: `ruler/${ruler.kind}/${file.name}`,
