@@ -248,7 +248,14 @@ describe('the central ruler\'s files', () => {
 
 describe('mlmon validate on scale-out output', () => {
   const scratch = scratchDir('mlmon-scale-validate-');
-  afterAll(() => scratch.cleanup());
+  // The check looks for vmalert on MLMON_VMALERT first: point it at the pinned build, and put it back after.
+  const previousVmalert = process.env.MLMON_VMALERT;
+  beforeAll(() => void (process.env.MLMON_VMALERT = vmalert()), 15 * 60_000);
+  afterAll(() => {
+    if (previousVmalert === undefined) delete process.env.MLMON_VMALERT;
+    else process.env.MLMON_VMALERT = previousVmalert;
+    scratch.cleanup();
+  });
   const tools = () => ({ promtool: tool('promtool'), amtool: tool('amtool'), timeoutMs: 60_000 });
   const checkOf = (report: Awaited<ReturnType<typeof validate>>, id: string) => report.checks.find((c) => c.id === id)!;
 
@@ -268,7 +275,6 @@ describe('mlmon validate on scale-out output', () => {
     { kind: 'thanos', detail: /thanos rule files valid/ },
     { kind: 'mimir', detail: /1 mimir rule file valid/ },
   ] as const)('checks every shard config and the $kind files with promtool', async ({ kind, detail }) => {
-    process.env.MLMON_VMALERT = vmalert();
     const centralRuler: CentralRulerConfig = kind === 'mimir' ? { kind, tenant: 'ml' } : { kind };
     const report = await validateConfig(kind, fleet(1, 2, 1, { shards: 2, centralRuler }));
     expect(checkOf(report, 'promtool/check-shard-configs')).toMatchObject({ status: 'passed', detail: expect.stringMatching(/^2 shard configs are valid/) });
