@@ -281,11 +281,17 @@ describe('mlmon validate on scale-out output', () => {
     expect(checkOf(report, 'promtool/check-central-rules')).toMatchObject({ status: 'passed', detail: expect.stringMatching(detail) });
   }, 120_000);
 
-  it('fails the central rules check when the files written for the ruler are broken (a template override)', async () => {
-    const broken = '{{banner}}\n{{#if namespace}}\n{{/if}}\ngroups:\n{{#each groups}}\n  - name: {{yaml name}}\n{{#if partialResponseStrategy}}\n{{/if}}\n    rules:\n      - record: broken\n        expr: "sum(rate(x[5m])"\n{{/each}}\n';
-    const report = await validateConfig('broken', fleet(1, 2, 1, { shards: 2, centralRuler: { kind: 'vmalert' } }), { 'ruler/rules.yml.hbs': broken });
+  const brokenRules = '{{banner}}\ngroups:\n{{#each groups}}\n  - name: {{yaml name}}\n    rules:\n      - record: broken\n        expr: "sum(rate(x[5m])"\n{{/each}}\n';
+  const brokenRulerRules = '{{banner}}\n{{#if namespace}}\nnamespace: {{yaml namespace}}\n{{/if}}\ngroups:\n{{#each groups}}\n  - name: {{yaml name}}\n{{#if partialResponseStrategy}}\n{{/if}}\n    rules:\n      - record: broken\n        expr: "sum(rate(x[5m])"\n{{/each}}\n';
+  it.each([
+    { kind: 'vmalert', template: 'prometheus/rules.yml.hbs', source: brokenRules, ids: ['promtool/check-central-rules', 'vmalert/dry-run'] },
+    { kind: 'thanos', template: 'ruler/rules.yml.hbs', source: brokenRulerRules, ids: ['promtool/check-central-rules'] },
+    { kind: 'mimir', template: 'ruler/rules.yml.hbs', source: brokenRulerRules, ids: ['promtool/check-central-rules'] },
+  ] as const)('fails the central rules check when the $kind files are broken (an override of $template)', async ({ kind, template, source, ids }) => {
+    const centralRuler: CentralRulerConfig = kind === 'mimir' ? { kind, tenant: 'ml' } : { kind };
+    const report = await validateConfig(`broken-${kind}`, fleet(1, 2, 1, { shards: 2, centralRuler }), { [template]: source });
     const check = checkOf(report, 'promtool/check-central-rules');
     expect(check.status).toBe('failed');
-    expect(check.problems.map((p) => p.id)).toEqual(expect.arrayContaining(['promtool/check-central-rules', 'vmalert/dry-run']));
+    expect([...new Set(check.problems.map((p) => p.id))].sort()).toEqual([...ids].sort());
   }, 120_000);
 });
