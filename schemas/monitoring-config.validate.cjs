@@ -2,27 +2,28 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"LogRetentionConfig":{"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."},"ElasticsearchDuration":{"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"},"LogRolloverConfig":{"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."},"ElasticsearchByteSize":{"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false},"DeployConfig":{"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."},"PrometheusOperatorConfig":{"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"shards":{"type":"integer","description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","default":1,"minimum":1,"maximum":64},"remoteWrite":{"type":"array","items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"$ref":"#/definitions/CentralRulerConfig","description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants."},"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"RemoteWriteTarget":{"type":"object","properties":{"url":{"type":"string","description":"The store's remote write endpoint, e.g. `http://vminsert:8480/insert/0/prometheus/api/v1/write`.","format":"uri"},"name":{"$ref":"#/definitions/Name","description":"Name of the queue in Prometheus' own metrics (`remote_name`); unique among `remoteWrite`."},"dropLabels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels removed from every sample before it is sent (`write_relabel_configs`, `labeldrop`): high-cardinality labels the central store should not index, such as `pod` or `request_id`. Labels mlmon's rules read (`model`, `service`, `team`, `job`, `instance`, `le`…) are refused: the central ruler would lose them."},"dropMetrics":{"type":"array","items":{"type":"string"},"description":"Metrics not sent at all (`write_relabel_configs`, `drop` on `__name__`): each entry a metric name, or an RE2 regular expression matched against the whole name."},"basicAuth":{"type":"object","properties":{"username":{"type":"string"},"passwordFile":{"type":"string"}},"required":["username","passwordFile"],"additionalProperties":false,"description":"Basic authentication; the password is read from a file (never written into the config)."},"bearerTokenFile":{"type":"string","description":"A bearer token read from this file (`authorization.credentials_file`)."},"queue":{"$ref":"#/definitions/RemoteWriteQueue","description":"Overrides of Prometheus' queue settings. Left out, Prometheus' own defaults apply (config/config.go `DefaultQueueConfig` in 3.16: capacity 10000, max_shards 50, min_shards 1, max_samples_per_send 2000, batch_send_deadline 5s, min_backoff 30ms, max_backoff 5s), so a Prometheus upgrade brings its new ones."}},"required":["url"],"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"RemoteWriteQueue":{"type":"object","properties":{"capacity":{"type":"integer","description":"Samples buffered per shard.","minimum":1},"maxShards":{"type":"integer","description":"Most concurrent senders.","minimum":1},"maxSamplesPerSend":{"type":"integer","description":"Samples per request.","minimum":1},"batchSendDeadline":{"type":"string","description":"Longest a sample waits in a shard before it is sent.","pattern":"^(\\d+(ms|s|m|h|d|w|y))+$"}},"additionalProperties":false},"CentralRulerConfig":{"anyOf":[{"$ref":"#/definitions/VmalertRuler"},{"$ref":"#/definitions/ThanosRuler"},{"$ref":"#/definitions/MimirRuler"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."},"VmalertRuler":{"type":"object","properties":{"kind":{"type":"string","const":"vmalert"}},"required":["kind"],"additionalProperties":false},"ThanosRuler":{"type":"object","properties":{"kind":{"type":"string","const":"thanos"},"partialResponseStrategy":{"type":"string","enum":["abort","warn"],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`.","default":"abort"}},"required":["kind"],"additionalProperties":false},"MimirRuler":{"type":"object","properties":{"kind":{"type":"string","const":"mimir"},"tenant":{"$ref":"#/definitions/Name","description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for."},"namespace":{"$ref":"#/definitions/Name","description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","default":"mlmon"}},"required":["kind","tenant"],"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"LogRetentionConfig":{"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."},"ElasticsearchDuration":{"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"},"LogRolloverConfig":{"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."},"ElasticsearchByteSize":{"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false},"DeployConfig":{"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."},"PrometheusOperatorConfig":{"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
 const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
 const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
-const schema15 = {"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false};
-const schema16 = {"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"};
-const schema19 = {"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"};
-const schema21 = {"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"};
-const pattern2 = new RegExp("^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$", "u");
-const pattern5 = new RegExp("^[^\\s/]+:\\d{1,5}$", "u");
-const pattern7 = new RegExp("^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "u");
+const schema15 = {"type":"object","properties":{"shards":{"type":"integer","description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","default":1,"minimum":1,"maximum":64},"remoteWrite":{"type":"array","items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"$ref":"#/definitions/CentralRulerConfig","description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants."},"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false};
+const schema26 = {"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"};
+const schema29 = {"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"};
+const schema31 = {"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"};
+const schema16 = {"type":"object","properties":{"url":{"type":"string","description":"The store's remote write endpoint, e.g. `http://vminsert:8480/insert/0/prometheus/api/v1/write`.","format":"uri"},"name":{"$ref":"#/definitions/Name","description":"Name of the queue in Prometheus' own metrics (`remote_name`); unique among `remoteWrite`."},"dropLabels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels removed from every sample before it is sent (`write_relabel_configs`, `labeldrop`): high-cardinality labels the central store should not index, such as `pod` or `request_id`. Labels mlmon's rules read (`model`, `service`, `team`, `job`, `instance`, `le`…) are refused: the central ruler would lose them."},"dropMetrics":{"type":"array","items":{"type":"string"},"description":"Metrics not sent at all (`write_relabel_configs`, `drop` on `__name__`): each entry a metric name, or an RE2 regular expression matched against the whole name."},"basicAuth":{"type":"object","properties":{"username":{"type":"string"},"passwordFile":{"type":"string"}},"required":["username","passwordFile"],"additionalProperties":false,"description":"Basic authentication; the password is read from a file (never written into the config)."},"bearerTokenFile":{"type":"string","description":"A bearer token read from this file (`authorization.credentials_file`)."},"queue":{"$ref":"#/definitions/RemoteWriteQueue","description":"Overrides of Prometheus' queue settings. Left out, Prometheus' own defaults apply (config/config.go `DefaultQueueConfig` in 3.16: capacity 10000, max_shards 50, min_shards 1, max_samples_per_send 2000, batch_send_deadline 5s, min_backoff 30ms, max_backoff 5s), so a Prometheus upgrade brings its new ones."}},"required":["url"],"additionalProperties":false};
+const schema18 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
+const schema19 = {"type":"object","properties":{"capacity":{"type":"integer","description":"Samples buffered per shard.","minimum":1},"maxShards":{"type":"integer","description":"Most concurrent senders.","minimum":1},"maxSamplesPerSend":{"type":"integer","description":"Samples per request.","minimum":1},"batchSendDeadline":{"type":"string","description":"Longest a sample waits in a shard before it is sent.","pattern":"^(\\d+(ms|s|m|h|d|w|y))+$"}},"additionalProperties":false};
+const pattern3 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
+const pattern4 = new RegExp("^(\\d+(ms|s|m|h|d|w|y))+$", "u");
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((((key0 === "scrapeInterval") || (key0 === "evaluationInterval")) || (key0 === "ruleGroupInterval")) || (key0 === "alertmanagers")) || (key0 === "retention")) || (key0 === "storageSize")) || (key0 === "port"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema16.required,parentSchema:schema16,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -31,12 +32,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data.scrapeInterval !== undefined){
-let data0 = data.scrapeInterval;
-if(typeof data0 === "string"){
-if(!pattern2.test(data0)){
-const err1 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data0};
+for(const key0 in data){
+if(!(((((((key0 === "url") || (key0 === "name")) || (key0 === "dropLabels")) || (key0 === "dropMetrics")) || (key0 === "basicAuth")) || (key0 === "bearerTokenFile")) || (key0 === "queue"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -46,8 +44,11 @@ vErrors.push(err1);
 errors++;
 }
 }
-else {
-const err2 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data0};
+if(data.url !== undefined){
+let data0 = data.url;
+if(typeof data0 === "string"){
+if(!(formats0(data0))){
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema16.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -57,11 +58,8 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.evaluationInterval !== undefined){
-let data1 = data.evaluationInterval;
-if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err3 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data1};
+else {
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.url.type,parentSchema:schema16.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -71,8 +69,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data1};
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -82,11 +83,384 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.ruleGroupInterval !== undefined){
-let data2 = data.ruleGroupInterval;
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.dropLabels !== undefined){
+let data2 = data.dropLabels;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern3.test(data3)){
+const err6 = {instancePath:instancePath+"/dropLabels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/dropLabels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/dropLabels",schemaPath:"#/properties/dropLabels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.dropLabels.type,parentSchema:schema16.properties.dropLabels,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.dropMetrics !== undefined){
+let data4 = data.dropMetrics;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+if(typeof data5 !== "string"){
+const err9 = {instancePath:instancePath+"/dropMetrics/" + i1,schemaPath:"#/properties/dropMetrics/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.dropMetrics.items.type,parentSchema:schema16.properties.dropMetrics.items,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/dropMetrics",schemaPath:"#/properties/dropMetrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.dropMetrics.type,parentSchema:schema16.properties.dropMetrics,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.basicAuth !== undefined){
+let data6 = data.basicAuth;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.username === undefined){
+const err11 = {instancePath:instancePath+"/basicAuth",schemaPath:"#/properties/basicAuth/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema16.properties.basicAuth.required,parentSchema:schema16.properties.basicAuth,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data6.passwordFile === undefined){
+const err12 = {instancePath:instancePath+"/basicAuth",schemaPath:"#/properties/basicAuth/required",keyword:"required",params:{missingProperty: "passwordFile"},message:"must have required property '"+"passwordFile"+"'",schema:schema16.properties.basicAuth.required,parentSchema:schema16.properties.basicAuth,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key1 in data6){
+if(!((key1 === "username") || (key1 === "passwordFile"))){
+const err13 = {instancePath:instancePath+"/basicAuth",schemaPath:"#/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16.properties.basicAuth,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data6.username !== undefined){
+let data7 = data6.username;
+if(typeof data7 !== "string"){
+const err14 = {instancePath:instancePath+"/basicAuth/username",schemaPath:"#/properties/basicAuth/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.basicAuth.properties.username.type,parentSchema:schema16.properties.basicAuth.properties.username,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data6.passwordFile !== undefined){
+let data8 = data6.passwordFile;
+if(typeof data8 !== "string"){
+const err15 = {instancePath:instancePath+"/basicAuth/passwordFile",schemaPath:"#/properties/basicAuth/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.basicAuth.properties.passwordFile.type,parentSchema:schema16.properties.basicAuth.properties.passwordFile,data:data8};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/basicAuth",schemaPath:"#/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.properties.basicAuth.type,parentSchema:schema16.properties.basicAuth,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.bearerTokenFile !== undefined){
+let data9 = data.bearerTokenFile;
+if(typeof data9 !== "string"){
+const err17 = {instancePath:instancePath+"/bearerTokenFile",schemaPath:"#/properties/bearerTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.bearerTokenFile.type,parentSchema:schema16.properties.bearerTokenFile,data:data9};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.queue !== undefined){
+let data10 = data.queue;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key2 in data10){
+if(!((((key2 === "capacity") || (key2 === "maxShards")) || (key2 === "maxSamplesPerSend")) || (key2 === "batchSendDeadline"))){
+const err18 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/RemoteWriteQueue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data10};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data10.capacity !== undefined){
+let data11 = data10.capacity;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err19 = {instancePath:instancePath+"/queue/capacity",schemaPath:"#/definitions/RemoteWriteQueue/properties/capacity/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema19.properties.capacity.type,parentSchema:schema19.properties.capacity,data:data11};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data11 == "number"){
+if(data11 < 1 || isNaN(data11)){
+const err20 = {instancePath:instancePath+"/queue/capacity",schemaPath:"#/definitions/RemoteWriteQueue/properties/capacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema19.properties.capacity,data:data11};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data10.maxShards !== undefined){
+let data12 = data10.maxShards;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err21 = {instancePath:instancePath+"/queue/maxShards",schemaPath:"#/definitions/RemoteWriteQueue/properties/maxShards/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema19.properties.maxShards.type,parentSchema:schema19.properties.maxShards,data:data12};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(typeof data12 == "number"){
+if(data12 < 1 || isNaN(data12)){
+const err22 = {instancePath:instancePath+"/queue/maxShards",schemaPath:"#/definitions/RemoteWriteQueue/properties/maxShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema19.properties.maxShards,data:data12};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+if(data10.maxSamplesPerSend !== undefined){
+let data13 = data10.maxSamplesPerSend;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err23 = {instancePath:instancePath+"/queue/maxSamplesPerSend",schemaPath:"#/definitions/RemoteWriteQueue/properties/maxSamplesPerSend/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema19.properties.maxSamplesPerSend.type,parentSchema:schema19.properties.maxSamplesPerSend,data:data13};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(typeof data13 == "number"){
+if(data13 < 1 || isNaN(data13)){
+const err24 = {instancePath:instancePath+"/queue/maxSamplesPerSend",schemaPath:"#/definitions/RemoteWriteQueue/properties/maxSamplesPerSend/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema19.properties.maxSamplesPerSend,data:data13};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data10.batchSendDeadline !== undefined){
+let data14 = data10.batchSendDeadline;
+if(typeof data14 === "string"){
+if(!pattern4.test(data14)){
+const err25 = {instancePath:instancePath+"/queue/batchSendDeadline",schemaPath:"#/definitions/RemoteWriteQueue/properties/batchSendDeadline/pattern",keyword:"pattern",params:{pattern: "^(\\d+(ms|s|m|h|d|w|y))+$"},message:"must match pattern \""+"^(\\d+(ms|s|m|h|d|w|y))+$"+"\"",schema:"^(\\d+(ms|s|m|h|d|w|y))+$",parentSchema:schema19.properties.batchSendDeadline,data:data14};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/queue/batchSendDeadline",schemaPath:"#/definitions/RemoteWriteQueue/properties/batchSendDeadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.batchSendDeadline.type,parentSchema:schema19.properties.batchSendDeadline,data:data14};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/RemoteWriteQueue/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+const schema20 = {"anyOf":[{"$ref":"#/definitions/VmalertRuler"},{"$ref":"#/definitions/ThanosRuler"},{"$ref":"#/definitions/MimirRuler"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."};
+const schema21 = {"type":"object","properties":{"kind":{"type":"string","const":"vmalert"}},"required":["kind"],"additionalProperties":false};
+const schema22 = {"type":"object","properties":{"kind":{"type":"string","const":"thanos"},"partialResponseStrategy":{"type":"string","enum":["abort","warn"],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`.","default":"abort"}},"required":["kind"],"additionalProperties":false};
+const schema23 = {"type":"object","properties":{"kind":{"type":"string","const":"mimir"},"tenant":{"$ref":"#/definitions/Name","description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for."},"namespace":{"$ref":"#/definitions/Name","description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","default":"mlmon"}},"required":["kind","tenant"],"additionalProperties":false};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema23.required,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.tenant === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema23.required,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "kind") || (key0 === "tenant")) || (key0 === "namespace"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.kind.type,parentSchema:schema23.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if("mimir" !== data0){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "mimir"},message:"must be equal to constant",schema:"mimir",parentSchema:schema23.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.tenant !== undefined){
+let data1 = data.tenant;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -97,7 +471,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -107,15 +481,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.alertmanagers !== undefined){
-let data3 = data.alertmanagers;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(!pattern5.test(data4)){
-const err7 = {instancePath:instancePath+"/alertmanagers/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data4};
+if(data.namespace !== undefined){
+let data2 = data.namespace;
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -126,7 +496,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/alertmanagers/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data4};
+const err8 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -138,7 +508,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/alertmanagers",schemaPath:"#/properties/alertmanagers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema15.properties.alertmanagers.type,parentSchema:schema15.properties.alertmanagers,data:data3};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -147,12 +517,138 @@ vErrors.push(err9);
 }
 errors++;
 }
+validate16.errors = vErrors;
+return errors === 0;
 }
-if(data.retention !== undefined){
-let data5 = data.retention;
-if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
-const err10 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data5};
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/definitions/VmalertRuler/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema21.required,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "kind")){
+const err1 = {instancePath,schemaPath:"#/definitions/VmalertRuler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRuler/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.kind.type,parentSchema:schema21.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("vmalert" !== data0){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRuler/properties/kind/const",keyword:"const",params:{allowedValue: "vmalert"},message:"must be equal to constant",schema:"vmalert",parentSchema:schema21.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/definitions/VmalertRuler/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err5 = {instancePath,schemaPath:"#/definitions/ThanosRuler/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema22.required,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key1 in data){
+if(!((key1 === "kind") || (key1 === "partialResponseStrategy"))){
+const err6 = {instancePath,schemaPath:"#/definitions/ThanosRuler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRuler/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.kind.type,parentSchema:schema22.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if("thanos" !== data1){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRuler/properties/kind/const",keyword:"const",params:{allowedValue: "thanos"},message:"must be equal to constant",schema:"thanos",parentSchema:schema22.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.partialResponseStrategy !== undefined){
+let data2 = data.partialResponseStrategy;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/partialResponseStrategy",schemaPath:"#/definitions/ThanosRuler/properties/partialResponseStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.partialResponseStrategy.type,parentSchema:schema22.properties.partialResponseStrategy,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!((data2 === "abort") || (data2 === "warn"))){
+const err10 = {instancePath:instancePath+"/partialResponseStrategy",schemaPath:"#/definitions/ThanosRuler/properties/partialResponseStrategy/enum",keyword:"enum",params:{allowedValues: schema22.properties.partialResponseStrategy.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.partialResponseStrategy.enum,parentSchema:schema22.properties.partialResponseStrategy,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -162,8 +658,221 @@ vErrors.push(err10);
 errors++;
 }
 }
+}
 else {
-const err11 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data5};
+const err11 = {instancePath,schemaPath:"#/definitions/ThanosRuler/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs15 = errors;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs15 === errors;
+valid0 = valid0 || _valid0;
+}
+}
+if(!valid0){
+const err12 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.anyOf,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+const pattern7 = new RegExp("^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$", "u");
+const pattern10 = new RegExp("^[^\\s/]+:\\d{1,5}$", "u");
+const pattern12 = new RegExp("^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "u");
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema15.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.shards !== undefined){
+let data0 = data.shards;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err1 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema15.properties.shards.type,parentSchema:schema15.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(typeof data0 == "number"){
+if(data0 > 64 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema15.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema15.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+if(data.remoteWrite !== undefined){
+let data1 = data.remoteWrite;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate13(data1[i0], {instancePath:instancePath+"/remoteWrite/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/remoteWrite",schemaPath:"#/properties/remoteWrite/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema15.properties.remoteWrite.type,parentSchema:schema15.properties.remoteWrite,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.centralRuler !== undefined){
+if(!(validate15(data.centralRuler, {instancePath:instancePath+"/centralRuler",parentData:data,parentDataProperty:"centralRuler",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+if(data.scrapeInterval !== undefined){
+let data4 = data.scrapeInterval;
+if(typeof data4 === "string"){
+if(!pattern7.test(data4)){
+const err5 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.evaluationInterval !== undefined){
+let data5 = data.evaluationInterval;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err7 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.ruleGroupInterval !== undefined){
+let data6 = data.ruleGroupInterval;
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err9 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.alertmanagers !== undefined){
+let data7 = data.alertmanagers;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+if(typeof data8 === "string"){
+if(!pattern10.test(data8)){
+const err11 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -173,11 +882,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.storageSize !== undefined){
-let data6 = data.storageSize;
-if(typeof data6 === "string"){
-if(!pattern7.test(data6)){
-const err12 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema21,data:data6};
+else {
+const err12 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -187,8 +893,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data6};
+const err13 = {instancePath:instancePath+"/alertmanagers",schemaPath:"#/properties/alertmanagers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema15.properties.alertmanagers.type,parentSchema:schema15.properties.alertmanagers,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -198,10 +905,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.port !== undefined){
-let data7 = data.port;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err14 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema15.properties.port.type,parentSchema:schema15.properties.port,data:data7};
+if(data.retention !== undefined){
+let data9 = data.retention;
+if(typeof data9 === "string"){
+if(!pattern7.test(data9)){
+const err14 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -210,9 +918,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(typeof data7 == "number"){
-if(data7 > 65535 || isNaN(data7)){
-const err15 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema15.properties.port,data:data7};
+}
+else {
+const err15 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -221,8 +929,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data7 < 1 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema15.properties.port,data:data7};
+}
+if(data.storageSize !== undefined){
+let data10 = data.storageSize;
+if(typeof data10 === "string"){
+if(!pattern12.test(data10)){
+const err16 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -232,10 +944,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-}
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+const err17 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -244,26 +954,73 @@ vErrors.push(err17);
 }
 errors++;
 }
+}
+if(data.port !== undefined){
+let data11 = data.port;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err18 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema15.properties.port.type,parentSchema:schema15.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data11 == "number"){
+if(data11 > 65535 || isNaN(data11)){
+const err19 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema15.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data11 < 1 || isNaN(data11)){
+const err20 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema15.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false};
-const schema25 = {"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false};
-const schema26 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false};
-const schema27 = {"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63};
-const schema28 = {"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63};
-const func3 = require("ajv/dist/runtime/ucs2length").default;
-const pattern10 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern11 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
-const pattern12 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", "u");
+const schema32 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false};
+const schema35 = {"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false};
+const schema36 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false};
+const schema37 = {"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63};
+const schema38 = {"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63};
+const func4 = require("ajv/dist/runtime/ucs2length").default;
+const pattern15 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern16 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
+const pattern17 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", "u");
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.namespace === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema26.required,parentSchema:schema26,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -274,7 +1031,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "namespace") || (key0 === "podLabels")) || (key0 === "port"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -287,8 +1044,8 @@ errors++;
 if(data.namespace !== undefined){
 let data0 = data.namespace;
 if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema27,data:data0};
+if(func4(data0) > 63){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -297,8 +1054,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern10.test(data0)){
-const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema27,data:data0};
+if(!pattern15.test(data0)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -309,7 +1066,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data0};
+const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -325,8 +1082,8 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
-const err5 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema26.properties.podLabels.propertyNames,data:key1,propertyName:key1};
+if(!pattern16.test(key1)){
+const err5 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema36.properties.podLabels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -338,7 +1095,7 @@ errors++;
 }
 var valid2 = _errs7 === errors;
 if(!valid2){
-const err6 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema26.properties.podLabels.propertyNames,parentSchema:schema26.properties.podLabels,data:data1};
+const err6 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema36.properties.podLabels.propertyNames,parentSchema:schema36.properties.podLabels,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -351,8 +1108,8 @@ errors++;
 for(const key2 in data1){
 let data2 = data1[key2];
 if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err7 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data2};
+if(func4(data2) > 63){
+const err7 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -361,8 +1118,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern12.test(data2)){
-const err8 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data2};
+if(!pattern17.test(data2)){
+const err8 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -373,7 +1130,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data2};
+const err9 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -385,7 +1142,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.podLabels.type,parentSchema:schema26.properties.podLabels,data:data1};
+const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.podLabels.type,parentSchema:schema36.properties.podLabels,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -398,7 +1155,7 @@ errors++;
 if(data.port !== undefined){
 let data3 = data.port;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.port.type,parentSchema:schema26.properties.port,data:data3};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.port.type,parentSchema:schema36.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -409,7 +1166,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 > 65535 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema26.properties.port,data:data3};
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -419,7 +1176,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.port,data:data3};
+const err13 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -432,7 +1189,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -441,17 +1198,17 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kubernetes === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kubernetes"},message:"must have required property '"+"kubernetes"+"'",schema:schema25.required,parentSchema:schema25,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kubernetes"},message:"must have required property '"+"kubernetes"+"'",schema:schema35.required,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -462,7 +1219,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "kubernetes")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -473,14 +1230,14 @@ errors++;
 }
 }
 if(data.kubernetes !== undefined){
-if(!(validate16(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate22(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -489,20 +1246,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."};
-const schema30 = {"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100};
+const schema39 = {"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."};
+const schema40 = {"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100};
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "maxCpuPercent") || (key0 === "maxMemoryPercent")) || (key0 === "minDiskFreePercent"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -516,7 +1273,7 @@ if(data.maxCpuPercent !== undefined){
 let data0 = data.maxCpuPercent;
 if(typeof data0 == "number"){
 if(data0 > 100 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data0};
+const err1 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -526,7 +1283,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 <= 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data0};
+const err2 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -537,7 +1294,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data0};
+const err3 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -551,7 +1308,7 @@ if(data.maxMemoryPercent !== undefined){
 let data1 = data.maxMemoryPercent;
 if(typeof data1 == "number"){
 if(data1 > 100 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data1};
+const err4 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -561,7 +1318,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data1};
+const err5 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -572,7 +1329,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data1};
+const err6 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -586,7 +1343,7 @@ if(data.minDiskFreePercent !== undefined){
 let data2 = data.minDiskFreePercent;
 if(typeof data2 == "number"){
 if(data2 > 100 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data2};
+const err7 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -596,7 +1353,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data2 <= 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data2};
+const err8 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -607,7 +1364,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data2};
+const err9 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -619,7 +1376,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -628,18 +1385,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "nodeExporter")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -681,8 +1438,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern5.test(data2)){
-const err3 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data2};
+if(!pattern10.test(data2)){
+const err3 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -693,7 +1450,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data2};
+const err4 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -705,7 +1462,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/nodeExporterTargets",schemaPath:"#/properties/nodeExporterTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.nodeExporterTargets.type,parentSchema:schema22.properties.nodeExporterTargets,data:data1};
+const err5 = {instancePath:instancePath+"/nodeExporterTargets",schemaPath:"#/properties/nodeExporterTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.nodeExporterTargets.type,parentSchema:schema32.properties.nodeExporterTargets,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -716,15 +1473,15 @@ errors++;
 }
 }
 if(data.nodeExporter !== undefined){
-if(!(validate15(data.nodeExporter, {instancePath:instancePath+"/nodeExporter",parentData:data,parentDataProperty:"nodeExporter",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate21(data.nodeExporter, {instancePath:instancePath+"/nodeExporter",parentData:data,parentDataProperty:"nodeExporter",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
 if(data.kubernetesNodes !== undefined){
 let data4 = data.kubernetesNodes;
 if(typeof data4 !== "boolean"){
-const err6 = {instancePath:instancePath+"/kubernetesNodes",schemaPath:"#/properties/kubernetesNodes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.kubernetesNodes.type,parentSchema:schema22.properties.kubernetesNodes,data:data4};
+const err6 = {instancePath:instancePath+"/kubernetesNodes",schemaPath:"#/properties/kubernetesNodes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema32.properties.kubernetesNodes.type,parentSchema:schema32.properties.kubernetesNodes,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -735,14 +1492,14 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate19(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+if(!(validate25(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -751,23 +1508,23 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate14.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
-const schema35 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
-const schema36 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
-const schema38 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
-const schema39 = {"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15};
-const pattern16 = new RegExp("^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const schema43 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
+const schema45 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
+const schema46 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
+const schema48 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
+const schema49 = {"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15};
+const pattern21 = new RegExp("^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.namespaces === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema46.required,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -778,7 +1535,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "namespaces") || (key0 === "port"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -792,7 +1549,7 @@ if(data.namespaces !== undefined){
 let data0 = data.namespaces;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.namespaces,data:data0};
+const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema46.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -829,7 +1586,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.namespaces.type,parentSchema:schema36.properties.namespaces,data:data0};
+const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.namespaces.type,parentSchema:schema46.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -845,7 +1602,7 @@ const _errs8 = errors;
 let valid4 = false;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.type,parentSchema:schema38,data:data2};
+const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema48.type,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -856,7 +1613,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 > 65535 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema38,data:data2};
+const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -866,7 +1623,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38,data:data2};
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -881,8 +1638,8 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs12 = errors;
 if(typeof data2 === "string"){
-if(func3(data2) > 15){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema39,data:data2};
+if(func4(data2) > 15){
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema49,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -891,8 +1648,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern16.test(data2)){
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema39,data:data2};
+if(!pattern21.test(data2)){
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema49,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -903,7 +1660,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -916,7 +1673,7 @@ var _valid0 = _errs12 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.properties.port.anyOf,parentSchema:schema36.properties.port,data:data2};
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.port.anyOf,parentSchema:schema46.properties.port,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -939,7 +1696,7 @@ vErrors = null;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -948,18 +1705,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "kubernetesPods") || (key0 === "staticTargets"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -970,8 +1727,8 @@ errors++;
 }
 }
 if(data.kubernetesPods !== undefined){
-if(!(validate24(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate30(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
@@ -982,8 +1739,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern5.test(data2)){
-const err1 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data2};
+if(!pattern10.test(data2)){
+const err1 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -994,7 +1751,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data2};
+const err2 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1006,7 +1763,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.staticTargets.type,parentSchema:schema35.properties.staticTargets,data:data1};
+const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.staticTargets.type,parentSchema:schema45.properties.staticTargets,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1018,7 +1775,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1027,22 +1784,22 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
-const schema42 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
-const schema43 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
-const schema44 = {"type":"number","description":"A non-negative rate: how many per second.","minimum":0};
+const schema51 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
+const schema52 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
+const schema53 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
+const schema54 = {"type":"number","description":"A non-negative rate: how many per second.","minimum":0};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1059,7 +1816,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
+const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1069,7 +1826,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1080,7 +1837,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1094,7 +1851,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema51.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1104,7 +1861,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema51.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1117,7 +1874,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxErrorRatio.anyOf,parentSchema:schema41.properties.maxErrorRatio,data:data0};
+const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.properties.maxErrorRatio.anyOf,parentSchema:schema51.properties.maxErrorRatio,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1145,7 +1902,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data1};
+const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1156,7 +1913,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data1};
+const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1170,7 +1927,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema51.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1180,7 +1937,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data1){
-const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema51.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1193,7 +1950,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema41.properties.maxLatencyP95Seconds,data:data1};
+const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema51.properties.maxLatencyP95Seconds,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1221,7 +1978,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data2};
+const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema54,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1232,7 +1989,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data2};
+const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema54.type,parentSchema:schema54,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1246,7 +2003,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.minThroughputRps.anyOf[1].type,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
+const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.minThroughputRps.anyOf[1].type,parentSchema:schema51.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1256,7 +2013,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data2){
-const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema51.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1269,7 +2026,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.minThroughputRps.anyOf,parentSchema:schema41.properties.minThroughputRps,data:data2};
+const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.properties.minThroughputRps.anyOf,parentSchema:schema51.properties.minThroughputRps,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1292,7 +2049,7 @@ vErrors = null;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1301,23 +2058,23 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
-const schema52 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
-const schema46 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
-const schema47 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
-const schema50 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
-const schema48 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
+const schema55 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
+const schema62 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
+const schema56 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
+const schema57 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
+const schema60 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
+const schema58 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1327,7 +2084,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.thresholdSeconds === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1338,7 +2095,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "kind") || (key0 === "thresholdSeconds"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1351,7 +2108,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.kind.type,parentSchema:schema48.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.kind.type,parentSchema:schema58.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1361,7 +2118,7 @@ vErrors.push(err3);
 errors++;
 }
 if("latency" !== data0){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema48.properties.kind,data:data0};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema58.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1375,7 +2132,7 @@ if(data.thresholdSeconds !== undefined){
 let data1 = data.thresholdSeconds;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data1};
+const err5 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1386,7 +2143,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data1};
+const err6 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1397,7 +2154,7 @@ errors++;
 }
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema48.properties.thresholdSeconds,data:data1};
+const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema58.properties.thresholdSeconds,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1410,7 +2167,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1419,12 +2176,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1432,7 +2189,7 @@ let valid0 = false;
 const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema57.required,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1443,7 +2200,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "kind")){
-const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1456,7 +2213,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.kind.type,parentSchema:schema47.properties.kind,data:data0};
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.kind.type,parentSchema:schema57.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1466,7 +2223,7 @@ vErrors.push(err2);
 errors++;
 }
 if("availability" !== data0){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema47.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema57.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1478,7 +2235,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1491,8 +2248,8 @@ var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
 if(!valid0){
 const _errs7 = errors;
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs7 === errors;
@@ -1501,7 +2258,7 @@ if(!valid0){
 const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1511,7 +2268,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.errors === undefined){
-const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1521,7 +2278,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.total === undefined){
-const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1532,7 +2289,7 @@ errors++;
 }
 for(const key1 in data){
 if(!(((key1 === "kind") || (key1 === "errors")) || (key1 === "total"))){
-const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1545,7 +2302,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.kind.type,parentSchema:schema50.properties.kind,data:data1};
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.kind.type,parentSchema:schema60.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1555,7 +2312,7 @@ vErrors.push(err9);
 errors++;
 }
 if("ratio" !== data1){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema50.properties.kind,data:data1};
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema60.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1568,7 +2325,7 @@ errors++;
 if(data.errors !== undefined){
 let data2 = data.errors;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.errors.type,parentSchema:schema50.properties.errors,data:data2};
+const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.errors.type,parentSchema:schema60.properties.errors,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1581,7 +2338,7 @@ errors++;
 if(data.total !== undefined){
 let data3 = data.total;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.total.type,parentSchema:schema50.properties.total,data:data3};
+const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.total.type,parentSchema:schema60.properties.total,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1593,7 +2350,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1607,7 +2364,7 @@ valid0 = valid0 || _valid0;
 }
 }
 if(!valid0){
-const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.anyOf,parentSchema:schema46,data};
+const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema56.anyOf,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1627,20 +2384,20 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
-const schema54 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
+const schema63 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
+const schema64 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "severity") || (key0 === "for"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1653,7 +2410,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1663,7 +2420,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1676,8 +2433,8 @@ errors++;
 if(data.for !== undefined){
 let data1 = data.for;
 if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err3 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data1};
+if(!pattern7.test(data1)){
+const err3 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1688,7 +2445,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data1};
+const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1700,7 +2457,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1709,17 +2466,17 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.indicator === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1729,7 +2486,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.objective === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1740,7 +2497,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1751,8 +2508,8 @@ errors++;
 }
 }
 if(data.indicator !== undefined){
-if(!(validate30(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
@@ -1760,7 +2517,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema45.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema55.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1770,7 +2527,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema45.properties.objective,data:data1};
+const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema55.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1781,7 +2538,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.objective.type,parentSchema:schema45.properties.objective,data:data1};
+const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema55.properties.objective.type,parentSchema:schema55.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1794,8 +2551,8 @@ errors++;
 if(data.window !== undefined){
 let data2 = data.window;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+if(!pattern7.test(data2)){
+const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1806,7 +2563,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err7 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1819,7 +2576,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1829,7 +2586,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values",schema:schema62.enum,parentSchema:schema62,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1844,7 +2601,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.tierSettings,data:data4};
+const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1859,8 +2616,8 @@ let data5 = data4["page-fast"];
 const _errs15 = errors;
 let valid4 = false;
 const _errs16 = errors;
-if(!(validate34(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs16 === errors;
@@ -1868,7 +2625,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema55.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1878,7 +2635,7 @@ vErrors.push(err11);
 errors++;
 }
 if(false !== data5){
-const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema55.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1891,7 +2648,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-fast"],data:data5};
+const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema55.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema55.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1917,8 +2674,8 @@ let data6 = data4["page-slow"];
 const _errs20 = errors;
 let valid5 = false;
 const _errs21 = errors;
-if(!(validate34(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -1926,7 +2683,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema55.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1936,7 +2693,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data6){
-const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema55.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1949,7 +2706,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-slow"],data:data6};
+const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema55.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema55.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1975,8 +2732,8 @@ let data7 = data4["ticket-fast"];
 const _errs25 = errors;
 let valid6 = false;
 const _errs26 = errors;
-if(!(validate34(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs26 === errors;
@@ -1984,7 +2741,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema55.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1994,7 +2751,7 @@ vErrors.push(err17);
 errors++;
 }
 if(false !== data7){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema55.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2007,7 +2764,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema55.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema55.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2033,8 +2790,8 @@ let data8 = data4["ticket-slow"];
 const _errs30 = errors;
 let valid7 = false;
 const _errs31 = errors;
-if(!(validate34(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs31 === errors;
@@ -2042,7 +2799,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema55.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2052,7 +2809,7 @@ vErrors.push(err20);
 errors++;
 }
 if(false !== data8){
-const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema55.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2065,7 +2822,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema55.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema55.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2088,7 +2845,7 @@ vErrors = null;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.tierSettings.type,parentSchema:schema45.properties.tierSettings,data:data4};
+const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.tierSettings.type,parentSchema:schema55.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2102,7 +2859,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.minEvents,data:data9};
+const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2113,7 +2870,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.minEvents.type,parentSchema:schema45.properties.minEvents,data:data9};
+const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema55.properties.minEvents.type,parentSchema:schema55.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2125,7 +2882,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2134,23 +2891,23 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
-const schema56 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
-const schema57 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
-const schema60 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
-const pattern21 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
-const pattern24 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
+const schema66 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
+const schema67 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
+const schema70 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
+const pattern26 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
+const pattern29 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "jsonField") || (key0 === "timestampField")) || (key0 === "pathField")) || (key0 === "dropPaths"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2163,8 +2920,8 @@ errors++;
 if(data.jsonField !== undefined){
 let data0 = data.jsonField;
 if(typeof data0 === "string"){
-if(!pattern21.test(data0)){
-const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data0};
+if(!pattern26.test(data0)){
+const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2175,7 +2932,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2188,8 +2945,8 @@ errors++;
 if(data.timestampField !== undefined){
 let data1 = data.timestampField;
 if(typeof data1 === "string"){
-if(!pattern21.test(data1)){
-const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data1};
+if(!pattern26.test(data1)){
+const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2200,7 +2957,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data1};
+const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2213,8 +2970,8 @@ errors++;
 if(data.pathField !== undefined){
 let data2 = data.pathField;
 if(typeof data2 === "string"){
-if(!pattern21.test(data2)){
-const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data2};
+if(!pattern26.test(data2)){
+const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2225,7 +2982,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data2};
+const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2242,8 +2999,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern24.test(data4)){
-const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema60,data:data4};
+if(!pattern29.test(data4)){
+const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema70,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2254,7 +3011,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data4};
+const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.type,parentSchema:schema70,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2266,7 +3023,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.dropPaths.type,parentSchema:schema56.properties.dropPaths,data:data3};
+const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.dropPaths.type,parentSchema:schema66.properties.dropPaths,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2278,7 +3035,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2287,17 +3044,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.discovery === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema43.required,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2308,7 +3065,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "slos")) || (key0 === "logging"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2344,14 +3101,14 @@ errors++;
 }
 }
 if(data.discovery !== undefined){
-if(!(validate23(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate29(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate27(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate33(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
@@ -2362,7 +3119,7 @@ for(const key1 in data3){
 const _errs9 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err4 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema33.properties.slos.propertyNames,data:key1,propertyName:key1};
+const err4 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema43.properties.slos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2374,7 +3131,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err5 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema33.properties.slos.propertyNames,parentSchema:schema33.properties.slos,data:data3};
+const err5 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema43.properties.slos.propertyNames,parentSchema:schema43.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2385,14 +3142,14 @@ errors++;
 }
 }
 for(const key2 in data3){
-if(!(validate29(data3[key2], {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate35(data3[key2], {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.slos.type,parentSchema:schema33.properties.slos,data:data3};
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.slos.type,parentSchema:schema43.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2403,14 +3160,14 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate40(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate46(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2419,20 +3176,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
-const schema64 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
+const schema71 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
+const schema74 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "minAccuracy") || (key0 === "maxDriftScore")) || (key0 === "maxInferenceLatencyP95Seconds")) || (key0 === "minMeanConfidence"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2449,7 +3206,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
+const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2459,7 +3216,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2470,7 +3227,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2484,7 +3241,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minAccuracy.anyOf[1].type,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.minAccuracy.anyOf[1].type,parentSchema:schema74.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2494,7 +3251,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema74.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2507,7 +3264,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minAccuracy.anyOf,parentSchema:schema64.properties.minAccuracy,data:data0};
+const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.minAccuracy.anyOf,parentSchema:schema74.properties.minAccuracy,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2535,7 +3292,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 > 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data1};
+const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2545,7 +3302,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data1};
+const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2556,7 +3313,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data1};
+const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2570,7 +3327,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxDriftScore.anyOf[1].type,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.maxDriftScore.anyOf[1].type,parentSchema:schema74.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2580,7 +3337,7 @@ vErrors.push(err10);
 errors++;
 }
 if(false !== data1){
-const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema74.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2593,7 +3350,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxDriftScore.anyOf,parentSchema:schema64.properties.maxDriftScore,data:data1};
+const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.maxDriftScore.anyOf,parentSchema:schema74.properties.maxDriftScore,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2621,7 +3378,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data2};
+const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2632,7 +3389,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data2};
+const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2646,7 +3403,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema74.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2656,7 +3413,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data2){
-const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema74.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2669,7 +3426,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds,data:data2};
+const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema74.properties.maxInferenceLatencyP95Seconds,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2697,7 +3454,7 @@ let valid7 = false;
 const _errs25 = errors;
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data3};
+const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2707,7 +3464,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data3};
+const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2718,7 +3475,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data3};
+const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2732,7 +3489,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs28 = errors;
 if(typeof data3 !== "boolean"){
-const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema74.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2742,7 +3499,7 @@ vErrors.push(err21);
 errors++;
 }
 if(false !== data3){
-const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema74.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2755,7 +3512,7 @@ var _valid3 = _errs28 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minMeanConfidence.anyOf,parentSchema:schema64.properties.minMeanConfidence,data:data3};
+const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.minMeanConfidence.anyOf,parentSchema:schema74.properties.minMeanConfidence,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2778,7 +3535,7 @@ vErrors = null;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2787,19 +3544,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
+const schema79 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2810,8 +3567,8 @@ errors++;
 }
 }
 if(data.indicator !== undefined){
-if(!(validate30(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
@@ -2819,7 +3576,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema69.properties.objective,data:data1};
+const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema79.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2829,7 +3586,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema69.properties.objective,data:data1};
+const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema79.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2840,7 +3597,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.objective.type,parentSchema:schema69.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema79.properties.objective.type,parentSchema:schema79.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2853,8 +3610,8 @@ errors++;
 if(data.window !== undefined){
 let data2 = data.window;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err4 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+if(!pattern7.test(data2)){
+const err4 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2865,7 +3622,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2878,7 +3635,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2888,7 +3645,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values",schema:schema62.enum,parentSchema:schema62,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2903,7 +3660,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.tierSettings,data:data4};
+const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema79.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2918,8 +3675,8 @@ let data5 = data4["page-fast"];
 const _errs15 = errors;
 let valid4 = false;
 const _errs16 = errors;
-if(!(validate34(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs16 === errors;
@@ -2927,7 +3684,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema79.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2937,7 +3694,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data5){
-const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2950,7 +3707,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-fast"],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema79.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2976,8 +3733,8 @@ let data6 = data4["page-slow"];
 const _errs20 = errors;
 let valid5 = false;
 const _errs21 = errors;
-if(!(validate34(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -2985,7 +3742,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema79.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2995,7 +3752,7 @@ vErrors.push(err12);
 errors++;
 }
 if(false !== data6){
-const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3008,7 +3765,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-slow"],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema79.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3034,8 +3791,8 @@ let data7 = data4["ticket-fast"];
 const _errs25 = errors;
 let valid6 = false;
 const _errs26 = errors;
-if(!(validate34(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs26 === errors;
@@ -3043,7 +3800,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema79.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3053,7 +3810,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data7){
-const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3066,7 +3823,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema79.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3092,8 +3849,8 @@ let data8 = data4["ticket-slow"];
 const _errs30 = errors;
 let valid7 = false;
 const _errs31 = errors;
-if(!(validate34(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate40(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs31 === errors;
@@ -3101,7 +3858,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema79.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3111,7 +3868,7 @@ vErrors.push(err18);
 errors++;
 }
 if(false !== data8){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3124,7 +3881,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema79.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3147,7 +3904,7 @@ vErrors = null;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.tierSettings.type,parentSchema:schema69.properties.tierSettings,data:data4};
+const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.tierSettings.type,parentSchema:schema79.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3161,7 +3918,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.minEvents,data:data9};
+const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema79.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3172,7 +3929,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.minEvents.type,parentSchema:schema69.properties.minEvents,data:data9};
+const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema79.properties.minEvents.type,parentSchema:schema79.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3184,7 +3941,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3193,17 +3950,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.service === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3214,7 +3971,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "service") || (key0 === "team")) || (key0 === "thresholds")) || (key0 === "slos"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3275,8 +4032,8 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate44(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate50(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -3287,7 +4044,7 @@ for(const key1 in data3){
 const _errs11 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema61.properties.slos.propertyNames,data:key1,propertyName:key1};
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema71.properties.slos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3299,7 +4056,7 @@ errors++;
 }
 var valid3 = _errs11 === errors;
 if(!valid3){
-const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema61.properties.slos.propertyNames,parentSchema:schema61.properties.slos,data:data3};
+const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema71.properties.slos.propertyNames,parentSchema:schema71.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3314,8 +4071,8 @@ let data4 = data3[key2];
 const _errs14 = errors;
 let valid5 = false;
 const _errs15 = errors;
-if(!(validate46(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate52(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -3323,7 +4080,7 @@ valid5 = valid5 || _valid0;
 if(!valid5){
 const _errs16 = errors;
 if(typeof data4 !== "boolean"){
-const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema71.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3333,7 +4090,7 @@ vErrors.push(err8);
 errors++;
 }
 if(false !== data4){
-const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3346,7 +4103,7 @@ var _valid0 = _errs16 === errors;
 valid5 = valid5 || _valid0;
 }
 if(!valid5){
-const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema61.properties.slos.additionalProperties.anyOf,parentSchema:schema61.properties.slos.additionalProperties,data:data4};
+const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.slos.additionalProperties.anyOf,parentSchema:schema71.properties.slos.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3369,7 +4126,7 @@ vErrors = null;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.slos.type,parentSchema:schema61.properties.slos,data:data3};
+const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.properties.slos.type,parentSchema:schema71.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3381,7 +4138,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3390,19 +4147,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
+const schema82 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "team") || (key0 === "modelThresholds")) || (key0 === "modelSlos")) || (key0 === "serviceThresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3438,8 +4195,8 @@ errors++;
 }
 }
 if(data.modelThresholds !== undefined){
-if(!(validate44(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate50(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -3450,7 +4207,7 @@ for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema72.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema82.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3462,7 +4219,7 @@ errors++;
 }
 var valid2 = _errs8 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema72.properties.modelSlos.propertyNames,parentSchema:schema72.properties.modelSlos,data:data2};
+const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema82.properties.modelSlos.propertyNames,parentSchema:schema82.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3473,14 +4230,14 @@ errors++;
 }
 }
 for(const key2 in data2){
-if(!(validate29(data2[key2], {instancePath:instancePath+"/modelSlos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate35(data2[key2], {instancePath:instancePath+"/modelSlos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.modelSlos.type,parentSchema:schema72.properties.modelSlos,data:data2};
+const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.modelSlos.type,parentSchema:schema82.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3491,14 +4248,14 @@ errors++;
 }
 }
 if(data.serviceThresholds !== undefined){
-if(!(validate27(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate33(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3507,19 +4264,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
+const schema84 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "for")) || (key0 === "window")) || (key0 === "enabled"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3532,7 +4289,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3542,7 +4299,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3555,8 +4312,8 @@ errors++;
 if(data.for !== undefined){
 let data1 = data.for;
 if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err3 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data1};
+if(!pattern7.test(data1)){
+const err3 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3567,7 +4324,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data1};
+const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3580,8 +4337,8 @@ errors++;
 if(data.window !== undefined){
 let data2 = data.window;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+if(!pattern7.test(data2)){
+const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3592,7 +4349,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3605,7 +4362,7 @@ errors++;
 if(data.enabled !== undefined){
 let data3 = data.enabled;
 if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.enabled.type,parentSchema:schema74.properties.enabled,data:data3};
+const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.enabled.type,parentSchema:schema84.properties.enabled,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3617,7 +4374,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3626,24 +4383,24 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
-const schema83 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
-const pattern37 = new RegExp("^/.+", "u");
-const schema80 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
-const schema81 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
-const pattern36 = new RegExp("\\S", "u");
-const schema82 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
+const schema88 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
+const schema93 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
+const pattern42 = new RegExp("^/.+", "u");
+const schema90 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
+const schema91 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const pattern41 = new RegExp("\\S", "u");
+const schema92 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.channel === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3654,7 +4411,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "channel") || (key0 === "apiUrlFile")) || (key0 === "title")) || (key0 === "text")) || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3667,7 +4424,7 @@ errors++;
 if(data.channel !== undefined){
 let data0 = data.channel;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.channel.type,parentSchema:schema82.properties.channel,data:data0};
+const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.channel.type,parentSchema:schema92.properties.channel,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3680,8 +4437,8 @@ errors++;
 if(data.apiUrlFile !== undefined){
 let data1 = data.apiUrlFile;
 if(typeof data1 === "string"){
-if(!pattern37.test(data1)){
-const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+if(!pattern42.test(data1)){
+const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3692,7 +4449,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3705,7 +4462,7 @@ errors++;
 if(data.title !== undefined){
 let data2 = data.title;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.title.type,parentSchema:schema82.properties.title,data:data2};
+const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.title.type,parentSchema:schema92.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3718,7 +4475,7 @@ errors++;
 if(data.text !== undefined){
 let data3 = data.text;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.text.type,parentSchema:schema82.properties.text,data:data3};
+const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.text.type,parentSchema:schema92.properties.text,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3731,7 +4488,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data4 = data.sendResolved;
 if(typeof data4 !== "boolean"){
-const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema82.properties.sendResolved.type,parentSchema:schema82.properties.sendResolved,data:data4};
+const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema92.properties.sendResolved.type,parentSchema:schema92.properties.sendResolved,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3743,7 +4500,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3752,18 +4509,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
+const schema94 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.routingKeyFile === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema94.required,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3774,7 +4531,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "routingKeyFile") || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3787,8 +4544,8 @@ errors++;
 if(data.routingKeyFile !== undefined){
 let data0 = data.routingKeyFile;
 if(typeof data0 === "string"){
-if(!pattern37.test(data0)){
-const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data0};
+if(!pattern42.test(data0)){
+const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3799,7 +4556,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data0};
+const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3812,7 +4569,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data1 = data.sendResolved;
 if(typeof data1 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.sendResolved.type,parentSchema:schema84.properties.sendResolved,data:data1};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema94.properties.sendResolved.type,parentSchema:schema94.properties.sendResolved,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3824,7 +4581,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3833,19 +4590,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
+const schema96 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "url") || (key0 === "urlFile")) || (key0 === "sendResolved"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3858,7 +4615,7 @@ errors++;
 if(data.url !== undefined){
 let data0 = data.url;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.url.type,parentSchema:schema86.properties.url,data:data0};
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema96.properties.url.type,parentSchema:schema96.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3871,8 +4628,8 @@ errors++;
 if(data.urlFile !== undefined){
 let data1 = data.urlFile;
 if(typeof data1 === "string"){
-if(!pattern37.test(data1)){
-const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+if(!pattern42.test(data1)){
+const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3883,7 +4640,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3896,7 +4653,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data2 = data.sendResolved;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.sendResolved.type,parentSchema:schema86.properties.sendResolved,data:data2};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema96.properties.sendResolved.type,parentSchema:schema96.properties.sendResolved,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3908,7 +4665,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3917,18 +4674,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "email") || (key0 === "slack")) || (key0 === "pagerduty")) || (key0 === "webhook"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3946,7 +4703,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.to === undefined){
-const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema81.required,parentSchema:schema81,data:data1};
+const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema91.required,parentSchema:schema91,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3957,7 +4714,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!((key1 === "to") || (key1 === "sendResolved"))){
-const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data:data1};
+const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3970,8 +4727,8 @@ errors++;
 if(data1.to !== undefined){
 let data2 = data1.to;
 if(typeof data2 === "string"){
-if(!pattern36.test(data2)){
-const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema81.properties.to,data:data2};
+if(!pattern41.test(data2)){
+const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema91.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3982,7 +4739,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.to.type,parentSchema:schema81.properties.to,data:data2};
+const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.to.type,parentSchema:schema91.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3995,7 +4752,7 @@ errors++;
 if(data1.sendResolved !== undefined){
 let data3 = data1.sendResolved;
 if(typeof data3 !== "boolean"){
-const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema81.properties.sendResolved.type,parentSchema:schema81.properties.sendResolved,data:data3};
+const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema91.properties.sendResolved.type,parentSchema:schema91.properties.sendResolved,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4007,7 +4764,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data:data1};
+const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4019,7 +4776,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.email.type,parentSchema:schema80.properties.email,data:data0};
+const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.email.type,parentSchema:schema90.properties.email,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4034,14 +4791,14 @@ let data4 = data.slack;
 if(Array.isArray(data4)){
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate75(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate81(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.slack.type,parentSchema:schema80.properties.slack,data:data4};
+const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.slack.type,parentSchema:schema90.properties.slack,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4056,14 +4813,14 @@ let data6 = data.pagerduty;
 if(Array.isArray(data6)){
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate77(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate83(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.pagerduty.type,parentSchema:schema80.properties.pagerduty,data:data6};
+const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.pagerduty.type,parentSchema:schema90.properties.pagerduty,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4078,14 +4835,14 @@ let data8 = data.webhook;
 if(Array.isArray(data8)){
 const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate79(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate85(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.webhook.type,parentSchema:schema80.properties.webhook,data:data8};
+const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.webhook.type,parentSchema:schema90.properties.webhook,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4097,7 +4854,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4106,22 +4863,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
-const schema95 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
-const pattern43 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
-const schema90 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
+const schema98 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
+const schema100 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "team")) || (key0 === "alertname")) || (key0 === "labels"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4137,7 +4892,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4147,7 +4902,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4165,7 +4920,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data1};
+const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4175,7 +4930,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data1 === "critical") || (data1 === "warning")) || (data1 === "info"))){
-const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data1};
+const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4187,7 +4942,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.severity.anyOf[1].type,parentSchema:schema90.properties.severity.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.severity.anyOf[1].type,parentSchema:schema100.properties.severity.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4200,7 +4955,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.severity.anyOf,parentSchema:schema90.properties.severity,data:data0};
+const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema100.properties.severity.anyOf,parentSchema:schema100.properties.severity,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4281,7 +5036,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.team.anyOf[1].type,parentSchema:schema90.properties.team.anyOf[1],data:data2};
+const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.team.anyOf[1].type,parentSchema:schema100.properties.team.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4294,7 +5049,7 @@ var _valid1 = _errs17 === errors;
 valid6 = valid6 || _valid1;
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.team.anyOf,parentSchema:schema90.properties.team,data:data2};
+const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema100.properties.team.anyOf,parentSchema:schema100.properties.team,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4321,7 +5076,7 @@ const _errs23 = errors;
 let valid11 = false;
 const _errs24 = errors;
 if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[0].type,parentSchema:schema90.properties.alertname.anyOf[0],data:data4};
+const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.alertname.anyOf[0].type,parentSchema:schema100.properties.alertname.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4339,7 +5094,7 @@ const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[1].items.type,parentSchema:schema90.properties.alertname.anyOf[1].items,data:data5};
+const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.alertname.anyOf[1].items.type,parentSchema:schema100.properties.alertname.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4351,7 +5106,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.alertname.anyOf[1].type,parentSchema:schema90.properties.alertname.anyOf[1],data:data4};
+const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.alertname.anyOf[1].type,parentSchema:schema100.properties.alertname.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4364,7 +5119,7 @@ var _valid2 = _errs26 === errors;
 valid11 = valid11 || _valid2;
 }
 if(!valid11){
-const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.alertname.anyOf,parentSchema:schema90.properties.alertname,data:data4};
+const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema100.properties.alertname.anyOf,parentSchema:schema100.properties.alertname,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4391,8 +5146,8 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs32 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema90.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern3.test(key1)){
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema100.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4404,7 +5159,7 @@ errors++;
 }
 var valid14 = _errs32 === errors;
 if(!valid14){
-const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema90.properties.labels.propertyNames,parentSchema:schema90.properties.labels,data:data6};
+const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema100.properties.labels.propertyNames,parentSchema:schema100.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4417,7 +5172,7 @@ errors++;
 for(const key2 in data6){
 let data7 = data6[key2];
 if(typeof data7 !== "string"){
-const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.labels.additionalProperties.type,parentSchema:schema90.properties.labels.additionalProperties,data:data7};
+const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.labels.additionalProperties.type,parentSchema:schema100.properties.labels.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4429,7 +5184,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.labels.type,parentSchema:schema90.properties.labels,data:data6};
+const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.properties.labels.type,parentSchema:schema100.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4441,7 +5196,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4450,19 +5205,19 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 const func0 = require("ajv/dist/runtime/equal").default;
-const wrapper0 = {validate: validate82};
+const wrapper0 = {validate: validate88};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.receiver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema98.required,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4473,7 +5228,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "receiver") || (key0 === "match")) || (key0 === "continue")) || (key0 === "groupBy")) || (key0 === "routes"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4509,15 +5264,15 @@ errors++;
 }
 }
 if(data.match !== undefined){
-if(!(validate83(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate89(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 if(data.continue !== undefined){
 let data2 = data.continue;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.continue.type,parentSchema:schema88.properties.continue,data:data2};
+const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema98.properties.continue.type,parentSchema:schema98.properties.continue,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4534,8 +5289,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern43.test(data4)){
-const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data4};
+if(!pattern3.test(data4)){
+const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4546,7 +5301,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data4};
+const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4563,7 +5318,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data3[i1], data3[j0])){
-const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema88.properties.groupBy,data:data3};
+const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema98.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4578,7 +5333,7 @@ break outer0;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.groupBy.type,parentSchema:schema88.properties.groupBy,data:data3};
+const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.properties.groupBy.type,parentSchema:schema98.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4600,7 +5355,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.routes.type,parentSchema:schema88.properties.routes,data:data5};
+const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.properties.routes.type,parentSchema:schema98.properties.routes,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4612,7 +5367,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema98.type,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4621,19 +5376,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema96 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
+const schema106 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "groupBy") || (key0 === "groupWait")) || (key0 === "groupInterval")) || (key0 === "repeatInterval"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4650,8 +5405,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
-if(!pattern43.test(data1)){
-const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data1};
+if(!pattern3.test(data1)){
+const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4662,7 +5417,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data1};
+const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4679,7 +5434,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema96.properties.groupBy,data:data0};
+const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema106.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4694,7 +5449,7 @@ break outer0;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.properties.groupBy.type,parentSchema:schema96.properties.groupBy,data:data0};
+const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema106.properties.groupBy.type,parentSchema:schema106.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4707,8 +5462,8 @@ errors++;
 if(data.groupWait !== undefined){
 let data2 = data.groupWait;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+if(!pattern7.test(data2)){
+const err5 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4719,7 +5474,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err6 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4732,8 +5487,8 @@ errors++;
 if(data.groupInterval !== undefined){
 let data3 = data.groupInterval;
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-const err7 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data3};
+if(!pattern7.test(data3)){
+const err7 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4744,7 +5499,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data3};
+const err8 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4757,8 +5512,8 @@ errors++;
 if(data.repeatInterval !== undefined){
 let data4 = data.repeatInterval;
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err9 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data4};
+if(!pattern7.test(data4)){
+const err9 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4769,7 +5524,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data4};
+const err10 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4781,7 +5536,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4790,18 +5545,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
+const schema112 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.smarthost === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema112.required,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4811,7 +5566,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.from === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema112.required,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4822,7 +5577,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "smarthost") || (key0 === "from")) || (key0 === "authUsername")) || (key0 === "authPasswordFile")) || (key0 === "requireTls"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4835,8 +5590,8 @@ errors++;
 if(data.smarthost !== undefined){
 let data0 = data.smarthost;
 if(typeof data0 === "string"){
-if(!pattern5.test(data0)){
-const err3 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data0};
+if(!pattern10.test(data0)){
+const err3 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4847,7 +5602,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
+const err4 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4860,8 +5615,8 @@ errors++;
 if(data.from !== undefined){
 let data1 = data.from;
 if(typeof data1 === "string"){
-if(!pattern36.test(data1)){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema102.properties.from,data:data1};
+if(!pattern41.test(data1)){
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema112.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4872,7 +5627,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.from.type,parentSchema:schema102.properties.from,data:data1};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.from.type,parentSchema:schema112.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4885,7 +5640,7 @@ errors++;
 if(data.authUsername !== undefined){
 let data2 = data.authUsername;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.authUsername.type,parentSchema:schema102.properties.authUsername,data:data2};
+const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.authUsername.type,parentSchema:schema112.properties.authUsername,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4898,8 +5653,8 @@ errors++;
 if(data.authPasswordFile !== undefined){
 let data3 = data.authPasswordFile;
 if(typeof data3 === "string"){
-if(!pattern37.test(data3)){
-const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data3};
+if(!pattern42.test(data3)){
+const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4910,7 +5665,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data3};
+const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4923,7 +5678,7 @@ errors++;
 if(data.requireTls !== undefined){
 let data4 = data.requireTls;
 if(typeof data4 !== "boolean"){
-const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema102.properties.requireTls.type,parentSchema:schema102.properties.requireTls,data:data4};
+const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.requireTls.type,parentSchema:schema112.properties.requireTls,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4935,7 +5690,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.type,parentSchema:schema112,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4944,18 +5699,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
+const schema116 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4965,7 +5720,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4975,7 +5730,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.equal === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4986,7 +5741,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "equal"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5002,8 +5757,8 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 const _errs4 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.source.propertyNames,data:key1,propertyName:key1};
+if(!pattern3.test(key1)){
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema116.properties.source.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5015,7 +5770,7 @@ errors++;
 }
 var valid1 = _errs4 === errors;
 if(!valid1){
-const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema106.properties.source.propertyNames,parentSchema:schema106.properties.source,data:data0};
+const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema116.properties.source.propertyNames,parentSchema:schema116.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5028,7 +5783,7 @@ errors++;
 for(const key2 in data0){
 let data1 = data0[key2];
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.source.additionalProperties.type,parentSchema:schema106.properties.source.additionalProperties,data:data1};
+const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.source.additionalProperties.type,parentSchema:schema116.properties.source.additionalProperties,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5040,7 +5795,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.source.type,parentSchema:schema106.properties.source,data:data0};
+const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.properties.source.type,parentSchema:schema116.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5056,8 +5811,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key3 in data2){
 const _errs10 = errors;
 if(typeof key3 === "string"){
-if(!pattern43.test(key3)){
-const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.target.propertyNames,data:key3,propertyName:key3};
+if(!pattern3.test(key3)){
+const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema116.properties.target.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5069,7 +5824,7 @@ errors++;
 }
 var valid3 = _errs10 === errors;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema106.properties.target.propertyNames,parentSchema:schema106.properties.target,data:data2};
+const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema116.properties.target.propertyNames,parentSchema:schema116.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5082,7 +5837,7 @@ errors++;
 for(const key4 in data2){
 let data3 = data2[key4];
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.target.additionalProperties.type,parentSchema:schema106.properties.target.additionalProperties,data:data3};
+const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.target.additionalProperties.type,parentSchema:schema116.properties.target.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5094,7 +5849,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.target.type,parentSchema:schema106.properties.target,data:data2};
+const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.properties.target.type,parentSchema:schema116.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5108,7 +5863,7 @@ if(data.equal !== undefined){
 let data4 = data.equal;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema106.properties.equal,data:data4};
+const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema116.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5121,8 +5876,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern43.test(data5)){
-const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data5};
+if(!pattern3.test(data5)){
+const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5133,7 +5888,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data5};
+const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5145,7 +5900,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema106.properties.equal.type,parentSchema:schema106.properties.equal,data:data4};
+const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema116.properties.equal.type,parentSchema:schema116.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5157,7 +5912,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.type,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5166,18 +5921,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "defaultReceiver") || (key0 === "receivers")) || (key0 === "routes")) || (key0 === "grouping")) || (key0 === "resolveTimeout")) || (key0 === "smtp")) || (key0 === "slackApiUrlFile")) || (key0 === "inhibitRules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5219,7 +5974,7 @@ for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema78.properties.receivers.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema88.properties.receivers.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5231,7 +5986,7 @@ errors++;
 }
 var valid2 = _errs7 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema78.properties.receivers.propertyNames,parentSchema:schema78.properties.receivers,data:data1};
+const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema88.properties.receivers.propertyNames,parentSchema:schema88.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5242,14 +5997,14 @@ errors++;
 }
 }
 for(const key2 in data1){
-if(!(validate74(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate80(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.properties.receivers.type,parentSchema:schema78.properties.receivers,data:data1};
+const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.receivers.type,parentSchema:schema88.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5264,14 +6019,14 @@ let data3 = data.routes;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate82(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate88(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.routes.type,parentSchema:schema78.properties.routes,data:data3};
+const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.routes.type,parentSchema:schema88.properties.routes,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5282,16 +6037,16 @@ errors++;
 }
 }
 if(data.grouping !== undefined){
-if(!(validate86(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate92(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
 if(data.resolveTimeout !== undefined){
 let data6 = data.resolveTimeout;
 if(typeof data6 === "string"){
-if(!pattern2.test(data6)){
-const err7 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data6};
+if(!pattern7.test(data6)){
+const err7 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5302,7 +6057,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data6};
+const err8 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5313,16 +6068,16 @@ errors++;
 }
 }
 if(data.smtp !== undefined){
-if(!(validate88(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate94(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
 if(data.slackApiUrlFile !== undefined){
 let data8 = data.slackApiUrlFile;
 if(typeof data8 === "string"){
-if(!pattern37.test(data8)){
-const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data8};
+if(!pattern42.test(data8)){
+const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5333,7 +6088,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data8};
+const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5348,14 +6103,14 @@ let data9 = data.inhibitRules;
 if(Array.isArray(data9)){
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate90(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate96(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.inhibitRules.type,parentSchema:schema78.properties.inhibitRules,data:data9};
+const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.inhibitRules.type,parentSchema:schema88.properties.inhibitRules,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5367,7 +6122,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5376,20 +6131,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
-const schema109 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
-const pattern57 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const schema118 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
+const schema119 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
+const pattern62 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5399,7 +6154,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5409,7 +6164,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.summary === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5419,7 +6174,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.description === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5430,7 +6185,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "expr")) || (key0 === "for")) || (key0 === "severity")) || (key0 === "team")) || (key0 === "labels")) || (key0 === "summary")) || (key0 === "description"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema109,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5443,8 +6198,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern57.test(data0)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema109.properties.name,data:data0};
+if(!pattern62.test(data0)){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema119.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5455,7 +6210,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.name.type,parentSchema:schema109.properties.name,data:data0};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.name.type,parentSchema:schema119.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5468,7 +6223,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.expr.type,parentSchema:schema109.properties.expr,data:data1};
+const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.expr.type,parentSchema:schema119.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5481,8 +6236,8 @@ errors++;
 if(data.for !== undefined){
 let data2 = data.for;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data2};
+if(!pattern7.test(data2)){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5493,7 +6248,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data2};
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5506,7 +6261,7 @@ errors++;
 if(data.severity !== undefined){
 let data3 = data.severity;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5516,7 +6271,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data3 === "critical") || (data3 === "warning")) || (data3 === "info"))){
-const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data3};
+const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5557,8 +6312,8 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 const _errs17 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema109.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern3.test(key1)){
+const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema119.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5570,7 +6325,7 @@ errors++;
 }
 var valid4 = _errs17 === errors;
 if(!valid4){
-const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema109.properties.labels.propertyNames,parentSchema:schema109.properties.labels,data:data5};
+const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema119.properties.labels.propertyNames,parentSchema:schema119.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5583,7 +6338,7 @@ errors++;
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 !== "string"){
-const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.labels.additionalProperties.type,parentSchema:schema109.properties.labels.additionalProperties,data:data6};
+const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.labels.additionalProperties.type,parentSchema:schema119.properties.labels.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5595,7 +6350,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.labels.type,parentSchema:schema109.properties.labels,data:data5};
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema119.properties.labels.type,parentSchema:schema119.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5608,7 +6363,7 @@ errors++;
 if(data.summary !== undefined){
 let data7 = data.summary;
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.summary.type,parentSchema:schema109.properties.summary,data:data7};
+const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.summary.type,parentSchema:schema119.properties.summary,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5621,7 +6376,7 @@ errors++;
 if(data.description !== undefined){
 let data8 = data.description;
 if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.description.type,parentSchema:schema109.properties.description,data:data8};
+const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.description.type,parentSchema:schema119.properties.description,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5633,7 +6388,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.type,parentSchema:schema109,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema119.type,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5642,20 +6397,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const schema113 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
-const schema114 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
-const pattern61 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
+const schema123 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
+const schema124 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
+const pattern66 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.record === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5665,7 +6420,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5676,7 +6431,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "record") || (key0 === "expr")) || (key0 === "labels"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5689,8 +6444,8 @@ errors++;
 if(data.record !== undefined){
 let data0 = data.record;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+if(!pattern66.test(data0)){
+const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema124,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5701,7 +6456,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.type,parentSchema:schema124,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5714,7 +6469,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.expr.type,parentSchema:schema113.properties.expr,data:data1};
+const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.expr.type,parentSchema:schema123.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5730,8 +6485,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema113.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern3.test(key1)){
+const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema123.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5743,7 +6498,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema113.properties.labels.propertyNames,parentSchema:schema113.properties.labels,data:data2};
+const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema123.properties.labels.propertyNames,parentSchema:schema123.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5756,7 +6511,7 @@ errors++;
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.labels.additionalProperties.type,parentSchema:schema113.properties.labels.additionalProperties,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.labels.additionalProperties.type,parentSchema:schema123.properties.labels.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5768,7 +6523,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.labels.type,parentSchema:schema113.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.properties.labels.type,parentSchema:schema123.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5780,7 +6535,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5789,18 +6544,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "alerts") || (key0 === "recording"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema108,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5815,14 +6570,14 @@ let data0 = data.alerts;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate94(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate100(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.alerts.type,parentSchema:schema108.properties.alerts,data:data0};
+const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.alerts.type,parentSchema:schema118.properties.alerts,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5837,14 +6592,14 @@ let data2 = data.recording;
 if(Array.isArray(data2)){
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate96(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate102(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.recording.type,parentSchema:schema108.properties.recording,data:data2};
+const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.recording.type,parentSchema:schema118.properties.recording,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5856,7 +6611,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema108.type,parentSchema:schema108,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5865,18 +6620,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-const schema115 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
+const schema125 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema125.required,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5886,7 +6641,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema125.required,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5897,7 +6652,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "type")) || (key0 === "labels")) || (key0 === "help")) || (key0 === "buckets"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5910,8 +6665,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+if(!pattern66.test(data0)){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema124,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5922,7 +6677,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.type,parentSchema:schema124,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5935,7 +6690,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.type.type,parentSchema:schema115.properties.type,data:data1};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.type.type,parentSchema:schema125.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5945,7 +6700,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((data1 === "counter") || (data1 === "gauge")) || (data1 === "histogram")) || (data1 === "summary"))){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema115.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema115.properties.type.enum,parentSchema:schema115.properties.type,data:data1};
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema125.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema125.properties.type.enum,parentSchema:schema125.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5962,8 +6717,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern43.test(data3)){
-const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data3};
+if(!pattern3.test(data3)){
+const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5974,7 +6729,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5986,7 +6741,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.labels.type,parentSchema:schema115.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.labels.type,parentSchema:schema125.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5999,7 +6754,7 @@ errors++;
 if(data.help !== undefined){
 let data4 = data.help;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.help.type,parentSchema:schema115.properties.help,data:data4};
+const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.help.type,parentSchema:schema125.properties.help,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6016,7 +6771,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(!(typeof data6 == "number")){
-const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema115.properties.buckets.items.type,parentSchema:schema115.properties.buckets.items,data:data6};
+const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema125.properties.buckets.items.type,parentSchema:schema125.properties.buckets.items,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6028,7 +6783,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.buckets.type,parentSchema:schema115.properties.buckets,data:data5};
+const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.buckets.type,parentSchema:schema125.properties.buckets,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6040,7 +6795,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6049,27 +6804,27 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false};
-const schema119 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
-const pattern65 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
-const schema121 = {"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."};
-const schema122 = {"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"};
-const pattern68 = new RegExp("^[1-9][0-9]*(d|h|m|s|ms)$", "u");
-const schema123 = {"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."};
-const schema125 = {"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"};
-const pattern70 = new RegExp("^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$", "u");
+const schema128 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false};
+const schema129 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
+const pattern70 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const schema131 = {"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."};
+const schema132 = {"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"};
+const pattern73 = new RegExp("^[1-9][0-9]*(d|h|m|s|ms)$", "u");
+const schema133 = {"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."};
+const schema135 = {"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"};
+const pattern75 = new RegExp("^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$", "u");
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "maxAge") || (key0 === "maxPrimaryShardSize"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6082,8 +6837,8 @@ errors++;
 if(data.maxAge !== undefined){
 let data0 = data.maxAge;
 if(typeof data0 === "string"){
-if(!pattern68.test(data0)){
-const err1 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema122,data:data0};
+if(!pattern73.test(data0)){
+const err1 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema132,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6094,7 +6849,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.type,parentSchema:schema122,data:data0};
+const err2 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6107,8 +6862,8 @@ errors++;
 if(data.maxPrimaryShardSize !== undefined){
 let data1 = data.maxPrimaryShardSize;
 if(typeof data1 === "string"){
-if(!pattern70.test(data1)){
-const err3 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},message:"must match pattern \""+"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"+"\"",schema:"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$",parentSchema:schema125,data:data1};
+if(!pattern75.test(data1)){
+const err3 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},message:"must match pattern \""+"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"+"\"",schema:"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$",parentSchema:schema135,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6119,7 +6874,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.type,parentSchema:schema125,data:data1};
+const err4 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.type,parentSchema:schema135,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6131,7 +6886,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6140,18 +6895,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "deleteAfter") || (key0 === "rollover"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6164,8 +6919,8 @@ errors++;
 if(data.deleteAfter !== undefined){
 let data0 = data.deleteAfter;
 if(typeof data0 === "string"){
-if(!pattern68.test(data0)){
-const err1 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema122,data:data0};
+if(!pattern73.test(data0)){
+const err1 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema132,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6176,7 +6931,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.type,parentSchema:schema122,data:data0};
+const err2 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6187,14 +6942,14 @@ errors++;
 }
 }
 if(data.rollover !== undefined){
-if(!(validate103(data.rollover, {instancePath:instancePath+"/rollover",parentData:data,parentDataProperty:"rollover",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate109(data.rollover, {instancePath:instancePath+"/rollover",parentData:data,parentDataProperty:"rollover",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6203,18 +6958,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "beatsPort") || (key0 === "elasticsearchHosts")) || (key0 === "indexPrefix")) || (key0 === "serviceLabel")) || (key0 === "logstashHost")) || (key0 === "retention"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6227,7 +6982,7 @@ errors++;
 if(data.beatsPort !== undefined){
 let data0 = data.beatsPort;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.beatsPort.type,parentSchema:schema118.properties.beatsPort,data:data0};
+const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema128.properties.beatsPort.type,parentSchema:schema128.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6238,7 +6993,7 @@ errors++;
 }
 if(typeof data0 == "number"){
 if(data0 > 65535 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema118.properties.beatsPort,data:data0};
+const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema128.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6248,7 +7003,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema118.properties.beatsPort,data:data0};
+const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema128.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6266,7 +7021,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.elasticsearchHosts.items.type,parentSchema:schema118.properties.elasticsearchHosts.items,data:data2};
+const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.elasticsearchHosts.items.type,parentSchema:schema128.properties.elasticsearchHosts.items,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6278,7 +7033,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.elasticsearchHosts.type,parentSchema:schema118.properties.elasticsearchHosts,data:data1};
+const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema128.properties.elasticsearchHosts.type,parentSchema:schema128.properties.elasticsearchHosts,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6291,8 +7046,8 @@ errors++;
 if(data.indexPrefix !== undefined){
 let data3 = data.indexPrefix;
 if(typeof data3 === "string"){
-if(!pattern65.test(data3)){
-const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema118.properties.indexPrefix,data:data3};
+if(!pattern70.test(data3)){
+const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema128.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6303,7 +7058,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.indexPrefix.type,parentSchema:schema118.properties.indexPrefix,data:data3};
+const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.indexPrefix.type,parentSchema:schema128.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6316,8 +7071,8 @@ errors++;
 if(data.serviceLabel !== undefined){
 let data4 = data.serviceLabel;
 if(typeof data4 === "string"){
-if(!pattern11.test(data4)){
-const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data4};
+if(!pattern16.test(data4)){
+const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema129,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6328,7 +7083,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data4};
+const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6341,8 +7096,8 @@ errors++;
 if(data.logstashHost !== undefined){
 let data5 = data.logstashHost;
 if(typeof data5 === "string"){
-if(!pattern5.test(data5)){
-const err10 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data5};
+if(!pattern10.test(data5)){
+const err10 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6353,7 +7108,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data5};
+const err11 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6364,14 +7119,14 @@ errors++;
 }
 }
 if(data.retention !== undefined){
-if(!(validate102(data.retention, {instancePath:instancePath+"/retention",parentData:data,parentDataProperty:"retention",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate108(data.retention, {instancePath:instancePath+"/retention",parentData:data,parentDataProperty:"retention",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6380,27 +7135,27 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const schema126 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
-const schema128 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
-const schema134 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
-const pattern74 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const schema129 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
-const schema130 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
-const schema131 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
-const schema132 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
-const pattern72 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
+const schema136 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
+const schema138 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
+const schema144 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const pattern79 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const schema139 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
+const schema140 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
+const schema141 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
+const schema142 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
+const pattern77 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "cpu") || (key0 === "memory"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6413,8 +7168,8 @@ errors++;
 if(data.cpu !== undefined){
 let data0 = data.cpu;
 if(typeof data0 === "string"){
-if(!pattern72.test(data0)){
-const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema132,data:data0};
+if(!pattern77.test(data0)){
+const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6425,7 +7180,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data0};
+const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6438,8 +7193,8 @@ errors++;
 if(data.memory !== undefined){
 let data1 = data.memory;
 if(typeof data1 === "string"){
-if(!pattern72.test(data1)){
-const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema132,data:data1};
+if(!pattern77.test(data1)){
+const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6450,7 +7205,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data1};
+const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6462,7 +7217,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema141.type,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6471,18 +7226,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "requests") || (key0 === "limits"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema130,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6493,20 +7248,20 @@ errors++;
 }
 }
 if(data.requests !== undefined){
-if(!(validate110(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate116(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
 if(data.limits !== undefined){
-if(!(validate110(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate116(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.type,parentSchema:schema130,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6515,18 +7270,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema139,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6537,38 +7292,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate109(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate109(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate109(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate109(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate109(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema139.type,parentSchema:schema139,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6577,21 +7332,21 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const schema138 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
-const schema139 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
-const schema140 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
+const schema148 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
+const schema149 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
+const schema150 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6604,8 +7359,8 @@ errors++;
 if(data.key !== undefined){
 let data0 = data.key;
 if(typeof data0 === "string"){
-if(!pattern11.test(data0)){
-const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data0};
+if(!pattern16.test(data0)){
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6616,7 +7371,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data0};
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6629,7 +7384,7 @@ errors++;
 if(data.operator !== undefined){
 let data1 = data.operator;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.operator.type,parentSchema:schema140.properties.operator,data:data1};
+const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.operator.type,parentSchema:schema150.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6639,7 +7394,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema140.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema140.properties.operator.enum,parentSchema:schema140.properties.operator,data:data1};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema150.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema150.properties.operator.enum,parentSchema:schema150.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6652,8 +7407,8 @@ errors++;
 if(data.value !== undefined){
 let data2 = data.value;
 if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data2};
+if(func4(data2) > 63){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6662,8 +7417,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern12.test(data2)){
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data2};
+if(!pattern17.test(data2)){
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6674,7 +7429,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data2};
+const err7 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6687,7 +7442,7 @@ errors++;
 if(data.effect !== undefined){
 let data3 = data.effect;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.effect.type,parentSchema:schema140.properties.effect,data:data3};
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.effect.type,parentSchema:schema150.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6697,7 +7452,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema140.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema140.properties.effect.enum,parentSchema:schema140.properties.effect,data:data3};
+const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema150.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema150.properties.effect.enum,parentSchema:schema150.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6710,7 +7465,7 @@ errors++;
 if(data.tolerationSeconds !== undefined){
 let data4 = data.tolerationSeconds;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema140.properties.tolerationSeconds.type,parentSchema:schema140.properties.tolerationSeconds,data:data4};
+const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema150.properties.tolerationSeconds.type,parentSchema:schema150.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6721,7 +7476,7 @@ errors++;
 }
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema140.properties.tolerationSeconds,data:data4};
+const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema150.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6734,7 +7489,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6743,18 +7498,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "tolerations") || (key0 === "nodeSelector")) || (key0 === "priorityClassName"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema139,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema149,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6769,14 +7524,14 @@ let data0 = data.tolerations;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate121(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate127(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema139.properties.tolerations.type,parentSchema:schema139.properties.tolerations,data:data0};
+const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema149.properties.tolerations.type,parentSchema:schema149.properties.tolerations,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6792,8 +7547,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs7 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
-const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema139.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
+if(!pattern16.test(key1)){
+const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema149.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6805,7 +7560,7 @@ errors++;
 }
 var valid3 = _errs7 === errors;
 if(!valid3){
-const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema139.properties.nodeSelector.propertyNames,parentSchema:schema139.properties.nodeSelector,data:data2};
+const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema149.properties.nodeSelector.propertyNames,parentSchema:schema149.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6818,8 +7573,8 @@ errors++;
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
-if(func3(data3) > 63){
-const err4 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data3};
+if(func4(data3) > 63){
+const err4 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema38,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6828,8 +7583,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern12.test(data3)){
-const err5 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data3};
+if(!pattern17.test(data3)){
+const err5 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema38,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6840,7 +7595,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data3};
+const err6 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6852,7 +7607,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema139.properties.nodeSelector.type,parentSchema:schema139.properties.nodeSelector,data:data2};
+const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema149.properties.nodeSelector.type,parentSchema:schema149.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6865,8 +7620,8 @@ errors++;
 if(data.priorityClassName !== undefined){
 let data4 = data.priorityClassName;
 if(typeof data4 === "string"){
-if(func3(data4) > 253){
-const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema134,data:data4};
+if(func4(data4) > 253){
+const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6875,8 +7630,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern74.test(data4)){
-const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema134,data:data4};
+if(!pattern79.test(data4)){
+const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6887,7 +7642,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data4};
+const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6899,7 +7654,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema139.type,parentSchema:schema139,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema149.type,parentSchema:schema149,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6908,18 +7663,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema138,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema148,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6930,38 +7685,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate120(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate126(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate120(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate126(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate120(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate126(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate120(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate126(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate120(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate126(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema138.type,parentSchema:schema138,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema148.type,parentSchema:schema148,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6970,18 +7725,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema126.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
+if(!(func2.call(schema136.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6994,8 +7749,8 @@ errors++;
 if(data.namespace !== undefined){
 let data0 = data.namespace;
 if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err1 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema27,data:data0};
+if(func4(data0) > 63){
+const err1 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7004,8 +7759,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern10.test(data0)){
-const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema27,data:data0};
+if(!pattern15.test(data0)){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7016,7 +7771,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data0};
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7031,7 +7786,7 @@ let data1 = data.images;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "prometheus") || (key1 === "alertmanager")) || (key1 === "grafana")) || (key1 === "logstash")) || (key1 === "filebeat"))){
-const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data:data1};
+const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema138,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7044,7 +7799,7 @@ errors++;
 if(data1.prometheus !== undefined){
 let data2 = data1.prometheus;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.prometheus.type,parentSchema:schema128.properties.prometheus,data:data2};
+const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.prometheus.type,parentSchema:schema138.properties.prometheus,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7057,7 +7812,7 @@ errors++;
 if(data1.alertmanager !== undefined){
 let data3 = data1.alertmanager;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.alertmanager.type,parentSchema:schema128.properties.alertmanager,data:data3};
+const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.alertmanager.type,parentSchema:schema138.properties.alertmanager,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7070,7 +7825,7 @@ errors++;
 if(data1.grafana !== undefined){
 let data4 = data1.grafana;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.grafana.type,parentSchema:schema128.properties.grafana,data:data4};
+const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.grafana.type,parentSchema:schema138.properties.grafana,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7083,7 +7838,7 @@ errors++;
 if(data1.logstash !== undefined){
 let data5 = data1.logstash;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.logstash.type,parentSchema:schema128.properties.logstash,data:data5};
+const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.logstash.type,parentSchema:schema138.properties.logstash,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7096,7 +7851,7 @@ errors++;
 if(data1.filebeat !== undefined){
 let data6 = data1.filebeat;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.filebeat.type,parentSchema:schema128.properties.filebeat,data:data6};
+const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.filebeat.type,parentSchema:schema138.properties.filebeat,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7108,7 +7863,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data:data1};
+const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema138.type,parentSchema:schema138,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7119,16 +7874,16 @@ errors++;
 }
 }
 if(data.resources !== undefined){
-if(!(validate108(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate114(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanagerSecretName !== undefined){
 let data8 = data.alertmanagerSecretName;
 if(typeof data8 === "string"){
-if(func3(data8) > 253){
-const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema134,data:data8};
+if(func4(data8) > 253){
+const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7137,8 +7892,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern74.test(data8)){
-const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema134,data:data8};
+if(!pattern79.test(data8)){
+const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7149,7 +7904,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data8};
+const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7162,8 +7917,8 @@ errors++;
 if(data.alertmanagerSecretMountPath !== undefined){
 let data9 = data.alertmanagerSecretMountPath;
 if(typeof data9 === "string"){
-if(!pattern37.test(data9)){
-const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema126.properties.alertmanagerSecretMountPath,data:data9};
+if(!pattern42.test(data9)){
+const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema136.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7174,7 +7929,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.alertmanagerSecretMountPath.type,parentSchema:schema126.properties.alertmanagerSecretMountPath,data:data9};
+const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.properties.alertmanagerSecretMountPath.type,parentSchema:schema136.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7187,8 +7942,8 @@ errors++;
 if(data.grafanaAdminSecretName !== undefined){
 let data10 = data.grafanaAdminSecretName;
 if(typeof data10 === "string"){
-if(func3(data10) > 253){
-const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema134,data:data10};
+if(func4(data10) > 253){
+const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7197,8 +7952,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern74.test(data10)){
-const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema134,data:data10};
+if(!pattern79.test(data10)){
+const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7209,7 +7964,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data10};
+const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7222,8 +7977,8 @@ errors++;
 if(data.elasticsearchSecretName !== undefined){
 let data11 = data.elasticsearchSecretName;
 if(typeof data11 === "string"){
-if(func3(data11) > 253){
-const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema134,data:data11};
+if(func4(data11) > 253){
+const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7232,8 +7987,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern74.test(data11)){
-const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema134,data:data11};
+if(!pattern79.test(data11)){
+const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7244,7 +7999,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data11};
+const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7257,8 +8012,8 @@ errors++;
 if(data.alertmanagerStorageSize !== undefined){
 let data12 = data.alertmanagerStorageSize;
 if(typeof data12 === "string"){
-if(!pattern7.test(data12)){
-const err22 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema21,data:data12};
+if(!pattern12.test(data12)){
+const err22 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data12};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7269,7 +8024,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data12};
+const err23 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7280,14 +8035,14 @@ errors++;
 }
 }
 if(data.scheduling !== undefined){
-if(!(validate119(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate125(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema136.type,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7296,19 +8051,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema145 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
+const schema155 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "perModelDashboards") || (key0 === "prometheusUrl")) || (key0 === "folder"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema145,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema155,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7321,7 +8076,7 @@ errors++;
 if(data.perModelDashboards !== undefined){
 let data0 = data.perModelDashboards;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema145.properties.perModelDashboards.type,parentSchema:schema145.properties.perModelDashboards,data:data0};
+const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema155.properties.perModelDashboards.type,parentSchema:schema155.properties.perModelDashboards,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7335,7 +8090,7 @@ if(data.prometheusUrl !== undefined){
 let data1 = data.prometheusUrl;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
-const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema145.properties.prometheusUrl,data:data1};
+const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema155.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7346,7 +8101,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema145.properties.prometheusUrl.type,parentSchema:schema145.properties.prometheusUrl,data:data1};
+const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.prometheusUrl.type,parentSchema:schema155.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7383,7 +8138,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema145.type,parentSchema:schema145,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema155.type,parentSchema:schema155,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7392,20 +8147,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-const schema147 = {"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."};
-const schema148 = {"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."};
+const schema157 = {"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."};
+const schema158 = {"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "target") || (key0 === "prometheusOperator"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema147,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema157,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7418,7 +8173,7 @@ errors++;
 if(data.target !== undefined){
 let data0 = data.target;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema147.properties.target.type,parentSchema:schema147.properties.target,data:data0};
+const err1 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema157.properties.target.type,parentSchema:schema157.properties.target,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7428,7 +8183,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!((data0 === "standalone") || (data0 === "prometheus-operator"))){
-const err2 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/enum",keyword:"enum",params:{allowedValues: schema147.properties.target.enum},message:"must be equal to one of the allowed values",schema:schema147.properties.target.enum,parentSchema:schema147.properties.target,data:data0};
+const err2 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/enum",keyword:"enum",params:{allowedValues: schema157.properties.target.enum},message:"must be equal to one of the allowed values",schema:schema157.properties.target.enum,parentSchema:schema157.properties.target,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7443,7 +8198,7 @@ let data1 = data.prometheusOperator;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "release") || (key1 === "labels")) || (key1 === "dashboardFolder")) || (key1 === "routing")) || (key1 === "alertmanagerConfigMatcherStrategy"))){
-const err3 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema148,data:data1};
+const err3 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema158,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7456,7 +8211,7 @@ errors++;
 if(data1.release !== undefined){
 let data2 = data1.release;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/prometheusOperator/release",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/release/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.release.type,parentSchema:schema148.properties.release,data:data2};
+const err4 = {instancePath:instancePath+"/prometheusOperator/release",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/release/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.release.type,parentSchema:schema158.properties.release,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7472,7 +8227,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key2 in data3){
 let data4 = data3[key2];
 if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/prometheusOperator/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/PrometheusOperatorConfig/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.labels.additionalProperties.type,parentSchema:schema148.properties.labels.additionalProperties,data:data4};
+const err5 = {instancePath:instancePath+"/prometheusOperator/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/PrometheusOperatorConfig/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.labels.additionalProperties.type,parentSchema:schema158.properties.labels.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7484,7 +8239,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/prometheusOperator/labels",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema148.properties.labels.type,parentSchema:schema148.properties.labels,data:data3};
+const err6 = {instancePath:instancePath+"/prometheusOperator/labels",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema158.properties.labels.type,parentSchema:schema158.properties.labels,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7497,7 +8252,7 @@ errors++;
 if(data1.dashboardFolder !== undefined){
 let data5 = data1.dashboardFolder;
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/prometheusOperator/dashboardFolder",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/dashboardFolder/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.dashboardFolder.type,parentSchema:schema148.properties.dashboardFolder,data:data5};
+const err7 = {instancePath:instancePath+"/prometheusOperator/dashboardFolder",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/dashboardFolder/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.dashboardFolder.type,parentSchema:schema158.properties.dashboardFolder,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7510,7 +8265,7 @@ errors++;
 if(data1.routing !== undefined){
 let data6 = data1.routing;
 if(typeof data6 !== "string"){
-const err8 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/routing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.routing.type,parentSchema:schema148.properties.routing,data:data6};
+const err8 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/routing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.routing.type,parentSchema:schema158.properties.routing,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7520,7 +8275,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data6 === "config-secret") || (data6 === "alertmanager-config"))){
-const err9 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/routing/enum",keyword:"enum",params:{allowedValues: schema148.properties.routing.enum},message:"must be equal to one of the allowed values",schema:schema148.properties.routing.enum,parentSchema:schema148.properties.routing,data:data6};
+const err9 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/routing/enum",keyword:"enum",params:{allowedValues: schema158.properties.routing.enum},message:"must be equal to one of the allowed values",schema:schema158.properties.routing.enum,parentSchema:schema158.properties.routing,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7533,7 +8288,7 @@ errors++;
 if(data1.alertmanagerConfigMatcherStrategy !== undefined){
 let data7 = data1.alertmanagerConfigMatcherStrategy;
 if(typeof data7 !== "string"){
-const err10 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/alertmanagerConfigMatcherStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.alertmanagerConfigMatcherStrategy.type,parentSchema:schema148.properties.alertmanagerConfigMatcherStrategy,data:data7};
+const err10 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/alertmanagerConfigMatcherStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.alertmanagerConfigMatcherStrategy.type,parentSchema:schema158.properties.alertmanagerConfigMatcherStrategy,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7543,7 +8298,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((data7 === "None") || (data7 === "OnNamespaceExceptForAlertmanagerNamespace"))){
-const err11 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/alertmanagerConfigMatcherStrategy/enum",keyword:"enum",params:{allowedValues: schema148.properties.alertmanagerConfigMatcherStrategy.enum},message:"must be equal to one of the allowed values",schema:schema148.properties.alertmanagerConfigMatcherStrategy.enum,parentSchema:schema148.properties.alertmanagerConfigMatcherStrategy,data:data7};
+const err11 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfig/properties/alertmanagerConfigMatcherStrategy/enum",keyword:"enum",params:{allowedValues: schema158.properties.alertmanagerConfigMatcherStrategy.enum},message:"must be equal to one of the allowed values",schema:schema158.properties.alertmanagerConfigMatcherStrategy.enum,parentSchema:schema158.properties.alertmanagerConfigMatcherStrategy,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7555,7 +8310,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema148.type,parentSchema:schema148,data:data1};
+const err12 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema158.type,parentSchema:schema158,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7567,7 +8322,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema147.type,parentSchema:schema147,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema157.type,parentSchema:schema157,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7576,7 +8331,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate132.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
 
@@ -7692,8 +8447,8 @@ errors = vErrors.length;
 }
 }
 if(data.infrastructure !== undefined){
-if(!(validate14(data.infrastructure, {instancePath:instancePath+"/infrastructure",parentData:data,parentDataProperty:"infrastructure",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate20(data.infrastructure, {instancePath:instancePath+"/infrastructure",parentData:data,parentDataProperty:"infrastructure",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
 }
@@ -7727,8 +8482,8 @@ errors++;
 }
 }
 for(const key2 in data6){
-if(!(validate22(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate28(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -7774,8 +8529,8 @@ errors++;
 }
 }
 for(const key4 in data8){
-if(!(validate43(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
@@ -7792,8 +8547,8 @@ errors++;
 }
 }
 if(data.defaults !== undefined){
-if(!(validate54(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate60(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 }
@@ -7813,80 +8568,80 @@ errors++;
 }
 }
 if(data11.HighCPUUsage !== undefined){
-if(!(validate59(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighMemoryUsage !== undefined){
-if(!(validate59(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DiskSpaceLow !== undefined){
-if(!(validate59(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceDown !== undefined){
-if(!(validate59(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighErrorRate !== undefined){
-if(!(validate59(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighLatency !== undefined){
-if(!(validate59(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowThroughput !== undefined){
-if(!(validate59(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceUnreachable !== undefined){
-if(!(validate59(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelAccuracyDrop !== undefined){
-if(!(validate59(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DataDriftDetected !== undefined){
-if(!(validate59(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighInferenceLatency !== undefined){
-if(!(validate59(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowPredictionConfidence !== undefined){
-if(!(validate59(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelMetricsMissing !== undefined){
-if(!(validate59(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate65(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
@@ -7903,14 +8658,14 @@ errors++;
 }
 }
 if(data.alerting !== undefined){
-if(!(validate73(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate79(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
 if(data.rules !== undefined){
-if(!(validate93(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate99(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 }
@@ -7919,8 +8674,8 @@ let data27 = data.metrics;
 if(Array.isArray(data27)){
 const len0 = data27.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate99(data27[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data27,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data27[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data27,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 }
@@ -7937,20 +8692,20 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate101(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-}
-if(data.kubernetes !== undefined){
-if(!(validate107(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+if(!(validate107(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
 vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
+if(data.kubernetes !== undefined){
+if(!(validate113(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+}
 if(data.grafana !== undefined){
-if(!(validate130(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate136(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 }
@@ -8010,8 +8765,8 @@ errors++;
 }
 }
 if(data.deploy !== undefined){
-if(!(validate132(data.deploy, {instancePath:instancePath+"/deploy",parentData:data,parentDataProperty:"deploy",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate138(data.deploy, {instancePath:instancePath+"/deploy",parentData:data,parentDataProperty:"deploy",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 }

@@ -47,6 +47,7 @@ SLOTH_VERSION="${SLOTH_VERSION:-0.16.0}"
 # pinned in its go.mod) reads /metrics for `mlmon check-metrics` and `mlmon init --from`; bump its recipe number
 # when main.go changes.
 EXPOSITION_JSON_BIN="exposition-json-$(sed -n 's/^[[:space:]]*github.com\/prometheus\/common \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/exposition-json/go.mod")_r1"
+VICTORIAMETRICS_VERSION="${VICTORIAMETRICS_VERSION:-1.151.0}"
 CACHE_ROOT="${MLMON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlmon/tools}"
 # The folder name is the cache key: bump the trailing recipe number when the way the tools are built changes.
 TOOLS_DIR="$CACHE_ROOT/prometheus-${PROMETHEUS_VERSION}_alertmanager-${ALERTMANAGER_VERSION}_r2"
@@ -56,6 +57,9 @@ KUBECONFORM_BIN="kubeconform-$KUBECONFORM_VERSION"
 SCHEMAS_DIR="kubernetes-$KUBERNETES_VERSION-strict-schemas_r1"
 # The library's version is in scripts/pod-security/go.mod; bump the recipe number when main.go changes.
 SLOTH_BIN="sloth-$SLOTH_VERSION"
+# Single-node VictoriaMetrics and vmalert, for the sharded end-to-end test (test/e2e/sharded-*.test.ts): their own
+# key, a version and a recipe number, so adding them to an existing cache builds only them.
+VM_KEY="victoriametrics-${VICTORIAMETRICS_VERSION}_r1"
 POD_SECURITY_BIN="pod-security-$(sed -n 's/^[[:space:]]*k8s.io\/pod-security-admission \(v[^ ]*\)$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/pod-security/go.mod")_r1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The Prometheus Operator's CRDs (example/prometheus-operator-crd/*.yaml of its module on the Go module proxy), as
@@ -74,7 +78,9 @@ all_cached() {
     -x "$TOOLS_DIR/$KUBECONFORM_BIN" && -f "$TOOLS_DIR/$SCHEMAS_DIR/service-v1.json" && -x "$TOOLS_DIR/$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/pod-security" && "$(readlink "$TOOLS_DIR/pod-security")" == "$POD_SECURITY_BIN" &&
     -L "$TOOLS_DIR/kubeconform" && "$(readlink "$TOOLS_DIR/kubeconform")" == "$KUBECONFORM_BIN" &&
-    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" ]] && operator_schemas_cached &&
+    -L "$TOOLS_DIR/kubernetes-schemas" && "$(readlink "$TOOLS_DIR/kubernetes-schemas")" == "$SCHEMAS_DIR" &&
+    -x "$TOOLS_DIR/$VM_KEY/victoria-metrics" && -x "$TOOLS_DIR/$VM_KEY/vmalert" && -L "$TOOLS_DIR/victoriametrics" &&
+    "$(readlink "$TOOLS_DIR/victoriametrics")" == "$VM_KEY" ]] && operator_schemas_cached &&
     { [[ "$WITH_SLOTH" != 1 ]] || [[ -x "$TOOLS_DIR/$SLOTH_BIN" && -L "$TOOLS_DIR/sloth" && "$(readlink "$TOOLS_DIR/sloth")" == "$SLOTH_BIN" ]]; }
 }
 
@@ -177,6 +183,22 @@ if [[ ! -x "$TOOLS_DIR/$EXPOSITION_JSON_BIN" ]]; then
   mv "$TOOLS_DIR/$EXPOSITION_JSON_BIN.tmp" "$TOOLS_DIR/$EXPOSITION_JSON_BIN"
 fi
 ln -sfn "$EXPOSITION_JSON_BIN" "$TOOLS_DIR/exposition-json"
+# VictoriaMetrics (single-node server and vmalert, Apache-2.0). Its go.mod has no replace or exclude directives,
+# so plain `go install module/app/...@version` works. buildinfo.Version is what `-version` prints and what the
+# server reports in its build_info metric; without it the binary says nothing about which release it is.
+if [[ ! -x "$TOOLS_DIR/$VM_KEY/victoria-metrics" || ! -x "$TOOLS_DIR/$VM_KEY/vmalert" ]]; then
+  for app in victoria-metrics vmalert; do
+    log "building $app v$VICTORIAMETRICS_VERSION"
+    (cd "$work" && GOBIN="$work/bin" GOWORK=off CGO_ENABLED=0 go install -trimpath \
+      -ldflags "-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=$app-v$VICTORIAMETRICS_VERSION" \
+      "github.com/VictoriaMetrics/VictoriaMetrics/app/$app@v$VICTORIAMETRICS_VERSION")
+  done
+  rm -rf "$TOOLS_DIR/$VM_KEY.tmp" && mkdir -p "$TOOLS_DIR/$VM_KEY.tmp"
+  mv "$work/bin/victoria-metrics" "$work/bin/vmalert" "$TOOLS_DIR/$VM_KEY.tmp/"
+  rm -rf "$TOOLS_DIR/$VM_KEY" && mv "$TOOLS_DIR/$VM_KEY.tmp" "$TOOLS_DIR/$VM_KEY"
+fi
+# Tests ask for victoriametrics/victoria-metrics and victoriametrics/vmalert.
+ln -sfn "$VM_KEY" "$TOOLS_DIR/victoriametrics"
 if [[ "$WITH_SLOTH" == 1 ]]; then
   if [[ ! -x "$TOOLS_DIR/$SLOTH_BIN" ]]; then
     # Sloth's version otherwise reads "dev" (it looks for itself among the build's dependencies only), and it

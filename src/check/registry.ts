@@ -13,6 +13,7 @@ import { externalChecks } from './external-checks.js';
 import type { ResolvedTool } from './external-tools.js';
 import type { KubernetesObjectsResult } from './kubernetes-objects.js';
 import { modelChecks } from './model-checks.js';
+import { scaleOutChecks } from './scale-out-checks.js';
 import type { PromqlCheckOptions } from './promql-semantics.js';
 
 /** What the pipeline generated, as the checks read it (the pipeline's `Generated` is one). */
@@ -88,7 +89,7 @@ export interface ToolCheck extends CheckBase {
 export type Check = ModelCheck | ToolCheck;
 
 /** Every check, in the order the report lists them: mlmon's own first, then the external tools. */
-export const checkRegistry: readonly Check[] = [...modelChecks, ...externalChecks];
+export const checkRegistry: readonly Check[] = [...modelChecks, ...externalChecks, ...scaleOutChecks];
 
 /** Every id `--disable` accepts: the problem ids reported only as warnings (none of them a tool would reject). */
 export function disableableIds(registry: readonly Check[] = checkRegistry): string[] {

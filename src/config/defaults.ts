@@ -51,6 +51,9 @@ export const configDefaults = deepFrozen({
   'prometheus.retention': '15d',
   'prometheus.storageSize': '50Gi',
   'prometheus.port': 9090,
+  'prometheus.shards': 1,
+  'prometheus.centralRuler.partialResponseStrategy': 'abort',
+  'prometheus.centralRuler.namespace': 'mlmon',
 
   'infrastructure.team': 'platform',
   // Only when `infrastructure.nodeExporter` is not set; with it, there are no fixed targets.

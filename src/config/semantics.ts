@@ -14,6 +14,7 @@ import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
 import { secretKeyPattern } from './schema.js';
+import { scaleOutProblems } from '../normalize/sharding.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
 /** An http(s) URL with a host, as Alertmanager's webhook_configs url must be. */
@@ -118,6 +119,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...userGoTemplateProblems(config));
   problems.push(...alertWindowProblems(config));
   problems.push(...checkLogstashValues(config));
+  problems.push(...scaleOutProblems(config));
   return problems;
 }
 

@@ -15,6 +15,7 @@ import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, Servi
 import type { LogRetentionConfig } from './logging-types.js';
 export type { ElasticsearchByteSize, ElasticsearchDuration, LogRetentionConfig, LogRolloverConfig } from './logging-types.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+import type { ScaleOutSettings } from './scale-types.js';
 
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
@@ -149,7 +150,7 @@ export interface MonitoringConfig {
   deploy?: DeployConfig;
 }
 
-export interface PrometheusSettings {
+export interface PrometheusSettings extends ScaleOutSettings {
   /**
    * How often targets are scraped.
    * @default "15s"

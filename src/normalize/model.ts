@@ -8,6 +8,7 @@ import type { SloTier } from '../catalog/slo/tiers.js';
 import type { BuiltinAlertName, DeployedModel, Severity, SloIndicator, SloTierSet } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
+import type { ScaleOutModel } from './sharding.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -19,6 +20,8 @@ export interface MonitoringModel extends DeployedModel {
   readonly prometheus: PrometheusModel;
   readonly scrapeJobs: readonly ScrapeJob[];
   readonly ruleFiles: readonly RuleFile[];
+  /** Shards, remote_write and the central ruler (normalize/sharding.ts). */
+  readonly scaleOut: ScaleOutModel;
   /** Built-in alerts with what they apply to and how their thresholds work (for tests, dashboards, diff). */
   readonly builtinAlerts: readonly BuiltinAlert[];
   /** Service level objectives: every SLO of every model and service, the tier policies and the indicators they use. */
@@ -51,7 +54,7 @@ export interface PrometheusModel {
   readonly storageSize: string;
   /** The port Prometheus listens on: its listen address, container port, Service and self-scrape target. */
   readonly port: number;
-  /** Rule file paths as prometheus.yml references them (relative to prometheus.yml). */
+  /** Rule file paths as prometheus.yml references them (relative to prometheus.yml): with a central ruler, only the per-target ones. */
   readonly ruleFilePaths: readonly string[];
 }
 

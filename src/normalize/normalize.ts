@@ -16,6 +16,7 @@ import { buildRuleProofs } from './rule-proofs.js';
 import { ruleGroupOf } from './rule-groups.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
+import { buildScaleOut } from './sharding.js';
 import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloMetrics } from './slo-rules.js';
 import { thresholdRuleFiles, withTargetSeries } from './threshold-files.js';
 import { resolveSlos } from './slos.js';
@@ -182,6 +183,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
   const scrapeJobs = buildScrapeJobs(services, infrastructure, prometheusPort);
+  const scaleOut = buildScaleOut(prometheus, ruleFiles, scrapeJobs);
   const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
     cluster: config.cluster ?? configDefaults.cluster,
@@ -195,10 +197,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       retention: prometheus.retention ?? configDefaults['prometheus.retention'],
       storageSize: prometheus.storageSize ?? configDefaults['prometheus.storageSize'],
       port: prometheusPort,
-      ruleFilePaths: ruleFiles.map((f) => `rules/${f.name}`),
+      ruleFilePaths: scaleOut.localRuleFiles.map((name) => `rules/${name}`),
     },
     scrapeJobs,
     ruleFiles,
+    scaleOut,
     builtinAlerts,
     slos,
     services,

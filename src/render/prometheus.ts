@@ -1,6 +1,7 @@
 import type { MonitoringModel } from '../normalize/model.js';
 import type { Templates } from './templating.js';
 import { banner, type RenderedFile } from './artifact.js';
+import { remoteWriteView } from './ruler/shards.js';
 
 /**
  * Service scrape jobs per file of `scrape_config_files` once a fleet has more of them than this. Each job of a
@@ -42,6 +43,7 @@ export function renderPrometheusConfig(model: MonitoringModel, templates: Templa
       // os.Expand) and reads `$$` as one `$`; escaped, a cluster or environment name arrives as written.
       externalLabels: Object.fromEntries(Object.entries(model.externalLabels).map(([name, value]) => [name, value.replaceAll('$', '$$$$')])),
       prometheus: model.prometheus,
+      remoteWrite: remoteWriteView(model.scaleOut.remoteWrite),
       scrapeConfigFiles: split ? scrapeFiles.map((f) => f.name) : undefined,
       scrapeJobs: (split ? jobs.filter((j) => j.kind !== 'service') : jobs).map((j) => j.view),
     }),

@@ -8,6 +8,8 @@ import { renderLogging } from './logstash.js';
 import { renderOpenSlo } from './openslo.js';
 import { renderOperator } from './operator/index.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
+import { renderCentralRules } from './ruler/central-rules.js';
+import { renderShardConfigs } from './ruler/shards.js';
 import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
 import { createTemplates, type Templates } from './templating.js';
 
@@ -16,7 +18,10 @@ export type Renderer = (model: MonitoringModel, templates: Templates, rendered: 
 
 /** Each renderer the registry (render/registry.ts) names, by name. */
 export const renderers: Readonly<Record<RendererName, Renderer>> = {
-  prometheus: (model, templates) => [...renderPrometheusConfig(model, templates), ...renderRuleFiles(model, templates), ...renderRuleTests(model, templates)],
+  prometheus: (model, templates) => {
+    const ruleFiles = renderRuleFiles(model, templates);
+    return [...renderPrometheusConfig(model, templates), ...renderShardConfigs(model, templates), ...ruleFiles, ...renderRuleTests(model, templates), ...renderCentralRules(model, templates, ruleFiles)];
+  },
   alertmanager: (model, templates) => [renderAlertmanagerConfig(model, templates), renderRoutingTests(model, templates)],
   grafana: renderGrafana,
   logging: renderLogging,

@@ -22,6 +22,7 @@ describe('the checks registry', () => {
     expect(checkRegistry.map((c) => c.id)).toEqual([
       'config', 'render/invalid-output', 'promql', 'rules/hygiene', 'inhibit/rules', 'secrets', 'kubernetes/objects', 'yaml/reader-mismatch',
       'grafana/dashboards', 'logstash/syntax', 'promtool/check-config', 'promtool/check-rules', 'promtool/test-rules', 'amtool/check-config', 'amtool/routes',
+      'promtool/check-shard-configs', 'promtool/check-central-rules',
     ]);
     for (const check of checkRegistry) {
       expect(check.title, check.id).not.toBe('');
@@ -45,7 +46,7 @@ describe('the checks registry', () => {
   });
 
   it('offers only warning-only ids to --disable', () => {
-    expect(disableableIds()).toEqual(['config/empty-receiver', 'config/slo-unreachable-tier', 'config/slo-window', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
+    expect(disableableIds()).toEqual(['config/central-ruler-needs-remote-write', 'config/empty-receiver', 'config/slo-unreachable-tier', 'config/slo-window', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
   });
 });
 
@@ -120,7 +121,7 @@ describe('validate --disable', () => {
     expect(disabled.stdout).toMatch(/✓ inhibit rules mute only alerts about the same thing \(7 disabled by --disable\)\n/);
     const refused = run(['--disable', 'amtool/routes']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/^error: --disable amtool\/routes: amtool\/routes reports errors .* cannot be disabled\nhint: only warnings can be disabled: config\/empty-receiver, /);
+    expect(refused.stderr).toMatch(/^error: --disable amtool\/routes: amtool\/routes reports errors .* cannot be disabled\nhint: only warnings can be disabled: config\/central-ruler-needs-remote-write, config\/empty-receiver, /);
     expect(refused.stdout).toBe('');
   });
 });

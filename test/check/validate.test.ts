@@ -68,9 +68,9 @@ describe('validate on the example', () => {
   it('reports a missing tool as a problem, and as a skipped check under --skip-external', async () => {
     const missing = await validate({ cwd: repoRoot, skipExternal: false, tools: { promtool: '/nonexistent/promtool', amtool: tools.amtool, timeoutMs: 60_000 } });
     const problems = problemsOf(missing);
-    expect(problems.filter((p) => p.id === 'tools/missing').map((p) => p.artifact).sort()).toEqual(['prometheus/prometheus.yml', 'prometheus/rules', 'prometheus/tests']);
+    expect(problems.filter((p) => p.id === 'tools/missing').map((p) => p.artifact).sort()).toEqual(['prometheus/prometheus.yml', 'prometheus/rules', 'prometheus/shards', 'prometheus/tests', 'ruler']);
     const skipped = await validate({ cwd: repoRoot, skipExternal: true, tools });
-    expect(skipped.checks.filter((c) => c.status === 'skipped').map((c) => c.id).sort()).toEqual(['amtool/check-config', 'amtool/routes', 'promtool/check-config', 'promtool/check-rules', 'promtool/test-rules']);
+    expect(skipped.checks.filter((c) => c.status === 'skipped').map((c) => c.id).sort()).toEqual(['amtool/check-config', 'amtool/routes', 'promtool/check-central-rules', 'promtool/check-config', 'promtool/check-rules', 'promtool/check-shard-configs', 'promtool/test-rules']);
     expect(hasErrors(skipped)).toBe(false);
   });
 

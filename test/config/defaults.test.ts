@@ -126,6 +126,9 @@ const mappings: Record<TableKey, Mapping> = {
   'prometheus.retention': { read: (m) => m.prometheus.retention },
   'prometheus.storageSize': { read: (m) => m.prometheus.storageSize },
   'prometheus.port': { read: (m) => m.prometheus.port },
+  'prometheus.shards': { read: (m) => m.scaleOut.shardCount },
+  'prometheus.centralRuler.partialResponseStrategy': { config: () => ({ prometheus: { centralRuler: { kind: 'thanos' } } }), read: (m) => (m.scaleOut.centralRuler?.kind === 'thanos' ? m.scaleOut.centralRuler.partialResponseStrategy : 'not thanos') },
+  'prometheus.centralRuler.namespace': { config: () => ({ prometheus: { centralRuler: { kind: 'mimir', tenant: 'ml' } } }), read: (m) => (m.scaleOut.centralRuler?.kind === 'mimir' ? m.scaleOut.centralRuler.namespace : 'not mimir') },
   'infrastructure.team': { read: (m) => m.infrastructure.team },
   'infrastructure.nodeExporterTargets': { read: (m) => (m.infrastructure.nodeExporter.kind === 'static' ? m.infrastructure.nodeExporter.targets : 'not static') },
   'infrastructure.nodeExporter.kubernetes.podLabels': {

@@ -22,9 +22,10 @@ async function renderedSets(): Promise<{ name: string; files: readonly RenderedF
   return [
     { name: 'example', files: (await generateExample()).files },
     { name: 'static-fleet, a dashboard per model', files: (await generateFromConfig({ ...fleet, grafana: { ...fleet.grafana, perModelDashboards: true } })).files },
-    // Past serviceJobsPerScrapeFile services, their scrape jobs move to scrape config files.
     { name: 'static-fleet, for the Prometheus Operator with an AlertmanagerConfig', files: (await generateFromConfig({ ...fleet, deploy: { target: 'prometheus-operator', prometheusOperator: { routing: 'alertmanager-config' } } })).files },
+    // Past serviceJobsPerScrapeFile services, their scrape jobs move to scrape config files (each shard's too).
     { name: 'a fleet of 201 services', files: (await generateFromConfig({ services: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`svc-${i}`, { discovery: { staticTargets: [`svc-${i}:8080`] } }])), models: {} })).files },
+    { name: 'a sharded fleet of 201 services', files: (await generateFromConfig({ prometheus: { shards: 2, remoteWrite: [{ url: 'http://vm:8428/api/v1/write' }], centralRuler: { kind: 'vmalert' } }, services: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`svc-${i}`, { discovery: { staticTargets: [`svc-${i}:8080`] } }])), models: {} })).files },
   ];
 }
 
