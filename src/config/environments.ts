@@ -92,7 +92,7 @@ export function problemsOfEnvironment(environment: EnvironmentConfig, base: unkn
  */
 export function mergeEnvironmentProblems(alreadyReported: readonly Problem[], perEnvironment: ReadonlyMap<string, readonly Problem[]>): Problem[] {
   const out = [...alreadyReported];
-  const seen = new Set(alreadyReported.map(keyOf));
+  const seen = new Set([...alreadyReported.map(keyOf), ...alreadyReported.filter((p) => p.path !== undefined).map(pathKeyOf)]);
   const unprefixed = (p: Problem, name: string) => ({ ...p, message: p.message.slice(`environment ${name}: `.length), ...(p.artifact?.startsWith(`${name}/`) ? { artifact: p.artifact.slice(name.length + 1) } : {}) });
   const count = new Map<string, number>();
   for (const [name, problems] of perEnvironment) {
