@@ -8,7 +8,7 @@ import type { CheckOptions } from './check/run-checks.js';
 import type { CheckResult, ValidationReport } from './check/report.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { checkConfigShape } from './config/schema.js';
-import { environmentNames, mergeEnvironment, mergeEnvironmentProblems, problemsOfEnvironment, selectEnvironments } from './config/environments.js';
+import { environmentNames, mergeEnvironment, mergeEnvironmentProblems, problemsOfEnvironment, selectEnvironments, unmergeableKeyProblems } from './config/environments.js';
 import { checkConfigMeaning, findLiteralSecrets } from './config/semantics.js';
 import { customRuleProblems } from './config/rule-semantics.js';
 import { sloProblems } from './config/slo-semantics.js';
@@ -94,7 +94,9 @@ export async function generateStacks(options: GenerateOptions & { readonly envir
   const problems = await time('validate', async () => {
     const whole = [...(await checkConfigShape(loaded.raw)), ...findLiteralSecrets(loaded.raw)];
     const perEnvironment = new Map<string, Problem[]>();
-    for (const environment of environments) perEnvironment.set(environment.name, problemsOfEnvironment(environment, loaded.raw, await checkConfig(environment.config)));
+    for (const environment of environments) {
+      perEnvironment.set(environment.name, [...unmergeableKeyProblems(environment), ...problemsOfEnvironment(environment, loaded.raw, await checkConfig(environment.config))]);
+    }
     return mergeEnvironmentProblems(whole, perEnvironment);
   });
   if (problems.some(isError)) throw new ProblemsFound(problems, configFile);

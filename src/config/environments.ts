@@ -86,6 +86,33 @@ export function problemsOfEnvironment(environment: EnvironmentConfig, base: unkn
 }
 
 /**
+ * Keys of an overlay that the merge would not apply. json-merge-patch stops merging an object at a key named
+ * `__proto__`, `constructor` or `prototype` (its guard against prototype pollution) and silently drops the
+ * object's remaining keys, so such a key (a model named `constructor`) is refused rather than half-merged.
+ */
+export function unmergeableKeyProblems(environment: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (node: unknown, segments: (string | number)[]) => {
+    if (!isPlainObject(node)) return;
+    for (const [key, child] of Object.entries(node)) {
+      const path = configPath(['environments', environment.name, ...segments, key]);
+      if (unmergeableKeys.includes(key)) {
+        problems.push({
+          id: 'config/invalid-name', severity: 'error', path, value: key,
+          message: `${path}: an overlay cannot merge a key named ${JSON.stringify(key)}`,
+          allowed: `any key but ${unmergeableKeys.join(', ')}`,
+          hint: 'rename it in the base config and the overlay',
+        });
+      } else walk(child, [...segments, key]);
+    }
+  };
+  walk(environment.overlay, []);
+  return problems;
+}
+
+const unmergeableKeys = ['__proto__', 'constructor', 'prototype'];
+
+/**
  * All environments' problems as one list: a problem every environment reports at the same base path with the
  * same message comes from the base and is reported once, as the base's; `alreadyReported` (the shape check of
  * the whole file) is not repeated. Order: first seen first.
@@ -93,7 +120,11 @@ export function problemsOfEnvironment(environment: EnvironmentConfig, base: unkn
 export function mergeEnvironmentProblems(alreadyReported: readonly Problem[], perEnvironment: ReadonlyMap<string, readonly Problem[]>): Problem[] {
   const out = [...alreadyReported];
   const seen = new Set([...alreadyReported.map(keyOf), ...alreadyReported.filter((p) => p.path !== undefined).map(pathKeyOf)]);
-  const unprefixed = (p: Problem, name: string) => ({ ...p, message: p.message.slice(`environment ${name}: `.length), ...(p.artifact?.startsWith(`${name}/`) ? { artifact: p.artifact.slice(name.length + 1) } : {}) });
+  const unprefixed = (p: Problem, name: string) => ({
+    ...p,
+    message: p.message.startsWith(`environment ${name}: `) ? p.message.slice(`environment ${name}: `.length) : p.message,
+    ...(p.artifact?.startsWith(`${name}/`) ? { artifact: p.artifact.slice(name.length + 1) } : {}),
+  });
   const count = new Map<string, number>();
   for (const [name, problems] of perEnvironment) {
     for (const key of new Set(problems.filter((p) => !p.path?.startsWith('environments')).map((p) => keyOf(unprefixed(p, name))))) count.set(key, (count.get(key) ?? 0) + 1);

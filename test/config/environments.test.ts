@@ -171,6 +171,14 @@ describe('a problem of an environment is reported where the user fixes it', () =
     expect(new Set(secrets.map((p) => p.path))).toEqual(new Set(['environments.staging.alerting.receivers.default.slack[0].api_url']));
   });
 
+  it('a key the merge cannot apply (constructor, prototype, __proto__): refused at its path, not half-merged', async () => {
+    const config = JSON.parse(`{"environments": {"staging": {"models": {"constructor": {}, "fraud-detector": null}}, "production": {"alerting": {"receivers": {"prototype": {}}}, "models": {"__proto__": {}}}}}`) as object;
+    const problems = await problemsOf({ ...base, ...config });
+    expect(problems.filter((p) => p.id === 'config/invalid-name').map((p) => p.path)).toEqual([
+      'environments.production.alerting.receivers.prototype', 'environments.production.models.__proto__', 'environments.staging.models.constructor',
+    ]);
+  });
+
   it('an environment name that cannot be a folder and a label value: refused at the environments key', async () => {
     const problems = await problemsOf(withEnvironments({ 'Staging Env': {} }));
     expect(problems).toContainEqual(expect.objectContaining({ id: 'config/invalid-name', path: 'environments["Staging Env"]' }));
