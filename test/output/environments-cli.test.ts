@@ -136,6 +136,21 @@ describe('mlmon diff with environments', () => {
     expect(all.stdout).toContain('out/staging → monitoring.config.json: ');
     expect(all.stdout).toContain('--- a/prometheus/rules/thresholds.yml\tout/staging\n');
   });
+
+  it('compares one environment with out/ as committed at a git ref', () => {
+    const dir = project({ ...base, environments });
+    expect(mlmon(['generate'], dir).code).toBe(0);
+    const git = (...args: string[]) => expect(spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir }).status).toBe(0);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'generated');
+    setConfig(dir, withStagingAccuracy(0.7));
+    const run = mlmon(['diff', '--git', 'HEAD', '-e', 'staging', '--format', 'json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { environments: { environment: string; before: string; different: boolean; files: { path: string }[] }[] };
+    expect(report.environments.map((e) => [e.environment, e.before, e.different])).toEqual([['staging', 'out/staging at HEAD', true]]);
+    expect(report.environments[0]!.files.map((f) => f.path)).toContain('prometheus/rules/thresholds.yml');
+  });
 });
 
 describe('bad input with environments', () => {

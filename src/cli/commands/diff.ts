@@ -66,10 +66,11 @@ export async function runDiff(options: DiffFlags): Promise<number> {
   }
   const different = parts.some((p) => p.result.different);
   if (options.format === 'json') {
-    const reports = parts.map(({ environment, snapshot, folder, result }) => ({
-      environment: environment ?? null,
-      ...jsonReport(result, snapshot, configName, result.handEdits.map((edit) => handEditLine(edit, folder, before.ref))),
-    }));
+    // Each part as the report of a config without environments, less what the whole report already says.
+    const reports = parts.map(({ environment, snapshot, folder, result }) => {
+      const { generator: _generator, after: _after, ...report } = jsonReport(result, snapshot, configName, result.handEdits.map((edit) => handEditLine(edit, folder, before.ref)));
+      return { environment: environment ?? null, ...report };
+    });
     process.stdout.write(`${JSON.stringify({ generator: { name: 'mlmon', version: mlmonVersion }, after: configName, different, environments: reports }, null, 2)}\n`);
   } else {
     const texts = parts.map(({ snapshot, folder, result }) => textReport(result, snapshot, configName, result.handEdits.map((edit) => handEditLine(edit, folder, before.ref)), stdoutColor));
