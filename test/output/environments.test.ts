@@ -3,7 +3,7 @@
  * per environment with its own external label and inhibitions, out/ seen per environment folder, and a config
  * without environments rendered exactly as before.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -14,7 +14,7 @@ import { buildManifest, manifestName, parseManifest } from '../../src/output/man
 import type { OutputSnapshot } from '../../src/output/read-output.js';
 import { readOutputDir } from '../../src/output/read-output.js';
 import { generateStacks, generateInMemory, type GeneratedStacks } from '../../src/pipeline.js';
-import { CouldNotRun } from '../../src/problems.js';
+import { CouldNotRun, ProblemsFound } from '../../src/problems.js';
 import { scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -99,6 +99,19 @@ describe('a config with environments', () => {
     expect(receiversTested('staging')).toContain('staging-sink');
     expect(receiversTested('staging')).not.toContain('pagerduty-critical');
     expect(receiversTested('production')).toContain('pagerduty-critical');
+  });
+
+  it("refuses a file only one environment's template override breaks, naming the file under that environment", async () => {
+    const { dir, cleanup } = scratchDir('mlmon-env-out-');
+    cleanups.push(cleanup);
+    mkdirSync(join(dir, 'broken/prometheus'), { recursive: true });
+    writeFileSync(join(dir, 'broken/prometheus/prometheus.yml.hbs'), 'global: [unclosed\n');
+    writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify({ ...base, environments: { staging: { templatesDir: 'broken' }, production: {} } }));
+    const error = await generateStacks({ cwd: dir }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemsFound);
+    expect((error as ProblemsFound).problems.filter((p) => p.severity === 'error')).toEqual([
+      expect.objectContaining({ id: 'render/invalid-output', artifact: 'staging/prometheus/prometheus.yml', message: expect.stringMatching(/^environment staging: /) }),
+    ]);
   });
 
   it('renders only the environment asked for, and generateInMemory needs one named', async () => {
