@@ -2,11 +2,12 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"shards":{"type":"integer","description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","default":1,"minimum":1,"maximum":64},"remoteWrite":{"type":"array","items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"$ref":"#/definitions/CentralRulerConfig","description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants."},"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"RemoteWriteTarget":{"type":"object","properties":{"url":{"type":"string","description":"The store's remote write endpoint, e.g. `http://vminsert:8480/insert/0/prometheus/api/v1/write`.","format":"uri"},"name":{"$ref":"#/definitions/Name","description":"Name of the queue in Prometheus' own metrics (`remote_name`); unique among `remoteWrite`."},"dropLabels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels removed from every sample before it is sent (`write_relabel_configs`, `labeldrop`): high-cardinality labels the central store should not index, such as `pod` or `request_id`. Labels mlmon's rules read (`model`, `service`, `team`, `job`, `instance`, `le`…) are refused: the central ruler would lose them."},"dropMetrics":{"type":"array","items":{"type":"string"},"description":"Metrics not sent at all (`write_relabel_configs`, `drop` on `__name__`): each entry a metric name, or an RE2 regular expression matched against the whole name."},"basicAuth":{"type":"object","properties":{"username":{"type":"string"},"passwordFile":{"type":"string"}},"required":["username","passwordFile"],"additionalProperties":false,"description":"Basic authentication; the password is read from a file (never written into the config)."},"bearerTokenFile":{"type":"string","description":"A bearer token read from this file (`authorization.credentials_file`)."},"queue":{"$ref":"#/definitions/RemoteWriteQueue","description":"Overrides of Prometheus' queue settings. Left out, Prometheus' own defaults apply (config/config.go `DefaultQueueConfig` in 3.16: capacity 10000, max_shards 50, min_shards 1, max_samples_per_send 2000, batch_send_deadline 5s, min_backoff 30ms, max_backoff 5s), so a Prometheus upgrade brings its new ones."}},"required":["url"],"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"RemoteWriteQueue":{"type":"object","properties":{"capacity":{"type":"integer","description":"Samples buffered per shard.","minimum":1},"maxShards":{"type":"integer","description":"Most concurrent senders.","minimum":1},"maxSamplesPerSend":{"type":"integer","description":"Samples per request.","minimum":1},"batchSendDeadline":{"type":"string","description":"Longest a sample waits in a shard before it is sent.","pattern":"^(\\d+(ms|s|m|h|d|w|y))+$"}},"additionalProperties":false},"CentralRulerConfig":{"anyOf":[{"$ref":"#/definitions/VmalertRuler"},{"$ref":"#/definitions/ThanosRuler"},{"$ref":"#/definitions/MimirRuler"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."},"VmalertRuler":{"type":"object","properties":{"kind":{"type":"string","const":"vmalert"}},"required":["kind"],"additionalProperties":false},"ThanosRuler":{"type":"object","properties":{"kind":{"type":"string","const":"thanos"},"partialResponseStrategy":{"type":"string","enum":["abort","warn"],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`.","default":"abort"}},"required":["kind"],"additionalProperties":false},"MimirRuler":{"type":"object","properties":{"kind":{"type":"string","const":"mimir"},"tenant":{"$ref":"#/definitions/Name","description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for."},"namespace":{"$ref":"#/definitions/Name","description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","default":"mlmon"}},"required":["kind","tenant"],"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"LogRetentionConfig":{"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."},"ElasticsearchDuration":{"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"},"LogRolloverConfig":{"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."},"ElasticsearchByteSize":{"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false},"DeployConfig":{"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."},"PrometheusOperatorConfig":{"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
-const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."},"environments":{"type":"object","additionalProperties":{"$ref":"#/definitions/ConfigOverlay"},"propertyNames":{"description":"An environment's name: it becomes a folder under `out/` and the `environment` label, so it is a plain lower-case word (letters, digits, `-` and `_`, starting with a letter or digit).","pattern":"^[a-z0-9][a-z0-9_-]*$"},"description":"Deployment environments, keyed by name (`staging`, `production`): each is an overlay on the rest of this config, merged as a JSON Merge Patch (RFC 7396): objects merge key by key, arrays and other values replace, and `null` removes a key (a model, a receiver, a threshold). Each environment's merged config is validated and rendered on its own into `out/<environment>/`, with `environment: <name>` as its external label unless the overlay sets `environment`. Without `environments` the config renders into `out/` as one stack. See docs/deploy.md, \"Environments\"."}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"shards":{"type":"integer","description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","default":1,"minimum":1,"maximum":64},"remoteWrite":{"type":"array","items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"$ref":"#/definitions/CentralRulerConfig","description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants."},"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"RemoteWriteTarget":{"type":"object","properties":{"url":{"type":"string","description":"The store's remote write endpoint, e.g. `http://vminsert:8480/insert/0/prometheus/api/v1/write`.","format":"uri"},"name":{"$ref":"#/definitions/Name","description":"Name of the queue in Prometheus' own metrics (`remote_name`); unique among `remoteWrite`."},"dropLabels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels removed from every sample before it is sent (`write_relabel_configs`, `labeldrop`): high-cardinality labels the central store should not index, such as `pod` or `request_id`. Labels mlmon's rules read (`model`, `service`, `team`, `job`, `instance`, `le`…) are refused: the central ruler would lose them."},"dropMetrics":{"type":"array","items":{"type":"string"},"description":"Metrics not sent at all (`write_relabel_configs`, `drop` on `__name__`): each entry a metric name, or an RE2 regular expression matched against the whole name."},"basicAuth":{"type":"object","properties":{"username":{"type":"string"},"passwordFile":{"type":"string"}},"required":["username","passwordFile"],"additionalProperties":false,"description":"Basic authentication; the password is read from a file (never written into the config)."},"bearerTokenFile":{"type":"string","description":"A bearer token read from this file (`authorization.credentials_file`)."},"queue":{"$ref":"#/definitions/RemoteWriteQueue","description":"Overrides of Prometheus' queue settings. Left out, Prometheus' own defaults apply (config/config.go `DefaultQueueConfig` in 3.16: capacity 10000, max_shards 50, min_shards 1, max_samples_per_send 2000, batch_send_deadline 5s, min_backoff 30ms, max_backoff 5s), so a Prometheus upgrade brings its new ones."}},"required":["url"],"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"RemoteWriteQueue":{"type":"object","properties":{"capacity":{"type":"integer","description":"Samples buffered per shard.","minimum":1},"maxShards":{"type":"integer","description":"Most concurrent senders.","minimum":1},"maxSamplesPerSend":{"type":"integer","description":"Samples per request.","minimum":1},"batchSendDeadline":{"type":"string","description":"Longest a sample waits in a shard before it is sent.","pattern":"^(\\d+(ms|s|m|h|d|w|y))+$"}},"additionalProperties":false},"CentralRulerConfig":{"anyOf":[{"$ref":"#/definitions/VmalertRuler"},{"$ref":"#/definitions/ThanosRuler"},{"$ref":"#/definitions/MimirRuler"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."},"VmalertRuler":{"type":"object","properties":{"kind":{"type":"string","const":"vmalert"}},"required":["kind"],"additionalProperties":false},"ThanosRuler":{"type":"object","properties":{"kind":{"type":"string","const":"thanos"},"partialResponseStrategy":{"type":"string","enum":["abort","warn"],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`.","default":"abort"}},"required":["kind"],"additionalProperties":false},"MimirRuler":{"type":"object","properties":{"kind":{"type":"string","const":"mimir"},"tenant":{"$ref":"#/definitions/Name","description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for."},"namespace":{"$ref":"#/definitions/Name","description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","default":"mlmon"}},"required":["kind","tenant"],"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"},"retention":{"$ref":"#/definitions/LogRetentionConfig","description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts)."}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"LogRetentionConfig":{"type":"object","properties":{"deleteAfter":{"$ref":"#/definitions/ElasticsearchDuration","description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","default":"30d"},"rollover":{"$ref":"#/definitions/LogRolloverConfig","description":"When the data stream's write index is rolled over: whichever condition is met first."}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."},"ElasticsearchDuration":{"type":"string","description":"An Elasticsearch duration (a time unit value of its REST API): a whole number greater than 0 and one unit, `d`, `h`, `m`, `s` or `ms`, such as `30d` or `12h`. Elasticsearch has no weeks or months (`1w`, `1M`), and no fractions (`1.5d`): write `7d`, `30d`, `36h`.","pattern":"^[1-9][0-9]*(d|h|m|s|ms)$"},"LogRolloverConfig":{"type":"object","properties":{"maxAge":{"$ref":"#/definitions/ElasticsearchDuration","description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","default":"1d"},"maxPrimaryShardSize":{"$ref":"#/definitions/ElasticsearchByteSize","description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","default":"50gb"}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."},"ElasticsearchByteSize":{"type":"string","description":"An Elasticsearch byte size (a byte unit value of its REST API): a whole number greater than 0 and one unit, `b`, `kb`, `mb`, `gb`, `tb` or `pb`, in powers of 1024, such as `50gb`. Not a Kubernetes quantity (`50Gi`).","pattern":"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false},"DeployConfig":{"type":"object","properties":{"target":{"type":"string","enum":["standalone","prometheus-operator"],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s.","default":"standalone"},"prometheusOperator":{"$ref":"#/definitions/PrometheusOperatorConfig","description":"Settings for the `prometheus-operator` target; ignored for `standalone`."}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."},"PrometheusOperatorConfig":{"type":"object","properties":{"release":{"type":"string","description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`).","default":"kube-prometheus-stack"},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":"string","description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`).","default":"mlmon"},"routing":{"type":"string","enum":["config-secret","alertmanager-config"],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace.","default":"config-secret"},"alertmanagerConfigMatcherStrategy":{"type":"string","enum":["None","OnNamespaceExceptForAlertmanagerNamespace"],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace.","default":"None"}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."},"ConfigOverlay":{"description":"What an environment may change: any field of the config except `environments` itself, every one optional, at any depth; `null` removes the key from the merged config (RFC 7396). Arrays are whole values: an overlay's `prometheus.alertmanagers` replaces the base's list, it is not appended to.","type":"object","properties":{"cluster":{"description":"Cluster name; becomes the `cluster` external label on every series and alert.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"environment":{"description":"Environment name; becomes the `environment` external label.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"runbookBaseUrl":{"type":["string","null"],"description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"description":"Prometheus server settings.","$ref":"#/definitions/PrometheusSettingsOverlay"},"infrastructure":{"description":"Node and cluster monitoring.","$ref":"#/definitions/InfrastructureConfigOverlay"},"services":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ServiceConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ModelConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"description":"Defaults applied to every model and service that doesn't override them.","$ref":"#/definitions/DefaultsConfigOverlay"},"alerts":{"type":["object","null"],"properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverrideOverlay"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverrideOverlay"},"ServiceDown":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighErrorRate":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighLatency":{"$ref":"#/definitions/AlertOverrideOverlay"},"LowThroughput":{"$ref":"#/definitions/AlertOverrideOverlay"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverrideOverlay"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverrideOverlay"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverrideOverlay"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverrideOverlay"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverrideOverlay"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"description":"Alertmanager: receivers, routing, grouping, inhibition.","$ref":"#/definitions/AlertingConfigOverlay"},"rules":{"description":"Your own alert and recording rules, for what the built-ins don't cover.","$ref":"#/definitions/CustomRulesConfigOverlay"},"metrics":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch).","$ref":"#/definitions/LoggingConfigOverlay"},"kubernetes":{"description":"Where and how the stack runs in Kubernetes.","$ref":"#/definitions/KubernetesConfigOverlay"},"grafana":{"description":"Grafana dashboards and their provisioning.","$ref":"#/definitions/GrafanaConfigOverlay"},"templatesDir":{"type":["string","null"],"description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":["array","null"],"items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":["boolean","null"],"description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models."},"deploy":{"description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator.","$ref":"#/definitions/DeployConfigOverlay"}},"additionalProperties":false},"VmalertRulerOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"vmalert"},{"type":"null"}]}},"additionalProperties":false},"ThanosRulerOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"thanos"},{"type":"null"}]},"partialResponseStrategy":{"type":["string","null"],"enum":["abort","warn",null],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`."}},"additionalProperties":false},"MimirRulerOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"mimir"},{"type":"null"}]},"tenant":{"description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"namespace":{"description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]}},"additionalProperties":false},"CentralRulerConfigOverlay":{"anyOf":[{"$ref":"#/definitions/VmalertRulerOverlay"},{"$ref":"#/definitions/ThanosRulerOverlay"},{"$ref":"#/definitions/MimirRulerOverlay"},{"type":"null"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."},"PrometheusSettingsOverlay":{"type":["object","null"],"properties":{"shards":{"type":["integer","null"],"description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","minimum":1,"maximum":64},"remoteWrite":{"type":["array","null"],"items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants.","$ref":"#/definitions/CentralRulerConfigOverlay"},"scrapeInterval":{"description":"How often targets are scraped.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"evaluationInterval":{"description":"How often rules are evaluated.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"ruleGroupInterval":{"description":"Evaluation interval of the generated rule groups.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"alertmanagers":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to."},"retention":{"description":"How long Prometheus keeps data.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"storageSize":{"description":"Size of Prometheus' persistent volume (Kubernetes quantity).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"port":{"type":["integer","null"],"description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","minimum":1,"maximum":65535}},"additionalProperties":false},"NodeExporterPodsOverlay":{"type":["object","null"],"properties":{"namespace":{"description":"Namespace the node-exporter DaemonSet runs in.","anyOf":[{"$ref":"#/definitions/KubernetesNamespace"},{"type":"null"}]},"podLabels":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/KubernetesLabelValue"},{"type":"null"}]},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match."},"port":{"type":["integer","null"],"description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","minimum":1,"maximum":65535}},"additionalProperties":false},"NodeExporterDiscoveryOverlay":{"type":["object","null"],"properties":{"kubernetes":{"description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery.","$ref":"#/definitions/NodeExporterPodsOverlay"}},"additionalProperties":false},"InfrastructureThresholdsOverlay":{"type":["object","null"],"properties":{"maxCpuPercent":{"description":"CPU usage above which HighCPUUsage fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]},"maxMemoryPercent":{"description":"Memory usage above which HighMemoryUsage fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]},"minDiskFreePercent":{"description":"Free disk space below which DiskSpaceLow fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"InfrastructureConfigOverlay":{"type":["object","null"],"properties":{"team":{"description":"Team that owns infrastructure alerts (the `team` label).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"nodeExporterTargets":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none."},"nodeExporter":{"description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced.","$ref":"#/definitions/NodeExporterDiscoveryOverlay"},"kubernetesNodes":{"type":["boolean","null"],"description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery."},"thresholds":{"description":"Node thresholds.","$ref":"#/definitions/InfrastructureThresholdsOverlay"}},"additionalProperties":false},"KubernetesPodDiscoveryOverlay":{"type":["object","null"],"properties":{"namespaces":{"type":["array","null"],"items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"},{"type":"null"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"additionalProperties":false},"ServiceDiscoveryOverlay":{"type":["object","null"],"properties":{"kubernetesPods":{"description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port.","$ref":"#/definitions/KubernetesPodDiscoveryOverlay"},"staticTargets":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"ServiceThresholdsOverlay":{"type":["object","null"],"properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it."},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false},{"type":"null"}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it."},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false},{"type":"null"}],"description":"Requests per second below which LowThroughput fires; `false` disables it."}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"SloAvailabilityOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"availability"},{"type":"null"}]}},"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatencyOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"latency"},{"type":"null"}]},"thresholdSeconds":{"description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","anyOf":[{"$ref":"#/definitions/Seconds","exclusiveMinimum":0},{"type":"null"}]}},"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatioOverlay":{"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"ratio"},{"type":"null"}]},"errors":{"type":["string","null"]},"total":{"type":["string","null"]}},"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloIndicatorOverlay":{"anyOf":[{"$ref":"#/definitions/SloAvailabilityOverlay"},{"$ref":"#/definitions/SloLatencyOverlay"},{"$ref":"#/definitions/SloRatioOverlay"},{"type":"null"}],"description":"What makes an event good or bad."},"SloTierSettingsOverlay":{"type":["object","null"],"properties":{"severity":{"description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set.","anyOf":[{"$ref":"#/definitions/Severity"},{"type":"null"}]},"for":{"description":"How long the burn must last before the alert fires (the tier's default unless set).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]}},"additionalProperties":false},"SloConfigOverlay":{"type":["object","null"],"properties":{"indicator":{"description":"What makes an event good or bad.","$ref":"#/definitions/SloIndicatorOverlay"},"objective":{"type":["number","null"],"description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"tiers":{"description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","anyOf":[{"$ref":"#/definitions/SloTierSet"},{"type":"null"}]},"tierSettings":{"type":["object","null"],"properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":["number","null"],"description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","minimum":0}},"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"ServiceLoggingOverlay":{"type":["object","null"],"properties":{"jsonField":{"description":"The field of the log line that holds the JSON document to parse.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"timestampField":{"description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"pathField":{"description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"dropPaths":{"type":["array","null"],"items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"ServiceConfigOverlay":{"type":["object","null"],"properties":{"team":{"description":"Team that owns the service (the `team` label on its alerts).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"discovery":{"description":"How Prometheus finds the service's pods or hosts.","$ref":"#/definitions/ServiceDiscoveryOverlay"},"thresholds":{"description":"Per-service thresholds; `false` disables that alert for this service.","$ref":"#/definitions/ServiceThresholdsOverlay"},"slos":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/SloConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"description":"Per-service log parsing.","$ref":"#/definitions/ServiceLoggingOverlay"}},"additionalProperties":false},"ModelThresholdsOverlay":{"type":["object","null"],"properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it."},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Drift score above which DataDriftDetected fires; `false` disables it."},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false},{"type":"null"}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it."},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it."}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverrideOverlay":{"type":["object","null"],"properties":{"indicator":{"description":"What makes an event good or bad.","$ref":"#/definitions/SloIndicatorOverlay"},"objective":{"type":["number","null"],"description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"tiers":{"description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","anyOf":[{"$ref":"#/definitions/SloTierSet"},{"type":"null"}]},"tierSettings":{"type":["object","null"],"properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":["number","null"],"description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"ModelConfigOverlay":{"type":["object","null"],"properties":{"service":{"description":"The service (a key of `services`) that serves this model.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"team":{"description":"Team that owns the model (the `team` label on its alerts).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"thresholds":{"description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it.","$ref":"#/definitions/ModelThresholdsOverlay"},"slos":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverrideOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"additionalProperties":false},"DefaultsConfigOverlay":{"type":["object","null"],"properties":{"team":{"description":"Team for models and services that don't name one.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"modelThresholds":{"description":"Thresholds for every model, listed or not, unless the model overrides them.","$ref":"#/definitions/ModelThresholdsOverlay"},"modelSlos":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/SloConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"description":"Thresholds for every service unless the service overrides them.","$ref":"#/definitions/ServiceThresholdsOverlay"}},"additionalProperties":false},"AlertOverrideOverlay":{"type":["object","null"],"properties":{"severity":{"description":"Severity label of the alert.","anyOf":[{"$ref":"#/definitions/Severity"},{"type":"null"}]},"for":{"description":"How long the condition must hold before the alert fires.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"window":{"description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"enabled":{"type":["boolean","null"],"description":"`false` removes the alert entirely."}},"additionalProperties":false},"ReceiverConfigOverlay":{"type":["object","null"],"properties":{"email":{"type":["array","null"],"items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":["array","null"],"items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":["array","null"],"items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":["array","null"],"items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"GroupingConfigOverlay":{"type":["object","null"],"properties":{"groupBy":{"type":["array","null"],"items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","uniqueItems":true},"groupWait":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"groupInterval":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"repeatInterval":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]}},"additionalProperties":false},"SmtpConfigOverlay":{"type":["object","null"],"properties":{"smarthost":{"description":"SMTP server `host:port`.","anyOf":[{"$ref":"#/definitions/HostPort"},{"type":"null"}]},"from":{"type":["string","null"],"description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":["string","null"],"description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"description":"File holding the SMTP password.","anyOf":[{"$ref":"#/definitions/SecretFilePath"},{"type":"null"}]},"requireTls":{"type":["boolean","null"]}},"additionalProperties":false},"AlertingConfigOverlay":{"type":["object","null"],"properties":{"defaultReceiver":{"description":"Receiver for alerts that no route matches.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"receivers":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ReceiverConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one."},"routes":{"type":["array","null"],"items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"description":"How alerts are grouped into notifications and how often they repeat.","$ref":"#/definitions/GroupingConfigOverlay"},"resolveTimeout":{"description":"How long Alertmanager waits before declaring an alert without updates resolved.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"smtp":{"description":"Global SMTP settings for email receivers.","$ref":"#/definitions/SmtpConfigOverlay"},"slackApiUrlFile":{"description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`.","anyOf":[{"$ref":"#/definitions/SecretFilePath"},{"type":"null"}]},"inhibitRules":{"type":["array","null"],"items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"CustomRulesConfigOverlay":{"type":["object","null"],"properties":{"alerts":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"LogRolloverConfigOverlay":{"type":["object","null"],"properties":{"maxAge":{"description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","anyOf":[{"$ref":"#/definitions/ElasticsearchDuration"},{"type":"null"}]},"maxPrimaryShardSize":{"description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","anyOf":[{"$ref":"#/definitions/ElasticsearchByteSize"},{"type":"null"}]}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."},"LogRetentionConfigOverlay":{"type":["object","null"],"properties":{"deleteAfter":{"description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","anyOf":[{"$ref":"#/definitions/ElasticsearchDuration"},{"type":"null"}]},"rollover":{"description":"When the data stream's write index is rolled over: whichever condition is met first.","$ref":"#/definitions/LogRolloverConfigOverlay"}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."},"LoggingConfigOverlay":{"type":["object","null"],"properties":{"beatsPort":{"type":["integer","null"],"description":"Port of Logstash's beats input.","minimum":1,"maximum":65535},"elasticsearchHosts":{"type":["array","null"],"items":{"type":"string"},"description":"Elasticsearch URLs."},"indexPrefix":{"type":["string","null"],"description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","anyOf":[{"$ref":"#/definitions/KubernetesLabelKey"},{"type":"null"}]},"logstashHost":{"description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","anyOf":[{"$ref":"#/definitions/HostPort"},{"type":"null"}]},"retention":{"description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts).","$ref":"#/definitions/LogRetentionConfigOverlay"}},"additionalProperties":false},"ImagesConfigOverlay":{"type":["object","null"],"properties":{"prometheus":{"type":["string","null"]},"alertmanager":{"type":["string","null"]},"grafana":{"type":["string","null"]},"logstash":{"type":["string","null"]},"filebeat":{"type":["string","null"]}},"additionalProperties":false},"ResourceAmountsOverlay":{"type":["object","null"],"properties":{"cpu":{"description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`.","anyOf":[{"$ref":"#/definitions/ResourceQuantity"},{"type":"null"}]},"memory":{"description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`.","anyOf":[{"$ref":"#/definitions/ResourceQuantity"},{"type":"null"}]}},"additionalProperties":false},"ContainerResourcesOverlay":{"type":["object","null"],"properties":{"requests":{"description":"What the scheduler reserves for the container.","$ref":"#/definitions/ResourceAmountsOverlay"},"limits":{"description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled).","$ref":"#/definitions/ResourceAmountsOverlay"}},"additionalProperties":false},"ComponentResourcesConfigOverlay":{"type":["object","null"],"properties":{"prometheus":{"$ref":"#/definitions/ContainerResourcesOverlay"},"alertmanager":{"$ref":"#/definitions/ContainerResourcesOverlay"},"grafana":{"$ref":"#/definitions/ContainerResourcesOverlay"},"logstash":{"description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","$ref":"#/definitions/ContainerResourcesOverlay"},"filebeat":{"$ref":"#/definitions/ContainerResourcesOverlay"}},"additionalProperties":false},"PodSchedulingOverlay":{"type":["object","null"],"properties":{"tolerations":{"type":["array","null"],"items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/KubernetesLabelValue"},{"type":"null"}]},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node)."},"priorityClassName":{"description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"ComponentSchedulingConfigOverlay":{"type":["object","null"],"properties":{"prometheus":{"$ref":"#/definitions/PodSchedulingOverlay"},"alertmanager":{"$ref":"#/definitions/PodSchedulingOverlay"},"grafana":{"$ref":"#/definitions/PodSchedulingOverlay"},"logstash":{"$ref":"#/definitions/PodSchedulingOverlay"},"filebeat":{"$ref":"#/definitions/PodSchedulingOverlay"}},"additionalProperties":false},"KubernetesConfigOverlay":{"type":["object","null"],"properties":{"namespace":{"description":"Namespace the monitoring stack runs in.","anyOf":[{"$ref":"#/definitions/KubernetesNamespace"},{"type":"null"}]},"images":{"description":"Pinned container images; `latest` is refused.","$ref":"#/definitions/ImagesConfigOverlay"},"resources":{"description":"CPU and memory requests and limits of each component's container; anything not given keeps its default.","$ref":"#/definitions/ComponentResourcesConfigOverlay"},"alertmanagerSecretName":{"description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"alertmanagerSecretMountPath":{"type":["string","null"],"description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","pattern":"^/.+"},"grafanaAdminSecretName":{"description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"elasticsearchSecretName":{"description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"alertmanagerStorageSize":{"description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"scheduling":{"description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`.","$ref":"#/definitions/ComponentSchedulingConfigOverlay"}},"additionalProperties":false},"GrafanaConfigOverlay":{"type":["object","null"],"properties":{"perModelDashboards":{"type":["boolean","null"],"description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable)."},"prometheusUrl":{"type":["string","null"],"description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","format":"uri"},"folder":{"description":"The Grafana folder the dashboards are provisioned into.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]}},"additionalProperties":false},"PrometheusOperatorConfigOverlay":{"type":["object","null"],"properties":{"release":{"type":["string","null"],"description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`)."},"labels":{"type":["object","null"],"additionalProperties":{"type":["string","null"]},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":["string","null"],"description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`)."},"routing":{"type":["string","null"],"enum":["config-secret","alertmanager-config",null],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace."},"alertmanagerConfigMatcherStrategy":{"type":["string","null"],"enum":["None","OnNamespaceExceptForAlertmanagerNamespace",null],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace."}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."},"DeployConfigOverlay":{"type":["object","null"],"properties":{"target":{"type":["string","null"],"enum":["standalone","prometheus-operator",null],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s."},"prometheusOperator":{"description":"Settings for the `prometheus-operator` target; ignored for `standalone`.","$ref":"#/definitions/PrometheusOperatorConfigOverlay"}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false},"deploy":{"$ref":"#/definitions/DeployConfig","description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator."},"environments":{"type":"object","additionalProperties":{"$ref":"#/definitions/ConfigOverlay"},"propertyNames":{"description":"An environment's name: it becomes a folder under `out/` and the `environment` label, so it is a plain lower-case word (letters, digits, `-` and `_`, starting with a letter or digit).","pattern":"^[a-z0-9][a-z0-9_-]*$"},"description":"Deployment environments, keyed by name (`staging`, `production`): each is an overlay on the rest of this config, merged as a JSON Merge Patch (RFC 7396): objects merge key by key, arrays and other values replace, and `null` removes a key (a model, a receiver, a threshold). Each environment's merged config is validated and rendered on its own into `out/<environment>/`, with `environment: <name>` as its external label unless the overlay sets `environment`. Without `environments` the config renders into `out/` as one stack. See docs/deploy.md, \"Environments\"."}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
+const pattern90 = new RegExp("^[a-z0-9][a-z0-9_-]*$", "u");
 const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
 const schema15 = {"type":"object","properties":{"shards":{"type":"integer","description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","default":1,"minimum":1,"maximum":64},"remoteWrite":{"type":"array","items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"$ref":"#/definitions/CentralRulerConfig","description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants."},"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false};
 const schema26 = {"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"};
@@ -8335,6 +8336,9168 @@ validate138.errors = vErrors;
 return errors === 0;
 }
 
+const schema159 = {"description":"What an environment may change: any field of the config except `environments` itself, every one optional, at any depth; `null` removes the key from the merged config (RFC 7396). Arrays are whole values: an overlay's `prometheus.alertmanagers` replaces the base's list, it is not appended to.","type":"object","properties":{"cluster":{"description":"Cluster name; becomes the `cluster` external label on every series and alert.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"environment":{"description":"Environment name; becomes the `environment` external label.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"runbookBaseUrl":{"type":["string","null"],"description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"description":"Prometheus server settings.","$ref":"#/definitions/PrometheusSettingsOverlay"},"infrastructure":{"description":"Node and cluster monitoring.","$ref":"#/definitions/InfrastructureConfigOverlay"},"services":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ServiceConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ModelConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"description":"Defaults applied to every model and service that doesn't override them.","$ref":"#/definitions/DefaultsConfigOverlay"},"alerts":{"type":["object","null"],"properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverrideOverlay"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverrideOverlay"},"ServiceDown":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighErrorRate":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighLatency":{"$ref":"#/definitions/AlertOverrideOverlay"},"LowThroughput":{"$ref":"#/definitions/AlertOverrideOverlay"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverrideOverlay"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverrideOverlay"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverrideOverlay"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverrideOverlay"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverrideOverlay"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverrideOverlay"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"description":"Alertmanager: receivers, routing, grouping, inhibition.","$ref":"#/definitions/AlertingConfigOverlay"},"rules":{"description":"Your own alert and recording rules, for what the built-ins don't cover.","$ref":"#/definitions/CustomRulesConfigOverlay"},"metrics":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch).","$ref":"#/definitions/LoggingConfigOverlay"},"kubernetes":{"description":"Where and how the stack runs in Kubernetes.","$ref":"#/definitions/KubernetesConfigOverlay"},"grafana":{"description":"Grafana dashboards and their provisioning.","$ref":"#/definitions/GrafanaConfigOverlay"},"templatesDir":{"type":["string","null"],"description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":["array","null"],"items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":["boolean","null"],"description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models."},"deploy":{"description":"Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator.","$ref":"#/definitions/DeployConfigOverlay"}},"additionalProperties":false};
+const schema162 = {"type":["object","null"],"properties":{"shards":{"type":["integer","null"],"description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","minimum":1,"maximum":64},"remoteWrite":{"type":["array","null"],"items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants.","$ref":"#/definitions/CentralRulerConfigOverlay"},"scrapeInterval":{"description":"How often targets are scraped.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"evaluationInterval":{"description":"How often rules are evaluated.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"ruleGroupInterval":{"description":"Evaluation interval of the generated rule groups.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"alertmanagers":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to."},"retention":{"description":"How long Prometheus keeps data.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"storageSize":{"description":"Size of Prometheus' persistent volume (Kubernetes quantity).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"port":{"type":["integer","null"],"description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","minimum":1,"maximum":65535}},"additionalProperties":false};
+const schema163 = {"anyOf":[{"$ref":"#/definitions/VmalertRulerOverlay"},{"$ref":"#/definitions/ThanosRulerOverlay"},{"$ref":"#/definitions/MimirRulerOverlay"},{"type":"null"}],"description":"The central ruler and its rule file layout:\n- `vmalert`: VictoriaMetrics' vmalert, plain Prometheus rule files (out/ruler/vmalert/*.yml, `-rule=`);\n- `thanos`: Thanos Ruler, rule files whose groups carry `partial_response_strategy` (out/ruler/thanos/*.yml);\n- `mimir`: Mimir's ruler, one file per namespace with a `namespace:` key, as `mimirtool rules sync` reads   it (out/ruler/mimir/<namespace>.yml), loaded for `tenant`."};
+const schema164 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"vmalert"},{"type":"null"}]}},"additionalProperties":false};
+const schema165 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"thanos"},{"type":"null"}]},"partialResponseStrategy":{"type":["string","null"],"enum":["abort","warn",null],"description":"What a rule evaluation does when some of the stores it queries don't answer: `abort` fails it (an alert never fires on half the fleet), `warn` evaluates on the partial data. Thanos' own default is `abort`."}},"additionalProperties":false};
+const schema166 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"mimir"},{"type":"null"}]},"tenant":{"description":"The tenant (`X-Scope-OrgID`, `mimirtool --id`) the rules are loaded for.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"namespace":{"description":"The rule namespace, the `namespace:` key of the file `mimirtool rules sync` reads.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]}},"additionalProperties":false};
+
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema166.type},message:"must be object,null",schema:schema166.type,parentSchema:schema166,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "kind") || (key0 === "tenant")) || (key0 === "namespace"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema166,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.kind.anyOf[0].type,parentSchema:schema166.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("mimir" !== data0){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "mimir"},message:"must be equal to constant",schema:"mimir",parentSchema:schema166.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema166.properties.kind.anyOf[1].type,parentSchema:schema166.properties.kind.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.kind.anyOf,parentSchema:schema166.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tenant !== undefined){
+let data1 = data.tenant;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs13 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema166.properties.tenant.anyOf[1].type,parentSchema:schema166.properties.tenant.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err9 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.tenant.anyOf,parentSchema:schema166.properties.tenant,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.namespace !== undefined){
+let data2 = data.namespace;
+const _errs16 = errors;
+let valid4 = false;
+const _errs17 = errors;
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+const err10 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid2 = _errs17 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const _errs20 = errors;
+if(data2 !== null){
+const err12 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema166.properties.namespace.anyOf[1].type,parentSchema:schema166.properties.namespace.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid2 = _errs20 === errors;
+valid4 = valid4 || _valid2;
+}
+if(!valid4){
+const err13 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.namespace.anyOf,parentSchema:schema166.properties.namespace,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate144.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/definitions/VmalertRulerOverlay/type",keyword:"type",params:{type: schema164.type},message:"must be object,null",schema:schema164.type,parentSchema:schema164,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "kind")){
+const err1 = {instancePath,schemaPath:"#/definitions/VmalertRulerOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema164,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRulerOverlay/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema164.properties.kind.anyOf[0].type,parentSchema:schema164.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("vmalert" !== data0){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRulerOverlay/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "vmalert"},message:"must be equal to constant",schema:"vmalert",parentSchema:schema164.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs9 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRulerOverlay/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema164.properties.kind.anyOf[1].type,parentSchema:schema164.properties.kind.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/VmalertRulerOverlay/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema164.properties.kind.anyOf,parentSchema:schema164.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs11 = errors;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err6 = {instancePath,schemaPath:"#/definitions/ThanosRulerOverlay/type",keyword:"type",params:{type: schema165.type},message:"must be object,null",schema:schema165.type,parentSchema:schema165,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key1 in data){
+if(!((key1 === "kind") || (key1 === "partialResponseStrategy"))){
+const err7 = {instancePath,schemaPath:"#/definitions/ThanosRulerOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema165,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+const _errs16 = errors;
+let valid6 = false;
+const _errs17 = errors;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRulerOverlay/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.kind.anyOf[0].type,parentSchema:schema165.properties.kind.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if("thanos" !== data1){
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRulerOverlay/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "thanos"},message:"must be equal to constant",schema:"thanos",parentSchema:schema165.properties.kind.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid2 = _errs17 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs19 = errors;
+if(data1 !== null){
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRulerOverlay/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema165.properties.kind.anyOf[1].type,parentSchema:schema165.properties.kind.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid2 = _errs19 === errors;
+valid6 = valid6 || _valid2;
+}
+if(!valid6){
+const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ThanosRulerOverlay/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema165.properties.kind.anyOf,parentSchema:schema165.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.partialResponseStrategy !== undefined){
+let data2 = data.partialResponseStrategy;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err12 = {instancePath:instancePath+"/partialResponseStrategy",schemaPath:"#/definitions/ThanosRulerOverlay/properties/partialResponseStrategy/type",keyword:"type",params:{type: schema165.properties.partialResponseStrategy.type},message:"must be string,null",schema:schema165.properties.partialResponseStrategy.type,parentSchema:schema165.properties.partialResponseStrategy,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(((data2 === "abort") || (data2 === "warn")) || (data2 === null))){
+const err13 = {instancePath:instancePath+"/partialResponseStrategy",schemaPath:"#/definitions/ThanosRulerOverlay/properties/partialResponseStrategy/enum",keyword:"enum",params:{allowedValues: schema165.properties.partialResponseStrategy.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.partialResponseStrategy.enum,parentSchema:schema165.properties.partialResponseStrategy,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs23 = errors;
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs23 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs24 = errors;
+if(data !== null){
+const err14 = {instancePath,schemaPath:"#/anyOf/3/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema163.anyOf[3].type,parentSchema:schema163.anyOf[3],data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid0 = _errs24 === errors;
+valid0 = valid0 || _valid0;
+}
+}
+}
+if(!valid0){
+const err15 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema163.anyOf,parentSchema:schema163,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate143.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema162.type},message:"must be object,null",schema:schema162.type,parentSchema:schema162,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema162.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema162,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.shards !== undefined){
+let data0 = data.shards;
+if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/type",keyword:"type",params:{type: schema162.properties.shards.type},message:"must be integer,null",schema:schema162.properties.shards.type,parentSchema:schema162.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(typeof data0 == "number"){
+if(data0 > 64 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema162.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema162.properties.shards,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.remoteWrite !== undefined){
+let data1 = data.remoteWrite;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/remoteWrite",schemaPath:"#/properties/remoteWrite/type",keyword:"type",params:{type: schema162.properties.remoteWrite.type},message:"must be array,null",schema:schema162.properties.remoteWrite.type,parentSchema:schema162.properties.remoteWrite,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate13(data1[i0], {instancePath:instancePath+"/remoteWrite/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.centralRuler !== undefined){
+if(!(validate143(data.centralRuler, {instancePath:instancePath+"/centralRuler",parentData:data,parentDataProperty:"centralRuler",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+}
+if(data.scrapeInterval !== undefined){
+let data4 = data.scrapeInterval;
+const _errs9 = errors;
+let valid3 = false;
+const _errs10 = errors;
+if(typeof data4 === "string"){
+if(!pattern7.test(data4)){
+const err6 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs13 = errors;
+if(data4 !== null){
+const err8 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema162.properties.scrapeInterval.anyOf[1].type,parentSchema:schema162.properties.scrapeInterval.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema162.properties.scrapeInterval.anyOf,parentSchema:schema162.properties.scrapeInterval,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.evaluationInterval !== undefined){
+let data5 = data.evaluationInterval;
+const _errs16 = errors;
+let valid5 = false;
+const _errs17 = errors;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err10 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs17 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs20 = errors;
+if(data5 !== null){
+const err12 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema162.properties.evaluationInterval.anyOf[1].type,parentSchema:schema162.properties.evaluationInterval.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err13 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema162.properties.evaluationInterval.anyOf,parentSchema:schema162.properties.evaluationInterval,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ruleGroupInterval !== undefined){
+let data6 = data.ruleGroupInterval;
+const _errs23 = errors;
+let valid7 = false;
+const _errs24 = errors;
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err14 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const _errs27 = errors;
+if(data6 !== null){
+const err16 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema162.properties.ruleGroupInterval.anyOf[1].type,parentSchema:schema162.properties.ruleGroupInterval.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid7 = valid7 || _valid2;
+}
+if(!valid7){
+const err17 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema162.properties.ruleGroupInterval.anyOf,parentSchema:schema162.properties.ruleGroupInterval,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.alertmanagers !== undefined){
+let data7 = data.alertmanagers;
+if((!(Array.isArray(data7))) && (data7 !== null)){
+const err18 = {instancePath:instancePath+"/alertmanagers",schemaPath:"#/properties/alertmanagers/type",keyword:"type",params:{type: schema162.properties.alertmanagers.type},message:"must be array,null",schema:schema162.properties.alertmanagers.type,parentSchema:schema162.properties.alertmanagers,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+if(typeof data8 === "string"){
+if(!pattern10.test(data8)){
+const err19 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+if(data.retention !== undefined){
+let data9 = data.retention;
+const _errs35 = errors;
+let valid12 = false;
+const _errs36 = errors;
+if(typeof data9 === "string"){
+if(!pattern7.test(data9)){
+const err21 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid3 = _errs36 === errors;
+valid12 = valid12 || _valid3;
+if(!valid12){
+const _errs39 = errors;
+if(data9 !== null){
+const err23 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema162.properties.retention.anyOf[1].type,parentSchema:schema162.properties.retention.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid3 = _errs39 === errors;
+valid12 = valid12 || _valid3;
+}
+if(!valid12){
+const err24 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema162.properties.retention.anyOf,parentSchema:schema162.properties.retention,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.storageSize !== undefined){
+let data10 = data.storageSize;
+const _errs42 = errors;
+let valid14 = false;
+const _errs43 = errors;
+if(typeof data10 === "string"){
+if(!pattern12.test(data10)){
+const err25 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid4 = _errs43 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const _errs46 = errors;
+if(data10 !== null){
+const err27 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema162.properties.storageSize.anyOf[1].type,parentSchema:schema162.properties.storageSize.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid4 = _errs46 === errors;
+valid14 = valid14 || _valid4;
+}
+if(!valid14){
+const err28 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema162.properties.storageSize.anyOf,parentSchema:schema162.properties.storageSize,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.port !== undefined){
+let data11 = data.port;
+if((!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))) && (data11 !== null)){
+const err29 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema162.properties.port.type},message:"must be integer,null",schema:schema162.properties.port.type,parentSchema:schema162.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(typeof data11 == "number"){
+if(data11 > 65535 || isNaN(data11)){
+const err30 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema162.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data11 < 1 || isNaN(data11)){
+const err31 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema162.properties.port,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+validate141.errors = vErrors;
+return errors === 0;
+}
+
+const schema175 = {"type":["object","null"],"properties":{"team":{"description":"Team that owns infrastructure alerts (the `team` label).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"nodeExporterTargets":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none."},"nodeExporter":{"description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced.","$ref":"#/definitions/NodeExporterDiscoveryOverlay"},"kubernetesNodes":{"type":["boolean","null"],"description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery."},"thresholds":{"description":"Node thresholds.","$ref":"#/definitions/InfrastructureThresholdsOverlay"}},"additionalProperties":false};
+const schema178 = {"type":["object","null"],"properties":{"kubernetes":{"description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery.","$ref":"#/definitions/NodeExporterPodsOverlay"}},"additionalProperties":false};
+const schema179 = {"type":["object","null"],"properties":{"namespace":{"description":"Namespace the node-exporter DaemonSet runs in.","anyOf":[{"$ref":"#/definitions/KubernetesNamespace"},{"type":"null"}]},"podLabels":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/KubernetesLabelValue"},{"type":"null"}]},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match."},"port":{"type":["integer","null"],"description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","minimum":1,"maximum":65535}},"additionalProperties":false};
+
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema179.type},message:"must be object,null",schema:schema179.type,parentSchema:schema179,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "namespace") || (key0 === "podLabels")) || (key0 === "port"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema179,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(func4(data0) > 63){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern15.test(data0)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema179.properties.namespace.anyOf[1].type,parentSchema:schema179.properties.namespace.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema179.properties.namespace.anyOf,parentSchema:schema179.properties.namespace,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.podLabels !== undefined){
+let data1 = data.podLabels;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err7 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/type",keyword:"type",params:{type: schema179.properties.podLabels.type},message:"must be object,null",schema:schema179.properties.podLabels.type,parentSchema:schema179.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs11 = errors;
+if(typeof key1 === "string"){
+if(!pattern16.test(key1)){
+const err8 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema179.properties.podLabels.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+const err9 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema179.properties.podLabels.propertyNames,parentSchema:schema179.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+let data2 = data1[key2];
+const _errs14 = errors;
+let valid5 = false;
+const _errs15 = errors;
+if(typeof data2 === "string"){
+if(func4(data2) > 63){
+const err10 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema38,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern17.test(data2)){
+const err11 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema38,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs18 = errors;
+if(data2 !== null){
+const err13 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podLabels/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema179.properties.podLabels.additionalProperties.anyOf[1].type,parentSchema:schema179.properties.podLabels.additionalProperties.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err14 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podLabels/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema179.properties.podLabels.additionalProperties.anyOf,parentSchema:schema179.properties.podLabels.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+if(data.port !== undefined){
+let data3 = data.port;
+if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (data3 !== null)){
+const err15 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema179.properties.port.type},message:"must be integer,null",schema:schema179.properties.port.type,parentSchema:schema179.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 > 65535 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema179.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema179.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+validate150.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema178.type},message:"must be object,null",schema:schema178.type,parentSchema:schema178,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "kubernetes")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema178,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kubernetes !== undefined){
+if(!(validate150(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+errors = vErrors.length;
+}
+}
+}
+validate149.errors = vErrors;
+return errors === 0;
+}
+
+const schema182 = {"type":["object","null"],"properties":{"maxCpuPercent":{"description":"CPU usage above which HighCPUUsage fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]},"maxMemoryPercent":{"description":"Memory usage above which HighMemoryUsage fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]},"minDiskFreePercent":{"description":"Free disk space below which DiskSpaceLow fires.","anyOf":[{"$ref":"#/definitions/Percentage"},{"type":"null"}]}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."};
+
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema182.type},message:"must be object,null",schema:schema182.type,parentSchema:schema182,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "maxCpuPercent") || (key0 === "maxMemoryPercent")) || (key0 === "minDiskFreePercent"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema182,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.maxCpuPercent !== undefined){
+let data0 = data.maxCpuPercent;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 == "number"){
+if(data0 > 100 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 <= 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err5 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/properties/maxCpuPercent/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema182.properties.maxCpuPercent.anyOf[1].type,parentSchema:schema182.properties.maxCpuPercent.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/maxCpuPercent",schemaPath:"#/properties/maxCpuPercent/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema182.properties.maxCpuPercent.anyOf,parentSchema:schema182.properties.maxCpuPercent,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxMemoryPercent !== undefined){
+let data1 = data.maxMemoryPercent;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 == "number"){
+if(data1 > 100 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data1 <= 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err10 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/properties/maxMemoryPercent/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema182.properties.maxMemoryPercent.anyOf[1].type,parentSchema:schema182.properties.maxMemoryPercent.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err11 = {instancePath:instancePath+"/maxMemoryPercent",schemaPath:"#/properties/maxMemoryPercent/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema182.properties.maxMemoryPercent.anyOf,parentSchema:schema182.properties.maxMemoryPercent,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.minDiskFreePercent !== undefined){
+let data2 = data.minDiskFreePercent;
+const _errs17 = errors;
+let valid5 = false;
+const _errs18 = errors;
+if(typeof data2 == "number"){
+if(data2 > 100 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2 <= 0 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema40,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema40.type,parentSchema:schema40,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid2 = _errs18 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs21 = errors;
+if(data2 !== null){
+const err15 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/properties/minDiskFreePercent/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema182.properties.minDiskFreePercent.anyOf[1].type,parentSchema:schema182.properties.minDiskFreePercent.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs21 === errors;
+valid5 = valid5 || _valid2;
+}
+if(!valid5){
+const err16 = {instancePath:instancePath+"/minDiskFreePercent",schemaPath:"#/properties/minDiskFreePercent/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema182.properties.minDiskFreePercent.anyOf,parentSchema:schema182.properties.minDiskFreePercent,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate153.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema175.type},message:"must be object,null",schema:schema175.type,parentSchema:schema175,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "nodeExporter")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema175,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.team !== undefined){
+let data0 = data.team;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err2 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema175.properties.team.anyOf[1].type,parentSchema:schema175.properties.team.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema175.properties.team.anyOf,parentSchema:schema175.properties.team,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.nodeExporterTargets !== undefined){
+let data1 = data.nodeExporterTargets;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err6 = {instancePath:instancePath+"/nodeExporterTargets",schemaPath:"#/properties/nodeExporterTargets/type",keyword:"type",params:{type: schema175.properties.nodeExporterTargets.type},message:"must be array,null",schema:schema175.properties.nodeExporterTargets.type,parentSchema:schema175.properties.nodeExporterTargets,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(!pattern10.test(data2)){
+const err7 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/nodeExporterTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+if(data.nodeExporter !== undefined){
+if(!(validate149(data.nodeExporter, {instancePath:instancePath+"/nodeExporter",parentData:data,parentDataProperty:"nodeExporter",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+errors = vErrors.length;
+}
+}
+if(data.kubernetesNodes !== undefined){
+let data4 = data.kubernetesNodes;
+if((typeof data4 !== "boolean") && (data4 !== null)){
+const err9 = {instancePath:instancePath+"/kubernetesNodes",schemaPath:"#/properties/kubernetesNodes/type",keyword:"type",params:{type: schema175.properties.kubernetesNodes.type},message:"must be boolean,null",schema:schema175.properties.kubernetesNodes.type,parentSchema:schema175.properties.kubernetesNodes,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.thresholds !== undefined){
+if(!(validate153(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+errors = vErrors.length;
+}
+}
+}
+validate148.errors = vErrors;
+return errors === 0;
+}
+
+const schema186 = {"type":["object","null"],"properties":{"team":{"description":"Team that owns the service (the `team` label on its alerts).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"discovery":{"description":"How Prometheus finds the service's pods or hosts.","$ref":"#/definitions/ServiceDiscoveryOverlay"},"thresholds":{"description":"Per-service thresholds; `false` disables that alert for this service.","$ref":"#/definitions/ServiceThresholdsOverlay"},"slos":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/SloConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"description":"Per-service log parsing.","$ref":"#/definitions/ServiceLoggingOverlay"}},"additionalProperties":false};
+const schema188 = {"type":["object","null"],"properties":{"kubernetesPods":{"description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port.","$ref":"#/definitions/KubernetesPodDiscoveryOverlay"},"staticTargets":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
+const schema189 = {"type":["object","null"],"properties":{"namespaces":{"type":["array","null"],"items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"},{"type":"null"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"additionalProperties":false};
+
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema189.type},message:"must be object,null",schema:schema189.type,parentSchema:schema189,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "namespaces") || (key0 === "port"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema189,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.namespaces !== undefined){
+let data0 = data.namespaces;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: schema189.properties.namespaces.type},message:"must be array,null",schema:schema189.properties.namespaces.type,parentSchema:schema189.properties.namespaces,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err3 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema189.properties.namespaces,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err4 = {instancePath:instancePath+"/namespaces/" + i0,schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/namespaces/" + i0,schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+if(data.port !== undefined){
+let data2 = data.port;
+const _errs8 = errors;
+let valid4 = false;
+const _errs9 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema48.type,parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(typeof data2 == "number"){
+if(data2 > 65535 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs12 = errors;
+if(typeof data2 === "string"){
+if(func4(data2) > 15){
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema49,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern21.test(data2)){
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema49,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs15 = errors;
+if(data2 !== null){
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema189.properties.port.anyOf[2].type,parentSchema:schema189.properties.port.anyOf[2],data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid4 = valid4 || _valid0;
+}
+}
+if(!valid4){
+const err13 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema189.properties.port.anyOf,parentSchema:schema189.properties.port,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate158.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema188.type},message:"must be object,null",schema:schema188.type,parentSchema:schema188,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "kubernetesPods") || (key0 === "staticTargets"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema188,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kubernetesPods !== undefined){
+if(!(validate158(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+errors = vErrors.length;
+}
+}
+if(data.staticTargets !== undefined){
+let data1 = data.staticTargets;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: schema188.properties.staticTargets.type},message:"must be array,null",schema:schema188.properties.staticTargets.type,parentSchema:schema188.properties.staticTargets,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(!pattern10.test(data2)){
+const err3 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/staticTargets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+}
+}
+validate157.errors = vErrors;
+return errors === 0;
+}
+
+const schema194 = {"type":["object","null"],"properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it."},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false},{"type":"null"}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it."},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false},{"type":"null"}],"description":"Requests per second below which LowThroughput fires; `false` disables it."}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
+
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema194.type},message:"must be object,null",schema:schema194.type,parentSchema:schema194,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema194,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.maxErrorRatio !== undefined){
+let data0 = data.maxErrorRatio;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 == "number"){
+if(data0 > 1 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema194.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema194.properties.maxErrorRatio.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(false !== data0){
+const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema194.properties.maxErrorRatio.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(data0 !== null){
+const err7 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.maxErrorRatio.anyOf[2].type,parentSchema:schema194.properties.maxErrorRatio.anyOf[2],data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.maxErrorRatio.anyOf,parentSchema:schema194.properties.maxErrorRatio,data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxLatencyP95Seconds !== undefined){
+let data1 = data.maxLatencyP95Seconds;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs16 = errors;
+if(typeof data1 !== "boolean"){
+const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema194.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema194.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(false !== data1){
+const err12 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema194.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs16 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs18 = errors;
+if(data1 !== null){
+const err13 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.maxLatencyP95Seconds.anyOf[2].type,parentSchema:schema194.properties.maxLatencyP95Seconds.anyOf[2],data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid3 = valid3 || _valid1;
+}
+}
+if(!valid3){
+const err14 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema194.properties.maxLatencyP95Seconds,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.minThroughputRps !== undefined){
+let data2 = data.minThroughputRps;
+const _errs21 = errors;
+let valid5 = false;
+const _errs22 = errors;
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema54,data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema54.type,parentSchema:schema54,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs22 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs25 = errors;
+if(typeof data2 !== "boolean"){
+const err17 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema194.properties.minThroughputRps.anyOf[1].type,parentSchema:schema194.properties.minThroughputRps.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(false !== data2){
+const err18 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema194.properties.minThroughputRps.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid2 = _errs25 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs27 = errors;
+if(data2 !== null){
+const err19 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.minThroughputRps.anyOf[2].type,parentSchema:schema194.properties.minThroughputRps.anyOf[2],data:data2};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid5 = valid5 || _valid2;
+}
+}
+if(!valid5){
+const err20 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.minThroughputRps.anyOf,parentSchema:schema194.properties.minThroughputRps,data:data2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate161.errors = vErrors;
+return errors === 0;
+}
+
+const schema198 = {"type":["object","null"],"properties":{"indicator":{"description":"What makes an event good or bad.","$ref":"#/definitions/SloIndicatorOverlay"},"objective":{"type":["number","null"],"description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"tiers":{"description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","anyOf":[{"$ref":"#/definitions/SloTierSet"},{"type":"null"}]},"tierSettings":{"type":["object","null"],"properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":["number","null"],"description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","minimum":0}},"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
+const schema199 = {"anyOf":[{"$ref":"#/definitions/SloAvailabilityOverlay"},{"$ref":"#/definitions/SloLatencyOverlay"},{"$ref":"#/definitions/SloRatioOverlay"},{"type":"null"}],"description":"What makes an event good or bad."};
+const schema200 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"availability"},{"type":"null"}]}},"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
+const schema203 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"ratio"},{"type":"null"}]},"errors":{"type":["string","null"]},"total":{"type":["string","null"]}},"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
+const schema201 = {"type":["object","null"],"properties":{"kind":{"anyOf":[{"type":"string","const":"latency"},{"type":"null"}]},"thresholdSeconds":{"description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","anyOf":[{"$ref":"#/definitions/Seconds","exclusiveMinimum":0},{"type":"null"}]}},"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
+
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema201.type},message:"must be object,null",schema:schema201.type,parentSchema:schema201,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "kind") || (key0 === "thresholdSeconds"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema201,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema201.properties.kind.anyOf[0].type,parentSchema:schema201.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("latency" !== data0){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema201.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema201.properties.kind.anyOf[1].type,parentSchema:schema201.properties.kind.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema201.properties.kind.anyOf,parentSchema:schema201.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.thresholdSeconds !== undefined){
+let data1 = data.thresholdSeconds;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(typeof data1 == "number"){
+if(data1 <= 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema201.properties.thresholdSeconds.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs13 = errors;
+if(data1 !== null){
+const err9 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema201.properties.thresholdSeconds.anyOf[1].type,parentSchema:schema201.properties.thresholdSeconds.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err10 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema201.properties.thresholdSeconds.anyOf,parentSchema:schema201.properties.thresholdSeconds,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate165.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/definitions/SloAvailabilityOverlay/type",keyword:"type",params:{type: schema200.type},message:"must be object,null",schema:schema200.type,parentSchema:schema200,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "kind")){
+const err1 = {instancePath,schemaPath:"#/definitions/SloAvailabilityOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema200,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailabilityOverlay/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema200.properties.kind.anyOf[0].type,parentSchema:schema200.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("availability" !== data0){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailabilityOverlay/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema200.properties.kind.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs9 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailabilityOverlay/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema200.properties.kind.anyOf[1].type,parentSchema:schema200.properties.kind.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailabilityOverlay/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema200.properties.kind.anyOf,parentSchema:schema200.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs11 = errors;
+if(!(validate165(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs11 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs12 = errors;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err6 = {instancePath,schemaPath:"#/definitions/SloRatioOverlay/type",keyword:"type",params:{type: schema203.type},message:"must be object,null",schema:schema203.type,parentSchema:schema203,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key1 in data){
+if(!(((key1 === "kind") || (key1 === "errors")) || (key1 === "total"))){
+const err7 = {instancePath,schemaPath:"#/definitions/SloRatioOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema203,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+const _errs17 = errors;
+let valid6 = false;
+const _errs18 = errors;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatioOverlay/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema203.properties.kind.anyOf[0].type,parentSchema:schema203.properties.kind.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if("ratio" !== data1){
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatioOverlay/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema203.properties.kind.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid2 = _errs18 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs20 = errors;
+if(data1 !== null){
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatioOverlay/properties/kind/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema203.properties.kind.anyOf[1].type,parentSchema:schema203.properties.kind.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid2 = _errs20 === errors;
+valid6 = valid6 || _valid2;
+}
+if(!valid6){
+const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatioOverlay/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema203.properties.kind.anyOf,parentSchema:schema203.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.errors !== undefined){
+let data2 = data.errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err12 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatioOverlay/properties/errors/type",keyword:"type",params:{type: schema203.properties.errors.type},message:"must be string,null",schema:schema203.properties.errors.type,parentSchema:schema203.properties.errors,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.total !== undefined){
+let data3 = data.total;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err13 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatioOverlay/properties/total/type",keyword:"type",params:{type: schema203.properties.total.type},message:"must be string,null",schema:schema203.properties.total.type,parentSchema:schema203.properties.total,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs26 = errors;
+if(data !== null){
+const err14 = {instancePath,schemaPath:"#/anyOf/3/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema199.anyOf[3].type,parentSchema:schema199.anyOf[3],data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid0 = _errs26 === errors;
+valid0 = valid0 || _valid0;
+}
+}
+}
+if(!valid0){
+const err15 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema199.anyOf,parentSchema:schema199,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate164.errors = vErrors;
+return errors === 0;
+}
+
+const schema206 = {"type":["object","null"],"properties":{"severity":{"description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set.","anyOf":[{"$ref":"#/definitions/Severity"},{"type":"null"}]},"for":{"description":"How long the burn must last before the alert fires (the tier's default unless set).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]}},"additionalProperties":false};
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema206.type},message:"must be object,null",schema:schema206.type,parentSchema:schema206,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "severity") || (key0 === "for"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema206,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.severity !== undefined){
+let data0 = data.severity;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
+const err3 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema206.properties.severity.anyOf[1].type,parentSchema:schema206.properties.severity.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema206.properties.severity.anyOf,parentSchema:schema206.properties.severity,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.for !== undefined){
+let data1 = data.for;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern7.test(data1)){
+const err6 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/properties/for/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema206.properties.for.anyOf[1].type,parentSchema:schema206.properties.for.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/properties/for/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema206.properties.for.anyOf,parentSchema:schema206.properties.for,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate168.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema198.type},message:"must be object,null",schema:schema198.type,parentSchema:schema198,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema198,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.indicator !== undefined){
+if(!(validate164(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+}
+if(data.objective !== undefined){
+let data1 = data.objective;
+if((!(typeof data1 == "number")) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: schema198.properties.objective.type},message:"must be number,null",schema:schema198.properties.objective.type,parentSchema:schema198.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(typeof data1 == "number"){
+if(data1 >= 100 || isNaN(data1)){
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema198.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1 <= 0 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema198.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.window !== undefined){
+let data2 = data.window;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs10 = errors;
+if(data2 !== null){
+const err7 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.window.anyOf[1].type,parentSchema:schema198.properties.window.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.window.anyOf,parentSchema:schema198.properties.window,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tiers !== undefined){
+let data3 = data.tiers;
+const _errs13 = errors;
+let valid3 = false;
+const _errs14 = errors;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
+const err10 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values",schema:schema62.enum,parentSchema:schema62,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs17 = errors;
+if(data3 !== null){
+const err11 = {instancePath:instancePath+"/tiers",schemaPath:"#/properties/tiers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.tiers.anyOf[1].type,parentSchema:schema198.properties.tiers.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs17 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/tiers",schemaPath:"#/properties/tiers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.tiers.anyOf,parentSchema:schema198.properties.tiers,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tierSettings !== undefined){
+let data4 = data.tierSettings;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err13 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: schema198.properties.tierSettings.type},message:"must be object,null",schema:schema198.properties.tierSettings.type,parentSchema:schema198.properties.tierSettings,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
+const err14 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema198.properties.tierSettings,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data4["page-fast"] !== undefined){
+let data5 = data4["page-fast"];
+const _errs23 = errors;
+let valid6 = false;
+const _errs24 = errors;
+if(!(validate168(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs24 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs25 = errors;
+if(typeof data5 !== "boolean"){
+const err15 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema198.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema198.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(false !== data5){
+const err16 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema198.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs25 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs27 = errors;
+if(data5 !== null){
+const err17 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.tierSettings.properties["page-fast"].anyOf[2].type,parentSchema:schema198.properties.tierSettings.properties["page-fast"].anyOf[2],data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid6 = valid6 || _valid2;
+}
+}
+if(!valid6){
+const err18 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema198.properties.tierSettings.properties["page-fast"],data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["page-slow"] !== undefined){
+let data6 = data4["page-slow"];
+const _errs30 = errors;
+let valid7 = false;
+const _errs31 = errors;
+if(!(validate168(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid3 = _errs31 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs32 = errors;
+if(typeof data6 !== "boolean"){
+const err19 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema198.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema198.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(false !== data6){
+const err20 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema198.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid3 = _errs32 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs34 = errors;
+if(data6 !== null){
+const err21 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.tierSettings.properties["page-slow"].anyOf[2].type,parentSchema:schema198.properties.tierSettings.properties["page-slow"].anyOf[2],data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid3 = _errs34 === errors;
+valid7 = valid7 || _valid3;
+}
+}
+if(!valid7){
+const err22 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema198.properties.tierSettings.properties["page-slow"],data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["ticket-fast"] !== undefined){
+let data7 = data4["ticket-fast"];
+const _errs37 = errors;
+let valid8 = false;
+const _errs38 = errors;
+if(!(validate168(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid4 = _errs38 === errors;
+valid8 = valid8 || _valid4;
+if(!valid8){
+const _errs39 = errors;
+if(typeof data7 !== "boolean"){
+const err23 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(false !== data7){
+const err24 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid4 = _errs39 === errors;
+valid8 = valid8 || _valid4;
+if(!valid8){
+const _errs41 = errors;
+if(data7 !== null){
+const err25 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf[2].type,parentSchema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf[2],data:data7};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid4 = _errs41 === errors;
+valid8 = valid8 || _valid4;
+}
+}
+if(!valid8){
+const err26 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema198.properties.tierSettings.properties["ticket-fast"],data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["ticket-slow"] !== undefined){
+let data8 = data4["ticket-slow"];
+const _errs44 = errors;
+let valid9 = false;
+const _errs45 = errors;
+if(!(validate168(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid5 = _errs45 === errors;
+valid9 = valid9 || _valid5;
+if(!valid9){
+const _errs46 = errors;
+if(typeof data8 !== "boolean"){
+const err27 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(false !== data8){
+const err28 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid5 = _errs46 === errors;
+valid9 = valid9 || _valid5;
+if(!valid9){
+const _errs48 = errors;
+if(data8 !== null){
+const err29 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf[2].type,parentSchema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf[2],data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid5 = _errs48 === errors;
+valid9 = valid9 || _valid5;
+}
+}
+if(!valid9){
+const err30 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema198.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema198.properties.tierSettings.properties["ticket-slow"],data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs44;
+if(vErrors !== null){
+if(_errs44){
+vErrors.length = _errs44;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+if(data.minEvents !== undefined){
+let data9 = data.minEvents;
+if((!(typeof data9 == "number")) && (data9 !== null)){
+const err31 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: schema198.properties.minEvents.type},message:"must be number,null",schema:schema198.properties.minEvents.type,parentSchema:schema198.properties.minEvents,data:data9};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(typeof data9 == "number"){
+if(data9 < 0 || isNaN(data9)){
+const err32 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema198.properties.minEvents,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+
+const schema209 = {"type":["object","null"],"properties":{"jsonField":{"description":"The field of the log line that holds the JSON document to parse.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"timestampField":{"description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"pathField":{"description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","anyOf":[{"$ref":"#/definitions/LogField"},{"type":"null"}]},"dropPaths":{"type":["array","null"],"items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
+
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema209.type},message:"must be object,null",schema:schema209.type,parentSchema:schema209,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "jsonField") || (key0 === "timestampField")) || (key0 === "pathField")) || (key0 === "dropPaths"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema209,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.jsonField !== undefined){
+let data0 = data.jsonField;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern26.test(data0)){
+const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/jsonField",schemaPath:"#/properties/jsonField/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema209.properties.jsonField.anyOf[1].type,parentSchema:schema209.properties.jsonField.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/jsonField",schemaPath:"#/properties/jsonField/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema209.properties.jsonField.anyOf,parentSchema:schema209.properties.jsonField,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.timestampField !== undefined){
+let data1 = data.timestampField;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern26.test(data1)){
+const err6 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/timestampField",schemaPath:"#/properties/timestampField/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema209.properties.timestampField.anyOf[1].type,parentSchema:schema209.properties.timestampField.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/timestampField",schemaPath:"#/properties/timestampField/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema209.properties.timestampField.anyOf,parentSchema:schema209.properties.timestampField,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pathField !== undefined){
+let data2 = data.pathField;
+const _errs17 = errors;
+let valid5 = false;
+const _errs18 = errors;
+if(typeof data2 === "string"){
+if(!pattern26.test(data2)){
+const err10 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid2 = _errs18 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs21 = errors;
+if(data2 !== null){
+const err12 = {instancePath:instancePath+"/pathField",schemaPath:"#/properties/pathField/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema209.properties.pathField.anyOf[1].type,parentSchema:schema209.properties.pathField.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid2 = _errs21 === errors;
+valid5 = valid5 || _valid2;
+}
+if(!valid5){
+const err13 = {instancePath:instancePath+"/pathField",schemaPath:"#/properties/pathField/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema209.properties.pathField.anyOf,parentSchema:schema209.properties.pathField,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.dropPaths !== undefined){
+let data3 = data.dropPaths;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err14 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: schema209.properties.dropPaths.type},message:"must be array,null",schema:schema209.properties.dropPaths.type,parentSchema:schema209.properties.dropPaths,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(!pattern29.test(data4)){
+const err15 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema70,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.type,parentSchema:schema70,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+}
+validate174.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema186.type},message:"must be object,null",schema:schema186.type,parentSchema:schema186,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "slos")) || (key0 === "logging"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema186,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.team !== undefined){
+let data0 = data.team;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err2 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema186.properties.team.anyOf[1].type,parentSchema:schema186.properties.team.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema186.properties.team.anyOf,parentSchema:schema186.properties.team,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.discovery !== undefined){
+if(!(validate157(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+}
+if(data.thresholds !== undefined){
+if(!(validate161(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+}
+if(data.slos !== undefined){
+let data3 = data.slos;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: schema186.properties.slos.type},message:"must be object,null",schema:schema186.properties.slos.type,parentSchema:schema186.properties.slos,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+const _errs13 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema186.properties.slos.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid3 = _errs13 === errors;
+if(!valid3){
+const err8 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema186.properties.slos.propertyNames,parentSchema:schema186.properties.slos,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key2 in data3){
+if(!(validate163(data3[key2], {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.logging !== undefined){
+if(!(validate174(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+}
+}
+validate156.errors = vErrors;
+return errors === 0;
+}
+
+const schema214 = {"type":["object","null"],"properties":{"service":{"description":"The service (a key of `services`) that serves this model.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"team":{"description":"Team that owns the model (the `team` label on its alerts).","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"thresholds":{"description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it.","$ref":"#/definitions/ModelThresholdsOverlay"},"slos":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverrideOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"additionalProperties":false};
+const schema217 = {"type":["object","null"],"properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it."},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Drift score above which DataDriftDetected fires; `false` disables it."},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false},{"type":"null"}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it."},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false},{"type":"null"}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it."}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema217.type},message:"must be object,null",schema:schema217.type,parentSchema:schema217,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "minAccuracy") || (key0 === "maxDriftScore")) || (key0 === "maxInferenceLatencyP95Seconds")) || (key0 === "minMeanConfidence"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema217,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.minAccuracy !== undefined){
+let data0 = data.minAccuracy;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 == "number"){
+if(data0 > 1 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema217.properties.minAccuracy.anyOf[1].type,parentSchema:schema217.properties.minAccuracy.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(false !== data0){
+const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema217.properties.minAccuracy.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(data0 !== null){
+const err7 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema217.properties.minAccuracy.anyOf[2].type,parentSchema:schema217.properties.minAccuracy.anyOf[2],data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema217.properties.minAccuracy.anyOf,parentSchema:schema217.properties.minAccuracy,data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxDriftScore !== undefined){
+let data1 = data.maxDriftScore;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(typeof data1 == "number"){
+if(data1 > 1 || isNaN(data1)){
+const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs16 = errors;
+if(typeof data1 !== "boolean"){
+const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema217.properties.maxDriftScore.anyOf[1].type,parentSchema:schema217.properties.maxDriftScore.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(false !== data1){
+const err13 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema217.properties.maxDriftScore.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs16 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs18 = errors;
+if(data1 !== null){
+const err14 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema217.properties.maxDriftScore.anyOf[2].type,parentSchema:schema217.properties.maxDriftScore.anyOf[2],data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid3 = valid3 || _valid1;
+}
+}
+if(!valid3){
+const err15 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema217.properties.maxDriftScore.anyOf,parentSchema:schema217.properties.maxDriftScore,data:data1};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxInferenceLatencyP95Seconds !== undefined){
+let data2 = data.maxInferenceLatencyP95Seconds;
+const _errs21 = errors;
+let valid5 = false;
+const _errs22 = errors;
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.type,parentSchema:schema53,data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid2 = _errs22 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs25 = errors;
+if(typeof data2 !== "boolean"){
+const err18 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(false !== data2){
+const err19 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs25 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs27 = errors;
+if(data2 !== null){
+const err20 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf[2].type,parentSchema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf[2],data:data2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid5 = valid5 || _valid2;
+}
+}
+if(!valid5){
+const err21 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema217.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema217.properties.maxInferenceLatencyP95Seconds,data:data2};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.minMeanConfidence !== undefined){
+let data3 = data.minMeanConfidence;
+const _errs30 = errors;
+let valid7 = false;
+const _errs31 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema52,data:data3};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema52,data:data3};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema52.type,parentSchema:schema52,data:data3};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid3 = _errs31 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs34 = errors;
+if(typeof data3 !== "boolean"){
+const err25 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema217.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema217.properties.minMeanConfidence.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(false !== data3){
+const err26 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema217.properties.minMeanConfidence.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid3 = _errs34 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs36 = errors;
+if(data3 !== null){
+const err27 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema217.properties.minMeanConfidence.anyOf[2].type,parentSchema:schema217.properties.minMeanConfidence.anyOf[2],data:data3};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid3 = _errs36 === errors;
+valid7 = valid7 || _valid3;
+}
+}
+if(!valid7){
+const err28 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema217.properties.minMeanConfidence.anyOf,parentSchema:schema217.properties.minMeanConfidence,data:data3};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate178.errors = vErrors;
+return errors === 0;
+}
+
+const schema222 = {"type":["object","null"],"properties":{"indicator":{"description":"What makes an event good or bad.","$ref":"#/definitions/SloIndicatorOverlay"},"objective":{"type":["number","null"],"description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"tiers":{"description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","anyOf":[{"$ref":"#/definitions/SloTierSet"},{"type":"null"}]},"tierSettings":{"type":["object","null"],"properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettingsOverlay"},{"type":"boolean","const":false},{"type":"null"}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":["number","null"],"description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema222.type},message:"must be object,null",schema:schema222.type,parentSchema:schema222,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema222,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.indicator !== undefined){
+if(!(validate164(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+}
+if(data.objective !== undefined){
+let data1 = data.objective;
+if((!(typeof data1 == "number")) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: schema222.properties.objective.type},message:"must be number,null",schema:schema222.properties.objective.type,parentSchema:schema222.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(typeof data1 == "number"){
+if(data1 >= 100 || isNaN(data1)){
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema222.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1 <= 0 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema222.properties.objective,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.window !== undefined){
+let data2 = data.window;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err5 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs10 = errors;
+if(data2 !== null){
+const err7 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.window.anyOf[1].type,parentSchema:schema222.properties.window.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.window.anyOf,parentSchema:schema222.properties.window,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tiers !== undefined){
+let data3 = data.tiers;
+const _errs13 = errors;
+let valid3 = false;
+const _errs14 = errors;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
+const err10 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values",schema:schema62.enum,parentSchema:schema62,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs17 = errors;
+if(data3 !== null){
+const err11 = {instancePath:instancePath+"/tiers",schemaPath:"#/properties/tiers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.tiers.anyOf[1].type,parentSchema:schema222.properties.tiers.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs17 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/tiers",schemaPath:"#/properties/tiers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.tiers.anyOf,parentSchema:schema222.properties.tiers,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tierSettings !== undefined){
+let data4 = data.tierSettings;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err13 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: schema222.properties.tierSettings.type},message:"must be object,null",schema:schema222.properties.tierSettings.type,parentSchema:schema222.properties.tierSettings,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
+const err14 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema222.properties.tierSettings,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data4["page-fast"] !== undefined){
+let data5 = data4["page-fast"];
+const _errs23 = errors;
+let valid6 = false;
+const _errs24 = errors;
+if(!(validate168(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs24 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs25 = errors;
+if(typeof data5 !== "boolean"){
+const err15 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema222.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema222.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(false !== data5){
+const err16 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema222.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs25 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs27 = errors;
+if(data5 !== null){
+const err17 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.tierSettings.properties["page-fast"].anyOf[2].type,parentSchema:schema222.properties.tierSettings.properties["page-fast"].anyOf[2],data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid6 = valid6 || _valid2;
+}
+}
+if(!valid6){
+const err18 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema222.properties.tierSettings.properties["page-fast"],data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["page-slow"] !== undefined){
+let data6 = data4["page-slow"];
+const _errs30 = errors;
+let valid7 = false;
+const _errs31 = errors;
+if(!(validate168(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid3 = _errs31 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs32 = errors;
+if(typeof data6 !== "boolean"){
+const err19 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema222.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema222.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(false !== data6){
+const err20 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema222.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid3 = _errs32 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs34 = errors;
+if(data6 !== null){
+const err21 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.tierSettings.properties["page-slow"].anyOf[2].type,parentSchema:schema222.properties.tierSettings.properties["page-slow"].anyOf[2],data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid3 = _errs34 === errors;
+valid7 = valid7 || _valid3;
+}
+}
+if(!valid7){
+const err22 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema222.properties.tierSettings.properties["page-slow"],data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["ticket-fast"] !== undefined){
+let data7 = data4["ticket-fast"];
+const _errs37 = errors;
+let valid8 = false;
+const _errs38 = errors;
+if(!(validate168(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid4 = _errs38 === errors;
+valid8 = valid8 || _valid4;
+if(!valid8){
+const _errs39 = errors;
+if(typeof data7 !== "boolean"){
+const err23 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(false !== data7){
+const err24 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid4 = _errs39 === errors;
+valid8 = valid8 || _valid4;
+if(!valid8){
+const _errs41 = errors;
+if(data7 !== null){
+const err25 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf[2].type,parentSchema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf[2],data:data7};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid4 = _errs41 === errors;
+valid8 = valid8 || _valid4;
+}
+}
+if(!valid8){
+const err26 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema222.properties.tierSettings.properties["ticket-fast"],data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data4["ticket-slow"] !== undefined){
+let data8 = data4["ticket-slow"];
+const _errs44 = errors;
+let valid9 = false;
+const _errs45 = errors;
+if(!(validate168(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+var _valid5 = _errs45 === errors;
+valid9 = valid9 || _valid5;
+if(!valid9){
+const _errs46 = errors;
+if(typeof data8 !== "boolean"){
+const err27 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(false !== data8){
+const err28 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid5 = _errs46 === errors;
+valid9 = valid9 || _valid5;
+if(!valid9){
+const _errs48 = errors;
+if(data8 !== null){
+const err29 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf[2].type,parentSchema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf[2],data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid5 = _errs48 === errors;
+valid9 = valid9 || _valid5;
+}
+}
+if(!valid9){
+const err30 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema222.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema222.properties.tierSettings.properties["ticket-slow"],data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs44;
+if(vErrors !== null){
+if(_errs44){
+vErrors.length = _errs44;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+if(data.minEvents !== undefined){
+let data9 = data.minEvents;
+if((!(typeof data9 == "number")) && (data9 !== null)){
+const err31 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: schema222.properties.minEvents.type},message:"must be number,null",schema:schema222.properties.minEvents.type,parentSchema:schema222.properties.minEvents,data:data9};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(typeof data9 == "number"){
+if(data9 < 0 || isNaN(data9)){
+const err32 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema222.properties.minEvents,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema214.type},message:"must be object,null",schema:schema214.type,parentSchema:schema214,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "service") || (key0 === "team")) || (key0 === "thresholds")) || (key0 === "slos"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema214,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.service !== undefined){
+let data0 = data.service;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err2 = {instancePath:instancePath+"/service",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/service",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema214.properties.service.anyOf[1].type,parentSchema:schema214.properties.service.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema214.properties.service.anyOf,parentSchema:schema214.properties.service,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.team !== undefined){
+let data1 = data.team;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err6 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema214.properties.team.anyOf[1].type,parentSchema:schema214.properties.team.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema214.properties.team.anyOf,parentSchema:schema214.properties.team,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.thresholds !== undefined){
+if(!(validate178(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+}
+if(data.slos !== undefined){
+let data3 = data.slos;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: schema214.properties.slos.type},message:"must be object,null",schema:schema214.properties.slos.type,parentSchema:schema214.properties.slos,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+const _errs19 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema214.properties.slos.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid5 = _errs19 === errors;
+if(!valid5){
+const err12 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema214.properties.slos.propertyNames,parentSchema:schema214.properties.slos,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+for(const key2 in data3){
+let data4 = data3[key2];
+const _errs22 = errors;
+let valid7 = false;
+const _errs23 = errors;
+if(!(validate180(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs23 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const _errs24 = errors;
+if(typeof data4 !== "boolean"){
+const err13 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema214.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema214.properties.slos.additionalProperties.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(false !== data4){
+const err14 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema214.properties.slos.additionalProperties.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const _errs26 = errors;
+if(data4 !== null){
+const err15 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema214.properties.slos.additionalProperties.anyOf[2].type,parentSchema:schema214.properties.slos.additionalProperties.anyOf[2],data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+valid7 = valid7 || _valid2;
+}
+}
+if(!valid7){
+const err16 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema214.properties.slos.additionalProperties.anyOf,parentSchema:schema214.properties.slos.additionalProperties,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs22;
+if(vErrors !== null){
+if(_errs22){
+vErrors.length = _errs22;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+
+const schema225 = {"type":["object","null"],"properties":{"team":{"description":"Team for models and services that don't name one.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"modelThresholds":{"description":"Thresholds for every model, listed or not, unless the model overrides them.","$ref":"#/definitions/ModelThresholdsOverlay"},"modelSlos":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/SloConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"description":"Thresholds for every service unless the service overrides them.","$ref":"#/definitions/ServiceThresholdsOverlay"}},"additionalProperties":false};
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema225.type},message:"must be object,null",schema:schema225.type,parentSchema:schema225,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "team") || (key0 === "modelThresholds")) || (key0 === "modelSlos")) || (key0 === "serviceThresholds"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema225,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.team !== undefined){
+let data0 = data.team;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err2 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/team",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema225.properties.team.anyOf[1].type,parentSchema:schema225.properties.team.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema225.properties.team.anyOf,parentSchema:schema225.properties.team,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.modelThresholds !== undefined){
+if(!(validate178(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+}
+if(data.modelSlos !== undefined){
+let data2 = data.modelSlos;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err6 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: schema225.properties.modelSlos.type},message:"must be object,null",schema:schema225.properties.modelSlos.type,parentSchema:schema225.properties.modelSlos,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs12 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err7 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema225.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid3 = _errs12 === errors;
+if(!valid3){
+const err8 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema225.properties.modelSlos.propertyNames,parentSchema:schema225.properties.modelSlos,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+if(!(validate163(data2[key2], {instancePath:instancePath+"/modelSlos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.serviceThresholds !== undefined){
+if(!(validate161(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+}
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+
+const schema227 = {"type":["object","null"],"properties":{"severity":{"description":"Severity label of the alert.","anyOf":[{"$ref":"#/definitions/Severity"},{"type":"null"}]},"for":{"description":"How long the condition must hold before the alert fires.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"window":{"description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one).","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"enabled":{"type":["boolean","null"],"description":"`false` removes the alert entirely."}},"additionalProperties":false};
+
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema227.type},message:"must be object,null",schema:schema227.type,parentSchema:schema227,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "severity") || (key0 === "for")) || (key0 === "window")) || (key0 === "enabled"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.severity !== undefined){
+let data0 = data.severity;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
+const err3 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema227.properties.severity.anyOf[1].type,parentSchema:schema227.properties.severity.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema227.properties.severity.anyOf,parentSchema:schema227.properties.severity,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.for !== undefined){
+let data1 = data.for;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern7.test(data1)){
+const err6 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/properties/for/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema227.properties.for.anyOf[1].type,parentSchema:schema227.properties.for.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/properties/for/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema227.properties.for.anyOf,parentSchema:schema227.properties.for,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.window !== undefined){
+let data2 = data.window;
+const _errs17 = errors;
+let valid5 = false;
+const _errs18 = errors;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err10 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/window",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid2 = _errs18 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs21 = errors;
+if(data2 !== null){
+const err12 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema227.properties.window.anyOf[1].type,parentSchema:schema227.properties.window.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid2 = _errs21 === errors;
+valid5 = valid5 || _valid2;
+}
+if(!valid5){
+const err13 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema227.properties.window.anyOf,parentSchema:schema227.properties.window,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.enabled !== undefined){
+let data3 = data.enabled;
+if((typeof data3 !== "boolean") && (data3 !== null)){
+const err14 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: schema227.properties.enabled.type},message:"must be boolean,null",schema:schema227.properties.enabled.type,parentSchema:schema227.properties.enabled,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+validate193.errors = vErrors;
+return errors === 0;
+}
+
+const schema231 = {"type":["object","null"],"properties":{"defaultReceiver":{"description":"Receiver for alerts that no route matches.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]},"receivers":{"type":["object","null"],"additionalProperties":{"$ref":"#/definitions/ReceiverConfigOverlay"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one."},"routes":{"type":["array","null"],"items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"description":"How alerts are grouped into notifications and how often they repeat.","$ref":"#/definitions/GroupingConfigOverlay"},"resolveTimeout":{"description":"How long Alertmanager waits before declaring an alert without updates resolved.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"smtp":{"description":"Global SMTP settings for email receivers.","$ref":"#/definitions/SmtpConfigOverlay"},"slackApiUrlFile":{"description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`.","anyOf":[{"$ref":"#/definitions/SecretFilePath"},{"type":"null"}]},"inhibitRules":{"type":["array","null"],"items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
+const schema233 = {"type":["object","null"],"properties":{"email":{"type":["array","null"],"items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":["array","null"],"items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":["array","null"],"items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":["array","null"],"items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
+
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema233.type},message:"must be object,null",schema:schema233.type,parentSchema:schema233,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "email") || (key0 === "slack")) || (key0 === "pagerduty")) || (key0 === "webhook"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema233,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data0 = data.email;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: schema233.properties.email.type},message:"must be array,null",schema:schema233.properties.email.type,parentSchema:schema233.properties.email,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.to === undefined){
+const err3 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema91.required,parentSchema:schema91,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!((key1 === "to") || (key1 === "sendResolved"))){
+const err4 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.to !== undefined){
+let data2 = data1.to;
+if(typeof data2 === "string"){
+if(!pattern41.test(data2)){
+const err5 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema91.properties.to,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.to.type,parentSchema:schema91.properties.to,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.sendResolved !== undefined){
+let data3 = data1.sendResolved;
+if(typeof data3 !== "boolean"){
+const err7 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema91.properties.sendResolved.type,parentSchema:schema91.properties.sendResolved,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+if(data.slack !== undefined){
+let data4 = data.slack;
+if((!(Array.isArray(data4))) && (data4 !== null)){
+const err9 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: schema233.properties.slack.type},message:"must be array,null",schema:schema233.properties.slack.type,parentSchema:schema233.properties.slack,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate81(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.pagerduty !== undefined){
+let data6 = data.pagerduty;
+if((!(Array.isArray(data6))) && (data6 !== null)){
+const err10 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: schema233.properties.pagerduty.type},message:"must be array,null",schema:schema233.properties.pagerduty.type,parentSchema:schema233.properties.pagerduty,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate83(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.webhook !== undefined){
+let data8 = data.webhook;
+if((!(Array.isArray(data8))) && (data8 !== null)){
+const err11 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: schema233.properties.webhook.type},message:"must be array,null",schema:schema233.properties.webhook.type,parentSchema:schema233.properties.webhook,data:data8};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(Array.isArray(data8)){
+const len3 = data8.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate85(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+validate208.errors = vErrors;
+return errors === 0;
+}
+
+const schema235 = {"type":["object","null"],"properties":{"groupBy":{"type":["array","null"],"items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","uniqueItems":true},"groupWait":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"groupInterval":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"repeatInterval":{"anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]}},"additionalProperties":false};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema235.type},message:"must be object,null",schema:schema235.type,parentSchema:schema235,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "groupBy") || (key0 === "groupWait")) || (key0 === "groupInterval")) || (key0 === "repeatInterval"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema235,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.groupBy !== undefined){
+let data0 = data.groupBy;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: schema235.properties.groupBy.type},message:"must be array,null",schema:schema235.properties.groupBy.type,parentSchema:schema235.properties.groupBy,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 === "string"){
+if(!pattern3.test(data1)){
+const err3 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema18,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.type,parentSchema:schema18,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+let i1 = data0.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data0[i1], data0[j0])){
+const err5 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema235.properties.groupBy,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+}
+if(data.groupWait !== undefined){
+let data2 = data.groupWait;
+const _errs8 = errors;
+let valid5 = false;
+const _errs9 = errors;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err6 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/groupWait",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const _errs12 = errors;
+if(data2 !== null){
+const err8 = {instancePath:instancePath+"/groupWait",schemaPath:"#/properties/groupWait/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema235.properties.groupWait.anyOf[1].type,parentSchema:schema235.properties.groupWait.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid5 = valid5 || _valid0;
+}
+if(!valid5){
+const err9 = {instancePath:instancePath+"/groupWait",schemaPath:"#/properties/groupWait/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema235.properties.groupWait.anyOf,parentSchema:schema235.properties.groupWait,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.groupInterval !== undefined){
+let data3 = data.groupInterval;
+const _errs15 = errors;
+let valid7 = false;
+const _errs16 = errors;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err10 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs16 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const _errs19 = errors;
+if(data3 !== null){
+const err12 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/properties/groupInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema235.properties.groupInterval.anyOf[1].type,parentSchema:schema235.properties.groupInterval.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid7 = valid7 || _valid1;
+}
+if(!valid7){
+const err13 = {instancePath:instancePath+"/groupInterval",schemaPath:"#/properties/groupInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema235.properties.groupInterval.anyOf,parentSchema:schema235.properties.groupInterval,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.repeatInterval !== undefined){
+let data4 = data.repeatInterval;
+const _errs22 = errors;
+let valid9 = false;
+const _errs23 = errors;
+if(typeof data4 === "string"){
+if(!pattern7.test(data4)){
+const err14 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs23 === errors;
+valid9 = valid9 || _valid2;
+if(!valid9){
+const _errs26 = errors;
+if(data4 !== null){
+const err16 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/properties/repeatInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema235.properties.repeatInterval.anyOf[1].type,parentSchema:schema235.properties.repeatInterval.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+valid9 = valid9 || _valid2;
+}
+if(!valid9){
+const err17 = {instancePath:instancePath+"/repeatInterval",schemaPath:"#/properties/repeatInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema235.properties.repeatInterval.anyOf,parentSchema:schema235.properties.repeatInterval,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs22;
+if(vErrors !== null){
+if(_errs22){
+vErrors.length = _errs22;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+
+const schema241 = {"type":["object","null"],"properties":{"smarthost":{"description":"SMTP server `host:port`.","anyOf":[{"$ref":"#/definitions/HostPort"},{"type":"null"}]},"from":{"type":["string","null"],"description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":["string","null"],"description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"description":"File holding the SMTP password.","anyOf":[{"$ref":"#/definitions/SecretFilePath"},{"type":"null"}]},"requireTls":{"type":["boolean","null"]}},"additionalProperties":false};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema241.type},message:"must be object,null",schema:schema241.type,parentSchema:schema241,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "smarthost") || (key0 === "from")) || (key0 === "authUsername")) || (key0 === "authPasswordFile")) || (key0 === "requireTls"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema241,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.smarthost !== undefined){
+let data0 = data.smarthost;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern10.test(data0)){
+const err2 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/smarthost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/smarthost",schemaPath:"#/properties/smarthost/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema241.properties.smarthost.anyOf[1].type,parentSchema:schema241.properties.smarthost.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/smarthost",schemaPath:"#/properties/smarthost/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema241.properties.smarthost.anyOf,parentSchema:schema241.properties.smarthost,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.from !== undefined){
+let data1 = data.from;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: schema241.properties.from.type},message:"must be string,null",schema:schema241.properties.from.type,parentSchema:schema241.properties.from,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(typeof data1 === "string"){
+if(!pattern41.test(data1)){
+const err7 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema241.properties.from,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.authUsername !== undefined){
+let data2 = data.authUsername;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: schema241.properties.authUsername.type},message:"must be string,null",schema:schema241.properties.authUsername.type,parentSchema:schema241.properties.authUsername,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.authPasswordFile !== undefined){
+let data3 = data.authPasswordFile;
+const _errs14 = errors;
+let valid3 = false;
+const _errs15 = errors;
+if(typeof data3 === "string"){
+if(!pattern42.test(data3)){
+const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs18 = errors;
+if(data3 !== null){
+const err11 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/properties/authPasswordFile/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema241.properties.authPasswordFile.anyOf[1].type,parentSchema:schema241.properties.authPasswordFile.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/properties/authPasswordFile/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema241.properties.authPasswordFile.anyOf,parentSchema:schema241.properties.authPasswordFile,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.requireTls !== undefined){
+let data4 = data.requireTls;
+if((typeof data4 !== "boolean") && (data4 !== null)){
+const err13 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: schema241.properties.requireTls.type},message:"must be boolean,null",schema:schema241.properties.requireTls.type,parentSchema:schema241.properties.requireTls,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema231.type},message:"must be object,null",schema:schema231.type,parentSchema:schema231,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "defaultReceiver") || (key0 === "receivers")) || (key0 === "routes")) || (key0 === "grouping")) || (key0 === "resolveTimeout")) || (key0 === "smtp")) || (key0 === "slackApiUrlFile")) || (key0 === "inhibitRules"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema231,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.defaultReceiver !== undefined){
+let data0 = data.defaultReceiver;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err2 = {instancePath:instancePath+"/defaultReceiver",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/defaultReceiver",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/defaultReceiver",schemaPath:"#/properties/defaultReceiver/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema231.properties.defaultReceiver.anyOf[1].type,parentSchema:schema231.properties.defaultReceiver.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/defaultReceiver",schemaPath:"#/properties/defaultReceiver/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema231.properties.defaultReceiver.anyOf,parentSchema:schema231.properties.defaultReceiver,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.receivers !== undefined){
+let data1 = data.receivers;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err6 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: schema231.properties.receivers.type},message:"must be object,null",schema:schema231.properties.receivers.type,parentSchema:schema231.properties.receivers,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs11 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err7 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema231.properties.receivers.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+const err8 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema231.properties.receivers.propertyNames,parentSchema:schema231.properties.receivers,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+if(!(validate208(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.routes !== undefined){
+let data3 = data.routes;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: schema231.properties.routes.type},message:"must be array,null",schema:schema231.properties.routes.type,parentSchema:schema231.properties.routes,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate88(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.grouping !== undefined){
+if(!(validate214(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+}
+if(data.resolveTimeout !== undefined){
+let data6 = data.resolveTimeout;
+const _errs19 = errors;
+let valid7 = false;
+const _errs20 = errors;
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err10 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const _errs23 = errors;
+if(data6 !== null){
+const err12 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/properties/resolveTimeout/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema231.properties.resolveTimeout.anyOf[1].type,parentSchema:schema231.properties.resolveTimeout.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs23 === errors;
+valid7 = valid7 || _valid1;
+}
+if(!valid7){
+const err13 = {instancePath:instancePath+"/resolveTimeout",schemaPath:"#/properties/resolveTimeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema231.properties.resolveTimeout.anyOf,parentSchema:schema231.properties.resolveTimeout,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.smtp !== undefined){
+if(!(validate216(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+}
+if(data.slackApiUrlFile !== undefined){
+let data8 = data.slackApiUrlFile;
+const _errs27 = errors;
+let valid9 = false;
+const _errs28 = errors;
+if(typeof data8 === "string"){
+if(!pattern42.test(data8)){
+const err14 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema93,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.type,parentSchema:schema93,data:data8};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs28 === errors;
+valid9 = valid9 || _valid2;
+if(!valid9){
+const _errs31 = errors;
+if(data8 !== null){
+const err16 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/properties/slackApiUrlFile/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema231.properties.slackApiUrlFile.anyOf[1].type,parentSchema:schema231.properties.slackApiUrlFile.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs31 === errors;
+valid9 = valid9 || _valid2;
+}
+if(!valid9){
+const err17 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/properties/slackApiUrlFile/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema231.properties.slackApiUrlFile.anyOf,parentSchema:schema231.properties.slackApiUrlFile,data:data8};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.inhibitRules !== undefined){
+let data9 = data.inhibitRules;
+if((!(Array.isArray(data9))) && (data9 !== null)){
+const err18 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: schema231.properties.inhibitRules.type},message:"must be array,null",schema:schema231.properties.inhibitRules.type,parentSchema:schema231.properties.inhibitRules,data:data9};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate96(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+
+const schema245 = {"type":["object","null"],"properties":{"alerts":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":["array","null"],"items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema245.type},message:"must be object,null",schema:schema245.type,parentSchema:schema245,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "alerts") || (key0 === "recording"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema245,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.alerts !== undefined){
+let data0 = data.alerts;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: schema245.properties.alerts.type},message:"must be array,null",schema:schema245.properties.alerts.type,parentSchema:schema245.properties.alerts,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate100(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.recording !== undefined){
+let data2 = data.recording;
+if((!(Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: schema245.properties.recording.type},message:"must be array,null",schema:schema245.properties.recording.type,parentSchema:schema245.properties.recording,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate102(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+
+const schema246 = {"type":["object","null"],"properties":{"beatsPort":{"type":["integer","null"],"description":"Port of Logstash's beats input.","minimum":1,"maximum":65535},"elasticsearchHosts":{"type":["array","null"],"items":{"type":"string"},"description":"Elasticsearch URLs."},"indexPrefix":{"type":["string","null"],"description":"The name of the data stream Logstash writes to, and the start of every index Kibana's data view and Grafana read (`<indexPrefix>*`, which also covers the daily `<indexPrefix>-YYYY.MM.dd` indices of earlier mlmon versions): lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","anyOf":[{"$ref":"#/definitions/KubernetesLabelKey"},{"type":"null"}]},"logstashHost":{"description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","anyOf":[{"$ref":"#/definitions/HostPort"},{"type":"null"}]},"retention":{"description":"How long Elasticsearch keeps the logs, and when it rolls the data stream over (see logging-types.ts).","$ref":"#/definitions/LogRetentionConfigOverlay"}},"additionalProperties":false};
+const schema249 = {"type":["object","null"],"properties":{"deleteAfter":{"description":"How long after its rollover a backing index is deleted: the ILM delete phase's `min_age`. A log line is kept at least this long, and at most this plus `rollover.maxAge`.","anyOf":[{"$ref":"#/definitions/ElasticsearchDuration"},{"type":"null"}]},"rollover":{"description":"When the data stream's write index is rolled over: whichever condition is met first.","$ref":"#/definitions/LogRolloverConfigOverlay"}},"additionalProperties":false,"description":"How long the logs are kept. Logstash writes to a data stream named `logging.indexPrefix`; the index template and ILM policy mlmon generates (out/elasticsearch/) roll its write index over and delete old backing indices."};
+const schema251 = {"type":["object","null"],"properties":{"maxAge":{"description":"The write index's age at which it is rolled over (`max_age`). The grain of deletion: with `1d`, a day's logs are deleted together, as the daily indices were.","anyOf":[{"$ref":"#/definitions/ElasticsearchDuration"},{"type":"null"}]},"maxPrimaryShardSize":{"description":"The size of the write index's largest primary shard at which it is rolled over (`max_primary_shard_size`).","anyOf":[{"$ref":"#/definitions/ElasticsearchByteSize"},{"type":"null"}]}},"additionalProperties":false,"description":"The ILM rollover action's conditions (`max_age`, `max_primary_shard_size`)."};
+
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema251.type},message:"must be object,null",schema:schema251.type,parentSchema:schema251,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "maxAge") || (key0 === "maxPrimaryShardSize"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema251,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.maxAge !== undefined){
+let data0 = data.maxAge;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern73.test(data0)){
+const err2 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema132,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/maxAge",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/maxAge",schemaPath:"#/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema251.properties.maxAge.anyOf[1].type,parentSchema:schema251.properties.maxAge.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/maxAge",schemaPath:"#/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema251.properties.maxAge.anyOf,parentSchema:schema251.properties.maxAge,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxPrimaryShardSize !== undefined){
+let data1 = data.maxPrimaryShardSize;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern75.test(data1)){
+const err6 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"},message:"must match pattern \""+"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$"+"\"",schema:"^[1-9][0-9]*(b|kb|mb|gb|tb|pb)$",parentSchema:schema135,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/definitions/ElasticsearchByteSize/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.type,parentSchema:schema135,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/properties/maxPrimaryShardSize/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema251.properties.maxPrimaryShardSize.anyOf[1].type,parentSchema:schema251.properties.maxPrimaryShardSize.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/maxPrimaryShardSize",schemaPath:"#/properties/maxPrimaryShardSize/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema251.properties.maxPrimaryShardSize.anyOf,parentSchema:schema251.properties.maxPrimaryShardSize,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate227.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema249.type},message:"must be object,null",schema:schema249.type,parentSchema:schema249,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "deleteAfter") || (key0 === "rollover"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema249,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.deleteAfter !== undefined){
+let data0 = data.deleteAfter;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern73.test(data0)){
+const err2 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(d|h|m|s|ms)$"},message:"must match pattern \""+"^[1-9][0-9]*(d|h|m|s|ms)$"+"\"",schema:"^[1-9][0-9]*(d|h|m|s|ms)$",parentSchema:schema132,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/definitions/ElasticsearchDuration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/properties/deleteAfter/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema249.properties.deleteAfter.anyOf[1].type,parentSchema:schema249.properties.deleteAfter.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/deleteAfter",schemaPath:"#/properties/deleteAfter/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema249.properties.deleteAfter.anyOf,parentSchema:schema249.properties.deleteAfter,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.rollover !== undefined){
+if(!(validate227(data.rollover, {instancePath:instancePath+"/rollover",parentData:data,parentDataProperty:"rollover",rootData}))){
+vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+errors = vErrors.length;
+}
+}
+}
+validate226.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema246.type},message:"must be object,null",schema:schema246.type,parentSchema:schema246,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "beatsPort") || (key0 === "elasticsearchHosts")) || (key0 === "indexPrefix")) || (key0 === "serviceLabel")) || (key0 === "logstashHost")) || (key0 === "retention"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema246,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.beatsPort !== undefined){
+let data0 = data.beatsPort;
+if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: schema246.properties.beatsPort.type},message:"must be integer,null",schema:schema246.properties.beatsPort.type,parentSchema:schema246.properties.beatsPort,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(typeof data0 == "number"){
+if(data0 > 65535 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema246.properties.beatsPort,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema246.properties.beatsPort,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.elasticsearchHosts !== undefined){
+let data1 = data.elasticsearchHosts;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: schema246.properties.elasticsearchHosts.type},message:"must be array,null",schema:schema246.properties.elasticsearchHosts.type,parentSchema:schema246.properties.elasticsearchHosts,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema246.properties.elasticsearchHosts.items.type,parentSchema:schema246.properties.elasticsearchHosts.items,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+if(data.indexPrefix !== undefined){
+let data3 = data.indexPrefix;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: schema246.properties.indexPrefix.type},message:"must be string,null",schema:schema246.properties.indexPrefix.type,parentSchema:schema246.properties.indexPrefix,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(typeof data3 === "string"){
+if(!pattern70.test(data3)){
+const err8 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema246.properties.indexPrefix,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.serviceLabel !== undefined){
+let data4 = data.serviceLabel;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(typeof data4 === "string"){
+if(!pattern16.test(data4)){
+const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema129,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs15 = errors;
+if(data4 !== null){
+const err11 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/properties/serviceLabel/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema246.properties.serviceLabel.anyOf[1].type,parentSchema:schema246.properties.serviceLabel.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/properties/serviceLabel/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema246.properties.serviceLabel.anyOf,parentSchema:schema246.properties.serviceLabel,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.logstashHost !== undefined){
+let data5 = data.logstashHost;
+const _errs18 = errors;
+let valid5 = false;
+const _errs19 = errors;
+if(typeof data5 === "string"){
+if(!pattern10.test(data5)){
+const err13 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs22 = errors;
+if(data5 !== null){
+const err15 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/properties/logstashHost/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema246.properties.logstashHost.anyOf[1].type,parentSchema:schema246.properties.logstashHost.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid1 = _errs22 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err16 = {instancePath:instancePath+"/logstashHost",schemaPath:"#/properties/logstashHost/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema246.properties.logstashHost.anyOf,parentSchema:schema246.properties.logstashHost,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.retention !== undefined){
+if(!(validate226(data.retention, {instancePath:instancePath+"/retention",parentData:data,parentDataProperty:"retention",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
+}
+}
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+
+const schema254 = {"type":["object","null"],"properties":{"namespace":{"description":"Namespace the monitoring stack runs in.","anyOf":[{"$ref":"#/definitions/KubernetesNamespace"},{"type":"null"}]},"images":{"description":"Pinned container images; `latest` is refused.","$ref":"#/definitions/ImagesConfigOverlay"},"resources":{"description":"CPU and memory requests and limits of each component's container; anything not given keeps its default.","$ref":"#/definitions/ComponentResourcesConfigOverlay"},"alertmanagerSecretName":{"description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"alertmanagerSecretMountPath":{"type":["string","null"],"description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","pattern":"^/.+"},"grafanaAdminSecretName":{"description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"elasticsearchSecretName":{"description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]},"alertmanagerStorageSize":{"description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"scheduling":{"description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`.","$ref":"#/definitions/ComponentSchedulingConfigOverlay"}},"additionalProperties":false};
+const schema256 = {"type":["object","null"],"properties":{"prometheus":{"type":["string","null"]},"alertmanager":{"type":["string","null"]},"grafana":{"type":["string","null"]},"logstash":{"type":["string","null"]},"filebeat":{"type":["string","null"]}},"additionalProperties":false};
+const schema257 = {"type":["object","null"],"properties":{"prometheus":{"$ref":"#/definitions/ContainerResourcesOverlay"},"alertmanager":{"$ref":"#/definitions/ContainerResourcesOverlay"},"grafana":{"$ref":"#/definitions/ContainerResourcesOverlay"},"logstash":{"description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","$ref":"#/definitions/ContainerResourcesOverlay"},"filebeat":{"$ref":"#/definitions/ContainerResourcesOverlay"}},"additionalProperties":false};
+const schema258 = {"type":["object","null"],"properties":{"requests":{"description":"What the scheduler reserves for the container.","$ref":"#/definitions/ResourceAmountsOverlay"},"limits":{"description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled).","$ref":"#/definitions/ResourceAmountsOverlay"}},"additionalProperties":false};
+const schema259 = {"type":["object","null"],"properties":{"cpu":{"description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`.","anyOf":[{"$ref":"#/definitions/ResourceQuantity"},{"type":"null"}]},"memory":{"description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`.","anyOf":[{"$ref":"#/definitions/ResourceQuantity"},{"type":"null"}]}},"additionalProperties":false};
+
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema259.type},message:"must be object,null",schema:schema259.type,parentSchema:schema259,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "cpu") || (key0 === "memory"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema259,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.cpu !== undefined){
+let data0 = data.cpu;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern77.test(data0)){
+const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err4 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema259.properties.cpu.anyOf[1].type,parentSchema:schema259.properties.cpu.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err5 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema259.properties.cpu.anyOf,parentSchema:schema259.properties.cpu,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.memory !== undefined){
+let data1 = data.memory;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern77.test(data1)){
+const err6 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err8 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema259.properties.memory.anyOf[1].type,parentSchema:schema259.properties.memory.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err9 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema259.properties.memory.anyOf,parentSchema:schema259.properties.memory,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate234.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema258.type},message:"must be object,null",schema:schema258.type,parentSchema:schema258,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "requests") || (key0 === "limits"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema258,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.requests !== undefined){
+if(!(validate234(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
+}
+}
+if(data.limits !== undefined){
+if(!(validate234(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
+}
+}
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema257.type},message:"must be object,null",schema:schema257.type,parentSchema:schema257,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema257,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.prometheus !== undefined){
+if(!(validate233(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+if(data.alertmanager !== undefined){
+if(!(validate233(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+if(data.grafana !== undefined){
+if(!(validate233(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+if(data.logstash !== undefined){
+if(!(validate233(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+if(data.filebeat !== undefined){
+if(!(validate233(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+
+const schema266 = {"type":["object","null"],"properties":{"prometheus":{"$ref":"#/definitions/PodSchedulingOverlay"},"alertmanager":{"$ref":"#/definitions/PodSchedulingOverlay"},"grafana":{"$ref":"#/definitions/PodSchedulingOverlay"},"logstash":{"$ref":"#/definitions/PodSchedulingOverlay"},"filebeat":{"$ref":"#/definitions/PodSchedulingOverlay"}},"additionalProperties":false};
+const schema267 = {"type":["object","null"],"properties":{"tolerations":{"type":["array","null"],"items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":["object","null"],"additionalProperties":{"anyOf":[{"$ref":"#/definitions/KubernetesLabelValue"},{"type":"null"}]},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node)."},"priorityClassName":{"description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs.","anyOf":[{"$ref":"#/definitions/KubernetesObjectName"},{"type":"null"}]}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
+
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema267.type},message:"must be object,null",schema:schema267.type,parentSchema:schema267,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "tolerations") || (key0 === "nodeSelector")) || (key0 === "priorityClassName"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema267,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.tolerations !== undefined){
+let data0 = data.tolerations;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: schema267.properties.tolerations.type},message:"must be array,null",schema:schema267.properties.tolerations.type,parentSchema:schema267.properties.tolerations,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate127(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.nodeSelector !== undefined){
+let data2 = data.nodeSelector;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: schema267.properties.nodeSelector.type},message:"must be object,null",schema:schema267.properties.nodeSelector.type,parentSchema:schema267.properties.nodeSelector,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs7 = errors;
+if(typeof key1 === "string"){
+if(!pattern16.test(key1)){
+const err4 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema267.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid3 = _errs7 === errors;
+if(!valid3){
+const err5 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema267.properties.nodeSelector.propertyNames,parentSchema:schema267.properties.nodeSelector,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+let data3 = data2[key2];
+const _errs10 = errors;
+let valid5 = false;
+const _errs11 = errors;
+if(typeof data3 === "string"){
+if(func4(data3) > 63){
+const err6 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema38,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern17.test(data3)){
+const err7 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema38,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const _errs14 = errors;
+if(data3 !== null){
+const err9 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema267.properties.nodeSelector.additionalProperties.anyOf[1].type,parentSchema:schema267.properties.nodeSelector.additionalProperties.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid5 = valid5 || _valid0;
+}
+if(!valid5){
+const err10 = {instancePath:instancePath+"/nodeSelector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema267.properties.nodeSelector.additionalProperties.anyOf,parentSchema:schema267.properties.nodeSelector.additionalProperties,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+if(data.priorityClassName !== undefined){
+let data4 = data.priorityClassName;
+const _errs17 = errors;
+let valid7 = false;
+const _errs18 = errors;
+if(typeof data4 === "string"){
+if(func4(data4) > 253){
+const err11 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!pattern79.test(data4)){
+const err12 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const _errs21 = errors;
+if(data4 !== null){
+const err14 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema267.properties.priorityClassName.anyOf[1].type,parentSchema:schema267.properties.priorityClassName.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid7 = valid7 || _valid1;
+}
+if(!valid7){
+const err15 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema267.properties.priorityClassName.anyOf,parentSchema:schema267.properties.priorityClassName,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate244.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema266.type},message:"must be object,null",schema:schema266.type,parentSchema:schema266,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema266,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.prometheus !== undefined){
+if(!(validate244(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+errors = vErrors.length;
+}
+}
+if(data.alertmanager !== undefined){
+if(!(validate244(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+errors = vErrors.length;
+}
+}
+if(data.grafana !== undefined){
+if(!(validate244(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+errors = vErrors.length;
+}
+}
+if(data.logstash !== undefined){
+if(!(validate244(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+errors = vErrors.length;
+}
+}
+if(data.filebeat !== undefined){
+if(!(validate244(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+errors = vErrors.length;
+}
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema254.type},message:"must be object,null",schema:schema254.type,parentSchema:schema254,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema254.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema254,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(func4(data0) > 63){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern15.test(data0)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema254.properties.namespace.anyOf[1].type,parentSchema:schema254.properties.namespace.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema254.properties.namespace.anyOf,parentSchema:schema254.properties.namespace,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.images !== undefined){
+let data1 = data.images;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err7 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfigOverlay/type",keyword:"type",params:{type: schema256.type},message:"must be object,null",schema:schema256.type,parentSchema:schema256,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!(((((key1 === "prometheus") || (key1 === "alertmanager")) || (key1 === "grafana")) || (key1 === "logstash")) || (key1 === "filebeat"))){
+const err8 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfigOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema256,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.prometheus !== undefined){
+let data2 = data1.prometheus;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err9 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfigOverlay/properties/prometheus/type",keyword:"type",params:{type: schema256.properties.prometheus.type},message:"must be string,null",schema:schema256.properties.prometheus.type,parentSchema:schema256.properties.prometheus,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data1.alertmanager !== undefined){
+let data3 = data1.alertmanager;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfigOverlay/properties/alertmanager/type",keyword:"type",params:{type: schema256.properties.alertmanager.type},message:"must be string,null",schema:schema256.properties.alertmanager.type,parentSchema:schema256.properties.alertmanager,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data1.grafana !== undefined){
+let data4 = data1.grafana;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfigOverlay/properties/grafana/type",keyword:"type",params:{type: schema256.properties.grafana.type},message:"must be string,null",schema:schema256.properties.grafana.type,parentSchema:schema256.properties.grafana,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.logstash !== undefined){
+let data5 = data1.logstash;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err12 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfigOverlay/properties/logstash/type",keyword:"type",params:{type: schema256.properties.logstash.type},message:"must be string,null",schema:schema256.properties.logstash.type,parentSchema:schema256.properties.logstash,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data1.filebeat !== undefined){
+let data6 = data1.filebeat;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err13 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfigOverlay/properties/filebeat/type",keyword:"type",params:{type: schema256.properties.filebeat.type},message:"must be string,null",schema:schema256.properties.filebeat.type,parentSchema:schema256.properties.filebeat,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+if(data.resources !== undefined){
+if(!(validate232(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+}
+if(data.alertmanagerSecretName !== undefined){
+let data8 = data.alertmanagerSecretName;
+const _errs25 = errors;
+let valid5 = false;
+const _errs26 = errors;
+if(typeof data8 === "string"){
+if(func4(data8) > 253){
+const err14 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!pattern79.test(data8)){
+const err15 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data8};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data8};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid1 = _errs26 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs29 = errors;
+if(data8 !== null){
+const err17 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/properties/alertmanagerSecretName/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema254.properties.alertmanagerSecretName.anyOf[1].type,parentSchema:schema254.properties.alertmanagerSecretName.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid1 = _errs29 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err18 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/properties/alertmanagerSecretName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema254.properties.alertmanagerSecretName.anyOf,parentSchema:schema254.properties.alertmanagerSecretName,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.alertmanagerSecretMountPath !== undefined){
+let data9 = data.alertmanagerSecretMountPath;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err19 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: schema254.properties.alertmanagerSecretMountPath.type},message:"must be string,null",schema:schema254.properties.alertmanagerSecretMountPath.type,parentSchema:schema254.properties.alertmanagerSecretMountPath,data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(!pattern42.test(data9)){
+const err20 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema254.properties.alertmanagerSecretMountPath,data:data9};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data.grafanaAdminSecretName !== undefined){
+let data10 = data.grafanaAdminSecretName;
+const _errs34 = errors;
+let valid7 = false;
+const _errs35 = errors;
+if(typeof data10 === "string"){
+if(func4(data10) > 253){
+const err21 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data10};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!pattern79.test(data10)){
+const err22 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data10};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data10};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid2 = _errs35 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const _errs38 = errors;
+if(data10 !== null){
+const err24 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/properties/grafanaAdminSecretName/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema254.properties.grafanaAdminSecretName.anyOf[1].type,parentSchema:schema254.properties.grafanaAdminSecretName.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid2 = _errs38 === errors;
+valid7 = valid7 || _valid2;
+}
+if(!valid7){
+const err25 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/properties/grafanaAdminSecretName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema254.properties.grafanaAdminSecretName.anyOf,parentSchema:schema254.properties.grafanaAdminSecretName,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.elasticsearchSecretName !== undefined){
+let data11 = data.elasticsearchSecretName;
+const _errs41 = errors;
+let valid9 = false;
+const _errs42 = errors;
+if(typeof data11 === "string"){
+if(func4(data11) > 253){
+const err26 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!pattern79.test(data11)){
+const err27 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid3 = _errs42 === errors;
+valid9 = valid9 || _valid3;
+if(!valid9){
+const _errs45 = errors;
+if(data11 !== null){
+const err29 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/properties/elasticsearchSecretName/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema254.properties.elasticsearchSecretName.anyOf[1].type,parentSchema:schema254.properties.elasticsearchSecretName.anyOf[1],data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid3 = _errs45 === errors;
+valid9 = valid9 || _valid3;
+}
+if(!valid9){
+const err30 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/properties/elasticsearchSecretName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema254.properties.elasticsearchSecretName.anyOf,parentSchema:schema254.properties.elasticsearchSecretName,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.alertmanagerStorageSize !== undefined){
+let data12 = data.alertmanagerStorageSize;
+const _errs48 = errors;
+let valid11 = false;
+const _errs49 = errors;
+if(typeof data12 === "string"){
+if(!pattern12.test(data12)){
+const err31 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data12};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var _valid4 = _errs49 === errors;
+valid11 = valid11 || _valid4;
+if(!valid11){
+const _errs52 = errors;
+if(data12 !== null){
+const err33 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/properties/alertmanagerStorageSize/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema254.properties.alertmanagerStorageSize.anyOf[1].type,parentSchema:schema254.properties.alertmanagerStorageSize.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid4 = _errs52 === errors;
+valid11 = valid11 || _valid4;
+}
+if(!valid11){
+const err34 = {instancePath:instancePath+"/alertmanagerStorageSize",schemaPath:"#/properties/alertmanagerStorageSize/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema254.properties.alertmanagerStorageSize.anyOf,parentSchema:schema254.properties.alertmanagerStorageSize,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+errors = _errs48;
+if(vErrors !== null){
+if(_errs48){
+vErrors.length = _errs48;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.scheduling !== undefined){
+if(!(validate243(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+}
+}
+validate231.errors = vErrors;
+return errors === 0;
+}
+
+const schema270 = {"type":["object","null"],"properties":{"perModelDashboards":{"type":["boolean","null"],"description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable)."},"prometheusUrl":{"type":["string","null"],"description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","format":"uri"},"folder":{"description":"The Grafana folder the dashboards are provisioned into.","anyOf":[{"$ref":"#/definitions/Name"},{"type":"null"}]}},"additionalProperties":false};
+
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema270.type},message:"must be object,null",schema:schema270.type,parentSchema:schema270,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "perModelDashboards") || (key0 === "prometheusUrl")) || (key0 === "folder"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema270,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.perModelDashboards !== undefined){
+let data0 = data.perModelDashboards;
+if((typeof data0 !== "boolean") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: schema270.properties.perModelDashboards.type},message:"must be boolean,null",schema:schema270.properties.perModelDashboards.type,parentSchema:schema270.properties.perModelDashboards,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.prometheusUrl !== undefined){
+let data1 = data.prometheusUrl;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: schema270.properties.prometheusUrl.type},message:"must be string,null",schema:schema270.properties.prometheusUrl.type,parentSchema:schema270.properties.prometheusUrl,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(typeof data1 === "string"){
+if(!(formats0(data1))){
+const err4 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema270.properties.prometheusUrl,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.folder !== undefined){
+let data2 = data.folder;
+const _errs7 = errors;
+let valid1 = false;
+const _errs8 = errors;
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+const err5 = {instancePath:instancePath+"/folder",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/folder",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs11 = errors;
+if(data2 !== null){
+const err7 = {instancePath:instancePath+"/folder",schemaPath:"#/properties/folder/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema270.properties.folder.anyOf[1].type,parentSchema:schema270.properties.folder.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/folder",schemaPath:"#/properties/folder/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema270.properties.folder.anyOf,parentSchema:schema270.properties.folder,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+
+const schema272 = {"type":["object","null"],"properties":{"target":{"type":["string","null"],"enum":["standalone","prometheus-operator",null],"description":"`standalone`: mlmon's own Prometheus, Alertmanager and Grafana (out/k8s). `prometheus-operator`: PrometheusRule, PodMonitor, an Alertmanager config Secret and dashboard ConfigMaps for a cluster's Prometheus Operator (out/operator, see docs/deploy.md); Logstash and Filebeat stay in out/k8s."},"prometheusOperator":{"description":"Settings for the `prometheus-operator` target; ignored for `standalone`.","$ref":"#/definitions/PrometheusOperatorConfigOverlay"}},"additionalProperties":false,"description":"Deployment target: what out/ holds for Kubernetes."};
+const schema273 = {"type":["object","null"],"properties":{"release":{"type":["string","null"],"description":"The Helm release name of kube-prometheus-stack: every PrometheusRule and PodMonitor is labelled `release: <this>`, which is what the chart's default ruleSelector and podMonitorSelector match (`*SelectorNilUsesHelmValues: true`)."},"labels":{"type":["object","null"],"additionalProperties":{"type":["string","null"]},"description":"More labels on every PrometheusRule and PodMonitor, for a cluster whose selectors match other labels."},"dashboardFolder":{"type":["string","null"],"description":"The Grafana folder the dashboards land in: the value of the `grafana_folder` annotation on each dashboard ConfigMap (kube-prometheus-stack: `grafana.sidecar.dashboards.folderAnnotation: grafana_folder`)."},"routing":{"type":["string","null"],"enum":["config-secret","alertmanager-config",null],"description":"How routing reaches the operator's Alertmanager. `config-secret`: alertmanager/alertmanager.yml, whole, in the Secret `mlmon-alertmanager-config` for the Alertmanager's `configSecret`. `alertmanager-config`: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) named `mlmon`, whose receivers the operator renders as `<namespace>/mlmon/<receiver>`; each credential file (`<kubernetes.alertmanagerSecretMountPath>/<key>`) becomes a reference to that key of the Secret `kubernetes.alertmanagerSecretName`, which must be in the same namespace."},"alertmanagerConfigMatcherStrategy":{"type":["string","null"],"enum":["None","OnNamespaceExceptForAlertmanagerNamespace",null],"description":"For `routing: 'alertmanager-config'`: the `alertmanagerConfigMatcherStrategy.type` your Alertmanager has, which you must set (kube-prometheus-stack: `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). The operator's default, `OnNamespace`, adds `namespace=\"<the AlertmanagerConfig's namespace>\"` to its first route, so every alert without that label (about a model, a node, a service in another namespace) would never reach mlmon's receivers; it is not accepted. `None` adds nothing. `OnNamespaceExceptForAlertmanagerNamespace` adds nothing for an AlertmanagerConfig in the Alertmanager's own namespace, so `kubernetes.namespace` must be that namespace."}},"additionalProperties":false,"description":"How the objects for the Prometheus Operator are labelled and shaped."};
+
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema272.type},message:"must be object,null",schema:schema272.type,parentSchema:schema272,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "target") || (key0 === "prometheusOperator"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema272,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.target !== undefined){
+let data0 = data.target;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: schema272.properties.target.type},message:"must be string,null",schema:schema272.properties.target.type,parentSchema:schema272.properties.target,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(((data0 === "standalone") || (data0 === "prometheus-operator")) || (data0 === null))){
+const err3 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/enum",keyword:"enum",params:{allowedValues: schema272.properties.target.enum},message:"must be equal to one of the allowed values",schema:schema272.properties.target.enum,parentSchema:schema272.properties.target,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.prometheusOperator !== undefined){
+let data1 = data.prometheusOperator;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err4 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/type",keyword:"type",params:{type: schema273.type},message:"must be object,null",schema:schema273.type,parentSchema:schema273,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!(((((key1 === "release") || (key1 === "labels")) || (key1 === "dashboardFolder")) || (key1 === "routing")) || (key1 === "alertmanagerConfigMatcherStrategy"))){
+const err5 = {instancePath:instancePath+"/prometheusOperator",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema273,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.release !== undefined){
+let data2 = data1.release;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err6 = {instancePath:instancePath+"/prometheusOperator/release",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/release/type",keyword:"type",params:{type: schema273.properties.release.type},message:"must be string,null",schema:schema273.properties.release.type,parentSchema:schema273.properties.release,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.labels !== undefined){
+let data3 = data1.labels;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err7 = {instancePath:instancePath+"/prometheusOperator/labels",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/labels/type",keyword:"type",params:{type: schema273.properties.labels.type},message:"must be object,null",schema:schema273.properties.labels.type,parentSchema:schema273.properties.labels,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key2 in data3){
+let data4 = data3[key2];
+if((typeof data4 !== "string") && (data4 !== null)){
+const err8 = {instancePath:instancePath+"/prometheusOperator/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/labels/additionalProperties/type",keyword:"type",params:{type: schema273.properties.labels.additionalProperties.type},message:"must be string,null",schema:schema273.properties.labels.additionalProperties.type,parentSchema:schema273.properties.labels.additionalProperties,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+if(data1.dashboardFolder !== undefined){
+let data5 = data1.dashboardFolder;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err9 = {instancePath:instancePath+"/prometheusOperator/dashboardFolder",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/dashboardFolder/type",keyword:"type",params:{type: schema273.properties.dashboardFolder.type},message:"must be string,null",schema:schema273.properties.dashboardFolder.type,parentSchema:schema273.properties.dashboardFolder,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data1.routing !== undefined){
+let data6 = data1.routing;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err10 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/routing/type",keyword:"type",params:{type: schema273.properties.routing.type},message:"must be string,null",schema:schema273.properties.routing.type,parentSchema:schema273.properties.routing,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(((data6 === "config-secret") || (data6 === "alertmanager-config")) || (data6 === null))){
+const err11 = {instancePath:instancePath+"/prometheusOperator/routing",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/routing/enum",keyword:"enum",params:{allowedValues: schema273.properties.routing.enum},message:"must be equal to one of the allowed values",schema:schema273.properties.routing.enum,parentSchema:schema273.properties.routing,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.alertmanagerConfigMatcherStrategy !== undefined){
+let data7 = data1.alertmanagerConfigMatcherStrategy;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err12 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/alertmanagerConfigMatcherStrategy/type",keyword:"type",params:{type: schema273.properties.alertmanagerConfigMatcherStrategy.type},message:"must be string,null",schema:schema273.properties.alertmanagerConfigMatcherStrategy.type,parentSchema:schema273.properties.alertmanagerConfigMatcherStrategy,data:data7};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(((data7 === "None") || (data7 === "OnNamespaceExceptForAlertmanagerNamespace")) || (data7 === null))){
+const err13 = {instancePath:instancePath+"/prometheusOperator/alertmanagerConfigMatcherStrategy",schemaPath:"#/definitions/PrometheusOperatorConfigOverlay/properties/alertmanagerConfigMatcherStrategy/enum",keyword:"enum",params:{allowedValues: schema273.properties.alertmanagerConfigMatcherStrategy.enum},message:"must be equal to one of the allowed values",schema:schema273.properties.alertmanagerConfigMatcherStrategy.enum,parentSchema:schema273.properties.alertmanagerConfigMatcherStrategy,data:data7};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+}
+validate255.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema159.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema159,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.cluster !== undefined){
+let data0 = data.cluster;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err1 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data0 !== null){
+const err3 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema159.properties.cluster.anyOf[1].type,parentSchema:schema159.properties.cluster.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema159.properties.cluster.anyOf,parentSchema:schema159.properties.cluster,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.environment !== undefined){
+let data1 = data.environment;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/environment",schemaPath:"#/definitions/Name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/environment",schemaPath:"#/definitions/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data1 !== null){
+const err7 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema159.properties.environment.anyOf[1].type,parentSchema:schema159.properties.environment.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err8 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema159.properties.environment.anyOf,parentSchema:schema159.properties.environment,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.runbookBaseUrl !== undefined){
+let data2 = data.runbookBaseUrl;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err9 = {instancePath:instancePath+"/runbookBaseUrl",schemaPath:"#/properties/runbookBaseUrl/type",keyword:"type",params:{type: schema159.properties.runbookBaseUrl.type},message:"must be string,null",schema:schema159.properties.runbookBaseUrl.type,parentSchema:schema159.properties.runbookBaseUrl,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err10 = {instancePath:instancePath+"/runbookBaseUrl",schemaPath:"#/properties/runbookBaseUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema159.properties.runbookBaseUrl,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.prometheus !== undefined){
+if(!(validate141(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+}
+if(data.infrastructure !== undefined){
+if(!(validate148(data.infrastructure, {instancePath:instancePath+"/infrastructure",parentData:data,parentDataProperty:"infrastructure",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+}
+if(data.services !== undefined){
+let data5 = data.services;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err11 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: schema159.properties.services.type},message:"must be object,null",schema:schema159.properties.services.type,parentSchema:schema159.properties.services,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+const _errs22 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err12 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema159.properties.services.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid5 = _errs22 === errors;
+if(!valid5){
+const err13 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema159.properties.services.propertyNames,parentSchema:schema159.properties.services,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key2 in data5){
+if(!(validate156(data5[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.models !== undefined){
+let data7 = data.models;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err14 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: schema159.properties.models.type},message:"must be object,null",schema:schema159.properties.models.type,parentSchema:schema159.properties.models,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key3 in data7){
+const _errs27 = errors;
+if(typeof key3 === "string"){
+if(!pattern0.test(key3)){
+const err15 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema159.properties.models.propertyNames,data:key3,propertyName:key3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid7 = _errs27 === errors;
+if(!valid7){
+const err16 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema159.properties.models.propertyNames,parentSchema:schema159.properties.models,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+for(const key4 in data7){
+if(!(validate177(data7[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.defaults !== undefined){
+if(!(validate188(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+if(data.alerts !== undefined){
+let data10 = data.alerts;
+if((!(data10 && typeof data10 == "object" && !Array.isArray(data10))) && (data10 !== null)){
+const err17 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: schema159.properties.alerts.type},message:"must be object,null",schema:schema159.properties.alerts.type,parentSchema:schema159.properties.alerts,data:data10};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key5 in data10){
+if(!(func2.call(schema159.properties.alerts.properties, key5))){
+const err18 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema159.properties.alerts,data:data10};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data10.HighCPUUsage !== undefined){
+if(!(validate193(data10.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data10,parentDataProperty:"HighCPUUsage",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.HighMemoryUsage !== undefined){
+if(!(validate193(data10.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data10,parentDataProperty:"HighMemoryUsage",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.DiskSpaceLow !== undefined){
+if(!(validate193(data10.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data10,parentDataProperty:"DiskSpaceLow",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.ServiceDown !== undefined){
+if(!(validate193(data10.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data10,parentDataProperty:"ServiceDown",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.HighErrorRate !== undefined){
+if(!(validate193(data10.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data10,parentDataProperty:"HighErrorRate",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.HighLatency !== undefined){
+if(!(validate193(data10.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data10,parentDataProperty:"HighLatency",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.LowThroughput !== undefined){
+if(!(validate193(data10.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data10,parentDataProperty:"LowThroughput",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.ServiceUnreachable !== undefined){
+if(!(validate193(data10.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data10,parentDataProperty:"ServiceUnreachable",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.ModelAccuracyDrop !== undefined){
+if(!(validate193(data10.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data10,parentDataProperty:"ModelAccuracyDrop",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.DataDriftDetected !== undefined){
+if(!(validate193(data10.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data10,parentDataProperty:"DataDriftDetected",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.HighInferenceLatency !== undefined){
+if(!(validate193(data10.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data10,parentDataProperty:"HighInferenceLatency",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.LowPredictionConfidence !== undefined){
+if(!(validate193(data10.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data10,parentDataProperty:"LowPredictionConfidence",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data10.ModelMetricsMissing !== undefined){
+if(!(validate193(data10.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data10,parentDataProperty:"ModelMetricsMissing",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.alerting !== undefined){
+if(!(validate207(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+}
+if(data.rules !== undefined){
+if(!(validate220(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+}
+if(data.metrics !== undefined){
+let data26 = data.metrics;
+if((!(Array.isArray(data26))) && (data26 !== null)){
+const err19 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: schema159.properties.metrics.type},message:"must be array,null",schema:schema159.properties.metrics.type,parentSchema:schema159.properties.metrics,data:data26};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(Array.isArray(data26)){
+const len0 = data26.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate105(data26[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data26,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.logging !== undefined){
+if(!(validate225(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+errors = vErrors.length;
+}
+}
+if(data.kubernetes !== undefined){
+if(!(validate231(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+errors = vErrors.length;
+}
+}
+if(data.grafana !== undefined){
+if(!(validate253(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+}
+if(data.templatesDir !== undefined){
+let data31 = data.templatesDir;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err20 = {instancePath:instancePath+"/templatesDir",schemaPath:"#/properties/templatesDir/type",keyword:"type",params:{type: schema159.properties.templatesDir.type},message:"must be string,null",schema:schema159.properties.templatesDir.type,parentSchema:schema159.properties.templatesDir,data:data31};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.ruleTestFiles !== undefined){
+let data32 = data.ruleTestFiles;
+if((!(Array.isArray(data32))) && (data32 !== null)){
+const err21 = {instancePath:instancePath+"/ruleTestFiles",schemaPath:"#/properties/ruleTestFiles/type",keyword:"type",params:{type: schema159.properties.ruleTestFiles.type},message:"must be array,null",schema:schema159.properties.ruleTestFiles.type,parentSchema:schema159.properties.ruleTestFiles,data:data32};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(Array.isArray(data32)){
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+if(typeof data33 !== "string"){
+const err22 = {instancePath:instancePath+"/ruleTestFiles/" + i1,schemaPath:"#/properties/ruleTestFiles/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.properties.ruleTestFiles.items.type,parentSchema:schema159.properties.ruleTestFiles.items,data:data33};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+}
+if(data.openslo !== undefined){
+let data34 = data.openslo;
+if((typeof data34 !== "boolean") && (data34 !== null)){
+const err23 = {instancePath:instancePath+"/openslo",schemaPath:"#/properties/openslo/type",keyword:"type",params:{type: schema159.properties.openslo.type},message:"must be boolean,null",schema:schema159.properties.openslo.type,parentSchema:schema159.properties.openslo,data:data34};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.deploy !== undefined){
+if(!(validate255(data.deploy, {instancePath:instancePath+"/deploy",parentData:data,parentDataProperty:"deploy",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema159.type,parentSchema:schema159,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate140.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8770,14 +17933,61 @@ vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.err
 errors = vErrors.length;
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(data.environments !== undefined){
+let data37 = data.environments;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key6 in data37){
+const _errs60 = errors;
+if(typeof key6 === "string"){
+if(!pattern90.test(key6)){
+const err21 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_-]*$"+"\"",schema:"^[a-z0-9][a-z0-9_-]*$",parentSchema:schema12.properties.environments.propertyNames,data:key6,propertyName:key6};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid12 = _errs60 === errors;
+if(!valid12){
+const err22 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema12.properties.environments.propertyNames,parentSchema:schema12.properties.environments,data:data37};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+for(const key7 in data37){
+if(!(validate140(data37[key7], {instancePath:instancePath+"/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data37,parentDataProperty:key7,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.environments.type,parentSchema:schema12.properties.environments,data:data37};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }

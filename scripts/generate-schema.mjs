@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { writeOrCheck } from './write-generated.mjs';
 import { createGenerator } from 'ts-json-schema-generator';
+import { addOverlaySchema } from './overlay-schema.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +36,7 @@ export function generateSchemaText() {
     sortProps: true,
     skipTypeCheck: true,
   }).createSchema('MonitoringConfig');
+  addOverlaySchema(schema);
   schema.$id = 'https://mlmon.dev/schemas/monitoring-config.schema.json';
   schema.title = 'mlmon monitoring config';
   return `${JSON.stringify(schema, null, 2)}\n`;

@@ -15,6 +15,7 @@ async function runCommand<Name extends keyof CommandFlags>(name: Name, flags: Co
 
 const configOption = () => new Option('-c, --config <file>', 'config file (default: monitoring.config.{ts,mts,js,mjs,json,yaml} in the current folder)');
 const outOption = () => new Option('-o, --out <dir>', 'output folder').default('out');
+const environmentOption = (what: string) => new Option('-e, --environment <name>', `${what} only this environment of a config with \`environments\` (default: all of them, each in <out>/<name>/)`);
 
 function buildProgram(): Command {
   const program = new Command('mlmon')
@@ -29,6 +30,7 @@ function buildProgram(): Command {
     .addOption(configOption())
     .addOption(outOption())
     .option('--check', 'write nothing; exit 1 and name the stale files if the output folder differs from what the config produces')
+    .addOption(environmentOption('generate (or --check)'))
     .action((flags: CommandFlags['generate']) => runCommand('generate', flags));
 
   program
@@ -40,6 +42,7 @@ function buildProgram(): Command {
     .addOption(new Option('--git <ref>', 'compare with the output folder as committed at this git ref (e.g. origin/main)'))
     .addOption(new Option('--format <format>', 'text for people, json for bots').choices(['text', 'json']).default('text'))
     .option('--exit-code', 'exit 1 when there is any difference (like git diff --exit-code)')
+    .addOption(environmentOption('compare'))
     .action((flags: CommandFlags['diff']) => runCommand('diff', flags));
 
   program
@@ -52,6 +55,7 @@ function buildProgram(): Command {
     .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
+    .addOption(environmentOption('check'))
     .option('--disable <id>', 'leave a warning out of the report, by its id (repeatable; errors cannot be disabled; see docs/checks.md)', (id: string, ids: string[]) => [...ids, id], [] as string[])
     .action((flags: CommandFlags['validate']) => runCommand('validate', flags));
 

@@ -148,6 +148,15 @@ export interface MonitoringConfig {
   openslo?: boolean;
   /** Deployment target: mlmon's own Prometheus stack, or objects for a cluster's Prometheus Operator. */
   deploy?: DeployConfig;
+  /**
+   * Deployment environments, keyed by name (`staging`, `production`): each is an overlay on the rest of this
+   * config, merged as a JSON Merge Patch (RFC 7396): objects merge key by key, arrays and other values
+   * replace, and `null` removes a key (a model, a receiver, a threshold). Each environment's merged config is
+   * validated and rendered on its own into `out/<environment>/`, with `environment: <name>` as its external
+   * label unless the overlay sets `environment`. Without `environments` the config renders into `out/` as one
+   * stack. See docs/deploy.md, "Environments".
+   */
+  environments?: Record<EnvironmentName, ConfigOverlay>;
 }
 
 export interface PrometheusSettings extends ScaleOutSettings {
@@ -950,6 +959,26 @@ export interface GrafanaConfig {
    */
   folder?: Name;
 }
+
+/**
+ * An environment's name: it becomes a folder under `out/` and the `environment` label, so it is a plain
+ * lower-case word (letters, digits, `-` and `_`, starting with a letter or digit).
+ * @pattern ^[a-z0-9][a-z0-9_-]*$
+ */
+export type EnvironmentName = string;
+
+/**
+ * What an environment may change: any field of the config except `environments` itself, every one optional,
+ * at any depth; `null` removes the key from the merged config (RFC 7396). Arrays are whole values: an overlay's
+ * `prometheus.alertmanagers` replaces the base's list, it is not appended to.
+ */
+export type ConfigOverlay = Overlay<Omit<MonitoringConfig, 'environments' | '$schema'>>;
+
+/** Every key of `T` optional and nullable, objects overlaid recursively, arrays and scalars as they are. */
+export type Overlay<T> = { [K in keyof T]?: OverlayValue<T[K]> | null };
+
+/** An overlay of one value: an object becomes an overlay of it, an array or scalar stays what it was. */
+export type OverlayValue<T> = T extends readonly unknown[] ? T : T extends object ? Overlay<T> : T;
 
 /**
  * Declares a monitoring config with full type checking and editor completion. It returns its argument

@@ -58,6 +58,8 @@ export interface NormalizeOptions {
   readonly configFile: string;
   /** The alert catalog; the built-in one unless a test adds an alert (docs/architecture.md, "Adding an alert"). */
   readonly catalog?: AlertCatalog;
+  /** Set for one environment of a config with `environments`: inhibitions stay within the environment. */
+  readonly environment?: string | undefined;
 }
 
 /**
@@ -214,7 +216,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       ...(alerting.slackApiUrlFile ? { slackApiUrlFile: alerting.slackApiUrlFile } : {}),
       route: buildRoute(alerting, grouping, defaultReceiver),
       receivers: buildReceivers(receiversConfig),
-      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0),
+      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0, options.environment !== undefined),
     },
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),

@@ -91,8 +91,10 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * Each label is also required present (`=~".+"`): Alertmanager treats a label missing from both sides as
  * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
  * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
+ * `sameEnvironment` (a config with `environments`): the default rules also require the same `environment`, so
+ * that environments sharing one Alertmanager (and cluster name) never mute each other's alerts.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -102,10 +104,11 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
     }));
   }
   const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""'] } as const;
+  const where = sameEnvironment ? ['cluster', 'environment'] : ['cluster'];
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
     targetMatchers: [equalityMatcher('severity', 'warning'), ...about[label]],
-    equal: ['cluster', label],
+    equal: [...where, label],
     source: `alerting.inhibitRules (default rule ${i + 1}, about the same ${label})`,
   }));
   // A page tier of an SLO mutes its ticket tiers, whatever severities they were given: one burn, one alert
@@ -114,7 +117,7 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
     rules.push({
       sourceMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"page-.*"'],
       targetMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"ticket-.*"'],
-      equal: ['cluster', 'model', 'service', 'slo'],
+      equal: [...where, 'model', 'service', 'slo'],
       source: 'alerting.inhibitRules (default rule 4, an SLO\'s page tier mutes its ticket tiers)',
     });
   }

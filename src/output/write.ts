@@ -27,9 +27,10 @@ export function writeOutput(outDir: string, files: readonly RenderedFile[]): Wri
  * files this config no longer generates are removed — only those the previous manifest lists, never anything
  * else (a folder without a manifest loses nothing).
  */
-export function writeComparison(outDir: string, comparison: OutputComparison): WriteResult {
+export function writeComparison(outDir: string, comparison: OutputComparison, options: { readonly manifest?: boolean } = {}): WriteResult {
   const toWrite = comparison.differences.filter((d) => d.status !== 'removed').map((d) => ({ path: d.path, content: comparison.generated.get(d.path)! }));
-  if (comparison.manifestStatus) toWrite.push(comparison.manifest);
+  // `manifest: false`: one environment's folder, whose part of out/'s one manifest the caller writes (output/environments.ts).
+  if (comparison.manifestStatus && options.manifest !== false) toWrite.push(comparison.manifest);
   const staged: { temp: string; target: string }[] = [];
   const suffix = `.mlmon-tmp-${process.pid}`;
   try {

@@ -32,6 +32,9 @@ function schemaDefaults(): SchemaDefault[] {
     }
     const properties = (node.properties ?? {}) as Record<string, JsonNode>;
     for (const [field, child] of Object.entries(properties)) {
+      // An environment's overlay (derived from this schema) repeats the defaults of the lists it may replace,
+      // which are the base's, checked at the base's paths.
+      if (path === '' && field === 'environments') continue;
       const at = path ? `${path}.${field}` : field;
       if (child.default !== undefined) found.push({ path: at, definition: within.at(-1)!, field, value: child.default });
       walk(child, at, within);

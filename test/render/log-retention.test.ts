@@ -19,6 +19,7 @@ import { elasticApiErrors } from '../../src/render/elasticsearch/api-schema.js';
 import { dataViewPath, ilmPolicyPath, indexTemplatePath, renderLogRetention } from '../../src/render/elasticsearch/log-retention.js';
 import { renderAll } from '../../src/render/render.js';
 import { artifactRegistry } from '../../src/render/registry.js';
+// @ts-expect-error: a plain .mjs build script without type declarations
 import { generateElasticValidatorText } from '../../scripts/generate-elastic-validator.mjs';
 import { modelOf, problemsOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';

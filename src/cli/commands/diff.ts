@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { generateInMemory, type Generated } from '../../pipeline.js';
+import { generateStacks, type GeneratedStacks } from '../../pipeline.js';
+import { outsideSnapshot, scopeSnapshot } from '../../output/environments.js';
 import { diffOutput, type HandEdit, type OutputDiff } from '../../output/diff.js';
 import { readOutputAtGitRef, readOutputDir, type OutputSnapshot } from '../../output/read-output.js';
 import { CouldNotRun, ProblemsFound } from '../../problems.js';
@@ -16,6 +17,8 @@ export interface DiffFlags {
   readonly git?: string | undefined;
   readonly format: 'text' | 'json';
   readonly exitCode?: boolean | undefined;
+  /** `--environment`: compare only this environment's folder of out/ (a config with environments). */
+  readonly environment?: string | undefined;
 }
 
 /** Lines per summary section in the text report; `--format json` always lists every change. */
@@ -25,9 +28,9 @@ export async function runDiff(options: DiffFlags): Promise<number> {
   const cwd = process.cwd();
   // What to compare with first: a ref that doesn't exist fails at once, not after a generation.
   const before = await readBefore(cwd, options);
-  let generated: Generated;
+  let generated: GeneratedStacks;
   try {
-    generated = await generateInMemory({ cwd, config: options.config });
+    generated = await generateStacks({ cwd, config: options.config, environment: options.environment });
   } catch (error) {
     // Like `git diff --exit-code`, 1 means "there are differences" and nothing else; a config that doesn't
     // validate means there is nothing to compare, which is 2.
@@ -36,15 +39,44 @@ export async function runDiff(options: DiffFlags): Promise<number> {
     process.stderr.write(`${formatProblems(error.problems, stderrColor)}\n\n${stderrColor.red(`${errors} problem${errors === 1 ? '' : 's'} in ${error.configFile}; nothing to compare.`)}\n`);
     return exitCodes.couldNotRun;
   }
-  if (generated.warnings.length) process.stderr.write(`${formatProblems(generated.warnings, stderrColor)}\n`);
+  const { stacks } = generated;
+  const first = stacks[0]!.generated;
+  if (first.warnings.length) process.stderr.write(`${formatProblems(first.warnings, stderrColor)}\n`);
 
-  const configName = generated.model.generator.configFile;
-  const result = diffOutput(before.snapshot, generated.files, { before: before.snapshot.label, after: `generated from ${configName}` });
-  const handEdits = result.handEdits.map((edit) => handEditLine(edit, before.folder, before.ref));
+  const configName = first.model.generator.configFile;
+  if (stacks.length === 1 && stacks[0]!.environment === undefined) {
+    const result = diffOutput(before.snapshot, first.files, { before: before.snapshot.label, after: `generated from ${configName}` });
+    const handEdits = result.handEdits.map((edit) => handEditLine(edit, before.folder, before.ref));
+    if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonReport(result, before.snapshot, configName, handEdits), null, 2)}\n`);
+    else process.stdout.write(textReport(result, before.snapshot, configName, handEdits, stdoutColor));
+    return options.exitCode && result.different ? exitCodes.problems : exitCodes.ok;
+  }
 
-  if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonReport(result, before.snapshot, configName, handEdits), null, 2)}\n`);
-  else process.stdout.write(textReport(result, before.snapshot, configName, handEdits, stdoutColor));
-  return options.exitCode && result.different ? exitCodes.problems : exitCodes.ok;
+  // Environments: each folder of out/ against its environment's files, and, when all are compared, what
+  // mlmon wrote outside them (an older layout, a removed environment), which the next generate removes.
+  const parts: { environment: string | undefined; snapshot: OutputSnapshot; folder: string; result: OutputDiff }[] = [];
+  for (const { environment, generated: stack } of stacks) {
+    const snapshot = scopeSnapshot(before.snapshot, environment!);
+    parts.push({ environment, snapshot, folder: `${before.folder}/${environment}`, result: diffOutput(snapshot, stack.files, { before: snapshot.label, after: `${environment} generated from ${configName}` }) });
+  }
+  if (options.environment === undefined) {
+    const snapshot = outsideSnapshot(before.snapshot, stacks.map((s) => s.environment!));
+    const result = diffOutput(snapshot, [], { before: snapshot.label, after: `generated from ${configName}` });
+    if (result.different) parts.push({ environment: undefined, snapshot, folder: before.folder, result });
+  }
+  const different = parts.some((p) => p.result.different);
+  if (options.format === 'json') {
+    // Each part as the report of a config without environments, less what the whole report already says.
+    const reports = parts.map(({ environment, snapshot, folder, result }) => {
+      const { generator: _generator, after: _after, ...report } = jsonReport(result, snapshot, configName, result.handEdits.map((edit) => handEditLine(edit, folder, before.ref)));
+      return { environment: environment ?? null, ...report };
+    });
+    process.stdout.write(`${JSON.stringify({ generator: { name: 'mlmon', version: mlmonVersion }, after: configName, different, environments: reports }, null, 2)}\n`);
+  } else {
+    const texts = parts.map(({ snapshot, folder, result }) => textReport(result, snapshot, configName, result.handEdits.map((edit) => handEditLine(edit, folder, before.ref)), stdoutColor));
+    process.stdout.write(texts.join('\n'));
+  }
+  return options.exitCode && different ? exitCodes.problems : exitCodes.ok;
 }
 
 /** What to compare with, and how to name its files to people (`out/x`, `out/x at origin/main`). */

@@ -17,6 +17,8 @@ export interface ValidateFlags {
   toolTimeout: string;
   /** `--disable <id>`, repeatable: warning-only problem ids to leave out of the report. */
   disable?: string[] | undefined;
+  /** `--environment`: check only this environment (a config with environments); all of them otherwise. */
+  environment?: string | undefined;
 }
 
 export async function runValidate(flags: ValidateFlags): Promise<number> {
@@ -26,6 +28,7 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
     report = await validate({
       cwd: process.cwd(),
       config: flags.config,
+      environment: flags.environment,
       skipExternal: Boolean(flags.skipExternal),
       disable: flags.disable ?? [],
       tools: { promtool: flags.promtool, amtool: flags.amtool, timeoutMs: Number(flags.toolTimeout) * 1000 },
