@@ -2,8 +2,8 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
-const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"},"VllmQueueBacklog":{"$ref":"#/definitions/AlertOverride"},"VllmKvCacheSaturated":{"$ref":"#/definitions/AlertOverride"},"VllmTimeToFirstTokenHigh":{"$ref":"#/definitions/AlertOverride"},"VllmPreemptions":{"$ref":"#/definitions/AlertOverride"},"VllmAbortRatioHigh":{"$ref":"#/definitions/AlertOverride"},"VllmPrefixCacheHitRateCollapse":{"$ref":"#/definitions/AlertOverride"},"TritonFailureRatioHigh":{"$ref":"#/definitions/AlertOverride"},"TritonQueueTimeHigh":{"$ref":"#/definitions/AlertOverride"},"TritonPendingRequests":{"$ref":"#/definitions/AlertOverride"},"TritonGpuMemoryPressure":{"$ref":"#/definitions/AlertOverride"},"KservePredictLatencyHigh":{"$ref":"#/definitions/AlertOverride"},"KnativeRevisionErrorRatioHigh":{"$ref":"#/definitions/AlertOverride"},"KnativeRevisionLatencyHigh":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."},"integration":{"$ref":"#/definitions/ServiceIntegrationConfig","description":"The model server the service runs (vLLM, …), whose metrics, alerts and dashboards mlmon then generates."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1},"maxTritonGpuMemoryUsage":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"GPU memory usage (0–1) of a Triton service's GPU above which TritonGpuMemoryPressure fires; `false` disables it.","default":0.9},"maxRevisionErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of 5xx responses of a Knative revision above which KnativeRevisionErrorRatioHigh fires; `false` disables it.","default":0.01},"maxRevisionLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 latency in seconds of a Knative revision above which KnativeRevisionLatencyHigh fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ServiceIntegrationConfig":{"type":"object","properties":{"vllm":{"$ref":"#/definitions/IntegrationVersionConfig","description":"vLLM's OpenAI-compatible server (port 8000, `model_name` label copied to `model`)."},"triton":{"$ref":"#/definitions/IntegrationVersionConfig","description":"NVIDIA Triton Inference Server (port 8002; its `model` label is used as it is)."},"kserve":{"$ref":"#/definitions/IntegrationVersionConfig","description":"KServe's Python ModelServer (port 8080, `model_name` copied to `model`) and its Knative revisions."}},"additionalProperties":false,"description":"The model server that serves the service's models: its scrape conventions (port, the label naming the model), metric catalog, alerts (thresholds per model under `models.<name>.thresholds`), dashboard rows and proofs. At most one.","maxProperties":1},"IntegrationVersionConfig":{"type":"object","properties":{"version":{"type":"string","description":"The server's `major.minor` version, which picks the metric names the alerts read (they change between versions: vLLM 0.11 hid `vllm:gpu_cache_usage_perc`). README \"Integrations\" lists the supported ones."}},"required":["version"],"additionalProperties":false,"description":"A model server integration at one version."},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7},"maxVllmWaitingRequests":{"anyOf":[{"$ref":"#/definitions/Count"},{"type":"boolean","const":false}],"description":"Requests waiting in one vLLM replica's queue above which VllmQueueBacklog fires; `false` disables it.","default":10},"maxVllmKvCacheUsage":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"KV-cache usage (0–1, not percent) of a vLLM replica above which VllmKvCacheSaturated fires; `false` disables it.","default":0.9},"maxVllmTtftP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 time to first token in seconds above which VllmTimeToFirstTokenHigh fires; `false` disables it.","default":2},"maxVllmPreemptionsPerSecond":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Preemptions per second above which VllmPreemptions fires; `false` disables it.","default":1},"maxVllmAbortRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of aborted vLLM requests above which VllmAbortRatioHigh fires; `false` disables it.","default":0.05},"minVllmPrefixCacheHitRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Prefix-cache hit ratio (0–1) below which VllmPrefixCacheHitRateCollapse fires; `false` disables it.","default":0.2},"maxTritonFailureRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of failed Triton inference requests above which TritonFailureRatioHigh fires; `false` disables it.","default":0.05},"maxTritonQueueSeconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Mean Triton queue time per request in seconds above which TritonQueueTimeHigh fires; `false` disables it.","default":0.1},"maxTritonPendingRequests":{"anyOf":[{"$ref":"#/definitions/Count"},{"type":"boolean","const":false}],"description":"Requests pending in one Triton replica above which TritonPendingRequests fires; `false` disables it.","default":10},"maxKservePredictP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 KServe predict latency in seconds above which KservePredictLatencyHigh fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"Count":{"type":"number","description":"A non-negative count (of requests waiting, …).","minimum":0},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"},"VllmQueueBacklog":{"$ref":"#/definitions/AlertOverride"},"VllmKvCacheSaturated":{"$ref":"#/definitions/AlertOverride"},"VllmTimeToFirstTokenHigh":{"$ref":"#/definitions/AlertOverride"},"VllmPreemptions":{"$ref":"#/definitions/AlertOverride"},"VllmAbortRatioHigh":{"$ref":"#/definitions/AlertOverride"},"VllmPrefixCacheHitRateCollapse":{"$ref":"#/definitions/AlertOverride"},"TritonFailureRatioHigh":{"$ref":"#/definitions/AlertOverride"},"TritonQueueTimeHigh":{"$ref":"#/definitions/AlertOverride"},"TritonPendingRequests":{"$ref":"#/definitions/AlertOverride"},"TritonGpuMemoryPressure":{"$ref":"#/definitions/AlertOverride"},"KservePredictLatencyHigh":{"$ref":"#/definitions/AlertOverride"},"KnativeRevisionErrorRatioHigh":{"$ref":"#/definitions/AlertOverride"},"KnativeRevisionLatencyHigh":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
@@ -755,7 +755,7 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
+const schema33 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."},"integration":{"$ref":"#/definitions/ServiceIntegrationConfig","description":"The model server the service runs (vLLM, …), whose metrics, alerts and dashboards mlmon then generates."}},"required":["discovery"],"additionalProperties":false};
 const schema35 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
 const schema36 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
 const schema38 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
@@ -1031,7 +1031,7 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
+const schema41 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1},"maxTritonGpuMemoryUsage":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"GPU memory usage (0–1) of a Triton service's GPU above which TritonGpuMemoryPressure fires; `false` disables it.","default":0.9},"maxRevisionErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of 5xx responses of a Knative revision above which KnativeRevisionErrorRatioHigh fires; `false` disables it.","default":0.01},"maxRevisionLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 latency in seconds of a Knative revision above which KnativeRevisionLatencyHigh fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
 const schema42 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
 const schema43 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
 const schema44 = {"type":"number","description":"A non-negative rate: how many per second.","minimum":0};
@@ -1041,7 +1041,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps"))){
+if(!((((((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps")) || (key0 === "maxTritonGpuMemoryUsage")) || (key0 === "maxRevisionErrorRatio")) || (key0 === "maxRevisionLatencyP95Seconds"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1290,9 +1290,14 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(data.maxTritonGpuMemoryUsage !== undefined){
+let data3 = data.maxTritonGpuMemoryUsage;
+const _errs24 = errors;
+let valid7 = false;
+const _errs25 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1301,23 +1306,266 @@ vErrors.push(err17);
 }
 errors++;
 }
+if(data3 < 0 || isNaN(data3)){
+const err18 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data3};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid3 = _errs25 === errors;
+valid7 = valid7 || _valid3;
+if(!valid7){
+const _errs28 = errors;
+if(typeof data3 !== "boolean"){
+const err20 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/properties/maxTritonGpuMemoryUsage/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxTritonGpuMemoryUsage.anyOf[1].type,parentSchema:schema41.properties.maxTritonGpuMemoryUsage.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(false !== data3){
+const err21 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/properties/maxTritonGpuMemoryUsage/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxTritonGpuMemoryUsage.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid3 = _errs28 === errors;
+valid7 = valid7 || _valid3;
+}
+if(!valid7){
+const err22 = {instancePath:instancePath+"/maxTritonGpuMemoryUsage",schemaPath:"#/properties/maxTritonGpuMemoryUsage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxTritonGpuMemoryUsage.anyOf,parentSchema:schema41.properties.maxTritonGpuMemoryUsage,data:data3};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxRevisionErrorRatio !== undefined){
+let data4 = data.maxRevisionErrorRatio;
+const _errs31 = errors;
+let valid9 = false;
+const _errs32 = errors;
+if(typeof data4 == "number"){
+if(data4 > 1 || isNaN(data4)){
+const err23 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data4};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err24 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data4};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data4};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid4 = _errs32 === errors;
+valid9 = valid9 || _valid4;
+if(!valid9){
+const _errs35 = errors;
+if(typeof data4 !== "boolean"){
+const err26 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/properties/maxRevisionErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxRevisionErrorRatio.anyOf[1].type,parentSchema:schema41.properties.maxRevisionErrorRatio.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(false !== data4){
+const err27 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/properties/maxRevisionErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxRevisionErrorRatio.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid4 = _errs35 === errors;
+valid9 = valid9 || _valid4;
+}
+if(!valid9){
+const err28 = {instancePath:instancePath+"/maxRevisionErrorRatio",schemaPath:"#/properties/maxRevisionErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxRevisionErrorRatio.anyOf,parentSchema:schema41.properties.maxRevisionErrorRatio,data:data4};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxRevisionLatencyP95Seconds !== undefined){
+let data5 = data.maxRevisionLatencyP95Seconds;
+const _errs38 = errors;
+let valid11 = false;
+const _errs39 = errors;
+if(typeof data5 == "number"){
+if(data5 < 0 || isNaN(data5)){
+const err29 = {instancePath:instancePath+"/maxRevisionLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data5};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/maxRevisionLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data5};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+var _valid5 = _errs39 === errors;
+valid11 = valid11 || _valid5;
+if(!valid11){
+const _errs42 = errors;
+if(typeof data5 !== "boolean"){
+const err31 = {instancePath:instancePath+"/maxRevisionLatencyP95Seconds",schemaPath:"#/properties/maxRevisionLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxRevisionLatencyP95Seconds.anyOf[1].type,parentSchema:schema41.properties.maxRevisionLatencyP95Seconds.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(false !== data5){
+const err32 = {instancePath:instancePath+"/maxRevisionLatencyP95Seconds",schemaPath:"#/properties/maxRevisionLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxRevisionLatencyP95Seconds.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var _valid5 = _errs42 === errors;
+valid11 = valid11 || _valid5;
+}
+if(!valid11){
+const err33 = {instancePath:instancePath+"/maxRevisionLatencyP95Seconds",schemaPath:"#/properties/maxRevisionLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxRevisionLatencyP95Seconds.anyOf,parentSchema:schema41.properties.maxRevisionLatencyP95Seconds,data:data5};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
 validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
-const schema52 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
-const schema46 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
-const schema47 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
-const schema50 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
-const schema48 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
+const schema48 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
+const schema55 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
+const schema49 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
+const schema50 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
+const schema53 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
+const schema51 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1327,7 +1575,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.thresholdSeconds === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1338,7 +1586,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "kind") || (key0 === "thresholdSeconds"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1351,7 +1599,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.kind.type,parentSchema:schema48.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.kind.type,parentSchema:schema51.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1361,7 +1609,7 @@ vErrors.push(err3);
 errors++;
 }
 if("latency" !== data0){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema48.properties.kind,data:data0};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema51.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1397,7 +1645,7 @@ errors++;
 }
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema48.properties.thresholdSeconds,data:data1};
+const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema51.properties.thresholdSeconds,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1410,7 +1658,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1432,7 +1680,7 @@ let valid0 = false;
 const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema50.required,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1443,7 +1691,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "kind")){
-const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1456,7 +1704,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.kind.type,parentSchema:schema47.properties.kind,data:data0};
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.kind.type,parentSchema:schema50.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1466,7 +1714,7 @@ vErrors.push(err2);
 errors++;
 }
 if("availability" !== data0){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema47.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema50.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1478,7 +1726,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1501,7 +1749,7 @@ if(!valid0){
 const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1511,7 +1759,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.errors === undefined){
-const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1521,7 +1769,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.total === undefined){
-const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1532,7 +1780,7 @@ errors++;
 }
 for(const key1 in data){
 if(!(((key1 === "kind") || (key1 === "errors")) || (key1 === "total"))){
-const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1545,7 +1793,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.kind.type,parentSchema:schema50.properties.kind,data:data1};
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.kind.type,parentSchema:schema53.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1555,7 +1803,7 @@ vErrors.push(err9);
 errors++;
 }
 if("ratio" !== data1){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema50.properties.kind,data:data1};
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema53.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1568,7 +1816,7 @@ errors++;
 if(data.errors !== undefined){
 let data2 = data.errors;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.errors.type,parentSchema:schema50.properties.errors,data:data2};
+const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.errors.type,parentSchema:schema53.properties.errors,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1581,7 +1829,7 @@ errors++;
 if(data.total !== undefined){
 let data3 = data.total;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.total.type,parentSchema:schema50.properties.total,data:data3};
+const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.total.type,parentSchema:schema53.properties.total,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1593,7 +1841,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1607,7 +1855,7 @@ valid0 = valid0 || _valid0;
 }
 }
 if(!valid0){
-const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.anyOf,parentSchema:schema46,data};
+const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema49.anyOf,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1631,8 +1879,8 @@ validate30.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
-const schema54 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
+const schema56 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
+const schema57 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1640,7 +1888,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "severity") || (key0 === "for"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1653,7 +1901,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1663,7 +1911,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values",schema:schema57.enum,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1700,7 +1948,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1719,7 +1967,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.indicator === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1729,7 +1977,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.objective === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1740,7 +1988,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1760,7 +2008,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema45.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema48.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1770,7 +2018,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema45.properties.objective,data:data1};
+const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema48.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1781,7 +2029,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.objective.type,parentSchema:schema45.properties.objective,data:data1};
+const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema48.properties.objective.type,parentSchema:schema48.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1819,7 +2067,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1829,7 +2077,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values",schema:schema55.enum,parentSchema:schema55,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1844,7 +2092,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.tierSettings,data:data4};
+const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1868,7 +2116,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema48.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1878,7 +2126,7 @@ vErrors.push(err11);
 errors++;
 }
 if(false !== data5){
-const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema48.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1891,7 +2139,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-fast"],data:data5};
+const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema48.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema48.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1926,7 +2174,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema48.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1936,7 +2184,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data6){
-const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema48.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1949,7 +2197,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-slow"],data:data6};
+const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema48.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema48.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1984,7 +2232,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema48.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1994,7 +2242,7 @@ vErrors.push(err17);
 errors++;
 }
 if(false !== data7){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema48.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2007,7 +2255,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema48.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema48.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2042,7 +2290,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema48.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2052,7 +2300,7 @@ vErrors.push(err20);
 errors++;
 }
 if(false !== data8){
-const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema48.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2065,7 +2313,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema48.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema48.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2088,7 +2336,7 @@ vErrors = null;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.tierSettings.type,parentSchema:schema45.properties.tierSettings,data:data4};
+const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.tierSettings.type,parentSchema:schema48.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2102,7 +2350,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.minEvents,data:data9};
+const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema48.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2113,7 +2361,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.minEvents.type,parentSchema:schema45.properties.minEvents,data:data9};
+const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema48.properties.minEvents.type,parentSchema:schema48.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2125,7 +2373,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2138,9 +2386,9 @@ validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema56 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
-const schema57 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
-const schema60 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
+const schema59 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
+const schema60 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
+const schema63 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
 const pattern21 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
 const pattern24 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
 
@@ -2150,7 +2398,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "jsonField") || (key0 === "timestampField")) || (key0 === "pathField")) || (key0 === "dropPaths"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2164,7 +2412,7 @@ if(data.jsonField !== undefined){
 let data0 = data.jsonField;
 if(typeof data0 === "string"){
 if(!pattern21.test(data0)){
-const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data0};
+const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema60,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2175,7 +2423,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2189,7 +2437,7 @@ if(data.timestampField !== undefined){
 let data1 = data.timestampField;
 if(typeof data1 === "string"){
 if(!pattern21.test(data1)){
-const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data1};
+const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema60,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2200,7 +2448,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data1};
+const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2214,7 +2462,7 @@ if(data.pathField !== undefined){
 let data2 = data.pathField;
 if(typeof data2 === "string"){
 if(!pattern21.test(data2)){
-const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data2};
+const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema60,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2225,7 +2473,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data2};
+const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2243,7 +2491,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
 if(!pattern24.test(data4)){
-const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema60,data:data4};
+const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema63,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2254,7 +2502,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data4};
+const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.type,parentSchema:schema63,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2266,7 +2514,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.dropPaths.type,parentSchema:schema56.properties.dropPaths,data:data3};
+const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.dropPaths.type,parentSchema:schema59.properties.dropPaths,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2278,7 +2526,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2288,6 +2536,200 @@ vErrors.push(err10);
 errors++;
 }
 validate40.errors = vErrors;
+return errors === 0;
+}
+
+const schema64 = {"type":"object","properties":{"vllm":{"$ref":"#/definitions/IntegrationVersionConfig","description":"vLLM's OpenAI-compatible server (port 8000, `model_name` label copied to `model`)."},"triton":{"$ref":"#/definitions/IntegrationVersionConfig","description":"NVIDIA Triton Inference Server (port 8002; its `model` label is used as it is)."},"kserve":{"$ref":"#/definitions/IntegrationVersionConfig","description":"KServe's Python ModelServer (port 8080, `model_name` copied to `model`) and its Knative revisions."}},"additionalProperties":false,"description":"The model server that serves the service's models: its scrape conventions (port, the label naming the model), metric catalog, alerts (thresholds per model under `models.<name>.thresholds`), dashboard rows and proofs. At most one.","maxProperties":1};
+const schema65 = {"type":"object","properties":{"version":{"type":"string","description":"The server's `major.minor` version, which picks the metric names the alerts read (they change between versions: vLLM 0.11 hid `vllm:gpu_cache_usage_perc`). README \"Integrations\" lists the supported ones."}},"required":["version"],"additionalProperties":false,"description":"A model server integration at one version."};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+const err0 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "vllm") || (key0 === "triton")) || (key0 === "kserve"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.vllm !== undefined){
+let data0 = data.vllm;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.version === undefined){
+const err2 = {instancePath:instancePath+"/vllm",schemaPath:"#/definitions/IntegrationVersionConfig/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema65.required,parentSchema:schema65,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(key1 === "version")){
+const err3 = {instancePath:instancePath+"/vllm",schemaPath:"#/definitions/IntegrationVersionConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data0.version !== undefined){
+let data1 = data0.version;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/vllm/version",schemaPath:"#/definitions/IntegrationVersionConfig/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.version.type,parentSchema:schema65.properties.version,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/vllm",schemaPath:"#/definitions/IntegrationVersionConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.triton !== undefined){
+let data2 = data.triton;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.version === undefined){
+const err6 = {instancePath:instancePath+"/triton",schemaPath:"#/definitions/IntegrationVersionConfig/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key2 in data2){
+if(!(key2 === "version")){
+const err7 = {instancePath:instancePath+"/triton",schemaPath:"#/definitions/IntegrationVersionConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.version !== undefined){
+let data3 = data2.version;
+if(typeof data3 !== "string"){
+const err8 = {instancePath:instancePath+"/triton/version",schemaPath:"#/definitions/IntegrationVersionConfig/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.version.type,parentSchema:schema65.properties.version,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/triton",schemaPath:"#/definitions/IntegrationVersionConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.kserve !== undefined){
+let data4 = data.kserve;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.version === undefined){
+const err10 = {instancePath:instancePath+"/kserve",schemaPath:"#/definitions/IntegrationVersionConfig/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema65.required,parentSchema:schema65,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key3 in data4){
+if(!(key3 === "version")){
+const err11 = {instancePath:instancePath+"/kserve",schemaPath:"#/definitions/IntegrationVersionConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data4.version !== undefined){
+let data5 = data4.version;
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/kserve/version",schemaPath:"#/definitions/IntegrationVersionConfig/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.version.type,parentSchema:schema65.properties.version,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/kserve",schemaPath:"#/definitions/IntegrationVersionConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate42.errors = vErrors;
 return errors === 0;
 }
 
@@ -2307,7 +2749,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "slos")) || (key0 === "logging"))){
+if(!((((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "slos")) || (key0 === "logging")) || (key0 === "integration"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -2408,6 +2850,12 @@ vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.error
 errors = vErrors.length;
 }
 }
+if(data.integration !== undefined){
+if(!(validate42(data.integration, {instancePath:instancePath+"/integration",parentData:data,parentDataProperty:"integration",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
@@ -2423,16 +2871,17 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
-const schema64 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
+const schema68 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
+const schema71 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7},"maxVllmWaitingRequests":{"anyOf":[{"$ref":"#/definitions/Count"},{"type":"boolean","const":false}],"description":"Requests waiting in one vLLM replica's queue above which VllmQueueBacklog fires; `false` disables it.","default":10},"maxVllmKvCacheUsage":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"KV-cache usage (0–1, not percent) of a vLLM replica above which VllmKvCacheSaturated fires; `false` disables it.","default":0.9},"maxVllmTtftP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 time to first token in seconds above which VllmTimeToFirstTokenHigh fires; `false` disables it.","default":2},"maxVllmPreemptionsPerSecond":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Preemptions per second above which VllmPreemptions fires; `false` disables it.","default":1},"maxVllmAbortRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of aborted vLLM requests above which VllmAbortRatioHigh fires; `false` disables it.","default":0.05},"minVllmPrefixCacheHitRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Prefix-cache hit ratio (0–1) below which VllmPrefixCacheHitRateCollapse fires; `false` disables it.","default":0.2},"maxTritonFailureRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio (0–1) of failed Triton inference requests above which TritonFailureRatioHigh fires; `false` disables it.","default":0.05},"maxTritonQueueSeconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"Mean Triton queue time per request in seconds above which TritonQueueTimeHigh fires; `false` disables it.","default":0.1},"maxTritonPendingRequests":{"anyOf":[{"$ref":"#/definitions/Count"},{"type":"boolean","const":false}],"description":"Requests pending in one Triton replica above which TritonPendingRequests fires; `false` disables it.","default":10},"maxKservePredictP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 KServe predict latency in seconds above which KservePredictLatencyHigh fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
+const schema76 = {"type":"number","description":"A non-negative count (of requests waiting, …).","minimum":0};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((key0 === "minAccuracy") || (key0 === "maxDriftScore")) || (key0 === "maxInferenceLatencyP95Seconds")) || (key0 === "minMeanConfidence"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+if(!(func2.call(schema71.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2484,7 +2933,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minAccuracy.anyOf[1].type,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.minAccuracy.anyOf[1].type,parentSchema:schema71.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2494,7 +2943,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2507,7 +2956,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minAccuracy.anyOf,parentSchema:schema64.properties.minAccuracy,data:data0};
+const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.minAccuracy.anyOf,parentSchema:schema71.properties.minAccuracy,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2570,7 +3019,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxDriftScore.anyOf[1].type,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxDriftScore.anyOf[1].type,parentSchema:schema71.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2580,7 +3029,7 @@ vErrors.push(err10);
 errors++;
 }
 if(false !== data1){
-const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2593,7 +3042,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxDriftScore.anyOf,parentSchema:schema64.properties.maxDriftScore,data:data1};
+const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxDriftScore.anyOf,parentSchema:schema71.properties.maxDriftScore,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2646,7 +3095,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema71.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2656,7 +3105,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data2){
-const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2669,7 +3118,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds,data:data2};
+const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema71.properties.maxInferenceLatencyP95Seconds,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2732,7 +3181,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs28 = errors;
 if(typeof data3 !== "boolean"){
-const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema71.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2742,7 +3191,7 @@ vErrors.push(err21);
 errors++;
 }
 if(false !== data3){
-const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2755,7 +3204,7 @@ var _valid3 = _errs28 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minMeanConfidence.anyOf,parentSchema:schema64.properties.minMeanConfidence,data:data3};
+const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.minMeanConfidence.anyOf,parentSchema:schema71.properties.minMeanConfidence,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2776,9 +3225,14 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+if(data.maxVllmWaitingRequests !== undefined){
+let data4 = data.maxVllmWaitingRequests;
+const _errs31 = errors;
+let valid9 = false;
+const _errs32 = errors;
+if(typeof data4 == "number"){
+if(data4 < 0 || isNaN(data4)){
+const err24 = {instancePath:instancePath+"/maxVllmWaitingRequests",schemaPath:"#/definitions/Count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema76,data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2787,19 +3241,814 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate44.errors = vErrors;
+}
+else {
+const err25 = {instancePath:instancePath+"/maxVllmWaitingRequests",schemaPath:"#/definitions/Count/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema76.type,parentSchema:schema76,data:data4};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid4 = _errs32 === errors;
+valid9 = valid9 || _valid4;
+if(!valid9){
+const _errs35 = errors;
+if(typeof data4 !== "boolean"){
+const err26 = {instancePath:instancePath+"/maxVllmWaitingRequests",schemaPath:"#/properties/maxVllmWaitingRequests/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxVllmWaitingRequests.anyOf[1].type,parentSchema:schema71.properties.maxVllmWaitingRequests.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(false !== data4){
+const err27 = {instancePath:instancePath+"/maxVllmWaitingRequests",schemaPath:"#/properties/maxVllmWaitingRequests/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxVllmWaitingRequests.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid4 = _errs35 === errors;
+valid9 = valid9 || _valid4;
+}
+if(!valid9){
+const err28 = {instancePath:instancePath+"/maxVllmWaitingRequests",schemaPath:"#/properties/maxVllmWaitingRequests/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxVllmWaitingRequests.anyOf,parentSchema:schema71.properties.maxVllmWaitingRequests,data:data4};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxVllmKvCacheUsage !== undefined){
+let data5 = data.maxVllmKvCacheUsage;
+const _errs38 = errors;
+let valid11 = false;
+const _errs39 = errors;
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+const err29 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data5};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err30 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data5};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data5};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var _valid5 = _errs39 === errors;
+valid11 = valid11 || _valid5;
+if(!valid11){
+const _errs42 = errors;
+if(typeof data5 !== "boolean"){
+const err32 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/properties/maxVllmKvCacheUsage/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxVllmKvCacheUsage.anyOf[1].type,parentSchema:schema71.properties.maxVllmKvCacheUsage.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(false !== data5){
+const err33 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/properties/maxVllmKvCacheUsage/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxVllmKvCacheUsage.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid5 = _errs42 === errors;
+valid11 = valid11 || _valid5;
+}
+if(!valid11){
+const err34 = {instancePath:instancePath+"/maxVllmKvCacheUsage",schemaPath:"#/properties/maxVllmKvCacheUsage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxVllmKvCacheUsage.anyOf,parentSchema:schema71.properties.maxVllmKvCacheUsage,data:data5};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxVllmTtftP95Seconds !== undefined){
+let data6 = data.maxVllmTtftP95Seconds;
+const _errs45 = errors;
+let valid13 = false;
+const _errs46 = errors;
+if(typeof data6 == "number"){
+if(data6 < 0 || isNaN(data6)){
+const err35 = {instancePath:instancePath+"/maxVllmTtftP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data6};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/maxVllmTtftP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data6};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+var _valid6 = _errs46 === errors;
+valid13 = valid13 || _valid6;
+if(!valid13){
+const _errs49 = errors;
+if(typeof data6 !== "boolean"){
+const err37 = {instancePath:instancePath+"/maxVllmTtftP95Seconds",schemaPath:"#/properties/maxVllmTtftP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxVllmTtftP95Seconds.anyOf[1].type,parentSchema:schema71.properties.maxVllmTtftP95Seconds.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(false !== data6){
+const err38 = {instancePath:instancePath+"/maxVllmTtftP95Seconds",schemaPath:"#/properties/maxVllmTtftP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxVllmTtftP95Seconds.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+var _valid6 = _errs49 === errors;
+valid13 = valid13 || _valid6;
+}
+if(!valid13){
+const err39 = {instancePath:instancePath+"/maxVllmTtftP95Seconds",schemaPath:"#/properties/maxVllmTtftP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxVllmTtftP95Seconds.anyOf,parentSchema:schema71.properties.maxVllmTtftP95Seconds,data:data6};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+else {
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxVllmPreemptionsPerSecond !== undefined){
+let data7 = data.maxVllmPreemptionsPerSecond;
+const _errs52 = errors;
+let valid15 = false;
+const _errs53 = errors;
+if(typeof data7 == "number"){
+if(data7 < 0 || isNaN(data7)){
+const err40 = {instancePath:instancePath+"/maxVllmPreemptionsPerSecond",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data7};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/maxVllmPreemptionsPerSecond",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data7};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid7 = _errs53 === errors;
+valid15 = valid15 || _valid7;
+if(!valid15){
+const _errs56 = errors;
+if(typeof data7 !== "boolean"){
+const err42 = {instancePath:instancePath+"/maxVllmPreemptionsPerSecond",schemaPath:"#/properties/maxVllmPreemptionsPerSecond/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxVllmPreemptionsPerSecond.anyOf[1].type,parentSchema:schema71.properties.maxVllmPreemptionsPerSecond.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(false !== data7){
+const err43 = {instancePath:instancePath+"/maxVllmPreemptionsPerSecond",schemaPath:"#/properties/maxVllmPreemptionsPerSecond/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxVllmPreemptionsPerSecond.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid7 = _errs56 === errors;
+valid15 = valid15 || _valid7;
+}
+if(!valid15){
+const err44 = {instancePath:instancePath+"/maxVllmPreemptionsPerSecond",schemaPath:"#/properties/maxVllmPreemptionsPerSecond/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxVllmPreemptionsPerSecond.anyOf,parentSchema:schema71.properties.maxVllmPreemptionsPerSecond,data:data7};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+else {
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxVllmAbortRatio !== undefined){
+let data8 = data.maxVllmAbortRatio;
+const _errs59 = errors;
+let valid17 = false;
+const _errs60 = errors;
+if(typeof data8 == "number"){
+if(data8 > 1 || isNaN(data8)){
+const err45 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data8};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err46 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data8};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data8};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+var _valid8 = _errs60 === errors;
+valid17 = valid17 || _valid8;
+if(!valid17){
+const _errs63 = errors;
+if(typeof data8 !== "boolean"){
+const err48 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/properties/maxVllmAbortRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxVllmAbortRatio.anyOf[1].type,parentSchema:schema71.properties.maxVllmAbortRatio.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if(false !== data8){
+const err49 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/properties/maxVllmAbortRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxVllmAbortRatio.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var _valid8 = _errs63 === errors;
+valid17 = valid17 || _valid8;
+}
+if(!valid17){
+const err50 = {instancePath:instancePath+"/maxVllmAbortRatio",schemaPath:"#/properties/maxVllmAbortRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxVllmAbortRatio.anyOf,parentSchema:schema71.properties.maxVllmAbortRatio,data:data8};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.minVllmPrefixCacheHitRatio !== undefined){
+let data9 = data.minVllmPrefixCacheHitRatio;
+const _errs66 = errors;
+let valid19 = false;
+const _errs67 = errors;
+if(typeof data9 == "number"){
+if(data9 > 1 || isNaN(data9)){
+const err51 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data9};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data9 < 0 || isNaN(data9)){
+const err52 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data9};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data9};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+var _valid9 = _errs67 === errors;
+valid19 = valid19 || _valid9;
+if(!valid19){
+const _errs70 = errors;
+if(typeof data9 !== "boolean"){
+const err54 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/properties/minVllmPrefixCacheHitRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.minVllmPrefixCacheHitRatio.anyOf[1].type,parentSchema:schema71.properties.minVllmPrefixCacheHitRatio.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(false !== data9){
+const err55 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/properties/minVllmPrefixCacheHitRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.minVllmPrefixCacheHitRatio.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid9 = _errs70 === errors;
+valid19 = valid19 || _valid9;
+}
+if(!valid19){
+const err56 = {instancePath:instancePath+"/minVllmPrefixCacheHitRatio",schemaPath:"#/properties/minVllmPrefixCacheHitRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.minVllmPrefixCacheHitRatio.anyOf,parentSchema:schema71.properties.minVllmPrefixCacheHitRatio,data:data9};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+else {
+errors = _errs66;
+if(vErrors !== null){
+if(_errs66){
+vErrors.length = _errs66;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxTritonFailureRatio !== undefined){
+let data10 = data.maxTritonFailureRatio;
+const _errs73 = errors;
+let valid21 = false;
+const _errs74 = errors;
+if(typeof data10 == "number"){
+if(data10 > 1 || isNaN(data10)){
+const err57 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data10};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err58 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data10};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data10};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+var _valid10 = _errs74 === errors;
+valid21 = valid21 || _valid10;
+if(!valid21){
+const _errs77 = errors;
+if(typeof data10 !== "boolean"){
+const err60 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/properties/maxTritonFailureRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxTritonFailureRatio.anyOf[1].type,parentSchema:schema71.properties.maxTritonFailureRatio.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(false !== data10){
+const err61 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/properties/maxTritonFailureRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxTritonFailureRatio.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+var _valid10 = _errs77 === errors;
+valid21 = valid21 || _valid10;
+}
+if(!valid21){
+const err62 = {instancePath:instancePath+"/maxTritonFailureRatio",schemaPath:"#/properties/maxTritonFailureRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxTritonFailureRatio.anyOf,parentSchema:schema71.properties.maxTritonFailureRatio,data:data10};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxTritonQueueSeconds !== undefined){
+let data11 = data.maxTritonQueueSeconds;
+const _errs80 = errors;
+let valid23 = false;
+const _errs81 = errors;
+if(typeof data11 == "number"){
+if(data11 < 0 || isNaN(data11)){
+const err63 = {instancePath:instancePath+"/maxTritonQueueSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data11};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/maxTritonQueueSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data11};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+var _valid11 = _errs81 === errors;
+valid23 = valid23 || _valid11;
+if(!valid23){
+const _errs84 = errors;
+if(typeof data11 !== "boolean"){
+const err65 = {instancePath:instancePath+"/maxTritonQueueSeconds",schemaPath:"#/properties/maxTritonQueueSeconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxTritonQueueSeconds.anyOf[1].type,parentSchema:schema71.properties.maxTritonQueueSeconds.anyOf[1],data:data11};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(false !== data11){
+const err66 = {instancePath:instancePath+"/maxTritonQueueSeconds",schemaPath:"#/properties/maxTritonQueueSeconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxTritonQueueSeconds.anyOf[1],data:data11};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var _valid11 = _errs84 === errors;
+valid23 = valid23 || _valid11;
+}
+if(!valid23){
+const err67 = {instancePath:instancePath+"/maxTritonQueueSeconds",schemaPath:"#/properties/maxTritonQueueSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxTritonQueueSeconds.anyOf,parentSchema:schema71.properties.maxTritonQueueSeconds,data:data11};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+else {
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxTritonPendingRequests !== undefined){
+let data12 = data.maxTritonPendingRequests;
+const _errs87 = errors;
+let valid25 = false;
+const _errs88 = errors;
+if(typeof data12 == "number"){
+if(data12 < 0 || isNaN(data12)){
+const err68 = {instancePath:instancePath+"/maxTritonPendingRequests",schemaPath:"#/definitions/Count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema76,data:data12};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/maxTritonPendingRequests",schemaPath:"#/definitions/Count/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema76.type,parentSchema:schema76,data:data12};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+var _valid12 = _errs88 === errors;
+valid25 = valid25 || _valid12;
+if(!valid25){
+const _errs91 = errors;
+if(typeof data12 !== "boolean"){
+const err70 = {instancePath:instancePath+"/maxTritonPendingRequests",schemaPath:"#/properties/maxTritonPendingRequests/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxTritonPendingRequests.anyOf[1].type,parentSchema:schema71.properties.maxTritonPendingRequests.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+if(false !== data12){
+const err71 = {instancePath:instancePath+"/maxTritonPendingRequests",schemaPath:"#/properties/maxTritonPendingRequests/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxTritonPendingRequests.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+var _valid12 = _errs91 === errors;
+valid25 = valid25 || _valid12;
+}
+if(!valid25){
+const err72 = {instancePath:instancePath+"/maxTritonPendingRequests",schemaPath:"#/properties/maxTritonPendingRequests/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxTritonPendingRequests.anyOf,parentSchema:schema71.properties.maxTritonPendingRequests,data:data12};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+else {
+errors = _errs87;
+if(vErrors !== null){
+if(_errs87){
+vErrors.length = _errs87;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxKservePredictP95Seconds !== undefined){
+let data13 = data.maxKservePredictP95Seconds;
+const _errs94 = errors;
+let valid27 = false;
+const _errs95 = errors;
+if(typeof data13 == "number"){
+if(data13 < 0 || isNaN(data13)){
+const err73 = {instancePath:instancePath+"/maxKservePredictP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data13};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/maxKservePredictP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data13};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+var _valid13 = _errs95 === errors;
+valid27 = valid27 || _valid13;
+if(!valid27){
+const _errs98 = errors;
+if(typeof data13 !== "boolean"){
+const err75 = {instancePath:instancePath+"/maxKservePredictP95Seconds",schemaPath:"#/properties/maxKservePredictP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.maxKservePredictP95Seconds.anyOf[1].type,parentSchema:schema71.properties.maxKservePredictP95Seconds.anyOf[1],data:data13};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(false !== data13){
+const err76 = {instancePath:instancePath+"/maxKservePredictP95Seconds",schemaPath:"#/properties/maxKservePredictP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema71.properties.maxKservePredictP95Seconds.anyOf[1],data:data13};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+var _valid13 = _errs98 === errors;
+valid27 = valid27 || _valid13;
+}
+if(!valid27){
+const err77 = {instancePath:instancePath+"/maxKservePredictP95Seconds",schemaPath:"#/properties/maxKservePredictP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.maxKservePredictP95Seconds.anyOf,parentSchema:schema71.properties.maxKservePredictP95Seconds,data:data13};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+else {
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err78 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
+const schema86 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2819,7 +4068,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema69.properties.objective,data:data1};
+const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema86.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2829,7 +4078,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema69.properties.objective,data:data1};
+const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema86.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2840,7 +4089,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.objective.type,parentSchema:schema69.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema86.properties.objective.type,parentSchema:schema86.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2878,7 +4127,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2888,7 +4137,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values",schema:schema55.enum,parentSchema:schema55,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2903,7 +4152,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.tierSettings,data:data4};
+const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema86.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2927,7 +4176,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema86.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2937,7 +4186,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data5){
-const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema86.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2950,7 +4199,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-fast"],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema86.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema86.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2985,7 +4234,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema86.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2995,7 +4244,7 @@ vErrors.push(err12);
 errors++;
 }
 if(false !== data6){
-const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema86.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3008,7 +4257,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-slow"],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema86.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema86.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3043,7 +4292,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema86.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3053,7 +4302,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data7){
-const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema86.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3066,7 +4315,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema86.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema86.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3101,7 +4350,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema86.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3111,7 +4360,7 @@ vErrors.push(err18);
 errors++;
 }
 if(false !== data8){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema86.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3124,7 +4373,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema86.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema86.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3147,7 +4396,7 @@ vErrors = null;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.tierSettings.type,parentSchema:schema69.properties.tierSettings,data:data4};
+const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.properties.tierSettings.type,parentSchema:schema86.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3161,7 +4410,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.minEvents,data:data9};
+const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema86.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3172,7 +4421,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.minEvents.type,parentSchema:schema69.properties.minEvents,data:data9};
+const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema86.properties.minEvents.type,parentSchema:schema86.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3184,7 +4433,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3193,17 +4442,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.service === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3214,7 +4463,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "service") || (key0 === "team")) || (key0 === "thresholds")) || (key0 === "slos"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3275,8 +4524,8 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate44(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -3287,7 +4536,7 @@ for(const key1 in data3){
 const _errs11 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema61.properties.slos.propertyNames,data:key1,propertyName:key1};
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema68.properties.slos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3299,7 +4548,7 @@ errors++;
 }
 var valid3 = _errs11 === errors;
 if(!valid3){
-const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema61.properties.slos.propertyNames,parentSchema:schema61.properties.slos,data:data3};
+const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema68.properties.slos.propertyNames,parentSchema:schema68.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3314,8 +4563,8 @@ let data4 = data3[key2];
 const _errs14 = errors;
 let valid5 = false;
 const _errs15 = errors;
-if(!(validate46(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate48(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -3323,7 +4572,7 @@ valid5 = valid5 || _valid0;
 if(!valid5){
 const _errs16 = errors;
 if(typeof data4 !== "boolean"){
-const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema68.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3333,7 +4582,7 @@ vErrors.push(err8);
 errors++;
 }
 if(false !== data4){
-const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema68.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3346,7 +4595,7 @@ var _valid0 = _errs16 === errors;
 valid5 = valid5 || _valid0;
 }
 if(!valid5){
-const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema61.properties.slos.additionalProperties.anyOf,parentSchema:schema61.properties.slos.additionalProperties,data:data4};
+const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.slos.additionalProperties.anyOf,parentSchema:schema68.properties.slos.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3369,7 +4618,7 @@ vErrors = null;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.slos.type,parentSchema:schema61.properties.slos,data:data3};
+const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.slos.type,parentSchema:schema68.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3381,7 +4630,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3390,19 +4639,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
+const schema89 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "team") || (key0 === "modelThresholds")) || (key0 === "modelSlos")) || (key0 === "serviceThresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3438,8 +4687,8 @@ errors++;
 }
 }
 if(data.modelThresholds !== undefined){
-if(!(validate44(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -3450,7 +4699,7 @@ for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema72.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema89.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3462,7 +4711,7 @@ errors++;
 }
 var valid2 = _errs8 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema72.properties.modelSlos.propertyNames,parentSchema:schema72.properties.modelSlos,data:data2};
+const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema89.properties.modelSlos.propertyNames,parentSchema:schema89.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3480,7 +4729,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.modelSlos.type,parentSchema:schema72.properties.modelSlos,data:data2};
+const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.properties.modelSlos.type,parentSchema:schema89.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3498,7 +4747,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3507,19 +4756,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
+const schema91 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "for")) || (key0 === "window")) || (key0 === "enabled"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3532,7 +4781,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3542,7 +4791,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values",schema:schema57.enum,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3605,7 +4854,7 @@ errors++;
 if(data.enabled !== undefined){
 let data3 = data.enabled;
 if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.enabled.type,parentSchema:schema74.properties.enabled,data:data3};
+const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema91.properties.enabled.type,parentSchema:schema91.properties.enabled,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3617,7 +4866,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3626,24 +4875,24 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
-const schema83 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
+const schema95 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
+const schema100 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
 const pattern37 = new RegExp("^/.+", "u");
-const schema80 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
-const schema81 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const schema97 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
+const schema98 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
 const pattern36 = new RegExp("\\S", "u");
-const schema82 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
+const schema99 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.channel === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3654,7 +4903,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "channel") || (key0 === "apiUrlFile")) || (key0 === "title")) || (key0 === "text")) || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3667,7 +4916,7 @@ errors++;
 if(data.channel !== undefined){
 let data0 = data.channel;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.channel.type,parentSchema:schema82.properties.channel,data:data0};
+const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.channel.type,parentSchema:schema99.properties.channel,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3681,7 +4930,7 @@ if(data.apiUrlFile !== undefined){
 let data1 = data.apiUrlFile;
 if(typeof data1 === "string"){
 if(!pattern37.test(data1)){
-const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3692,7 +4941,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3705,7 +4954,7 @@ errors++;
 if(data.title !== undefined){
 let data2 = data.title;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.title.type,parentSchema:schema82.properties.title,data:data2};
+const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.title.type,parentSchema:schema99.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3718,7 +4967,7 @@ errors++;
 if(data.text !== undefined){
 let data3 = data.text;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.text.type,parentSchema:schema82.properties.text,data:data3};
+const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.text.type,parentSchema:schema99.properties.text,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3731,7 +4980,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data4 = data.sendResolved;
 if(typeof data4 !== "boolean"){
-const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema82.properties.sendResolved.type,parentSchema:schema82.properties.sendResolved,data:data4};
+const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema99.properties.sendResolved.type,parentSchema:schema99.properties.sendResolved,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3743,7 +4992,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3752,18 +5001,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
+const schema101 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.routingKeyFile === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3774,7 +5023,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "routingKeyFile") || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3788,7 +5037,7 @@ if(data.routingKeyFile !== undefined){
 let data0 = data.routingKeyFile;
 if(typeof data0 === "string"){
 if(!pattern37.test(data0)){
-const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data0};
+const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3799,7 +5048,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data0};
+const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3812,7 +5061,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data1 = data.sendResolved;
 if(typeof data1 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.sendResolved.type,parentSchema:schema84.properties.sendResolved,data:data1};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema101.properties.sendResolved.type,parentSchema:schema101.properties.sendResolved,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3824,7 +5073,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3833,19 +5082,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
+const schema103 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "url") || (key0 === "urlFile")) || (key0 === "sendResolved"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3858,7 +5107,7 @@ errors++;
 if(data.url !== undefined){
 let data0 = data.url;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.url.type,parentSchema:schema86.properties.url,data:data0};
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.url.type,parentSchema:schema103.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3872,7 +5121,7 @@ if(data.urlFile !== undefined){
 let data1 = data.urlFile;
 if(typeof data1 === "string"){
 if(!pattern37.test(data1)){
-const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3883,7 +5132,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3896,7 +5145,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data2 = data.sendResolved;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.sendResolved.type,parentSchema:schema86.properties.sendResolved,data:data2};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema103.properties.sendResolved.type,parentSchema:schema103.properties.sendResolved,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3908,7 +5157,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3917,18 +5166,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "email") || (key0 === "slack")) || (key0 === "pagerduty")) || (key0 === "webhook"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3946,7 +5195,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.to === undefined){
-const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema81.required,parentSchema:schema81,data:data1};
+const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema98.required,parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3957,7 +5206,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!((key1 === "to") || (key1 === "sendResolved"))){
-const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data:data1};
+const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3971,7 +5220,7 @@ if(data1.to !== undefined){
 let data2 = data1.to;
 if(typeof data2 === "string"){
 if(!pattern36.test(data2)){
-const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema81.properties.to,data:data2};
+const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema98.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3982,7 +5231,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.to.type,parentSchema:schema81.properties.to,data:data2};
+const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.properties.to.type,parentSchema:schema98.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3995,7 +5244,7 @@ errors++;
 if(data1.sendResolved !== undefined){
 let data3 = data1.sendResolved;
 if(typeof data3 !== "boolean"){
-const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema81.properties.sendResolved.type,parentSchema:schema81.properties.sendResolved,data:data3};
+const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema98.properties.sendResolved.type,parentSchema:schema98.properties.sendResolved,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4007,7 +5256,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data:data1};
+const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema98.type,parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4019,7 +5268,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.email.type,parentSchema:schema80.properties.email,data:data0};
+const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.email.type,parentSchema:schema97.properties.email,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4034,14 +5283,14 @@ let data4 = data.slack;
 if(Array.isArray(data4)){
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate75(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate90(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.slack.type,parentSchema:schema80.properties.slack,data:data4};
+const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.slack.type,parentSchema:schema97.properties.slack,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4056,14 +5305,14 @@ let data6 = data.pagerduty;
 if(Array.isArray(data6)){
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate77(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate92(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.pagerduty.type,parentSchema:schema80.properties.pagerduty,data:data6};
+const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.pagerduty.type,parentSchema:schema97.properties.pagerduty,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4078,14 +5327,14 @@ let data8 = data.webhook;
 if(Array.isArray(data8)){
 const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate79(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate94(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.webhook.type,parentSchema:schema80.properties.webhook,data:data8};
+const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.webhook.type,parentSchema:schema97.properties.webhook,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4097,7 +5346,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4106,22 +5355,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
-const schema95 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
+const schema105 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
+const schema112 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
 const pattern43 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
-const schema90 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
+const schema107 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "team")) || (key0 === "alertname")) || (key0 === "labels"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4137,7 +5386,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4147,7 +5396,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values",schema:schema57.enum,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4165,7 +5414,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data1};
+const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4175,7 +5424,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data1 === "critical") || (data1 === "warning")) || (data1 === "info"))){
-const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data1};
+const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values",schema:schema57.enum,parentSchema:schema57,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4187,7 +5436,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.severity.anyOf[1].type,parentSchema:schema90.properties.severity.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema107.properties.severity.anyOf[1].type,parentSchema:schema107.properties.severity.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4200,7 +5449,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.severity.anyOf,parentSchema:schema90.properties.severity,data:data0};
+const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema107.properties.severity.anyOf,parentSchema:schema107.properties.severity,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4281,7 +5530,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.team.anyOf[1].type,parentSchema:schema90.properties.team.anyOf[1],data:data2};
+const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema107.properties.team.anyOf[1].type,parentSchema:schema107.properties.team.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4294,7 +5543,7 @@ var _valid1 = _errs17 === errors;
 valid6 = valid6 || _valid1;
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.team.anyOf,parentSchema:schema90.properties.team,data:data2};
+const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema107.properties.team.anyOf,parentSchema:schema107.properties.team,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4321,7 +5570,7 @@ const _errs23 = errors;
 let valid11 = false;
 const _errs24 = errors;
 if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[0].type,parentSchema:schema90.properties.alertname.anyOf[0],data:data4};
+const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.alertname.anyOf[0].type,parentSchema:schema107.properties.alertname.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4339,7 +5588,7 @@ const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[1].items.type,parentSchema:schema90.properties.alertname.anyOf[1].items,data:data5};
+const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.alertname.anyOf[1].items.type,parentSchema:schema107.properties.alertname.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4351,7 +5600,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.alertname.anyOf[1].type,parentSchema:schema90.properties.alertname.anyOf[1],data:data4};
+const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema107.properties.alertname.anyOf[1].type,parentSchema:schema107.properties.alertname.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4364,7 +5613,7 @@ var _valid2 = _errs26 === errors;
 valid11 = valid11 || _valid2;
 }
 if(!valid11){
-const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.alertname.anyOf,parentSchema:schema90.properties.alertname,data:data4};
+const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema107.properties.alertname.anyOf,parentSchema:schema107.properties.alertname,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4392,7 +5641,7 @@ for(const key1 in data6){
 const _errs32 = errors;
 if(typeof key1 === "string"){
 if(!pattern43.test(key1)){
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema90.properties.labels.propertyNames,data:key1,propertyName:key1};
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema107.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4404,7 +5653,7 @@ errors++;
 }
 var valid14 = _errs32 === errors;
 if(!valid14){
-const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema90.properties.labels.propertyNames,parentSchema:schema90.properties.labels,data:data6};
+const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema107.properties.labels.propertyNames,parentSchema:schema107.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4417,7 +5666,7 @@ errors++;
 for(const key2 in data6){
 let data7 = data6[key2];
 if(typeof data7 !== "string"){
-const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.labels.additionalProperties.type,parentSchema:schema90.properties.labels.additionalProperties,data:data7};
+const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.labels.additionalProperties.type,parentSchema:schema107.properties.labels.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4429,7 +5678,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.labels.type,parentSchema:schema90.properties.labels,data:data6};
+const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.properties.labels.type,parentSchema:schema107.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4441,7 +5690,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.type,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4450,19 +5699,19 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
 const func0 = require("ajv/dist/runtime/equal").default;
-const wrapper0 = {validate: validate82};
+const wrapper0 = {validate: validate97};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.receiver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema105.required,parentSchema:schema105,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4473,7 +5722,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "receiver") || (key0 === "match")) || (key0 === "continue")) || (key0 === "groupBy")) || (key0 === "routes"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema105,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4509,15 +5758,15 @@ errors++;
 }
 }
 if(data.match !== undefined){
-if(!(validate83(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate98(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
 if(data.continue !== undefined){
 let data2 = data.continue;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.continue.type,parentSchema:schema88.properties.continue,data:data2};
+const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema105.properties.continue.type,parentSchema:schema105.properties.continue,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4535,7 +5784,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
 if(!pattern43.test(data4)){
-const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data4};
+const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema112,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4546,7 +5795,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data4};
+const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.type,parentSchema:schema112,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4563,7 +5812,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data3[i1], data3[j0])){
-const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema88.properties.groupBy,data:data3};
+const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema105.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4578,7 +5827,7 @@ break outer0;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.groupBy.type,parentSchema:schema88.properties.groupBy,data:data3};
+const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema105.properties.groupBy.type,parentSchema:schema105.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4600,7 +5849,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.routes.type,parentSchema:schema88.properties.routes,data:data5};
+const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema105.properties.routes.type,parentSchema:schema105.properties.routes,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4612,7 +5861,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.type,parentSchema:schema105,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4621,19 +5870,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-const schema96 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
+const schema113 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "groupBy") || (key0 === "groupWait")) || (key0 === "groupInterval")) || (key0 === "repeatInterval"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4651,7 +5900,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
 if(!pattern43.test(data1)){
-const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data1};
+const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema112,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4662,7 +5911,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data1};
+const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.type,parentSchema:schema112,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4679,7 +5928,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema96.properties.groupBy,data:data0};
+const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema113.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4694,7 +5943,7 @@ break outer0;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.properties.groupBy.type,parentSchema:schema96.properties.groupBy,data:data0};
+const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.groupBy.type,parentSchema:schema113.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4781,7 +6030,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4790,18 +6039,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
+const schema119 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.smarthost === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4811,7 +6060,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.from === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema119.required,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4822,7 +6071,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "smarthost") || (key0 === "from")) || (key0 === "authUsername")) || (key0 === "authPasswordFile")) || (key0 === "requireTls"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4861,7 +6110,7 @@ if(data.from !== undefined){
 let data1 = data.from;
 if(typeof data1 === "string"){
 if(!pattern36.test(data1)){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema102.properties.from,data:data1};
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema119.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4872,7 +6121,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.from.type,parentSchema:schema102.properties.from,data:data1};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.from.type,parentSchema:schema119.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4885,7 +6134,7 @@ errors++;
 if(data.authUsername !== undefined){
 let data2 = data.authUsername;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.authUsername.type,parentSchema:schema102.properties.authUsername,data:data2};
+const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.authUsername.type,parentSchema:schema119.properties.authUsername,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4899,7 +6148,7 @@ if(data.authPasswordFile !== undefined){
 let data3 = data.authPasswordFile;
 if(typeof data3 === "string"){
 if(!pattern37.test(data3)){
-const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data3};
+const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4910,7 +6159,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data3};
+const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4923,7 +6172,7 @@ errors++;
 if(data.requireTls !== undefined){
 let data4 = data.requireTls;
 if(typeof data4 !== "boolean"){
-const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema102.properties.requireTls.type,parentSchema:schema102.properties.requireTls,data:data4};
+const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema119.properties.requireTls.type,parentSchema:schema119.properties.requireTls,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4935,7 +6184,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema119.type,parentSchema:schema119,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4944,18 +6193,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
+const schema123 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4965,7 +6214,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4975,7 +6224,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.equal === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4986,7 +6235,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "equal"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5003,7 +6252,7 @@ for(const key1 in data0){
 const _errs4 = errors;
 if(typeof key1 === "string"){
 if(!pattern43.test(key1)){
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.source.propertyNames,data:key1,propertyName:key1};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema123.properties.source.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5015,7 +6264,7 @@ errors++;
 }
 var valid1 = _errs4 === errors;
 if(!valid1){
-const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema106.properties.source.propertyNames,parentSchema:schema106.properties.source,data:data0};
+const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema123.properties.source.propertyNames,parentSchema:schema123.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5028,7 +6277,7 @@ errors++;
 for(const key2 in data0){
 let data1 = data0[key2];
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.source.additionalProperties.type,parentSchema:schema106.properties.source.additionalProperties,data:data1};
+const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.source.additionalProperties.type,parentSchema:schema123.properties.source.additionalProperties,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5040,7 +6289,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.source.type,parentSchema:schema106.properties.source,data:data0};
+const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.properties.source.type,parentSchema:schema123.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5057,7 +6306,7 @@ for(const key3 in data2){
 const _errs10 = errors;
 if(typeof key3 === "string"){
 if(!pattern43.test(key3)){
-const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.target.propertyNames,data:key3,propertyName:key3};
+const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema123.properties.target.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5069,7 +6318,7 @@ errors++;
 }
 var valid3 = _errs10 === errors;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema106.properties.target.propertyNames,parentSchema:schema106.properties.target,data:data2};
+const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema123.properties.target.propertyNames,parentSchema:schema123.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5082,7 +6331,7 @@ errors++;
 for(const key4 in data2){
 let data3 = data2[key4];
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.target.additionalProperties.type,parentSchema:schema106.properties.target.additionalProperties,data:data3};
+const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.target.additionalProperties.type,parentSchema:schema123.properties.target.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5094,7 +6343,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.target.type,parentSchema:schema106.properties.target,data:data2};
+const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.properties.target.type,parentSchema:schema123.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5108,7 +6357,7 @@ if(data.equal !== undefined){
 let data4 = data.equal;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema106.properties.equal,data:data4};
+const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema123.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5122,7 +6371,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
 if(!pattern43.test(data5)){
-const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data5};
+const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema112,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5133,7 +6382,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data5};
+const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.type,parentSchema:schema112,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5145,7 +6394,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema106.properties.equal.type,parentSchema:schema106.properties.equal,data:data4};
+const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.equal.type,parentSchema:schema123.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5157,7 +6406,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5166,18 +6415,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "defaultReceiver") || (key0 === "receivers")) || (key0 === "routes")) || (key0 === "grouping")) || (key0 === "resolveTimeout")) || (key0 === "smtp")) || (key0 === "slackApiUrlFile")) || (key0 === "inhibitRules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5219,7 +6468,7 @@ for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema78.properties.receivers.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema95.properties.receivers.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5231,7 +6480,7 @@ errors++;
 }
 var valid2 = _errs7 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema78.properties.receivers.propertyNames,parentSchema:schema78.properties.receivers,data:data1};
+const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema95.properties.receivers.propertyNames,parentSchema:schema95.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5242,14 +6491,14 @@ errors++;
 }
 }
 for(const key2 in data1){
-if(!(validate74(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate89(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.properties.receivers.type,parentSchema:schema78.properties.receivers,data:data1};
+const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.properties.receivers.type,parentSchema:schema95.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5264,14 +6513,14 @@ let data3 = data.routes;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate82(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate97(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.routes.type,parentSchema:schema78.properties.routes,data:data3};
+const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.routes.type,parentSchema:schema95.properties.routes,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5282,8 +6531,8 @@ errors++;
 }
 }
 if(data.grouping !== undefined){
-if(!(validate86(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate101(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 }
@@ -5313,8 +6562,8 @@ errors++;
 }
 }
 if(data.smtp !== undefined){
-if(!(validate88(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate103(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 }
@@ -5322,7 +6571,7 @@ if(data.slackApiUrlFile !== undefined){
 let data8 = data.slackApiUrlFile;
 if(typeof data8 === "string"){
 if(!pattern37.test(data8)){
-const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data8};
+const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema100,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5333,7 +6582,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data8};
+const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.type,parentSchema:schema100,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5348,14 +6597,14 @@ let data9 = data.inhibitRules;
 if(Array.isArray(data9)){
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate90(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate105(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.inhibitRules.type,parentSchema:schema78.properties.inhibitRules,data:data9};
+const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.inhibitRules.type,parentSchema:schema95.properties.inhibitRules,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5367,7 +6616,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5376,20 +6625,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
-const schema109 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
+const schema125 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
+const schema126 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
 const pattern57 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5399,7 +6648,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5409,7 +6658,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.summary === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5419,7 +6668,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.description === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5430,7 +6679,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "expr")) || (key0 === "for")) || (key0 === "severity")) || (key0 === "team")) || (key0 === "labels")) || (key0 === "summary")) || (key0 === "description"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema109,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5444,7 +6693,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(!pattern57.test(data0)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema109.properties.name,data:data0};
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema126.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5455,7 +6704,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.name.type,parentSchema:schema109.properties.name,data:data0};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.name.type,parentSchema:schema126.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5468,7 +6717,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.expr.type,parentSchema:schema109.properties.expr,data:data1};
+const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.expr.type,parentSchema:schema126.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5506,7 +6755,7 @@ errors++;
 if(data.severity !== undefined){
 let data3 = data.severity;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5516,7 +6765,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data3 === "critical") || (data3 === "warning")) || (data3 === "info"))){
-const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data3};
+const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values",schema:schema57.enum,parentSchema:schema57,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5558,7 +6807,7 @@ for(const key1 in data5){
 const _errs17 = errors;
 if(typeof key1 === "string"){
 if(!pattern43.test(key1)){
-const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema109.properties.labels.propertyNames,data:key1,propertyName:key1};
+const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema126.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5570,7 +6819,7 @@ errors++;
 }
 var valid4 = _errs17 === errors;
 if(!valid4){
-const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema109.properties.labels.propertyNames,parentSchema:schema109.properties.labels,data:data5};
+const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema126.properties.labels.propertyNames,parentSchema:schema126.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5583,7 +6832,7 @@ errors++;
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 !== "string"){
-const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.labels.additionalProperties.type,parentSchema:schema109.properties.labels.additionalProperties,data:data6};
+const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.labels.additionalProperties.type,parentSchema:schema126.properties.labels.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5595,7 +6844,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.labels.type,parentSchema:schema109.properties.labels,data:data5};
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.properties.labels.type,parentSchema:schema126.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5608,7 +6857,7 @@ errors++;
 if(data.summary !== undefined){
 let data7 = data.summary;
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.summary.type,parentSchema:schema109.properties.summary,data:data7};
+const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.summary.type,parentSchema:schema126.properties.summary,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5621,7 +6870,7 @@ errors++;
 if(data.description !== undefined){
 let data8 = data.description;
 if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.description.type,parentSchema:schema109.properties.description,data:data8};
+const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.description.type,parentSchema:schema126.properties.description,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5633,7 +6882,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.type,parentSchema:schema109,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5642,20 +6891,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-const schema113 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
-const schema114 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
+const schema130 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
+const schema131 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
 const pattern61 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.record === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema130.required,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5665,7 +6914,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema130.required,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5676,7 +6925,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "record") || (key0 === "expr")) || (key0 === "labels"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5690,7 +6939,7 @@ if(data.record !== undefined){
 let data0 = data.record;
 if(typeof data0 === "string"){
 if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema131,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5701,7 +6950,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.type,parentSchema:schema131,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5714,7 +6963,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.expr.type,parentSchema:schema113.properties.expr,data:data1};
+const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.expr.type,parentSchema:schema130.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5731,7 +6980,7 @@ for(const key1 in data2){
 const _errs9 = errors;
 if(typeof key1 === "string"){
 if(!pattern43.test(key1)){
-const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema113.properties.labels.propertyNames,data:key1,propertyName:key1};
+const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema130.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5743,7 +6992,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema113.properties.labels.propertyNames,parentSchema:schema113.properties.labels,data:data2};
+const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema130.properties.labels.propertyNames,parentSchema:schema130.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5756,7 +7005,7 @@ errors++;
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.labels.additionalProperties.type,parentSchema:schema113.properties.labels.additionalProperties,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.labels.additionalProperties.type,parentSchema:schema130.properties.labels.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5768,7 +7017,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.labels.type,parentSchema:schema113.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.properties.labels.type,parentSchema:schema130.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5780,7 +7029,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.type,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5789,18 +7038,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "alerts") || (key0 === "recording"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema108,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5815,14 +7064,14 @@ let data0 = data.alerts;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate94(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate109(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.alerts.type,parentSchema:schema108.properties.alerts,data:data0};
+const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.alerts.type,parentSchema:schema125.properties.alerts,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5837,14 +7086,14 @@ let data2 = data.recording;
 if(Array.isArray(data2)){
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate96(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate111(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.recording.type,parentSchema:schema108.properties.recording,data:data2};
+const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.recording.type,parentSchema:schema125.properties.recording,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5856,7 +7105,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema108.type,parentSchema:schema108,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5865,18 +7114,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-const schema115 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
+const schema132 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema132.required,parentSchema:schema132,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5886,7 +7135,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema132.required,parentSchema:schema132,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5897,7 +7146,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "type")) || (key0 === "labels")) || (key0 === "help")) || (key0 === "buckets"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema132,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5911,7 +7160,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema131,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5922,7 +7171,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.type,parentSchema:schema131,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5935,7 +7184,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.type.type,parentSchema:schema115.properties.type,data:data1};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.properties.type.type,parentSchema:schema132.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5945,7 +7194,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((data1 === "counter") || (data1 === "gauge")) || (data1 === "histogram")) || (data1 === "summary"))){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema115.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema115.properties.type.enum,parentSchema:schema115.properties.type,data:data1};
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema132.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema132.properties.type.enum,parentSchema:schema132.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5963,7 +7212,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
 if(!pattern43.test(data3)){
-const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data3};
+const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema112,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5974,7 +7223,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.type,parentSchema:schema112,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5986,7 +7235,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.labels.type,parentSchema:schema115.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema132.properties.labels.type,parentSchema:schema132.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5999,7 +7248,7 @@ errors++;
 if(data.help !== undefined){
 let data4 = data.help;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.help.type,parentSchema:schema115.properties.help,data:data4};
+const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.properties.help.type,parentSchema:schema132.properties.help,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6016,7 +7265,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(!(typeof data6 == "number")){
-const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema115.properties.buckets.items.type,parentSchema:schema115.properties.buckets.items,data:data6};
+const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema132.properties.buckets.items.type,parentSchema:schema132.properties.buckets.items,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6028,7 +7277,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.buckets.type,parentSchema:schema115.properties.buckets,data:data5};
+const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema132.properties.buckets.type,parentSchema:schema132.properties.buckets,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6040,7 +7289,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema132.type,parentSchema:schema132,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6049,21 +7298,21 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
-const schema119 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
+const schema135 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
+const schema136 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
 const pattern65 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "beatsPort") || (key0 === "elasticsearchHosts")) || (key0 === "indexPrefix")) || (key0 === "serviceLabel")) || (key0 === "logstashHost"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6076,7 +7325,7 @@ errors++;
 if(data.beatsPort !== undefined){
 let data0 = data.beatsPort;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.beatsPort.type,parentSchema:schema118.properties.beatsPort,data:data0};
+const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema135.properties.beatsPort.type,parentSchema:schema135.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6087,7 +7336,7 @@ errors++;
 }
 if(typeof data0 == "number"){
 if(data0 > 65535 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema118.properties.beatsPort,data:data0};
+const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema135.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6097,7 +7346,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema118.properties.beatsPort,data:data0};
+const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema135.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6115,7 +7364,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.elasticsearchHosts.items.type,parentSchema:schema118.properties.elasticsearchHosts.items,data:data2};
+const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.elasticsearchHosts.items.type,parentSchema:schema135.properties.elasticsearchHosts.items,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6127,7 +7376,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.elasticsearchHosts.type,parentSchema:schema118.properties.elasticsearchHosts,data:data1};
+const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema135.properties.elasticsearchHosts.type,parentSchema:schema135.properties.elasticsearchHosts,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6141,7 +7390,7 @@ if(data.indexPrefix !== undefined){
 let data3 = data.indexPrefix;
 if(typeof data3 === "string"){
 if(!pattern65.test(data3)){
-const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema118.properties.indexPrefix,data:data3};
+const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema135.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6152,7 +7401,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.indexPrefix.type,parentSchema:schema118.properties.indexPrefix,data:data3};
+const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.indexPrefix.type,parentSchema:schema135.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6166,7 +7415,7 @@ if(data.serviceLabel !== undefined){
 let data4 = data.serviceLabel;
 if(typeof data4 === "string"){
 if(!pattern11.test(data4)){
-const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data4};
+const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema136,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6177,7 +7426,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data4};
+const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.type,parentSchema:schema136,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6214,7 +7463,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema135.type,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6223,27 +7472,27 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema121 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
-const schema123 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
-const schema129 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const schema138 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
+const schema140 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
+const schema146 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
 const pattern71 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const schema124 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
-const schema125 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
-const schema126 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
-const schema127 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
+const schema141 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
+const schema142 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
+const schema143 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
+const schema144 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
 const pattern69 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "cpu") || (key0 === "memory"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema143,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6257,7 +7506,7 @@ if(data.cpu !== undefined){
 let data0 = data.cpu;
 if(typeof data0 === "string"){
 if(!pattern69.test(data0)){
-const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema127,data:data0};
+const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema144,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6268,7 +7517,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data0};
+const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6282,7 +7531,7 @@ if(data.memory !== undefined){
 let data1 = data.memory;
 if(typeof data1 === "string"){
 if(!pattern69.test(data1)){
-const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema127,data:data1};
+const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema144,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6293,7 +7542,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data1};
+const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6305,7 +7554,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema143.type,parentSchema:schema143,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6314,18 +7563,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "requests") || (key0 === "limits"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema142,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6336,20 +7585,20 @@ errors++;
 }
 }
 if(data.requests !== undefined){
-if(!(validate106(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate121(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
 if(data.limits !== undefined){
-if(!(validate106(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate121(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema142.type,parentSchema:schema142,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6358,18 +7607,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema124,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6380,38 +7629,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate105(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate120(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate105(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate120(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate105(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate120(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate105(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate120(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate105(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate120(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema141.type,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6420,21 +7669,21 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const schema133 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
-const schema134 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
-const schema135 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
+const schema150 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
+const schema151 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
+const schema152 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema135,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema152,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6448,7 +7697,7 @@ if(data.key !== undefined){
 let data0 = data.key;
 if(typeof data0 === "string"){
 if(!pattern11.test(data0)){
-const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data0};
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema136,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6459,7 +7708,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data0};
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.type,parentSchema:schema136,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6472,7 +7721,7 @@ errors++;
 if(data.operator !== undefined){
 let data1 = data.operator;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.operator.type,parentSchema:schema135.properties.operator,data:data1};
+const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.properties.operator.type,parentSchema:schema152.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6482,7 +7731,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema135.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema135.properties.operator.enum,parentSchema:schema135.properties.operator,data:data1};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema152.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema152.properties.operator.enum,parentSchema:schema152.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6530,7 +7779,7 @@ errors++;
 if(data.effect !== undefined){
 let data3 = data.effect;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.effect.type,parentSchema:schema135.properties.effect,data:data3};
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.properties.effect.type,parentSchema:schema152.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6540,7 +7789,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema135.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema135.properties.effect.enum,parentSchema:schema135.properties.effect,data:data3};
+const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema152.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema152.properties.effect.enum,parentSchema:schema152.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6553,7 +7802,7 @@ errors++;
 if(data.tolerationSeconds !== undefined){
 let data4 = data.tolerationSeconds;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema135.properties.tolerationSeconds.type,parentSchema:schema135.properties.tolerationSeconds,data:data4};
+const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema152.properties.tolerationSeconds.type,parentSchema:schema152.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6564,7 +7813,7 @@ errors++;
 }
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema135.properties.tolerationSeconds,data:data4};
+const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema152.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6577,7 +7826,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema135.type,parentSchema:schema135,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema152.type,parentSchema:schema152,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6586,18 +7835,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "tolerations") || (key0 === "nodeSelector")) || (key0 === "priorityClassName"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema134,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema151,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6612,14 +7861,14 @@ let data0 = data.tolerations;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate117(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate132(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema134.properties.tolerations.type,parentSchema:schema134.properties.tolerations,data:data0};
+const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema151.properties.tolerations.type,parentSchema:schema151.properties.tolerations,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6636,7 +7885,7 @@ for(const key1 in data2){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern11.test(key1)){
-const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema134.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
+const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema151.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6648,7 +7897,7 @@ errors++;
 }
 var valid3 = _errs7 === errors;
 if(!valid3){
-const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema134.properties.nodeSelector.propertyNames,parentSchema:schema134.properties.nodeSelector,data:data2};
+const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema151.properties.nodeSelector.propertyNames,parentSchema:schema151.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6695,7 +7944,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.properties.nodeSelector.type,parentSchema:schema134.properties.nodeSelector,data:data2};
+const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema151.properties.nodeSelector.type,parentSchema:schema151.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6709,7 +7958,7 @@ if(data.priorityClassName !== undefined){
 let data4 = data.priorityClassName;
 if(typeof data4 === "string"){
 if(func3(data4) > 253){
-const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data4};
+const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema146,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6719,7 +7968,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!pattern71.test(data4)){
-const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data4};
+const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema146,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6730,7 +7979,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data4};
+const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.type,parentSchema:schema146,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6742,7 +7991,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.type,parentSchema:schema134,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema151.type,parentSchema:schema151,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6751,18 +8000,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6773,38 +8022,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate116(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate131(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate116(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate131(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate116(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate131(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate116(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate131(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate116(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate131(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6813,18 +8062,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema121.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+if(!(func2.call(schema138.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema138,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6874,7 +8123,7 @@ let data1 = data.images;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "prometheus") || (key1 === "alertmanager")) || (key1 === "grafana")) || (key1 === "logstash")) || (key1 === "filebeat"))){
-const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data:data1};
+const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6887,7 +8136,7 @@ errors++;
 if(data1.prometheus !== undefined){
 let data2 = data1.prometheus;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.prometheus.type,parentSchema:schema123.properties.prometheus,data:data2};
+const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.prometheus.type,parentSchema:schema140.properties.prometheus,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6900,7 +8149,7 @@ errors++;
 if(data1.alertmanager !== undefined){
 let data3 = data1.alertmanager;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.alertmanager.type,parentSchema:schema123.properties.alertmanager,data:data3};
+const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.alertmanager.type,parentSchema:schema140.properties.alertmanager,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6913,7 +8162,7 @@ errors++;
 if(data1.grafana !== undefined){
 let data4 = data1.grafana;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.grafana.type,parentSchema:schema123.properties.grafana,data:data4};
+const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.grafana.type,parentSchema:schema140.properties.grafana,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6926,7 +8175,7 @@ errors++;
 if(data1.logstash !== undefined){
 let data5 = data1.logstash;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.logstash.type,parentSchema:schema123.properties.logstash,data:data5};
+const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.logstash.type,parentSchema:schema140.properties.logstash,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6939,7 +8188,7 @@ errors++;
 if(data1.filebeat !== undefined){
 let data6 = data1.filebeat;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.filebeat.type,parentSchema:schema123.properties.filebeat,data:data6};
+const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.filebeat.type,parentSchema:schema140.properties.filebeat,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6951,7 +8200,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data:data1};
+const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6962,8 +8211,8 @@ errors++;
 }
 }
 if(data.resources !== undefined){
-if(!(validate104(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate119(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -6971,7 +8220,7 @@ if(data.alertmanagerSecretName !== undefined){
 let data8 = data.alertmanagerSecretName;
 if(typeof data8 === "string"){
 if(func3(data8) > 253){
-const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data8};
+const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema146,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6981,7 +8230,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!pattern71.test(data8)){
-const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data8};
+const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema146,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6992,7 +8241,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data8};
+const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.type,parentSchema:schema146,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7006,7 +8255,7 @@ if(data.alertmanagerSecretMountPath !== undefined){
 let data9 = data.alertmanagerSecretMountPath;
 if(typeof data9 === "string"){
 if(!pattern37.test(data9)){
-const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema121.properties.alertmanagerSecretMountPath,data:data9};
+const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema138.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7017,7 +8266,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.alertmanagerSecretMountPath.type,parentSchema:schema121.properties.alertmanagerSecretMountPath,data:data9};
+const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.alertmanagerSecretMountPath.type,parentSchema:schema138.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7031,7 +8280,7 @@ if(data.grafanaAdminSecretName !== undefined){
 let data10 = data.grafanaAdminSecretName;
 if(typeof data10 === "string"){
 if(func3(data10) > 253){
-const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data10};
+const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema146,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7041,7 +8290,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!pattern71.test(data10)){
-const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data10};
+const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema146,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7052,7 +8301,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data10};
+const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.type,parentSchema:schema146,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7066,7 +8315,7 @@ if(data.elasticsearchSecretName !== undefined){
 let data11 = data.elasticsearchSecretName;
 if(typeof data11 === "string"){
 if(func3(data11) > 253){
-const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data11};
+const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema146,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7076,7 +8325,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!pattern71.test(data11)){
-const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data11};
+const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema146,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7087,7 +8336,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data11};
+const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.type,parentSchema:schema146,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7123,14 +8372,14 @@ errors++;
 }
 }
 if(data.scheduling !== undefined){
-if(!(validate115(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate130(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema138.type,parentSchema:schema138,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7139,19 +8388,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const schema140 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
+const schema157 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "perModelDashboards") || (key0 === "prometheusUrl")) || (key0 === "folder"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema157,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7164,7 +8413,7 @@ errors++;
 if(data.perModelDashboards !== undefined){
 let data0 = data.perModelDashboards;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema140.properties.perModelDashboards.type,parentSchema:schema140.properties.perModelDashboards,data:data0};
+const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema157.properties.perModelDashboards.type,parentSchema:schema157.properties.perModelDashboards,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7178,7 +8427,7 @@ if(data.prometheusUrl !== undefined){
 let data1 = data.prometheusUrl;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
-const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema140.properties.prometheusUrl,data:data1};
+const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema157.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7189,7 +8438,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.prometheusUrl.type,parentSchema:schema140.properties.prometheusUrl,data:data1};
+const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema157.properties.prometheusUrl.type,parentSchema:schema157.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7226,7 +8475,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema157.type,parentSchema:schema157,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7235,7 +8484,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
@@ -7433,8 +8682,8 @@ errors++;
 }
 }
 for(const key4 in data8){
-if(!(validate43(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
@@ -7451,8 +8700,8 @@ errors++;
 }
 }
 if(data.defaults !== undefined){
-if(!(validate54(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -7472,80 +8721,158 @@ errors++;
 }
 }
 if(data11.HighCPUUsage !== undefined){
-if(!(validate59(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighMemoryUsage !== undefined){
-if(!(validate59(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DiskSpaceLow !== undefined){
-if(!(validate59(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceDown !== undefined){
-if(!(validate59(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighErrorRate !== undefined){
-if(!(validate59(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighLatency !== undefined){
-if(!(validate59(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowThroughput !== undefined){
-if(!(validate59(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceUnreachable !== undefined){
-if(!(validate59(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelAccuracyDrop !== undefined){
-if(!(validate59(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DataDriftDetected !== undefined){
-if(!(validate59(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighInferenceLatency !== undefined){
-if(!(validate59(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowPredictionConfidence !== undefined){
-if(!(validate59(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelMetricsMissing !== undefined){
-if(!(validate59(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmQueueBacklog !== undefined){
+if(!(validate61(data11.VllmQueueBacklog, {instancePath:instancePath+"/alerts/VllmQueueBacklog",parentData:data11,parentDataProperty:"VllmQueueBacklog",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmKvCacheSaturated !== undefined){
+if(!(validate61(data11.VllmKvCacheSaturated, {instancePath:instancePath+"/alerts/VllmKvCacheSaturated",parentData:data11,parentDataProperty:"VllmKvCacheSaturated",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmTimeToFirstTokenHigh !== undefined){
+if(!(validate61(data11.VllmTimeToFirstTokenHigh, {instancePath:instancePath+"/alerts/VllmTimeToFirstTokenHigh",parentData:data11,parentDataProperty:"VllmTimeToFirstTokenHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmPreemptions !== undefined){
+if(!(validate61(data11.VllmPreemptions, {instancePath:instancePath+"/alerts/VllmPreemptions",parentData:data11,parentDataProperty:"VllmPreemptions",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmAbortRatioHigh !== undefined){
+if(!(validate61(data11.VllmAbortRatioHigh, {instancePath:instancePath+"/alerts/VllmAbortRatioHigh",parentData:data11,parentDataProperty:"VllmAbortRatioHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.VllmPrefixCacheHitRateCollapse !== undefined){
+if(!(validate61(data11.VllmPrefixCacheHitRateCollapse, {instancePath:instancePath+"/alerts/VllmPrefixCacheHitRateCollapse",parentData:data11,parentDataProperty:"VllmPrefixCacheHitRateCollapse",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.TritonFailureRatioHigh !== undefined){
+if(!(validate61(data11.TritonFailureRatioHigh, {instancePath:instancePath+"/alerts/TritonFailureRatioHigh",parentData:data11,parentDataProperty:"TritonFailureRatioHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.TritonQueueTimeHigh !== undefined){
+if(!(validate61(data11.TritonQueueTimeHigh, {instancePath:instancePath+"/alerts/TritonQueueTimeHigh",parentData:data11,parentDataProperty:"TritonQueueTimeHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.TritonPendingRequests !== undefined){
+if(!(validate61(data11.TritonPendingRequests, {instancePath:instancePath+"/alerts/TritonPendingRequests",parentData:data11,parentDataProperty:"TritonPendingRequests",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.TritonGpuMemoryPressure !== undefined){
+if(!(validate61(data11.TritonGpuMemoryPressure, {instancePath:instancePath+"/alerts/TritonGpuMemoryPressure",parentData:data11,parentDataProperty:"TritonGpuMemoryPressure",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.KservePredictLatencyHigh !== undefined){
+if(!(validate61(data11.KservePredictLatencyHigh, {instancePath:instancePath+"/alerts/KservePredictLatencyHigh",parentData:data11,parentDataProperty:"KservePredictLatencyHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.KnativeRevisionErrorRatioHigh !== undefined){
+if(!(validate61(data11.KnativeRevisionErrorRatioHigh, {instancePath:instancePath+"/alerts/KnativeRevisionErrorRatioHigh",parentData:data11,parentDataProperty:"KnativeRevisionErrorRatioHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data11.KnativeRevisionLatencyHigh !== undefined){
+if(!(validate61(data11.KnativeRevisionLatencyHigh, {instancePath:instancePath+"/alerts/KnativeRevisionLatencyHigh",parentData:data11,parentDataProperty:"KnativeRevisionLatencyHigh",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
@@ -7562,30 +8889,30 @@ errors++;
 }
 }
 if(data.alerting !== undefined){
-if(!(validate73(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate88(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 if(data.rules !== undefined){
-if(!(validate93(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate108(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 }
 if(data.metrics !== undefined){
-let data27 = data.metrics;
-if(Array.isArray(data27)){
-const len0 = data27.length;
+let data40 = data.metrics;
+if(Array.isArray(data40)){
+const len0 = data40.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate99(data27[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data27,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate114(data40[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data40,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.metrics.type,parentSchema:schema12.properties.metrics,data:data27};
+const err16 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.metrics.type,parentSchema:schema12.properties.metrics,data:data40};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7596,27 +8923,27 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate101(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate116(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
 if(data.kubernetes !== undefined){
-if(!(validate103(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate118(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate126(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate141(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 }
 if(data.templatesDir !== undefined){
-let data32 = data.templatesDir;
-if(typeof data32 !== "string"){
-const err17 = {instancePath:instancePath+"/templatesDir",schemaPath:"#/properties/templatesDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.templatesDir.type,parentSchema:schema12.properties.templatesDir,data:data32};
+let data45 = data.templatesDir;
+if(typeof data45 !== "string"){
+const err17 = {instancePath:instancePath+"/templatesDir",schemaPath:"#/properties/templatesDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.templatesDir.type,parentSchema:schema12.properties.templatesDir,data:data45};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7627,13 +8954,13 @@ errors++;
 }
 }
 if(data.ruleTestFiles !== undefined){
-let data33 = data.ruleTestFiles;
-if(Array.isArray(data33)){
-const len1 = data33.length;
+let data46 = data.ruleTestFiles;
+if(Array.isArray(data46)){
+const len1 = data46.length;
 for(let i1=0; i1<len1; i1++){
-let data34 = data33[i1];
-if(typeof data34 !== "string"){
-const err18 = {instancePath:instancePath+"/ruleTestFiles/" + i1,schemaPath:"#/properties/ruleTestFiles/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.ruleTestFiles.items.type,parentSchema:schema12.properties.ruleTestFiles.items,data:data34};
+let data47 = data46[i1];
+if(typeof data47 !== "string"){
+const err18 = {instancePath:instancePath+"/ruleTestFiles/" + i1,schemaPath:"#/properties/ruleTestFiles/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.ruleTestFiles.items.type,parentSchema:schema12.properties.ruleTestFiles.items,data:data47};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7645,7 +8972,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/ruleTestFiles",schemaPath:"#/properties/ruleTestFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.ruleTestFiles.type,parentSchema:schema12.properties.ruleTestFiles,data:data33};
+const err19 = {instancePath:instancePath+"/ruleTestFiles",schemaPath:"#/properties/ruleTestFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.ruleTestFiles.type,parentSchema:schema12.properties.ruleTestFiles,data:data46};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7656,9 +8983,9 @@ errors++;
 }
 }
 if(data.openslo !== undefined){
-let data35 = data.openslo;
-if(typeof data35 !== "boolean"){
-const err20 = {instancePath:instancePath+"/openslo",schemaPath:"#/properties/openslo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.openslo.type,parentSchema:schema12.properties.openslo,data:data35};
+let data48 = data.openslo;
+if(typeof data48 !== "boolean"){
+const err20 = {instancePath:instancePath+"/openslo",schemaPath:"#/properties/openslo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.openslo.type,parentSchema:schema12.properties.openslo,data:data48};
 if(vErrors === null){
 vErrors = [err20];
 }

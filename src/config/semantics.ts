@@ -13,6 +13,7 @@ import { configDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
+import { integrationProblems } from './integration-types.js';
 import { secretKeyPattern } from './schema.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
@@ -117,6 +118,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...durationRangeProblems(config), ...unreachableThresholdProblems(config));
   problems.push(...userGoTemplateProblems(config));
   problems.push(...alertWindowProblems(config));
+  problems.push(...integrationProblems(config.services));
   problems.push(...checkLogstashValues(config));
   return problems;
 }

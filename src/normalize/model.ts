@@ -65,6 +65,8 @@ export interface ScrapeJob {
   readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
   /** Prometheus relabel_config entries, in Prometheus' own field names. */
   readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus metric_relabel_configs entries (applied to every scraped series), in Prometheus' own field names. */
+  readonly metricRelabelConfigs?: readonly Readonly<Record<string, unknown>>[];
   /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
   readonly tlsConfig?: Readonly<Record<string, unknown>>;
   readonly authorization?: Readonly<Record<string, unknown>>;
@@ -154,6 +156,8 @@ export interface ResolvedService {
     | { readonly kind: 'static'; readonly targets: readonly string[] };
   readonly thresholds: ResolvedServiceThresholds;
   readonly logging: LogParsing;
+  /** The model server integration the service runs (src/catalog/integrations/), at its declared version. */
+  readonly integration?: { readonly name: string; readonly version: string };
 }
 
 export interface ResolvedModel {
@@ -221,7 +225,7 @@ export interface MetricDefinition {
   readonly labels: readonly string[];
   readonly help: string;
   /** Who exports it: the seed's instrumentation, node-exporter, Prometheus itself, or the user's config. */
-  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config';
+  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config' | 'integration';
   /** A histogram's bucket boundaries (`le`, +Inf aside), where known. */
   readonly buckets?: readonly number[];
 }

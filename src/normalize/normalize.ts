@@ -6,6 +6,7 @@ import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
+import { activeCatalog, enabledIntegrations, integrationMetrics, serviceIntegrationOf } from '../catalog/integrations/index.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
@@ -64,7 +65,8 @@ export interface NormalizeOptions {
 export function normalize(config: MonitoringConfig, options: NormalizeOptions): MonitoringModel {
   const configDir = resolve(options.configFile, '..');
   const defaultTeam = config.defaults?.team ?? configDefaults['defaults.team'];
-  const catalog = options.catalog ?? alertCatalog;
+  // The integrations' alerts only for the integrations some service enables.
+  const catalog = activeCatalog(options.catalog ?? alertCatalog, enabledIntegrations(config.services));
   const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
   const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
   const prometheus = config.prometheus ?? {};
@@ -87,6 +89,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       pathField: s.logging?.pathField ?? unattributedLogParsing.pathField,
       dropPaths: s.logging?.dropPaths ?? [],
     },
+    ...serviceIntegrationOf(s.integration),
   }));
   const models: ResolvedModel[] = Object.entries(config.models ?? {}).map(([name, m]) => ({
     name,
@@ -176,6 +179,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...thresholdMetrics,
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
+    ...integrationMetrics(services),
   ];
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
