@@ -6,7 +6,7 @@ import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
-import { activeCatalog, enabledIntegrations, integrationMetrics, serviceIntegrationOf } from '../catalog/integrations/index.js';
+import { activeCatalog, enabledIntegrations, foreignThresholdsOff, integrationMetrics, serviceIntegrationOf } from '../catalog/integrations/index.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { builtinMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
@@ -82,7 +82,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
           ...(s.discovery.kubernetesPods.port !== undefined ? { port: s.discovery.kubernetesPods.port } : {}),
         }
       : { kind: 'static', targets: s.discovery.staticTargets ?? [] },
-    thresholds: withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined),
+    thresholds: { ...withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined), ...foreignThresholdsOff('service', serviceIntegrationOf(s.integration).integration?.name, catalog) },
     logging: {
       jsonField: s.logging?.jsonField ?? unattributedLogParsing.jsonField,
       timestampField: s.logging?.timestampField ?? unattributedLogParsing.timestampField,
@@ -91,11 +91,14 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     },
     ...serviceIntegrationOf(s.integration),
   }));
+  // A model's thresholds of the integrations its service doesn't run are off; computed once per service.
+  const offByService = new Map(services.map((s) => [s.name, foreignThresholdsOff('model', s.integration?.name, catalog)]));
+  const foreignOff = (service: string) => offByService.get(service) ?? foreignThresholdsOff('model', undefined, catalog);
   const models: ResolvedModel[] = Object.entries(config.models ?? {}).map(([name, m]) => ({
     name,
     service: m.service,
     team: m.team ?? defaultTeam,
-    thresholds: withDefaults(defaultModelThresholds, m.thresholds as ModelThresholds | undefined),
+    thresholds: { ...withDefaults(defaultModelThresholds, m.thresholds as ModelThresholds | undefined), ...foreignOff(m.service) },
   }));
   const infrastructure = {
     team: infraConfig.team ?? configDefaults['infrastructure.team'],

@@ -153,6 +153,18 @@ describe('a config with integrations', () => {
     expect(JSON.stringify(job('scorer').relabel_configs)).toContain('"replacement":"8080"');
   });
 
+  it('gives a model threshold series only for the alerts of the server its service runs', () => {
+    const records = modelOf(llmConfig(3)).ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules))
+      .flatMap((r) => (r.kind === 'record' && r.labels.model ? [`${r.record} ${r.labels.model}`] : []));
+    // model-0 is served by vLLM (llm), model-1 by Triton (vision), model-2 by KServe (scorer).
+    expect(records).toContain('mlmon:model_max_vllm_waiting_requests:threshold model-0');
+    expect(records).not.toContain('mlmon:model_max_vllm_waiting_requests:threshold model-1');
+    expect(records).toContain('mlmon:model_max_triton_pending_requests:threshold model-1');
+    expect(records).not.toContain('mlmon:model_max_triton_pending_requests:threshold model-2');
+    expect(records).toContain('mlmon:model_max_kserve_predict_p95_seconds:threshold model-2');
+    expect(records).not.toContain('mlmon:model_max_kserve_predict_p95_seconds:threshold model-0');
+  });
+
   it('knows the integrations\' metrics at their versions, with the model label the rules join on', () => {
     const catalog = modelOf(llmConfig(3)).metricCatalog;
     expect(catalog.find((m) => m.name === 'vllm:kv_cache_usage_perc')).toMatchObject({ origin: 'integration', labels: ['model_name', 'engine', 'model'] });

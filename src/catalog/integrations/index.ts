@@ -52,6 +52,20 @@ export function integrationModelPresence(services: readonly { readonly integrati
   return serviceIntegrations.filter((i) => running.has(i.name)).map((i) => i.scrape.modelPresence);
 }
 
+/**
+ * The thresholds of `scope` that belong to integrations other than `running` (the one the service runs, or
+ * none), each `false`: a model served by vLLM has no Triton threshold, so no threshold series, no line on the
+ * dashboards, and its proofs show the alert silent for it.
+ */
+export function foreignThresholdsOff(scope: 'service' | 'model', running: string | undefined, catalog: readonly AlertDefinition[]): Record<string, false> {
+  const off: Record<string, false> = {};
+  for (const alert of catalog) {
+    const integration = alert.scope === scope && alert.threshold ? integrationOfAlert(alert) : undefined;
+    if (integration && integration.name !== running) off[alert.threshold!.key] = false;
+  }
+  return off;
+}
+
 /** `catalog` without the alerts of integrations no service enables: they have nothing to watch. */
 export function activeCatalog<A extends AlertDefinition>(catalog: readonly A[], enabled: ReadonlySet<string>): A[] {
   return catalog.filter((alert) => {
