@@ -18,6 +18,7 @@ const config = {
     llm: { discovery: { kubernetesPods: { namespaces: ['llm'] } }, integration: { vllm: { version: '0.12' } } },
     vision: { discovery: { staticTargets: ['vision:8002'] }, integration: { triton: { version: '25.01' } }, thresholds: { maxTritonGpuMemoryUsage: 0.8 } },
     scorer: { discovery: { kubernetesPods: { namespaces: ['kserve'] } }, integration: { kserve: { version: '0.14' } }, thresholds: { maxRevisionErrorRatio: false } },
+    ranker: { discovery: { kubernetesPods: { namespaces: ['kserve'] } }, integration: { kserve: { version: '0.13' } }, thresholds: { maxRevisionLatencyP95Seconds: 0.25 } },
   },
   defaults: { modelThresholds: { maxVllmPreemptionsPerSecond: 0.5 } },
   models: {
