@@ -14,6 +14,7 @@ import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
 import { integrationProblems } from './integration-types.js';
+import { activeCatalog, enabledIntegrations } from '../catalog/integrations/index.js';
 import { secretKeyPattern } from './schema.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
@@ -194,7 +195,8 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const scrapeInterval = config.prometheus?.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'];
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
-  for (const alert of alertCatalog) {
+  // Only the alerts the config generates: an integration no service runs has none.
+  for (const alert of activeCatalog(alertCatalog, enabledIntegrations(config.services))) {
     const name = alert.name;
     const family = windowFamilyOf(alert);
     const override = config.alerts?.[name];

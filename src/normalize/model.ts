@@ -8,6 +8,7 @@ import type { SloTier } from '../catalog/slo/tiers.js';
 import type { BuiltinAlertName, Severity, SloIndicator, SloTierSet } from '../config/types.js';
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
+import type { ScrapeJob } from './scrape-jobs.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -55,22 +56,8 @@ export interface PrometheusModel {
   readonly ruleFilePaths: readonly string[];
 }
 
-export interface ScrapeJob {
-  readonly name: string;
-  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
-  readonly scheme?: 'https';
-  readonly staticTargets?: readonly string[];
-  /** Labels added to every target of a static job. */
-  readonly staticLabels?: Readonly<Record<string, string>>;
-  readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
-  /** Prometheus relabel_config entries, in Prometheus' own field names. */
-  readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
-  /** Prometheus metric_relabel_configs entries (applied to every scraped series), in Prometheus' own field names. */
-  readonly metricRelabelConfigs?: readonly Readonly<Record<string, unknown>>[];
-  /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
-  readonly tlsConfig?: Readonly<Record<string, unknown>>;
-  readonly authorization?: Readonly<Record<string, unknown>>;
-}
+// A scrape job is declared beside its builder (scrape-jobs.ts).
+export type { ScrapeJob };
 
 export interface RuleFile {
   /** Path under out/prometheus/rules/. */

@@ -1,4 +1,4 @@
-import type { ResolvedInfrastructure, ResolvedService, ScrapeJob } from './model.js';
+import type { ResolvedInfrastructure, ResolvedService } from './model.js';
 import { escapeRelabelReplacement } from '../formats/go-template.js';
 import { integrationNamed } from '../catalog/integrations/index.js';
 
@@ -6,6 +6,24 @@ import { integrationNamed } from '../catalog/integrations/index.js';
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 type RelabelConfig = Readonly<Record<string, unknown>>;
+
+/** One job of prometheus.yml's scrape_configs, as the renderer lays it out. */
+export interface ScrapeJob {
+  readonly name: string;
+  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
+  readonly scheme?: 'https';
+  readonly staticTargets?: readonly string[];
+  /** Labels added to every target of a static job. */
+  readonly staticLabels?: Readonly<Record<string, string>>;
+  readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
+  /** Prometheus relabel_config entries, in Prometheus' own field names. */
+  readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus metric_relabel_configs entries (applied to every scraped series), in Prometheus' own field names. */
+  readonly metricRelabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
+  readonly tlsConfig?: Readonly<Record<string, unknown>>;
+  readonly authorization?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * The seed's scrape jobs: Prometheus itself (at `localhost:<prometheusPort>`, the port it listens on), each

@@ -7,7 +7,6 @@
  */
 import type { AlertDefinition } from '../alert-definition.js';
 import type { IntegrationDefinition, IntegrationMetric } from './integration.js';
-import type { MetricDefinition } from '../../normalize/model.js';
 import { kserve } from './kserve/index.js';
 import { triton } from './triton/index.js';
 import { vllm } from './vllm/index.js';
@@ -76,22 +75,3 @@ export function activeCatalog<A extends AlertDefinition>(catalog: readonly A[], 
 
 export type { IntegrationDefinition, IntegrationMetric, MetricRename, ScrapeConvention } from './integration.js';
 
-/**
- * The metrics the services' integrations export at their declared versions, each once, as the rules and
- * dashboards see them after scraping: the server's model label (`model_name`) is also `model`
- * (ScrapeConvention.modelLabelFrom). For the metric catalog `mlmon validate` checks expressions against.
- */
-export function integrationMetrics(services: readonly { readonly integration?: { readonly name: string; readonly version: string } }[]): MetricDefinition[] {
-  const seen = new Map<string, MetricDefinition>();
-  for (const service of services) {
-    const integration = service.integration && integrationNamed(service.integration.name);
-    if (!integration) continue;
-    const from = integration.scrape.modelLabelFrom;
-    for (const m of metricsAt(integration, service.integration!.version)) {
-      if (seen.has(m.name)) continue;
-      const labels = from && m.labels.includes(from) ? [...m.labels, 'model'] : [...m.labels];
-      seen.set(m.name, { name: m.name, type: m.type, labels, help: `${m.help} (${m.unit}; ${m.source})`, origin: 'integration', ...(m.buckets ? { buckets: m.buckets } : {}) });
-    }
-  }
-  return [...seen.values()];
-}

@@ -1,5 +1,4 @@
 import type { AlertDefinition } from '../alert-definition.js';
-import type { MetricDefinition } from '../../normalize/model.js';
 
 /**
  * The shared shape of an integration (a model server such as vLLM, Triton or KServe, or the DCGM GPU pack).
@@ -10,8 +9,18 @@ import type { MetricDefinition } from '../../normalize/model.js';
  * This file is the contract between the integration, check-metrics and operator work: extend it, don't fork it.
  */
 
-/** One metric an integration's server exports, in one or more of its versions. */
-export interface IntegrationMetric extends Omit<MetricDefinition, 'origin'> {
+/**
+ * One metric an integration's server exports, in one or more of its versions: the fields of the metric catalog's
+ * `MetricDefinition` (src/normalize/model.ts) but its origin, declared here because the catalog reads no stage.
+ */
+export interface IntegrationMetric {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  /** The labels as the server sets them (`model_name`), before the scrape job copies any to `model`. */
+  readonly labels: readonly string[];
+  readonly help: string;
+  /** A histogram's bucket boundaries (`le`, +Inf aside), in the metric's unit. */
+  readonly buckets?: readonly number[];
   /**
    * The unit of the value as exported, in the words of the server's docs: `seconds`, `microseconds`, `ratio`
    * (0–1), `bytes`, `celsius`, `watts`, `requests`, … Alerts convert from it explicitly.
