@@ -29,6 +29,13 @@ export default defineConfig({
       slos: { availability: { indicator: { kind: 'availability' }, objective: 99.9, window: '30d' } },
       logging: { dropPaths: ['/healthz', '/metrics'] },
     },
+    // An LLM served by vLLM: its pods are scraped on vLLM's port 8000, `model_name` becomes `model`, and the
+    // vLLM alerts (queue backlog, KV cache, TTFT, preemptions, aborts, prefix cache) watch every model it serves.
+    llm: {
+      team: 'ml-platform',
+      discovery: { kubernetesPods: { namespaces: ['llm-serving'] } },
+      integration: { vllm: { version: '0.11' } },
+    },
   },
 
   defaults: {
@@ -57,6 +64,11 @@ export default defineConfig({
     },
     'image-classifier': {
       service: 'model-api',
+    },
+    'support-assistant': {
+      service: 'llm',
+      // A chat assistant: users wait for the first token, so hold it to 1 s rather than the 2 s default.
+      thresholds: { maxVllmTtftP95Seconds: 1 },
     },
   },
 

@@ -15,9 +15,9 @@ export type AlertScope = 'infrastructure' | 'service' | 'model';
 
 /**
  * The config type (an alias in src/config/types.ts, with its schema bounds) of a threshold's value:
- * `Ratio` 0–1, `Percentage` (0, 100], `Seconds` and `PerSecond` ≥ 0.
+ * `Ratio` 0–1, `Percentage` (0, 100], `Seconds`, `PerSecond` and `Count` ≥ 0.
  */
-export type ThresholdType = 'Ratio' | 'Percentage' | 'Seconds' | 'PerSecond';
+export type ThresholdType = 'Ratio' | 'Percentage' | 'Seconds' | 'PerSecond' | 'Count';
 
 /**
  * The bounds of the signal a threshold is compared with, past which the threshold can never be crossed
@@ -62,6 +62,11 @@ export interface AlertRuleContext {
   readonly compare: (signal: string, presence?: string) => string;
   /** The threshold's value, for an infrastructure alert's text (its global threshold). */
   readonly thresholdValue?: number;
+  /**
+   * Series beyond the seed's instrumentation that show a model is exported: one per model server the config's
+   * services run (ScrapeConvention.modelPresence), so a model served by vLLM is not "missing".
+   */
+  readonly modelPresence: readonly string[];
 }
 
 /** An alert's rule: its expression, its annotations' text (Prometheus Go templates) and any static labels. */
@@ -95,6 +100,12 @@ export interface ThresholdProof {
     readonly alertLabels?: Readonly<Record<string, string>>;
     readonly value?: number;
   };
+  /**
+   * The signal reaches `value` only once a whole window of data lies behind it: a rate of one counter, which
+   * reads low while its window still reaches back before the first sample (a ratio of two rates doesn't).
+   * The proof then waits `for` after that, not after the first evaluation.
+   */
+  readonly settlesAfterWindow?: true;
 }
 
 /** How an alert without a threshold is proven: its own targets on each side, and what the two proofs say. */

@@ -32,6 +32,9 @@ import { modelAccuracyDrop } from './alerts/model-accuracy-drop.js';
 import { modelMetricsMissing } from './alerts/model-metrics-missing.js';
 import { serviceDown } from './alerts/service-down.js';
 import { serviceUnreachable } from './alerts/service-unreachable.js';
+import { kserveAlerts } from './integrations/kserve/index.js';
+import { tritonAlerts } from './integrations/triton/index.js';
+import { vllmAlerts } from './integrations/vllm/index.js';
 
 export const alertCatalog = [
   highCpuUsage,
@@ -47,6 +50,10 @@ export const alertCatalog = [
   highInferenceLatency,
   lowPredictionConfidence,
   modelMetricsMissing,
+  // The integrations' alerts (src/catalog/integrations/), generated only for a config that enables them.
+  ...vllmAlerts,
+  ...tritonAlerts,
+  ...kserveAlerts,
 ] as const;
 
 type CatalogAlert = (typeof alertCatalog)[number];

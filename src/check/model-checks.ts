@@ -28,6 +28,7 @@ export const configProblemIds = {
   'config/incomplete-slo': 'error', 'config/slo-latency-bucket': 'error', 'config/slo-ratio-query': 'error',
   'config/slo-same-indicator': 'error', 'config/slo-window': 'warning', 'config/slo-unreachable-tier': 'warning',
   'config/shards-need-central-ruler': 'error', 'config/central-ruler-needs-remote-write': 'warning', 'config/remote-write-drops-rule-label': 'error', 'config/remote-write-duplicate-name': 'error',
+  'config/integration-version': 'error',
 } as const;
 
 export const modelChecks: readonly ModelCheck[] = [

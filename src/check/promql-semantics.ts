@@ -47,6 +47,8 @@ interface Info {
 const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[] | 'any'> = {
   instrumentation: ['job', 'instance', 'service', 'namespace', 'pod'],
   config: ['job', 'instance', 'service', 'namespace', 'pod'],
+  // A model server scraped as a service (src/catalog/integrations/).
+  integration: ['job', 'instance', 'service', 'namespace', 'pod'],
   'node-exporter': ['job', 'instance'],
   // The kubernetes-nodes job copies every node label (labelmap), which no catalog can list.
   kubelet: 'any',

@@ -13,6 +13,8 @@ import { configDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
+import { integrationProblems } from './integration-types.js';
+import { activeCatalog, enabledIntegrations } from '../catalog/integrations/index.js';
 import { secretKeyPattern } from './schema.js';
 import { scaleOutProblems } from '../normalize/sharding.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
@@ -118,6 +120,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...durationRangeProblems(config), ...unreachableThresholdProblems(config));
   problems.push(...userGoTemplateProblems(config));
   problems.push(...alertWindowProblems(config));
+  problems.push(...integrationProblems(config.services));
   problems.push(...checkLogstashValues(config));
   problems.push(...scaleOutProblems(config));
   return problems;
@@ -194,7 +197,8 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const scrapeInterval = config.prometheus?.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'];
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
-  for (const alert of alertCatalog) {
+  // Only the alerts the config generates: an integration no service runs has none.
+  for (const alert of activeCatalog(alertCatalog, enabledIntegrations(config.services))) {
     const name = alert.name;
     const family = windowFamilyOf(alert);
     const override = config.alerts?.[name];

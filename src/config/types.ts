@@ -16,6 +16,8 @@ import type { LogRetentionConfig } from './logging-types.js';
 export type { ElasticsearchByteSize, ElasticsearchDuration, LogRetentionConfig, LogRolloverConfig } from './logging-types.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 import type { ScaleOutSettings } from './scale-types.js';
+import type { ServiceIntegrationConfig } from './integration-types.js';
+export type { IntegrationVersionConfig, ServiceIntegrationConfig } from './integration-types.js';
 
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
@@ -49,6 +51,12 @@ export type Seconds = number;
  * @minimum 0
  */
 export type PerSecond = number;
+
+/**
+ * A non-negative count (of requests waiting, …).
+ * @minimum 0
+ */
+export type Count = number;
 
 /**
  * A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text
@@ -276,6 +284,8 @@ export interface ServiceConfig {
   slos?: Record<Name, SloConfig>;
   /** Per-service log parsing. */
   logging?: ServiceLogging;
+  /** The model server the service runs (vLLM, …), whose metrics, alerts and dashboards mlmon then generates. */
+  integration?: ServiceIntegrationConfig;
 }
 
 /** Exactly one of `kubernetesPods` or `staticTargets`. */

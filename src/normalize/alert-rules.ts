@@ -11,6 +11,7 @@
 import { alertCatalog, defaultSeriesOf, thresholdsOf, thresholdSeriesName, type AlertCatalog, type AlertDefinition } from '../catalog/index.js';
 import type { AlertRuleContext } from '../catalog/alert-definition.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
+import { integrationModelPresence } from '../catalog/integrations/index.js';
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import { formatNumber } from '../formats/decimal.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
@@ -109,10 +110,11 @@ function comparisonOf(alert: AlertDefinition, inputs: AlertInputs): Pick<AlertRu
 export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
   const { settings, runbookBaseUrl } = inputs;
   const alerts: BuiltinAlert[] = [];
+  const modelPresence = integrationModelPresence(inputs.services);
   for (const alert of inputs.catalog ?? alertCatalog) {
     const s = settings[alert.name]!;
     if (!s.enabled || !watchesSomething(alert, inputs)) continue;
-    const text = alert.rule({ window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, ...comparisonOf(alert, inputs) });
+    const text = alert.rule({ window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, modelPresence, ...comparisonOf(alert, inputs) });
     // Prometheus expands every alert label and annotation as a Go template, so a config value (a team name, the
     // runbook URL) is escaped to render as itself; the catalog's text is mlmon's own template.
     const annotations: Record<string, string> = { summary: text.summary, description: text.description };

@@ -1,5 +1,6 @@
 import { pythonClientBuckets } from '../catalog/slo/indicators.js';
 import type { MetricDefinition } from './model.js';
+import { integrationNamed, metricsAt } from '../catalog/integrations/index.js';
 
 
 /**
@@ -41,4 +42,24 @@ export const targetLabels = ['job', 'instance', 'service', 'namespace', 'pod', '
 /** Names of the series mlmon's own recording rules produce, with the labels they carry. */
 export function recordedMetric(name: string, labels: readonly string[], help: string): MetricDefinition {
   return { name, type: 'gauge', labels, help, origin: 'mlmon' };
+}
+
+/**
+ * The metrics the services' integrations export at their declared versions, each once, as the rules and
+ * dashboards see them after scraping: the server's model label (`model_name`) is also `model`
+ * (ScrapeConvention.modelLabelFrom). For the metric catalog `mlmon validate` checks expressions against.
+ */
+export function integrationMetrics(services: readonly { readonly integration?: { readonly name: string; readonly version: string } }[]): MetricDefinition[] {
+  const seen = new Map<string, MetricDefinition>();
+  for (const service of services) {
+    const integration = service.integration && integrationNamed(service.integration.name);
+    if (!integration) continue;
+    const from = integration.scrape.modelLabelFrom;
+    for (const m of metricsAt(integration, service.integration!.version)) {
+      if (seen.has(m.name)) continue;
+      const labels = from && m.labels.includes(from) ? [...m.labels, 'model'] : [...m.labels];
+      seen.set(m.name, { name: m.name, type: m.type, labels, help: `${m.help} (${m.unit}; ${m.source})`, origin: 'integration', ...(m.buckets ? { buckets: m.buckets } : {}) });
+    }
+  }
+  return [...seen.values()];
 }

@@ -9,6 +9,7 @@ import type { BuiltinAlertName, DeployedModel, Severity, SloIndicator, SloTierSe
 import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 import type { ScaleOutModel } from './sharding.js';
+import type { ScrapeJob } from './scrape-jobs.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -58,20 +59,8 @@ export interface PrometheusModel {
   readonly ruleFilePaths: readonly string[];
 }
 
-export interface ScrapeJob {
-  readonly name: string;
-  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
-  readonly scheme?: 'https';
-  readonly staticTargets?: readonly string[];
-  /** Labels added to every target of a static job. */
-  readonly staticLabels?: Readonly<Record<string, string>>;
-  readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
-  /** Prometheus relabel_config entries, in Prometheus' own field names. */
-  readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
-  /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
-  readonly tlsConfig?: Readonly<Record<string, unknown>>;
-  readonly authorization?: Readonly<Record<string, unknown>>;
-}
+// A scrape job is declared beside its builder (scrape-jobs.ts).
+export type { ScrapeJob };
 
 export interface RuleFile {
   /** Path under out/prometheus/rules/. */
@@ -157,6 +146,8 @@ export interface ResolvedService {
     | { readonly kind: 'static'; readonly targets: readonly string[] };
   readonly thresholds: ResolvedServiceThresholds;
   readonly logging: LogParsing;
+  /** The model server integration the service runs (src/catalog/integrations/), at its declared version. */
+  readonly integration?: { readonly name: string; readonly version: string };
 }
 
 export interface ResolvedModel {
@@ -224,7 +215,7 @@ export interface MetricDefinition {
   readonly labels: readonly string[];
   readonly help: string;
   /** Who exports it: the seed's instrumentation, node-exporter, Prometheus itself, or the user's config. */
-  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config';
+  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config' | 'integration';
   /** A histogram's bucket boundaries (`le`, +Inf aside), where known. */
   readonly buckets?: readonly number[];
 }

@@ -7,9 +7,10 @@ import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
+import { activeCatalog, enabledIntegrations, foreignThresholdsOff, serviceIntegrationOf } from '../catalog/integrations/index.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { buildLogRetention } from './log-retention.js';
-import { builtinMetrics, recordedMetric } from './metric-catalog.js';
+import { builtinMetrics, integrationMetrics, recordedMetric } from './metric-catalog.js';
 import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
@@ -69,7 +70,8 @@ export interface NormalizeOptions {
 export function normalize(config: MonitoringConfig, options: NormalizeOptions): MonitoringModel {
   const configDir = resolve(options.configFile, '..');
   const defaultTeam = config.defaults?.team ?? configDefaults['defaults.team'];
-  const catalog = options.catalog ?? alertCatalog;
+  // The integrations' alerts only for the integrations some service enables.
+  const catalog = activeCatalog(options.catalog ?? alertCatalog, enabledIntegrations(config.services));
   const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
   const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
   const prometheus = config.prometheus ?? {};
@@ -85,19 +87,23 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
           ...(s.discovery.kubernetesPods.port !== undefined ? { port: s.discovery.kubernetesPods.port } : {}),
         }
       : { kind: 'static', targets: s.discovery.staticTargets ?? [] },
-    thresholds: withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined),
+    thresholds: { ...withDefaults(defaultServiceThresholds, s.thresholds as ServiceThresholds | undefined), ...foreignThresholdsOff('service', serviceIntegrationOf(s.integration).integration?.name, catalog) },
     logging: {
       jsonField: s.logging?.jsonField ?? unattributedLogParsing.jsonField,
       timestampField: s.logging?.timestampField ?? unattributedLogParsing.timestampField,
       pathField: s.logging?.pathField ?? unattributedLogParsing.pathField,
       dropPaths: s.logging?.dropPaths ?? [],
     },
+    ...serviceIntegrationOf(s.integration),
   }));
+  // A model's thresholds of the integrations its service doesn't run are off; computed once per service.
+  const offByService = new Map(services.map((s) => [s.name, foreignThresholdsOff('model', s.integration?.name, catalog)]));
+  const foreignOff = (service: string) => offByService.get(service) ?? foreignThresholdsOff('model', undefined, catalog);
   const models: ResolvedModel[] = Object.entries(config.models ?? {}).map(([name, m]) => ({
     name,
     service: m.service,
     team: m.team ?? defaultTeam,
-    thresholds: withDefaults(defaultModelThresholds, m.thresholds as ModelThresholds | undefined),
+    thresholds: { ...withDefaults(defaultModelThresholds, m.thresholds as ModelThresholds | undefined), ...foreignOff(m.service) },
   }));
   const infrastructure = {
     team: infraConfig.team ?? configDefaults['infrastructure.team'],
@@ -181,6 +187,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...thresholdMetrics,
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
+    ...integrationMetrics(services),
   ];
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];

@@ -102,7 +102,9 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     const window = windowOf(alert);
     // Late enough that the rate window lies wholly in the data and `for` has passed since the first
     // evaluation that saw the condition, whichever group ran first; a multiple of the group interval.
-    const after = Math.ceil((Math.max(forSeconds, window) + 2 * Math.max(step, group) + group) / group) * group;
+    const proof = alert.definition.proof;
+    const settle = proof.kind === 'threshold' && proof.settlesAfterWindow ? window : 0;
+    const after = Math.ceil((Math.max(forSeconds + settle, window) + 2 * Math.max(step, group) + group) / group) * group;
     const before = forSeconds - group;
     const steps = Math.ceil((after + window) / step) + 2;
     for (const side of ['breach', 'inside'] as const) {

@@ -1,10 +1,29 @@
-import type { ResolvedInfrastructure, ResolvedService, ScrapeJob } from './model.js';
+import type { ResolvedInfrastructure, ResolvedService } from './model.js';
 import { escapeRelabelReplacement } from '../formats/go-template.js';
+import { integrationNamed } from '../catalog/integrations/index.js';
 
 // In-cluster credentials every pod gets; the kubelet serves metrics over HTTPS and wants a bearer token.
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 type RelabelConfig = Readonly<Record<string, unknown>>;
+
+/** One job of prometheus.yml's scrape_configs, as the renderer lays it out. */
+export interface ScrapeJob {
+  readonly name: string;
+  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
+  readonly scheme?: 'https';
+  readonly staticTargets?: readonly string[];
+  /** Labels added to every target of a static job. */
+  readonly staticLabels?: Readonly<Record<string, string>>;
+  readonly kubernetesSd?: { readonly role: 'pod' | 'node'; readonly namespaces?: readonly string[] };
+  /** Prometheus relabel_config entries, in Prometheus' own field names. */
+  readonly relabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus metric_relabel_configs entries (applied to every scraped series), in Prometheus' own field names. */
+  readonly metricRelabelConfigs?: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus tls_config / authorization fragments, in Prometheus' own field names. */
+  readonly tlsConfig?: Readonly<Record<string, unknown>>;
+  readonly authorization?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * The seed's scrape jobs: Prometheus itself (at `localhost:<prometheusPort>`, the port it listens on), each
@@ -98,12 +117,23 @@ function portRelabelling(port: number | string | undefined): RelabelConfig[] {
   return [...kept, ...podAddress(portAnnotation)];
 }
 
+/**
+ * A model server that names the model otherwise than `model` (vLLM's `model_name`) gets it copied to `model` on
+ * every scraped series, so its alerts join the per-model threshold series on `model` as the built-ins do.
+ */
+function integrationRelabelling(service: ResolvedService): Pick<ScrapeJob, 'metricRelabelConfigs'> {
+  const from = service.integration && integrationNamed(service.integration.name)?.scrape.modelLabelFrom;
+  return from ? { metricRelabelConfigs: [{ source_labels: [from], regex: '(.+)', target_label: 'model', action: 'replace' }] } : {};
+}
+
 function serviceJob(service: ResolvedService): ScrapeJob {
   // Every series of a service carries `service="<name>"`, which is what its alerts, thresholds and
   // dashboards join on, whether its targets come from Kubernetes or a static list.
   if (service.discovery.kind === 'static') {
-    return { name: service.name, kind: 'service', staticTargets: service.discovery.targets, staticLabels: { service: service.name } };
+    return { name: service.name, kind: 'service', staticTargets: service.discovery.targets, staticLabels: { service: service.name }, ...integrationRelabelling(service) };
   }
+  // Pods of a model server without a port annotation or a configured port are scraped on the server's own.
+  const port = service.discovery.port ?? (service.integration && integrationNamed(service.integration.name)?.scrape.port);
   const annotation = (name: 'scrape' | 'path' | 'scheme') => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
     name: service.name,
@@ -114,7 +144,7 @@ function serviceJob(service: ResolvedService): ScrapeJob {
       // annotated path and port.
       { source_labels: [annotation('scrape')], action: 'keep', regex: 'true' },
       ...scrapablePods,
-      ...portRelabelling(service.discovery.port),
+      ...portRelabelling(port),
       { source_labels: [annotation('path')], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
       { source_labels: [annotation('scheme')], action: 'replace', target_label: '__scheme__', regex: '(https?)' },
       // The seed drops pod identity: without these, two pods of one service are told apart only by IP.
@@ -123,6 +153,7 @@ function serviceJob(service: ResolvedService): ScrapeJob {
       // A replacement expands $1 and ${name}: `$$` keeps a `$` in the service's name.
       { target_label: 'service', replacement: escapeRelabelReplacement(service.name) },
     ],
+    ...integrationRelabelling(service),
   };
 }
 

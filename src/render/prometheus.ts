@@ -28,6 +28,7 @@ export function renderPrometheusConfig(model: MonitoringModel, templates: Templa
       tlsConfig: job.tlsConfig,
       authorization: job.authorization,
       relabelConfigs: job.relabelConfigs,
+      metricRelabelConfigs: job.metricRelabelConfigs,
     },
   }));
   const serviceJobs = jobs.filter((j) => j.kind === 'service');

@@ -7,13 +7,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { catalogOutputs } from '../../scripts/generate-catalog-types.mjs';
+import { serviceIntegrations } from '../../src/catalog/integrations/index.js';
 import { alertCatalog } from '../../src/catalog/index.js';
 import { unreachableThresholdProblems } from '../../src/config/rule-semantics.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { renderAll } from '../../src/render/render.js';
 import { modelOf } from '../support/fixtures.js';
 
-const typeBounds = { Ratio: [0, 1], Percentage: [Number.MIN_VALUE, 100], Seconds: [0, Infinity], PerSecond: [0, Infinity] } as const;
+const typeBounds = { Ratio: [0, 1], Percentage: [Number.MIN_VALUE, 100], Seconds: [0, Infinity], PerSecond: [0, Infinity], Count: [0, Infinity] } as const;
+
+// A service per integration (src/catalog/integrations/), so that every catalog entry is generated.
+const withEveryIntegration = Object.fromEntries(serviceIntegrations.map((i) => [i.name, { discovery: { staticTargets: [`${i.name}:${i.scrape.port}`] }, integration: { [i.name]: { version: i.versions[0] } } }]));
 
 describe('the alert catalog', () => {
   it('is what src/config/alert-catalog.generated.ts and docs/alerts.md were generated from (run `npm run schema` when this fails)', async () => {
@@ -30,7 +34,7 @@ describe('the alert catalog', () => {
   });
 
   it('reads only metrics of the metric catalog, and every alert\'s expression reads them', () => {
-    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } } }, models: { m: { service: 'api' } } } as MonitoringConfig);
+    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } }, ...withEveryIntegration }, models: { m: { service: 'api' } } } as MonitoringConfig);
     const known = new Set(model.metricCatalog.map((m) => m.name));
     for (const alert of alertCatalog) {
       expect({ alert: alert.name, unknown: alert.metrics.filter((m) => !known.has(m)) }).toEqual({ alert: alert.name, unknown: [] });
@@ -52,7 +56,7 @@ describe('the alert catalog', () => {
   });
 
   it('draws every threshold alert\'s line on the panel it names, in the example and a fleet with everything on', () => {
-    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } } }, models: { m: { service: 'api' } }, infrastructure: { nodeExporterTargets: ['node:9100'] } } as MonitoringConfig);
+    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } }, ...withEveryIntegration }, models: { m: { service: 'api' } }, infrastructure: { nodeExporterTargets: ['node:9100'] } } as MonitoringConfig);
     const dashboards = renderAll(model).filter((f) => f.path.startsWith('grafana/dashboards/')).map((f) => JSON.parse(f.content) as { panels: { title: string; description: string }[] });
     for (const alert of alertCatalog) {
       const panel = alert.panel;

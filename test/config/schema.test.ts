@@ -22,6 +22,9 @@ describe('the JSON Schema', () => {
     const thresholds = schema.definitions.ModelThresholds.properties;
     expect(Object.fromEntries(Object.entries(thresholds).map(([k, v]: [string, any]) => [k, v.default]))).toEqual({
       minAccuracy: 0.85, maxDriftScore: 0.3, maxInferenceLatencyP95Seconds: 1, minMeanConfidence: 0.7,
+      // The integrations' model alerts (src/catalog/integrations/).
+      maxVllmWaitingRequests: 10, maxVllmKvCacheUsage: 0.9, maxVllmTtftP95Seconds: 2, maxVllmPreemptionsPerSecond: 1, maxVllmAbortRatio: 0.05,
+      minVllmPrefixCacheHitRatio: 0.2, maxTritonFailureRatio: 0.05, maxTritonQueueSeconds: 0.1, maxTritonPendingRequests: 10, maxKservePredictP95Seconds: 1,
     });
   });
 });

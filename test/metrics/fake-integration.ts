@@ -18,7 +18,7 @@ export const fakeVllm: IntegrationDefinition = {
     ],
   },
   renames: [{ from: 'vllm:gpu_cache_usage_perc', to: 'vllm:kv_cache_usage_perc', inVersion: '0.10', source: 'https://example.test/vllm-metrics' }],
-  scrape: { port: 8000, path: '/metrics', modelLabels: ['model_name'] },
+  scrape: { port: 8000, path: '/metrics', modelLabels: ['model_name'], modelLabelFrom: 'model_name', modelPresence: 'vllm:num_requests_waiting' },
   alerts: [],
 };
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { alertCatalog } from '../../src/catalog/index.js';
+import { activeCatalog } from '../../src/catalog/integrations/index.js';
 import { thresholdRulesPerGroup } from '../../src/normalize/rule-groups.js';
 import { generateExample, modelOf } from '../support/fixtures.js';
 
@@ -25,7 +26,9 @@ describe('rule groups', () => {
     expect(alerts.groups.map((g) => g.name)).toEqual(model.builtinAlerts.map((a) => `${a.group}-${a.name}`));
     expect(alerts.groups.map((g) => g.name)).toContain('ml-models-HighInferenceLatency');
     expect(alerts.groups.map((g) => g.name)).toContain('application-HighLatency');
-    expect(model.builtinAlerts.map((a) => a.name).sort()).toEqual([...alertCatalog.map((a) => a.name)].sort());
+    // Every built-in, and the alerts of the integrations the example's services run (vLLM).
+    const running = new Set(model.services.flatMap((s) => (s.integration ? [s.integration.name] : [])));
+    expect(model.builtinAlerts.map((a) => a.name).sort()).toEqual([...activeCatalog(alertCatalog, running).map((a) => a.name)].sort());
   });
 
   it("keeps a small fleet's thresholds in one group, mlmon-thresholds", () => {

@@ -376,7 +376,8 @@ describe('Grafana queries', () => {
         });
       }
     }
-    expect(quantiles).toBe(6);
+    // Inference and request latency, and the example's vLLM time to first token: three quantiles each.
+    expect(quantiles).toBe(9);
   });
 
   it('show the confidence distribution as a heatmap of its buckets and predictions per second summed by model', () => {
@@ -502,7 +503,7 @@ describe('Grafana per-model dashboards', () => {
 
   it('are generated, one per listed model, with the model fixed and its own thresholds', () => {
     const dashboards = dashboardsFor(exampleWith((c) => { c.grafana = { perModelDashboards: true }; }));
-    expect(Object.keys(dashboards).sort()).toEqual(['application', 'infrastructure', 'ml-models', 'model-fraud-detector', 'model-image-classifier', 'model-recommendation-engine', 'slos']);
+    expect(Object.keys(dashboards).sort()).toEqual(['application', 'infrastructure', 'ml-models', 'model-fraud-detector', 'model-image-classifier', 'model-recommendation-engine', 'model-support-assistant', 'slos']);
     const fraud = dashboard(dashboards, 'model-fraud-detector');
     expect(fraud.uid).toBe('mlmon-model-fraud-detector');
     expect(variable(fraud, 'model')).toBeUndefined();

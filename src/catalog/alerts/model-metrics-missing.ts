@@ -24,8 +24,8 @@ export const modelMetricsMissing = defineAlert({
   labelSets: [['model', 'service', 'team']],
   runbook: 'ModelMetricsMissing',
   watches: (fleet) => fleet.models > 0,
-  rule: ({ window }) => ({
-    expr: `${modelInfoSeries}\n  unless on (model)\n(\n${modelSignals.map((m) => `  present_over_time(${m}[${window}])`).join('\nor\n')}\n)`,
+  rule: ({ window, modelPresence }) => ({
+    expr: `${modelInfoSeries}\n  unless on (model)\n(\n${[...modelSignals, ...modelPresence].map((m) => `  present_over_time(${m}[${window}])`).join('\nor\n')}\n)`,
     summary: 'Model {{ $labels.model }} reports no metrics',
     description: `No metric of {{ $labels.model }} (served by {{ $labels.service }}) has been scraped for ${window} and more: its alerts can't see it.`,
   }),

@@ -7,6 +7,7 @@ import type { MonitoringModel, ResolvedModel } from '../../normalize/model.js';
 import { drawAlertThresholds } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, stableId, type DashboardSpec } from './dashboard.js';
 import type { Section } from './panels.js';
+import { serviceIntegrations } from '../../catalog/integrations/index.js';
 import { bucketRates, promqlString, quantile, quantiles, rate, selector } from './queries.js';
 
 export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
@@ -21,7 +22,7 @@ export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
       labelVariable('service', 'Service', 'label_values(predictions_total{namespace=~"$namespace"}, service)', true),
       labelVariable('model', 'Model', 'label_values(predictions_total{namespace=~"$namespace", service=~"$service"}, model)', false),
     ],
-    sections: modelSections('model="$model"'),
+    sections: [...modelSections('model="$model"'), ...integrationSections(model, 'model="$model"')],
   }, model, { dashboard: 'ml-models', whose: 'the selected model\'s' });
 }
 
@@ -36,7 +37,7 @@ export function singleModelDashboard(model: MonitoringModel, listed: ResolvedMod
       labelVariable('namespace', 'Namespace', `label_values(predictions_total{model=${promqlString(listed.name)}}, namespace)`, true),
       labelVariable('service', 'Service', `label_values(predictions_total{model=${promqlString(listed.name)}, namespace=~"$namespace"}, service)`, true),
     ],
-    sections: modelSections(`model=${promqlString(listed.name)}`),
+    sections: [...modelSections(`model=${promqlString(listed.name)}`), ...integrationSections(model, `model=${promqlString(listed.name)}`)],
   }, model, { dashboard: 'ml-models', whose: 'the model\'s', model: listed });
 }
 
@@ -96,4 +97,20 @@ function modelSections(modelMatcher: string): Section[] {
       ],
     },
   ];
+}
+
+/** A row per model server the config's services run (src/catalog/integrations/), below the built-in rows. */
+function integrationSections(model: MonitoringModel, modelMatcher: string): Section[] {
+  const scope = ['namespace=~"$namespace"', 'service=~"$service"', modelMatcher];
+  const running = new Set(model.services.flatMap((s) => (s.integration ? [s.integration.name] : [])));
+  return serviceIntegrations.flatMap(({ name, dashboardRow }) => (running.has(name) && dashboardRow
+    ? [{
+        title: dashboardRow.title,
+        panels: dashboardRow.panels.map((panel) => ({
+          kind: 'timeseries' as const, title: panel.title, description: panel.description, unit: panel.unit, w: 8, h: 8,
+          ...(panel.max !== undefined ? { max: panel.max } : {}),
+          queries: panel.queries(panel.scope === 'service' ? scope.slice(0, 2) : scope),
+        })),
+      }]
+    : []));
 }
