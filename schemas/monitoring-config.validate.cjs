@@ -2,8 +2,8 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
-const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$ref":"#/definitions/MonitoringConfig","definitions":{"MonitoringConfig":{"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"},"GpuFatalXid":{"$ref":"#/definitions/AlertOverride"},"GpuEccDoubleBitErrors":{"$ref":"#/definitions/AlertOverride"},"GpuRowRemapFailure":{"$ref":"#/definitions/AlertOverride"},"GpuTemperatureHigh":{"$ref":"#/definitions/AlertOverride"},"GpuTemperatureCritical":{"$ref":"#/definitions/AlertOverride"},"GpuPowerThrottling":{"$ref":"#/definitions/AlertOverride"},"GpuThermalThrottling":{"$ref":"#/definitions/AlertOverride"},"GpuFramebufferNearlyFull":{"$ref":"#/definitions/AlertOverride"},"GpuMemoryLeak":{"$ref":"#/definitions/AlertOverride"},"GpuIdleWhileRequestsQueue":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false},"Name":{"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"PrometheusSettings":{"type":"object","properties":{"scrapeInterval":{"$ref":"#/definitions/Duration","description":"How often targets are scraped.","default":"15s"},"evaluationInterval":{"$ref":"#/definitions/Duration","description":"How often rules are evaluated.","default":"15s"},"ruleGroupInterval":{"$ref":"#/definitions/Duration","description":"Evaluation interval of the generated rule groups.","default":"30s"},"alertmanagers":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to.","default":["alertmanager:9093"]},"retention":{"$ref":"#/definitions/Duration","description":"How long Prometheus keeps data.","default":"15d"},"storageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Prometheus' persistent volume (Kubernetes quantity).","default":"50Gi"},"port":{"type":"integer","description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","default":9090,"minimum":1,"maximum":65535}},"additionalProperties":false},"Duration":{"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},"HostPort":{"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"},"StorageQuantity":{"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},"InfrastructureConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."},"gpus":{"$ref":"#/definitions/GpuConfig","description":"GPU monitoring: NVIDIA's DCGM exporter pack (`gpus.dcgm`)."}},"additionalProperties":false},"NodeExporterDiscovery":{"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false},"NodeExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"KubernetesNamespace":{"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"KubernetesLabelValue":{"type":"string","description":"A Kubernetes label value: at most 63 characters, empty or starting and ending with a letter or digit, with `-`, `_` and `.` between.","pattern":"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","maxLength":63},"InfrastructureThresholds":{"type":"object","properties":{"maxCpuPercent":{"$ref":"#/definitions/Percentage","description":"CPU usage above which HighCPUUsage fires.","default":80},"maxMemoryPercent":{"$ref":"#/definitions/Percentage","description":"Memory usage above which HighMemoryUsage fires.","default":85},"minDiskFreePercent":{"$ref":"#/definitions/Percentage","description":"Free disk space below which DiskSpaceLow fires.","default":15}},"additionalProperties":false,"description":"Thresholds of the node alerts, one for the whole cluster."},"Percentage":{"type":"number","description":"A percentage greater than 0 and at most 100.","exclusiveMinimum":0,"maximum":100},"GpuConfig":{"type":"object","properties":{"dcgm":{"$ref":"#/definitions/DcgmConfig","description":"NVIDIA's dcgm-exporter on every GPU node: its scrape job, the GPU alerts (XID, ECC, row remapping, temperature, throttling, framebuffer, memory leak, idle GPU while requests queue), a dashboard row, and out/dcgm/counters.csv, the exporter's counters file that enables every field the alerts read (ECC and throttling are off in the exporter's default file)."}},"additionalProperties":false},"DcgmConfig":{"type":"object","properties":{"version":{"$ref":"#/definitions/DcgmExporterVersion","description":"dcgm-exporter's version (`major.minor`; 4.5 is the 4.5.x-4.x.y releases).","default":"4.5"},"kubernetes":{"$ref":"#/definitions/DcgmExporterPods","description":"Find dcgm-exporter through the pods of its DaemonSet: one target per GPU node, `instance` set to the node's name. Not together with `targets`."},"targets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed dcgm-exporter `host:port` targets, for GPU hosts outside Kubernetes. Not together with `kubernetes`."},"fatalXids":{"type":"array","items":{"$ref":"#/definitions/XidCode"},"description":"XID codes that take a GPU out of service (GpuFatalXid fires while a GPU's last XID is one of them). The default is the list AWS's EKS node monitoring agent drains nodes for, each a GPU reset or reboot in NVIDIA's Xid catalog (https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html).","default":[46,48,54,62,63,64,74,79,95,109,110,119,120,136,140,142,143,151,155,156,158],"minItems":1},"thresholds":{"$ref":"#/definitions/DcgmThresholds","description":"The GPU alerts' thresholds, one for the whole cluster."}},"additionalProperties":false},"DcgmExporterVersion":{"type":"string","const":"4.5","description":"A dcgm-exporter version the pack's metric catalog was checked against (`major.minor` of the exporter)."},"DcgmExporterPods":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the dcgm-exporter DaemonSet runs in (`gpu-operator` under NVIDIA's GPU Operator)."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match. The GPU Operator's pods carry `app: nvidia-dcgm-exporter`.","default":{"app.kubernetes.io/name":"dcgm-exporter"}},"port":{"type":"integer","description":"The port dcgm-exporter listens on.","default":9400,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false},"XidCode":{"type":"integer","description":"An XID code, as NVIDIA's Xid catalog numbers them.","minimum":1,"maximum":1000},"DcgmThresholds":{"type":"object","properties":{"warningTemperatureCelsius":{"$ref":"#/definitions/Celsius","description":"GPU temperature (°C) above which GpuTemperatureHigh (warning) fires.","default":80},"criticalTemperatureCelsius":{"$ref":"#/definitions/Celsius","description":"GPU temperature (°C) above which GpuTemperatureCritical fires; above the warning temperature.","default":85},"maxThrottleRatio":{"$ref":"#/definitions/Ratio","description":"Share of the window (0–1) a GPU may spend throttled for power, or for heat, before GpuPowerThrottling or GpuThermalThrottling fires.","default":0.1},"maxFramebufferUsedRatio":{"$ref":"#/definitions/Ratio","description":"Share of the framebuffer (0–1 of used + free + reserved) in use above which GpuFramebufferNearlyFull fires.","default":0.95},"memoryLeakHorizon":{"$ref":"#/definitions/Duration","description":"How far ahead GpuMemoryLeak extrapolates framebuffer growth: it fires when the card would be full by then.","default":"4h"},"maxIdleUtilizationPercent":{"$ref":"#/definitions/Percentage","description":"GPU utilization (%) under which an allocated GPU counts as idle for GpuIdleWhileRequestsQueue.","default":5}},"additionalProperties":false},"Celsius":{"type":"number","description":"Degrees Celsius.","minimum":0,"maximum":150},"Ratio":{"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1},"ServiceConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false},"ServiceDiscovery":{"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."},"KubernetesPodDiscovery":{"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false},"ContainerPortNumber":{"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535},"ContainerPortName":{"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15},"ServiceThresholds":{"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."},"Seconds":{"type":"number","description":"A non-negative number of seconds.","minimum":0},"PerSecond":{"type":"number","description":"A non-negative rate: how many per second.","minimum":0},"SloConfig":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."},"SloIndicator":{"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."},"SloAvailability":{"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."},"SloLatency":{"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."},"SloRatio":{"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."},"SloTierSet":{"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."},"SloTierSettings":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false},"Severity":{"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."},"ServiceLogging":{"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."},"LogField":{"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},"RequestPath":{"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"},"ModelConfig":{"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false},"ModelThresholds":{"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."},"SloOverride":{"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."},"DefaultsConfig":{"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false},"AlertOverride":{"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false},"AlertingConfig":{"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false},"ReceiverConfig":{"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."},"EmailIntegration":{"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false},"SlackIntegration":{"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false},"SecretFilePath":{"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"},"PagerDutyIntegration":{"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false},"WebhookIntegration":{"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false},"RouteConfig":{"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false},"RouteMatch":{"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false},"LabelName":{"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"GroupingConfig":{"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false},"SmtpConfig":{"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false},"InhibitRuleConfig":{"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false},"CustomRulesConfig":{"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false},"CustomAlertRule":{"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false},"CustomRecordingRule":{"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false},"MetricName":{"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"},"CustomMetric":{"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false},"LoggingConfig":{"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false},"KubernetesLabelKey":{"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"KubernetesConfig":{"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false},"ImagesConfig":{"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false},"ComponentResourcesConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false},"ContainerResources":{"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false},"ResourceAmounts":{"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false},"ResourceQuantity":{"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"KubernetesObjectName":{"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"ComponentSchedulingConfig":{"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false},"PodScheduling":{"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."},"Toleration":{"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."},"GrafanaConfig":{"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false}},"$id":"https://mlmon.dev/schemas/monitoring-config.schema.json","title":"mlmon monitoring config"};
+const schema12 = {"type":"object","properties":{"$schema":{"type":"string","description":"JSON Schema reference, for editors; ignored by mlmon."},"cluster":{"$ref":"#/definitions/Name","description":"Cluster name; becomes the `cluster` external label on every series and alert.","default":"ml-cluster"},"environment":{"$ref":"#/definitions/Name","description":"Environment name; becomes the `environment` external label.","default":"production"},"runbookBaseUrl":{"type":"string","description":"Base URL of your runbooks. When set, every alert gets a `runbook_url` annotation `<base>/<AlertName>`.","format":"uri"},"prometheus":{"$ref":"#/definitions/PrometheusSettings","description":"Prometheus server settings."},"infrastructure":{"$ref":"#/definitions/InfrastructureConfig","description":"Node and cluster monitoring."},"services":{"type":"object","additionalProperties":{"$ref":"#/definitions/ServiceConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"HTTP services to scrape and alert on, keyed by service name (the `service` label)."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/ModelConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"ML models, keyed by model name (the `model` label of the instrumentation). Models that appear in metrics but are not listed here are still alerted on, with `defaults.modelThresholds`."},"defaults":{"$ref":"#/definitions/DefaultsConfig","description":"Defaults applied to every model and service that doesn't override them."},"alerts":{"type":"object","properties":{"HighCPUUsage":{"$ref":"#/definitions/AlertOverride"},"HighMemoryUsage":{"$ref":"#/definitions/AlertOverride"},"DiskSpaceLow":{"$ref":"#/definitions/AlertOverride"},"ServiceDown":{"$ref":"#/definitions/AlertOverride"},"HighErrorRate":{"$ref":"#/definitions/AlertOverride"},"HighLatency":{"$ref":"#/definitions/AlertOverride"},"LowThroughput":{"$ref":"#/definitions/AlertOverride"},"ServiceUnreachable":{"$ref":"#/definitions/AlertOverride"},"ModelAccuracyDrop":{"$ref":"#/definitions/AlertOverride"},"DataDriftDetected":{"$ref":"#/definitions/AlertOverride"},"HighInferenceLatency":{"$ref":"#/definitions/AlertOverride"},"LowPredictionConfidence":{"$ref":"#/definitions/AlertOverride"},"ModelMetricsMissing":{"$ref":"#/definitions/AlertOverride"},"GpuFatalXid":{"$ref":"#/definitions/AlertOverride"},"GpuEccDoubleBitErrors":{"$ref":"#/definitions/AlertOverride"},"GpuRowRemapFailure":{"$ref":"#/definitions/AlertOverride"},"GpuTemperatureHigh":{"$ref":"#/definitions/AlertOverride"},"GpuTemperatureCritical":{"$ref":"#/definitions/AlertOverride"},"GpuPowerThrottling":{"$ref":"#/definitions/AlertOverride"},"GpuThermalThrottling":{"$ref":"#/definitions/AlertOverride"},"GpuFramebufferNearlyFull":{"$ref":"#/definitions/AlertOverride"},"GpuMemoryLeak":{"$ref":"#/definitions/AlertOverride"},"GpuIdleWhileRequestsQueue":{"$ref":"#/definitions/AlertOverride"}},"additionalProperties":false,"description":"Per-alert overrides of severity and `for` duration, or disabling an alert entirely."},"alerting":{"$ref":"#/definitions/AlertingConfig","description":"Alertmanager: receivers, routing, grouping, inhibition."},"rules":{"$ref":"#/definitions/CustomRulesConfig","description":"Your own alert and recording rules, for what the built-ins don't cover."},"metrics":{"type":"array","items":{"$ref":"#/definitions/CustomMetric"},"description":"Your own metrics, added to the metric catalog that `mlmon validate` checks expressions against."},"logging":{"$ref":"#/definitions/LoggingConfig","description":"Log shipping and parsing (Filebeat → Logstash → Elasticsearch)."},"kubernetes":{"$ref":"#/definitions/KubernetesConfig","description":"Where and how the stack runs in Kubernetes."},"grafana":{"$ref":"#/definitions/GrafanaConfig","description":"Grafana dashboards and their provisioning."},"templatesDir":{"type":"string","description":"A folder of Handlebars templates that override mlmon's own (same file names as mlmon's `templates/`), relative to the config file."},"ruleTestFiles":{"type":"array","items":{"type":"string"},"description":"Extra promtool rule unit test files of your own, relative to the config file; `mlmon validate` runs them."},"openslo":{"type":"boolean","description":"Also write the SLOs as OpenSLO v1 documents to out/openslo/slos.yaml, one `SLO` per SLO of a service or a listed model (defaults applied), for tools that read OpenSLO; `mlmon import openslo` reads them back. A default SLO (`defaults.modelSlos`) of models the config doesn't list is not written: an OpenSLO document is about one service, not an open set of models.","default":false}},"additionalProperties":false};
 const schema13 = {"type":"string","description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
@@ -248,7 +248,7 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."}},"additionalProperties":false};
+const schema22 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns infrastructure alerts (the `team` label).","default":"platform"},"nodeExporterTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed node-exporter `host:port` targets, for hosts outside Kubernetes. In a cluster use `nodeExporter` instead: a Service in front of a DaemonSet sends each scrape to a random node. Not together with `nodeExporter`; when `nodeExporter` is set the default is none.","default":["node-exporter:9100"]},"nodeExporter":{"$ref":"#/definitions/NodeExporterDiscovery","description":"node-exporter discovered per node in Kubernetes: one target per node, with `instance` set to the node's name, so node alerts keep their identity when a node-exporter pod is replaced."},"kubernetesNodes":{"type":"boolean","description":"Scrape the Kubernetes nodes' kubelets through Kubernetes discovery.","default":true},"thresholds":{"$ref":"#/definitions/InfrastructureThresholds","description":"Node thresholds."},"gpus":{"$ref":"#/definitions/GpuConfig","description":"GPU monitoring: NVIDIA's DCGM exporter pack (`gpus.dcgm`)."}},"additionalProperties":false};
 const schema25 = {"type":"object","properties":{"kubernetes":{"$ref":"#/definitions/NodeExporterPods","description":"Find the pods of the node-exporter DaemonSet through Kubernetes pod discovery."}},"required":["kubernetes"],"additionalProperties":false};
 const schema26 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the node-exporter DaemonSet runs in."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match.","default":{"app.kubernetes.io/name":"node-exporter"}},"port":{"type":"integer","description":"The port node-exporter listens on, on the pod's IP (the node's IP with `hostNetwork`).","default":9100,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false};
 const schema27 = {"type":"string","description":"A Kubernetes namespace name (an RFC 1123 label).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63};
@@ -632,13 +632,648 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
+const schema33 = {"type":"object","properties":{"dcgm":{"$ref":"#/definitions/DcgmConfig","description":"NVIDIA's dcgm-exporter on every GPU node: its scrape job, the GPU alerts (XID, ECC, row remapping, temperature, throttling, framebuffer, memory leak, idle GPU while requests queue), a dashboard row, and out/dcgm/counters.csv, the exporter's counters file that enables every field the alerts read (ECC and throttling are off in the exporter's default file)."}},"additionalProperties":false};
+const schema34 = {"type":"object","properties":{"version":{"$ref":"#/definitions/DcgmExporterVersion","description":"dcgm-exporter's version (`major.minor`; 4.5 is the 4.5.x-4.x.y releases).","default":"4.5"},"kubernetes":{"$ref":"#/definitions/DcgmExporterPods","description":"Find dcgm-exporter through the pods of its DaemonSet: one target per GPU node, `instance` set to the node's name. Not together with `targets`."},"targets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Fixed dcgm-exporter `host:port` targets, for GPU hosts outside Kubernetes. Not together with `kubernetes`."},"fatalXids":{"type":"array","items":{"$ref":"#/definitions/XidCode"},"description":"XID codes that take a GPU out of service (GpuFatalXid fires while a GPU's last XID is one of them). The default is the list AWS's EKS node monitoring agent drains nodes for, each a GPU reset or reboot in NVIDIA's Xid catalog (https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html).","default":[46,48,54,62,63,64,74,79,95,109,110,119,120,136,140,142,143,151,155,156,158],"minItems":1},"thresholds":{"$ref":"#/definitions/DcgmThresholds","description":"The GPU alerts' thresholds, one for the whole cluster."}},"additionalProperties":false};
+const schema35 = {"type":"string","const":"4.5","description":"A dcgm-exporter version the pack's metric catalog was checked against (`major.minor` of the exporter)."};
+const schema40 = {"type":"integer","description":"An XID code, as NVIDIA's Xid catalog numbers them.","minimum":1,"maximum":1000};
+const schema36 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the dcgm-exporter DaemonSet runs in (`gpu-operator` under NVIDIA's GPU Operator)."},"podLabels":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Labels that select the DaemonSet's pods; every one must match. The GPU Operator's pods carry `app: nvidia-dcgm-exporter`.","default":{"app.kubernetes.io/name":"dcgm-exporter"}},"port":{"type":"integer","description":"The port dcgm-exporter listens on.","default":9400,"minimum":1,"maximum":65535}},"required":["namespace"],"additionalProperties":false};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namespace === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema36.required,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "namespace") || (key0 === "podLabels")) || (key0 === "port"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern10.test(data0)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/namespace",schemaPath:"#/definitions/KubernetesNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.podLabels !== undefined){
+let data1 = data.podLabels;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs7 = errors;
+if(typeof key1 === "string"){
+if(!pattern11.test(key1)){
+const err5 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema36.properties.podLabels.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+if(!valid2){
+const err6 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema36.properties.podLabels.propertyNames,parentSchema:schema36.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+let data2 = data1[key2];
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err7 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err8 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$"+"\"",schema:"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/KubernetesLabelValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.podLabels.type,parentSchema:schema36.properties.podLabels,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.port !== undefined){
+let data3 = data.port;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.port.type,parentSchema:schema36.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 > 65535 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.port,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+const schema41 = {"type":"object","properties":{"warningTemperatureCelsius":{"$ref":"#/definitions/Celsius","description":"GPU temperature (°C) above which GpuTemperatureHigh (warning) fires.","default":80},"criticalTemperatureCelsius":{"$ref":"#/definitions/Celsius","description":"GPU temperature (°C) above which GpuTemperatureCritical fires; above the warning temperature.","default":85},"maxThrottleRatio":{"$ref":"#/definitions/Ratio","description":"Share of the window (0–1) a GPU may spend throttled for power, or for heat, before GpuPowerThrottling or GpuThermalThrottling fires.","default":0.1},"maxFramebufferUsedRatio":{"$ref":"#/definitions/Ratio","description":"Share of the framebuffer (0–1 of used + free + reserved) in use above which GpuFramebufferNearlyFull fires.","default":0.95},"memoryLeakHorizon":{"$ref":"#/definitions/Duration","description":"How far ahead GpuMemoryLeak extrapolates framebuffer growth: it fires when the card would be full by then.","default":"4h"},"maxIdleUtilizationPercent":{"$ref":"#/definitions/Percentage","description":"GPU utilization (%) under which an allocated GPU counts as idle for GpuIdleWhileRequestsQueue.","default":5}},"additionalProperties":false};
+const schema42 = {"type":"number","description":"Degrees Celsius.","minimum":0,"maximum":150};
+const schema44 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "warningTemperatureCelsius") || (key0 === "criticalTemperatureCelsius")) || (key0 === "maxThrottleRatio")) || (key0 === "maxFramebufferUsedRatio")) || (key0 === "memoryLeakHorizon")) || (key0 === "maxIdleUtilizationPercent"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.warningTemperatureCelsius !== undefined){
+let data0 = data.warningTemperatureCelsius;
+if(typeof data0 == "number"){
+if(data0 > 150 || isNaN(data0)){
+const err1 = {instancePath:instancePath+"/warningTemperatureCelsius",schemaPath:"#/definitions/Celsius/maximum",keyword:"maximum",params:{comparison: "<=", limit: 150},message:"must be <= 150",schema:150,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/warningTemperatureCelsius",schemaPath:"#/definitions/Celsius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/warningTemperatureCelsius",schemaPath:"#/definitions/Celsius/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.criticalTemperatureCelsius !== undefined){
+let data1 = data.criticalTemperatureCelsius;
+if(typeof data1 == "number"){
+if(data1 > 150 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/criticalTemperatureCelsius",schemaPath:"#/definitions/Celsius/maximum",keyword:"maximum",params:{comparison: "<=", limit: 150},message:"must be <= 150",schema:150,parentSchema:schema42,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/criticalTemperatureCelsius",schemaPath:"#/definitions/Celsius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/criticalTemperatureCelsius",schemaPath:"#/definitions/Celsius/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.maxThrottleRatio !== undefined){
+let data2 = data.maxThrottleRatio;
+if(typeof data2 == "number"){
+if(data2 > 1 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/maxThrottleRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/maxThrottleRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/maxThrottleRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.maxFramebufferUsedRatio !== undefined){
+let data3 = data.maxFramebufferUsedRatio;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/maxFramebufferUsedRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/maxFramebufferUsedRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/maxFramebufferUsedRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.memoryLeakHorizon !== undefined){
+let data4 = data.memoryLeakHorizon;
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+const err13 = {instancePath:instancePath+"/memoryLeakHorizon",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema16,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/memoryLeakHorizon",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.maxIdleUtilizationPercent !== undefined){
+let data5 = data.maxIdleUtilizationPercent;
+if(typeof data5 == "number"){
+if(data5 > 100 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/maxIdleUtilizationPercent",schemaPath:"#/definitions/Percentage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema30,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data5 <= 0 || isNaN(data5)){
+const err16 = {instancePath:instancePath+"/maxIdleUtilizationPercent",schemaPath:"#/definitions/Percentage/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema30,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/maxIdleUtilizationPercent",schemaPath:"#/definitions/Percentage/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema30.type,parentSchema:schema30,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "version") || (key0 === "kubernetes")) || (key0 === "targets")) || (key0 === "fatalXids")) || (key0 === "thresholds"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data0 = data.version;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/version",schemaPath:"#/definitions/DcgmExporterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if("4.5" !== data0){
+const err2 = {instancePath:instancePath+"/version",schemaPath:"#/definitions/DcgmExporterVersion/const",keyword:"const",params:{allowedValue: "4.5"},message:"must be equal to constant",schema:"4.5",parentSchema:schema35,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.kubernetes !== undefined){
+if(!(validate23(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data.targets !== undefined){
+let data2 = data.targets;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err3 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema19,data:data3};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data3};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.targets.type,parentSchema:schema34.properties.targets,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.fatalXids !== undefined){
+let data4 = data.fatalXids;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err6 = {instancePath:instancePath+"/fatalXids",schemaPath:"#/properties/fatalXids/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema34.properties.fatalXids,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err7 = {instancePath:instancePath+"/fatalXids/" + i1,schemaPath:"#/definitions/XidCode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.type,parentSchema:schema40,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(typeof data5 == "number"){
+if(data5 > 1000 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/fatalXids/" + i1,schemaPath:"#/definitions/XidCode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema40,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/fatalXids/" + i1,schemaPath:"#/definitions/XidCode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/fatalXids",schemaPath:"#/properties/fatalXids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.fatalXids.type,parentSchema:schema34.properties.fatalXids,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.thresholds !== undefined){
+if(!(validate25(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "dcgm")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.dcgm !== undefined){
+if(!(validate22(data.dcgm, {instancePath:instancePath+"/dcgm",parentData:data,parentDataProperty:"dcgm",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "nodeExporter")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds"))){
+if(!((((((key0 === "team") || (key0 === "nodeExporterTargets")) || (key0 === "nodeExporter")) || (key0 === "kubernetesNodes")) || (key0 === "thresholds")) || (key0 === "gpus"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -740,6 +1375,12 @@ vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.error
 errors = vErrors.length;
 }
 }
+if(data.gpus !== undefined){
+if(!(validate21(data.gpus, {instancePath:instancePath+"/gpus",parentData:data,parentDataProperty:"gpus",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
@@ -755,19 +1396,19 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
-const schema35 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
-const schema36 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
-const schema38 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
-const schema39 = {"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15};
-const pattern16 = new RegExp("^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const schema48 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team that owns the service (the `team` label on its alerts).","default":"defaults.team"},"discovery":{"$ref":"#/definitions/ServiceDiscovery","description":"How Prometheus finds the service's pods or hosts."},"thresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Per-service thresholds; `false` disables that alert for this service."},"slos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the service, keyed by SLO name (the `slo` label of its burn-rate alerts): `availability` counts 5xx responses of `http_requests_total` as errors, `latency` counts requests slower than a bucket of `http_request_duration_seconds`."},"logging":{"$ref":"#/definitions/ServiceLogging","description":"Per-service log parsing."}},"required":["discovery"],"additionalProperties":false};
+const schema50 = {"type":"object","properties":{"kubernetesPods":{"$ref":"#/definitions/KubernetesPodDiscovery","description":"Discover pods in these namespaces that carry the `prometheus.io/scrape: \"true\"` annotation (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP (IPv4 or IPv6) and that port."},"staticTargets":{"type":"array","items":{"$ref":"#/definitions/HostPort"},"description":"Scrape these fixed `host:port` targets."}},"additionalProperties":false,"description":"Exactly one of `kubernetesPods` or `staticTargets`."};
+const schema51 = {"type":"object","properties":{"namespaces":{"type":"array","items":{"$ref":"#/definitions/Name"},"description":"Namespaces to discover pods in.","minItems":1},"port":{"anyOf":[{"$ref":"#/definitions/ContainerPortNumber"},{"$ref":"#/definitions/ContainerPortName"}],"description":"The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a pod with a metrics port and, say, a gRPC port has a target that is always down."}},"required":["namespaces"],"additionalProperties":false};
+const schema53 = {"type":"integer","description":"A TCP port number.","minimum":1,"maximum":65535};
+const schema54 = {"type":"string","description":"The name of a container port (an IANA service name): at most 15 lowercase letters, digits and `-`, with at least one letter, not starting or ending with `-`.","pattern":"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15};
+const pattern21 = new RegExp("^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.namespaces === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespaces"},message:"must have required property '"+"namespaces"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -778,7 +1419,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "namespaces") || (key0 === "port"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -792,7 +1433,7 @@ if(data.namespaces !== undefined){
 let data0 = data.namespaces;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.namespaces,data:data0};
+const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema51.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -829,7 +1470,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.namespaces.type,parentSchema:schema36.properties.namespaces,data:data0};
+const err5 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.namespaces.type,parentSchema:schema51.properties.namespaces,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -845,7 +1486,7 @@ const _errs8 = errors;
 let valid4 = false;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.type,parentSchema:schema38,data:data2};
+const err6 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.type,parentSchema:schema53,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -856,7 +1497,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 > 65535 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema38,data:data2};
+const err7 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema53,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -866,7 +1507,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38,data:data2};
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -882,7 +1523,7 @@ if(!valid4){
 const _errs12 = errors;
 if(typeof data2 === "string"){
 if(func3(data2) > 15){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema39,data:data2};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema54,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -891,8 +1532,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern16.test(data2)){
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema39,data:data2};
+if(!pattern21.test(data2)){
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/pattern",keyword:"pattern",params:{pattern: "^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema54,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -903,7 +1544,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/definitions/ContainerPortName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -916,7 +1557,7 @@ var _valid0 = _errs12 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.properties.port.anyOf,parentSchema:schema36.properties.port,data:data2};
+const err12 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.properties.port.anyOf,parentSchema:schema51.properties.port,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -939,7 +1580,7 @@ vErrors = null;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -948,18 +1589,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "kubernetesPods") || (key0 === "staticTargets"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -970,8 +1611,8 @@ errors++;
 }
 }
 if(data.kubernetesPods !== undefined){
-if(!(validate24(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate32(data.kubernetesPods, {instancePath:instancePath+"/kubernetesPods",parentData:data,parentDataProperty:"kubernetesPods",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -1006,7 +1647,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.staticTargets.type,parentSchema:schema35.properties.staticTargets,data:data1};
+const err3 = {instancePath:instancePath+"/staticTargets",schemaPath:"#/properties/staticTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.staticTargets.type,parentSchema:schema50.properties.staticTargets,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1018,7 +1659,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1027,22 +1668,21 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
-const schema42 = {"type":"number","description":"A ratio between 0 and 1 inclusive (0.85 means 85%).","minimum":0,"maximum":1};
-const schema43 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
-const schema44 = {"type":"number","description":"A non-negative rate: how many per second.","minimum":0};
+const schema56 = {"type":"object","properties":{"maxErrorRatio":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Ratio of 5xx responses above which HighErrorRate fires; `false` disables it.","default":0.05},"maxLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 request latency in seconds above which HighLatency fires; `false` disables it.","default":0.5},"minThroughputRps":{"anyOf":[{"$ref":"#/definitions/PerSecond"},{"type":"boolean","const":false}],"description":"Requests per second below which LowThroughput fires; `false` disables it.","default":1}},"additionalProperties":false,"description":"Thresholds of the service alerts; `false` disables one."};
+const schema58 = {"type":"number","description":"A non-negative number of seconds.","minimum":0};
+const schema59 = {"type":"number","description":"A non-negative rate: how many per second.","minimum":0};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "maxErrorRatio") || (key0 === "maxLatencyP95Seconds")) || (key0 === "minThroughputRps"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1059,7 +1699,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
+const err1 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1069,7 +1709,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1080,7 +1720,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1094,7 +1734,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.maxErrorRatio.anyOf[1].type,parentSchema:schema56.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1104,7 +1744,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxErrorRatio.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema56.properties.maxErrorRatio.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1117,7 +1757,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxErrorRatio.anyOf,parentSchema:schema41.properties.maxErrorRatio,data:data0};
+const err6 = {instancePath:instancePath+"/maxErrorRatio",schemaPath:"#/properties/maxErrorRatio/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema56.properties.maxErrorRatio.anyOf,parentSchema:schema56.properties.maxErrorRatio,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1145,7 +1785,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data1};
+const err7 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1156,7 +1796,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data1};
+const err8 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema58.type,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1170,7 +1810,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.maxLatencyP95Seconds.anyOf[1].type,parentSchema:schema56.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1180,7 +1820,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data1){
-const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema56.properties.maxLatencyP95Seconds.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1193,7 +1833,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema41.properties.maxLatencyP95Seconds,data:data1};
+const err11 = {instancePath:instancePath+"/maxLatencyP95Seconds",schemaPath:"#/properties/maxLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema56.properties.maxLatencyP95Seconds.anyOf,parentSchema:schema56.properties.maxLatencyP95Seconds,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1221,7 +1861,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data2};
+const err12 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1232,7 +1872,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data2};
+const err13 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/definitions/PerSecond/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.type,parentSchema:schema59,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1246,7 +1886,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema41.properties.minThroughputRps.anyOf[1].type,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
+const err14 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.minThroughputRps.anyOf[1].type,parentSchema:schema56.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1256,7 +1896,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data2){
-const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema41.properties.minThroughputRps.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema56.properties.minThroughputRps.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1269,7 +1909,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.minThroughputRps.anyOf,parentSchema:schema41.properties.minThroughputRps,data:data2};
+const err16 = {instancePath:instancePath+"/minThroughputRps",schemaPath:"#/properties/minThroughputRps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema56.properties.minThroughputRps.anyOf,parentSchema:schema56.properties.minThroughputRps,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1292,7 +1932,7 @@ vErrors = null;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1301,23 +1941,23 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
-const schema52 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
-const schema46 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
-const schema47 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
-const schema50 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
-const schema48 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
+const schema60 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"required":["indicator","objective"],"additionalProperties":false,"description":"A service level objective: the share of events that must be good over a rolling window, alerted on by its error budget's burn rate over pairs of windows (the SRE workbook's multiwindow, multi-burn-rate alerts)."};
+const schema67 = {"type":"string","enum":["sre-workbook","pyrra"],"description":"The tiers of burn-rate alerts, from the Google SRE workbook or from Pyrra."};
+const schema61 = {"anyOf":[{"$ref":"#/definitions/SloAvailability"},{"$ref":"#/definitions/SloLatency"},{"$ref":"#/definitions/SloRatio"}],"description":"What makes an event good or bad."};
+const schema62 = {"type":"object","properties":{"kind":{"type":"string","const":"availability"}},"required":["kind"],"additionalProperties":false,"description":"Errors over requests, from the instrumentation's counters."};
+const schema65 = {"type":"object","properties":{"kind":{"type":"string","const":"ratio"},"errors":{"type":"string"},"total":{"type":"string"}},"required":["kind","errors","total"],"additionalProperties":false,"description":"Your own ratio: PromQL for the rate of bad events and of all events, each aggregated `by (model)` (a model SLO) or `by (service)` (a service SLO), with `{{window}}` where the range goes: `sum by (model) (rate(my_failures_total[{{window}}]))`."};
+const schema63 = {"type":"object","properties":{"kind":{"type":"string","const":"latency"},"thresholdSeconds":{"$ref":"#/definitions/Seconds","description":"The latency target in seconds: it must be a bucket boundary (`le`) of the histogram, which `mlmon validate` checks against the buckets in the metric catalog.","exclusiveMinimum":0}},"required":["kind","thresholdSeconds"],"additionalProperties":false,"description":"Requests (or inferences) slower than a bucket boundary of the latency histogram are bad."};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema63.required,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1327,7 +1967,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.thresholdSeconds === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thresholdSeconds"},message:"must have required property '"+"thresholdSeconds"+"'",schema:schema63.required,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1338,7 +1978,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "kind") || (key0 === "thresholdSeconds"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1351,7 +1991,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.kind.type,parentSchema:schema48.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.kind.type,parentSchema:schema63.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1361,7 +2001,7 @@ vErrors.push(err3);
 errors++;
 }
 if("latency" !== data0){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema48.properties.kind,data:data0};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "latency"},message:"must be equal to constant",schema:"latency",parentSchema:schema63.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1375,7 +2015,7 @@ if(data.thresholdSeconds !== undefined){
 let data1 = data.thresholdSeconds;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data1};
+const err5 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1386,7 +2026,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data1};
+const err6 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema58.type,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1397,7 +2037,7 @@ errors++;
 }
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema48.properties.thresholdSeconds,data:data1};
+const err7 = {instancePath:instancePath+"/thresholdSeconds",schemaPath:"#/properties/thresholdSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema63.properties.thresholdSeconds,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1410,7 +2050,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1419,12 +2059,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1432,7 +2072,7 @@ let valid0 = false;
 const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/definitions/SloAvailability/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema62.required,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1443,7 +2083,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "kind")){
-const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/definitions/SloAvailability/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1456,7 +2096,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.kind.type,parentSchema:schema47.properties.kind,data:data0};
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.kind.type,parentSchema:schema62.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1466,7 +2106,7 @@ vErrors.push(err2);
 errors++;
 }
 if("availability" !== data0){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema47.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloAvailability/properties/kind/const",keyword:"const",params:{allowedValue: "availability"},message:"must be equal to constant",schema:"availability",parentSchema:schema62.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1478,7 +2118,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err4 = {instancePath,schemaPath:"#/definitions/SloAvailability/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1491,8 +2131,8 @@ var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
 if(!valid0){
 const _errs7 = errors;
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs7 === errors;
@@ -1501,7 +2141,7 @@ if(!valid0){
 const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err5 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1511,7 +2151,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.errors === undefined){
-const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err6 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1521,7 +2161,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.total === undefined){
-const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err7 = {instancePath,schemaPath:"#/definitions/SloRatio/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1532,7 +2172,7 @@ errors++;
 }
 for(const key1 in data){
 if(!(((key1 === "kind") || (key1 === "errors")) || (key1 === "total"))){
-const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err8 = {instancePath,schemaPath:"#/definitions/SloRatio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1545,7 +2185,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.kind.type,parentSchema:schema50.properties.kind,data:data1};
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.kind.type,parentSchema:schema65.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1555,7 +2195,7 @@ vErrors.push(err9);
 errors++;
 }
 if("ratio" !== data1){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema50.properties.kind,data:data1};
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/SloRatio/properties/kind/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant",schema:"ratio",parentSchema:schema65.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1568,7 +2208,7 @@ errors++;
 if(data.errors !== undefined){
 let data2 = data.errors;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.errors.type,parentSchema:schema50.properties.errors,data:data2};
+const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/definitions/SloRatio/properties/errors/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.errors.type,parentSchema:schema65.properties.errors,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1581,7 +2221,7 @@ errors++;
 if(data.total !== undefined){
 let data3 = data.total;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.total.type,parentSchema:schema50.properties.total,data:data3};
+const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/SloRatio/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.total.type,parentSchema:schema65.properties.total,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1593,7 +2233,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err13 = {instancePath,schemaPath:"#/definitions/SloRatio/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1607,7 +2247,7 @@ valid0 = valid0 || _valid0;
 }
 }
 if(!valid0){
-const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.anyOf,parentSchema:schema46,data};
+const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema61.anyOf,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1627,20 +2267,20 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
-const schema54 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
+const schema68 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity of the tier's alert: `critical` for page tiers and `warning` for ticket tiers unless set."},"for":{"$ref":"#/definitions/Duration","description":"How long the burn must last before the alert fires (the tier's default unless set)."}},"additionalProperties":false};
+const schema69 = {"type":"string","enum":["critical","warning","info"],"description":"Alert severities mlmon knows how to route."};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "severity") || (key0 === "for"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1653,7 +2293,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1663,7 +2303,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1700,7 +2340,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1709,17 +2349,17 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.indicator === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "indicator"},message:"must have required property '"+"indicator"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1729,7 +2369,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.objective === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "objective"},message:"must have required property '"+"objective"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1740,7 +2380,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1751,8 +2391,8 @@ errors++;
 }
 }
 if(data.indicator !== undefined){
-if(!(validate30(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate38(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 }
@@ -1760,7 +2400,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema45.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema60.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1770,7 +2410,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema45.properties.objective,data:data1};
+const err4 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema60.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1781,7 +2421,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.objective.type,parentSchema:schema45.properties.objective,data:data1};
+const err5 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema60.properties.objective.type,parentSchema:schema60.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1819,7 +2459,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err8 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1829,7 +2469,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err9 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1844,7 +2484,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.tierSettings,data:data4};
+const err10 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema60.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1859,8 +2499,8 @@ let data5 = data4["page-fast"];
 const _errs15 = errors;
 let valid4 = false;
 const _errs16 = errors;
-if(!(validate34(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs16 === errors;
@@ -1868,7 +2508,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema60.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1878,7 +2518,7 @@ vErrors.push(err11);
 errors++;
 }
 if(false !== data5){
-const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err12 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema60.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1891,7 +2531,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-fast"],data:data5};
+const err13 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema60.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1917,8 +2557,8 @@ let data6 = data4["page-slow"];
 const _errs20 = errors;
 let valid5 = false;
 const _errs21 = errors;
-if(!(validate34(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -1926,7 +2566,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema60.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1936,7 +2576,7 @@ vErrors.push(err14);
 errors++;
 }
 if(false !== data6){
-const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err15 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema60.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1949,7 +2589,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["page-slow"],data:data6};
+const err16 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema60.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1975,8 +2615,8 @@ let data7 = data4["ticket-fast"];
 const _errs25 = errors;
 let valid6 = false;
 const _errs26 = errors;
-if(!(validate34(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs26 === errors;
@@ -1984,7 +2624,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema60.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1994,7 +2634,7 @@ vErrors.push(err17);
 errors++;
 }
 if(false !== data7){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema60.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2007,7 +2647,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema60.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2033,8 +2673,8 @@ let data8 = data4["ticket-slow"];
 const _errs30 = errors;
 let valid7 = false;
 const _errs31 = errors;
-if(!(validate34(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs31 === errors;
@@ -2042,7 +2682,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema60.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2052,7 +2692,7 @@ vErrors.push(err20);
 errors++;
 }
 if(false !== data8){
-const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err21 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema60.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2065,7 +2705,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema45.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err22 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema60.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2088,7 +2728,7 @@ vErrors = null;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.tierSettings.type,parentSchema:schema45.properties.tierSettings,data:data4};
+const err23 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.properties.tierSettings.type,parentSchema:schema60.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2102,7 +2742,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.minEvents,data:data9};
+const err24 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema60.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2113,7 +2753,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema45.properties.minEvents.type,parentSchema:schema45.properties.minEvents,data:data9};
+const err25 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema60.properties.minEvents.type,parentSchema:schema60.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2125,7 +2765,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2134,23 +2774,23 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema56 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
-const schema57 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
-const schema60 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
-const pattern21 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
-const pattern24 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
+const schema71 = {"type":"object","properties":{"jsonField":{"$ref":"#/definitions/LogField","description":"The field of the log line that holds the JSON document to parse.","default":"message"},"timestampField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the event's time (ISO 8601); it becomes `@timestamp`.","default":"timestamp"},"pathField":{"$ref":"#/definitions/LogField","description":"The field of the parsed JSON document that holds the request path `dropPaths` is compared with.","default":"path"},"dropPaths":{"type":"array","items":{"$ref":"#/definitions/RequestPath"},"description":"Request paths whose log lines are dropped (health checks, for example); compared exactly."}},"additionalProperties":false,"description":"How a service's log lines are parsed. A line belongs to a service when its pod carries the label `logging.serviceLabel` with the service's name as value."};
+const schema72 = {"type":"string","description":"A field of a log event: a plain name (`message`) or a Logstash field reference to a nested field (`[http][path]`). No `[`, `]` or `,` inside a name: Logstash field references have no escape for them.","pattern":"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"};
+const schema75 = {"type":"string","description":"A request path as the service logs it, starting with `/`.","pattern":"^/[^\\u0000-\\u001f\\u007f]*$"};
+const pattern26 = new RegExp("^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$", "u");
+const pattern29 = new RegExp("^/[^\\u0000-\\u001f\\u007f]*$", "u");
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "jsonField") || (key0 === "timestampField")) || (key0 === "pathField")) || (key0 === "dropPaths"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2163,8 +2803,8 @@ errors++;
 if(data.jsonField !== undefined){
 let data0 = data.jsonField;
 if(typeof data0 === "string"){
-if(!pattern21.test(data0)){
-const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data0};
+if(!pattern26.test(data0)){
+const err1 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema72,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2175,7 +2815,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+const err2 = {instancePath:instancePath+"/jsonField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2188,8 +2828,8 @@ errors++;
 if(data.timestampField !== undefined){
 let data1 = data.timestampField;
 if(typeof data1 === "string"){
-if(!pattern21.test(data1)){
-const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data1};
+if(!pattern26.test(data1)){
+const err3 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema72,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2200,7 +2840,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data1};
+const err4 = {instancePath:instancePath+"/timestampField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2213,8 +2853,8 @@ errors++;
 if(data.pathField !== undefined){
 let data2 = data.pathField;
 if(typeof data2 === "string"){
-if(!pattern21.test(data2)){
-const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema57,data:data2};
+if(!pattern26.test(data2)){
+const err5 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/pattern",keyword:"pattern",params:{pattern: "^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"},message:"must match pattern \""+"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$"+"\"",schema:"^([^\\u0000-\\u001f\\u007f\\[\\],]+|(\\[[^\\u0000-\\u001f\\u007f\\[\\],]+\\])+)$",parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2225,7 +2865,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data2};
+const err6 = {instancePath:instancePath+"/pathField",schemaPath:"#/definitions/LogField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2242,8 +2882,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern24.test(data4)){
-const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema60,data:data4};
+if(!pattern29.test(data4)){
+const err7 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^/[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^/[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema75,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2254,7 +2894,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data4};
+const err8 = {instancePath:instancePath+"/dropPaths/" + i0,schemaPath:"#/definitions/RequestPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.type,parentSchema:schema75,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2266,7 +2906,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.dropPaths.type,parentSchema:schema56.properties.dropPaths,data:data3};
+const err9 = {instancePath:instancePath+"/dropPaths",schemaPath:"#/properties/dropPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.dropPaths.type,parentSchema:schema71.properties.dropPaths,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2278,7 +2918,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2287,17 +2927,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.discovery === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discovery"},message:"must have required property '"+"discovery"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2308,7 +2948,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "team") || (key0 === "discovery")) || (key0 === "thresholds")) || (key0 === "slos")) || (key0 === "logging"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2344,14 +2984,14 @@ errors++;
 }
 }
 if(data.discovery !== undefined){
-if(!(validate23(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate31(data.discovery, {instancePath:instancePath+"/discovery",parentData:data,parentDataProperty:"discovery",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate27(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate35(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
@@ -2362,7 +3002,7 @@ for(const key1 in data3){
 const _errs9 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err4 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema33.properties.slos.propertyNames,data:key1,propertyName:key1};
+const err4 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema48.properties.slos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2374,7 +3014,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err5 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema33.properties.slos.propertyNames,parentSchema:schema33.properties.slos,data:data3};
+const err5 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema48.properties.slos.propertyNames,parentSchema:schema48.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2385,14 +3025,14 @@ errors++;
 }
 }
 for(const key2 in data3){
-if(!(validate29(data3[key2], {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate37(data3[key2], {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.slos.type,parentSchema:schema33.properties.slos,data:data3};
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.slos.type,parentSchema:schema48.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2403,14 +3043,14 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate40(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate48(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2419,20 +3059,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
-const schema64 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
+const schema76 = {"type":"object","properties":{"service":{"$ref":"#/definitions/Name","description":"The service (a key of `services`) that serves this model."},"team":{"$ref":"#/definitions/Name","description":"Team that owns the model (the `team` label on its alerts).","default":"defaults.team"},"thresholds":{"$ref":"#/definitions/ModelThresholds","description":"Per-model thresholds; anything not given comes from `defaults.modelThresholds`; `false` disables it."},"slos":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/definitions/SloOverride"},{"type":"boolean","const":false}]},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Service level objectives of the model, keyed by SLO name: each replaces the one of the same name in `defaults.modelSlos` (fields it leaves out come from there), adds a new one, or is `false` to drop it for this model."}},"required":["service"],"additionalProperties":false};
+const schema79 = {"type":"object","properties":{"minAccuracy":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Accuracy below which ModelAccuracyDrop fires; `false` disables it.","default":0.85},"maxDriftScore":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Drift score above which DataDriftDetected fires; `false` disables it.","default":0.3},"maxInferenceLatencyP95Seconds":{"anyOf":[{"$ref":"#/definitions/Seconds"},{"type":"boolean","const":false}],"description":"p95 inference latency in seconds above which HighInferenceLatency fires; `false` disables it.","default":1},"minMeanConfidence":{"anyOf":[{"$ref":"#/definitions/Ratio"},{"type":"boolean","const":false}],"description":"Mean prediction confidence below which LowPredictionConfidence fires; `false` disables it.","default":0.7}},"additionalProperties":false,"description":"Thresholds of the model alerts; `false` disables one."};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "minAccuracy") || (key0 === "maxDriftScore")) || (key0 === "maxInferenceLatencyP95Seconds")) || (key0 === "minMeanConfidence"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2449,7 +3089,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 1 || isNaN(data0)){
-const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data0};
+const err1 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2459,7 +3099,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2470,7 +3110,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2484,7 +3124,7 @@ valid1 = valid1 || _valid0;
 if(!valid1){
 const _errs7 = errors;
 if(typeof data0 !== "boolean"){
-const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minAccuracy.anyOf[1].type,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err4 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.minAccuracy.anyOf[1].type,parentSchema:schema79.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2494,7 +3134,7 @@ vErrors.push(err4);
 errors++;
 }
 if(false !== data0){
-const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minAccuracy.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.minAccuracy.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2507,7 +3147,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minAccuracy.anyOf,parentSchema:schema64.properties.minAccuracy,data:data0};
+const err6 = {instancePath:instancePath+"/minAccuracy",schemaPath:"#/properties/minAccuracy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.minAccuracy.anyOf,parentSchema:schema79.properties.minAccuracy,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2535,7 +3175,7 @@ let valid3 = false;
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 > 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data1};
+const err7 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2545,7 +3185,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data1};
+const err8 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2556,7 +3196,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data1};
+const err9 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2570,7 +3210,7 @@ valid3 = valid3 || _valid1;
 if(!valid3){
 const _errs14 = errors;
 if(typeof data1 !== "boolean"){
-const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxDriftScore.anyOf[1].type,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err10 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.maxDriftScore.anyOf[1].type,parentSchema:schema79.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2580,7 +3220,7 @@ vErrors.push(err10);
 errors++;
 }
 if(false !== data1){
-const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxDriftScore.anyOf[1],data:data1};
+const err11 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.maxDriftScore.anyOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2593,7 +3233,7 @@ var _valid1 = _errs14 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxDriftScore.anyOf,parentSchema:schema64.properties.maxDriftScore,data:data1};
+const err12 = {instancePath:instancePath+"/maxDriftScore",schemaPath:"#/properties/maxDriftScore/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.maxDriftScore.anyOf,parentSchema:schema79.properties.maxDriftScore,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2621,7 +3261,7 @@ let valid5 = false;
 const _errs18 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43,data:data2};
+const err13 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema58,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2632,7 +3272,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.type,parentSchema:schema43,data:data2};
+const err14 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/definitions/Seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema58.type,parentSchema:schema58,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2646,7 +3286,7 @@ valid5 = valid5 || _valid2;
 if(!valid5){
 const _errs21 = errors;
 if(typeof data2 !== "boolean"){
-const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err15 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.maxInferenceLatencyP95Seconds.anyOf[1].type,parentSchema:schema79.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2656,7 +3296,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data2){
-const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
+const err16 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.maxInferenceLatencyP95Seconds.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2669,7 +3309,7 @@ var _valid2 = _errs21 === errors;
 valid5 = valid5 || _valid2;
 }
 if(!valid5){
-const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema64.properties.maxInferenceLatencyP95Seconds,data:data2};
+const err17 = {instancePath:instancePath+"/maxInferenceLatencyP95Seconds",schemaPath:"#/properties/maxInferenceLatencyP95Seconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.maxInferenceLatencyP95Seconds.anyOf,parentSchema:schema79.properties.maxInferenceLatencyP95Seconds,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2697,7 +3337,7 @@ let valid7 = false;
 const _errs25 = errors;
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema42,data:data3};
+const err18 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema44,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2707,7 +3347,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42,data:data3};
+const err19 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2718,7 +3358,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema42.type,parentSchema:schema42,data:data3};
+const err20 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/definitions/Ratio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema44.type,parentSchema:schema44,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2732,7 +3372,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs28 = errors;
 if(typeof data3 !== "boolean"){
-const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema64.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err21 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema79.properties.minMeanConfidence.anyOf[1].type,parentSchema:schema79.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2742,7 +3382,7 @@ vErrors.push(err21);
 errors++;
 }
 if(false !== data3){
-const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema64.properties.minMeanConfidence.anyOf[1],data:data3};
+const err22 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema79.properties.minMeanConfidence.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2755,7 +3395,7 @@ var _valid3 = _errs28 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.minMeanConfidence.anyOf,parentSchema:schema64.properties.minMeanConfidence,data:data3};
+const err23 = {instancePath:instancePath+"/minMeanConfidence",schemaPath:"#/properties/minMeanConfidence/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema79.properties.minMeanConfidence.anyOf,parentSchema:schema79.properties.minMeanConfidence,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2778,7 +3418,7 @@ vErrors = null;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2787,19 +3427,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
+const schema84 = {"type":"object","properties":{"indicator":{"$ref":"#/definitions/SloIndicator","description":"What makes an event good or bad."},"objective":{"type":"number","description":"Percentage of events that must be good over the window: 99.5 leaves an error budget of 0.5%.","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"$ref":"#/definitions/Duration","description":"The rolling window the objective and its error budget are counted over (`28d`, `30d`, `7d`…).","default":"28d"},"tiers":{"$ref":"#/definitions/SloTierSet","description":"The burn-rate tiers: `sre-workbook` (page at 14.4× over 1h and 5m or 6× over 6h and 30m, ticket at 3× over 1d and 2h or 1× over 3d and 6h, for 30 days, the factors scaled to the window) or `pyrra` (Pyrra's four, whose windows scale with the SLO window).","default":"sre-workbook"},"tierSettings":{"type":"object","properties":{"page-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"page-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-fast":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]},"ticket-slow":{"anyOf":[{"$ref":"#/definitions/SloTierSettings"},{"type":"boolean","const":false}]}},"additionalProperties":false,"description":"Per tier (`page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`): its severity and `for`, or `false` to disable it."},"minEvents":{"type":"number","description":"A page tier stays silent while fewer events than this happened in its long window: on a quiet model a handful of failures is a large share but no budget emergency.","default":100,"minimum":0}},"additionalProperties":false,"description":"An SLO in `models.<name>.slos`: any field of the default of the same name, or a whole new SLO."};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "indicator") || (key0 === "objective")) || (key0 === "window")) || (key0 === "tiers")) || (key0 === "tierSettings")) || (key0 === "minEvents"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2810,8 +3450,8 @@ errors++;
 }
 }
 if(data.indicator !== undefined){
-if(!(validate30(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate38(data.indicator, {instancePath:instancePath+"/indicator",parentData:data,parentDataProperty:"indicator",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 }
@@ -2819,7 +3459,7 @@ if(data.objective !== undefined){
 let data1 = data.objective;
 if(typeof data1 == "number"){
 if(data1 >= 100 || isNaN(data1)){
-const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema69.properties.objective,data:data1};
+const err1 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100},message:"must be < 100",schema:100,parentSchema:schema84.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2829,7 +3469,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data1 <= 0 || isNaN(data1)){
-const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema69.properties.objective,data:data1};
+const err2 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema84.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2840,7 +3480,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.objective.type,parentSchema:schema69.properties.objective,data:data1};
+const err3 = {instancePath:instancePath+"/objective",schemaPath:"#/properties/objective/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema84.properties.objective.type,parentSchema:schema84.properties.objective,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2878,7 +3518,7 @@ errors++;
 if(data.tiers !== undefined){
 let data3 = data.tiers;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data3};
+const err6 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2888,7 +3528,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "sre-workbook") || (data3 === "pyrra"))){
-const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data3};
+const err7 = {instancePath:instancePath+"/tiers",schemaPath:"#/definitions/SloTierSet/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2903,7 +3543,7 @@ let data4 = data.tierSettings;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "page-fast") || (key1 === "page-slow")) || (key1 === "ticket-fast")) || (key1 === "ticket-slow"))){
-const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.tierSettings,data:data4};
+const err8 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema84.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2918,8 +3558,8 @@ let data5 = data4["page-fast"];
 const _errs15 = errors;
 let valid4 = false;
 const _errs16 = errors;
-if(!(validate34(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data5, {instancePath:instancePath+"/tierSettings/page-fast",parentData:data4,parentDataProperty:"page-fast",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs16 === errors;
@@ -2927,7 +3567,7 @@ valid4 = valid4 || _valid0;
 if(!valid4){
 const _errs17 = errors;
 if(typeof data5 !== "boolean"){
-const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err9 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.tierSettings.properties["page-fast"].anyOf[1].type,parentSchema:schema84.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2937,7 +3577,7 @@ vErrors.push(err9);
 errors++;
 }
 if(false !== data5){
-const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
+const err10 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema84.properties.tierSettings.properties["page-fast"].anyOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2950,7 +3590,7 @@ var _valid0 = _errs17 === errors;
 valid4 = valid4 || _valid0;
 }
 if(!valid4){
-const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-fast"],data:data5};
+const err11 = {instancePath:instancePath+"/tierSettings/page-fast",schemaPath:"#/properties/tierSettings/properties/page-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.tierSettings.properties["page-fast"].anyOf,parentSchema:schema84.properties.tierSettings.properties["page-fast"],data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2976,8 +3616,8 @@ let data6 = data4["page-slow"];
 const _errs20 = errors;
 let valid5 = false;
 const _errs21 = errors;
-if(!(validate34(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data6, {instancePath:instancePath+"/tierSettings/page-slow",parentData:data4,parentDataProperty:"page-slow",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -2985,7 +3625,7 @@ valid5 = valid5 || _valid1;
 if(!valid5){
 const _errs22 = errors;
 if(typeof data6 !== "boolean"){
-const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err12 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.tierSettings.properties["page-slow"].anyOf[1].type,parentSchema:schema84.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2995,7 +3635,7 @@ vErrors.push(err12);
 errors++;
 }
 if(false !== data6){
-const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
+const err13 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema84.properties.tierSettings.properties["page-slow"].anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3008,7 +3648,7 @@ var _valid1 = _errs22 === errors;
 valid5 = valid5 || _valid1;
 }
 if(!valid5){
-const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["page-slow"],data:data6};
+const err14 = {instancePath:instancePath+"/tierSettings/page-slow",schemaPath:"#/properties/tierSettings/properties/page-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.tierSettings.properties["page-slow"].anyOf,parentSchema:schema84.properties.tierSettings.properties["page-slow"],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3034,8 +3674,8 @@ let data7 = data4["ticket-fast"];
 const _errs25 = errors;
 let valid6 = false;
 const _errs26 = errors;
-if(!(validate34(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data7, {instancePath:instancePath+"/tierSettings/ticket-fast",parentData:data4,parentDataProperty:"ticket-fast",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs26 === errors;
@@ -3043,7 +3683,7 @@ valid6 = valid6 || _valid2;
 if(!valid6){
 const _errs27 = errors;
 if(typeof data7 !== "boolean"){
-const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err15 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.tierSettings.properties["ticket-fast"].anyOf[1].type,parentSchema:schema84.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3053,7 +3693,7 @@ vErrors.push(err15);
 errors++;
 }
 if(false !== data7){
-const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
+const err16 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema84.properties.tierSettings.properties["ticket-fast"].anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3066,7 +3706,7 @@ var _valid2 = _errs27 === errors;
 valid6 = valid6 || _valid2;
 }
 if(!valid6){
-const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-fast"],data:data7};
+const err17 = {instancePath:instancePath+"/tierSettings/ticket-fast",schemaPath:"#/properties/tierSettings/properties/ticket-fast/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.tierSettings.properties["ticket-fast"].anyOf,parentSchema:schema84.properties.tierSettings.properties["ticket-fast"],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3092,8 +3732,8 @@ let data8 = data4["ticket-slow"];
 const _errs30 = errors;
 let valid7 = false;
 const _errs31 = errors;
-if(!(validate34(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate42(data8, {instancePath:instancePath+"/tierSettings/ticket-slow",parentData:data4,parentDataProperty:"ticket-slow",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs31 === errors;
@@ -3101,7 +3741,7 @@ valid7 = valid7 || _valid3;
 if(!valid7){
 const _errs32 = errors;
 if(typeof data8 !== "boolean"){
-const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err18 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.tierSettings.properties["ticket-slow"].anyOf[1].type,parentSchema:schema84.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3111,7 +3751,7 @@ vErrors.push(err18);
 errors++;
 }
 if(false !== data8){
-const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
+const err19 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema84.properties.tierSettings.properties["ticket-slow"].anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3124,7 +3764,7 @@ var _valid3 = _errs32 === errors;
 valid7 = valid7 || _valid3;
 }
 if(!valid7){
-const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema69.properties.tierSettings.properties["ticket-slow"],data:data8};
+const err20 = {instancePath:instancePath+"/tierSettings/ticket-slow",schemaPath:"#/properties/tierSettings/properties/ticket-slow/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.tierSettings.properties["ticket-slow"].anyOf,parentSchema:schema84.properties.tierSettings.properties["ticket-slow"],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3147,7 +3787,7 @@ vErrors = null;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.tierSettings.type,parentSchema:schema69.properties.tierSettings,data:data4};
+const err21 = {instancePath:instancePath+"/tierSettings",schemaPath:"#/properties/tierSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.properties.tierSettings.type,parentSchema:schema84.properties.tierSettings,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3161,7 +3801,7 @@ if(data.minEvents !== undefined){
 let data9 = data.minEvents;
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.minEvents,data:data9};
+const err22 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema84.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3172,7 +3812,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.minEvents.type,parentSchema:schema69.properties.minEvents,data:data9};
+const err23 = {instancePath:instancePath+"/minEvents",schemaPath:"#/properties/minEvents/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema84.properties.minEvents.type,parentSchema:schema84.properties.minEvents,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3184,7 +3824,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3193,17 +3833,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.service === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema76.required,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3214,7 +3854,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "service") || (key0 === "team")) || (key0 === "thresholds")) || (key0 === "slos"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3275,8 +3915,8 @@ errors++;
 }
 }
 if(data.thresholds !== undefined){
-if(!(validate44(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate52(data.thresholds, {instancePath:instancePath+"/thresholds",parentData:data,parentDataProperty:"thresholds",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
@@ -3287,7 +3927,7 @@ for(const key1 in data3){
 const _errs11 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema61.properties.slos.propertyNames,data:key1,propertyName:key1};
+const err6 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema76.properties.slos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3299,7 +3939,7 @@ errors++;
 }
 var valid3 = _errs11 === errors;
 if(!valid3){
-const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema61.properties.slos.propertyNames,parentSchema:schema61.properties.slos,data:data3};
+const err7 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema76.properties.slos.propertyNames,parentSchema:schema76.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3314,8 +3954,8 @@ let data4 = data3[key2];
 const _errs14 = errors;
 let valid5 = false;
 const _errs15 = errors;
-if(!(validate46(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate54(data4, {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -3323,7 +3963,7 @@ valid5 = valid5 || _valid0;
 if(!valid5){
 const _errs16 = errors;
 if(typeof data4 !== "boolean"){
-const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.slos.additionalProperties.anyOf[1].type,parentSchema:schema76.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3333,7 +3973,7 @@ vErrors.push(err8);
 errors++;
 }
 if(false !== data4){
-const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema61.properties.slos.additionalProperties.anyOf[1],data:data4};
+const err9 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema76.properties.slos.additionalProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3346,7 +3986,7 @@ var _valid0 = _errs16 === errors;
 valid5 = valid5 || _valid0;
 }
 if(!valid5){
-const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema61.properties.slos.additionalProperties.anyOf,parentSchema:schema61.properties.slos.additionalProperties,data:data4};
+const err10 = {instancePath:instancePath+"/slos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.slos.additionalProperties.anyOf,parentSchema:schema76.properties.slos.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3369,7 +4009,7 @@ vErrors = null;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.slos.type,parentSchema:schema61.properties.slos,data:data3};
+const err11 = {instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.slos.type,parentSchema:schema76.properties.slos,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3381,7 +4021,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3390,19 +4030,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
+const schema87 = {"type":"object","properties":{"team":{"$ref":"#/definitions/Name","description":"Team for models and services that don't name one.","default":"ml-platform"},"modelThresholds":{"$ref":"#/definitions/ModelThresholds","description":"Thresholds for every model, listed or not, unless the model overrides them."},"modelSlos":{"type":"object","additionalProperties":{"$ref":"#/definitions/SloConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"SLOs of every model, listed or not, keyed by SLO name, unless a model overrides or drops one (`models.<name>.slos`). `availability` counts `predictions_total{status=\"error\"}` as errors, `latency` counts inferences slower than a bucket of `model_inference_duration_seconds`."},"serviceThresholds":{"$ref":"#/definitions/ServiceThresholds","description":"Thresholds for every service unless the service overrides them."}},"additionalProperties":false};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "team") || (key0 === "modelThresholds")) || (key0 === "modelSlos")) || (key0 === "serviceThresholds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3438,8 +4078,8 @@ errors++;
 }
 }
 if(data.modelThresholds !== undefined){
-if(!(validate44(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate52(data.modelThresholds, {instancePath:instancePath+"/modelThresholds",parentData:data,parentDataProperty:"modelThresholds",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
@@ -3450,7 +4090,7 @@ for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema72.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema87.properties.modelSlos.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3462,7 +4102,7 @@ errors++;
 }
 var valid2 = _errs8 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema72.properties.modelSlos.propertyNames,parentSchema:schema72.properties.modelSlos,data:data2};
+const err4 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema87.properties.modelSlos.propertyNames,parentSchema:schema87.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3473,14 +4113,14 @@ errors++;
 }
 }
 for(const key2 in data2){
-if(!(validate29(data2[key2], {instancePath:instancePath+"/modelSlos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate37(data2[key2], {instancePath:instancePath+"/modelSlos/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.modelSlos.type,parentSchema:schema72.properties.modelSlos,data:data2};
+const err5 = {instancePath:instancePath+"/modelSlos",schemaPath:"#/properties/modelSlos/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.properties.modelSlos.type,parentSchema:schema87.properties.modelSlos,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3491,14 +4131,14 @@ errors++;
 }
 }
 if(data.serviceThresholds !== undefined){
-if(!(validate27(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate35(data.serviceThresholds, {instancePath:instancePath+"/serviceThresholds",parentData:data,parentDataProperty:"serviceThresholds",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3507,19 +4147,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
+const schema89 = {"type":"object","properties":{"severity":{"$ref":"#/definitions/Severity","description":"Severity label of the alert."},"for":{"$ref":"#/definitions/Duration","description":"How long the condition must hold before the alert fires."},"window":{"$ref":"#/definitions/Duration","description":"The range the alert's rate or average is taken over (`5m` for most; `10m` for LowPredictionConfidence). Gauge alerts (ModelAccuracyDrop, DataDriftDetected) average each replica over it, so a rollout's gap or a lost scrape shorter than it keeps them running. For ServiceUnreachable (`2m`) and ModelMetricsMissing (`5m`) it is how long without a successful scrape or a sample counts as gone. ServiceDown reads the latest sample and has no window (`config/unused-window`). It must survive one lost scrape: at least 3 scrape intervals for a rate, 2 for an `*_over_time` (`config/alert-window` reports a shorter one)."},"enabled":{"type":"boolean","description":"`false` removes the alert entirely.","default":true}},"additionalProperties":false};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "for")) || (key0 === "window")) || (key0 === "enabled"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3532,7 +4172,7 @@ errors++;
 if(data.severity !== undefined){
 let data0 = data.severity;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3542,7 +4182,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3605,7 +4245,7 @@ errors++;
 if(data.enabled !== undefined){
 let data3 = data.enabled;
 if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.enabled.type,parentSchema:schema74.properties.enabled,data:data3};
+const err7 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.enabled.type,parentSchema:schema89.properties.enabled,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3617,7 +4257,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3626,24 +4266,24 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
-const schema83 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
-const pattern37 = new RegExp("^/.+", "u");
-const schema80 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
-const schema81 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
-const pattern36 = new RegExp("\\S", "u");
-const schema82 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
+const schema93 = {"type":"object","properties":{"defaultReceiver":{"$ref":"#/definitions/Name","description":"Receiver for alerts that no route matches.","default":"default"},"receivers":{"type":"object","additionalProperties":{"$ref":"#/definitions/ReceiverConfig"},"propertyNames":{"description":"A name that becomes a Prometheus label value (model, service, team, receiver…): any non-empty text without control characters.","pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"description":"Notification receivers, keyed by name. Without any, there is one receiver named `defaultReceiver` with no integrations: alerts are routed and grouped but notify no one.","default":{"default":{}}},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Routes, tried in order; the first match wins unless it sets `continue`."},"grouping":{"$ref":"#/definitions/GroupingConfig","description":"How alerts are grouped into notifications and how often they repeat."},"resolveTimeout":{"$ref":"#/definitions/Duration","description":"How long Alertmanager waits before declaring an alert without updates resolved.","default":"5m"},"smtp":{"$ref":"#/definitions/SmtpConfig","description":"Global SMTP settings for email receivers."},"slackApiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the Slack webhook URL, used by Slack receivers that don't set their own `apiUrlFile`."},"inhibitRules":{"type":"array","items":{"$ref":"#/definitions/InhibitRuleConfig"},"description":"Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert mutes warnings for the same model, service or instance."}},"additionalProperties":false};
+const schema98 = {"type":"string","description":"An absolute path to a file mounted into the container, typically from a Kubernetes Secret. mlmon never writes secret values: receivers reference them by file.","pattern":"^/.+"};
+const pattern42 = new RegExp("^/.+", "u");
+const schema95 = {"type":"object","properties":{"email":{"type":"array","items":{"$ref":"#/definitions/EmailIntegration"}},"slack":{"type":"array","items":{"$ref":"#/definitions/SlackIntegration"}},"pagerduty":{"type":"array","items":{"$ref":"#/definitions/PagerDutyIntegration"}},"webhook":{"type":"array","items":{"$ref":"#/definitions/WebhookIntegration"}}},"additionalProperties":false,"description":"A receiver: one or more notification integrations."};
+const schema96 = {"type":"object","properties":{"to":{"type":"string","description":"Recipient address(es) (Alertmanager refuses an empty one).","pattern":"\\S"},"sendResolved":{"type":"boolean","description":"Send a notification when the alert resolves.","default":false}},"required":["to"],"additionalProperties":false};
+const pattern41 = new RegExp("\\S", "u");
+const schema97 = {"type":"object","properties":{"channel":{"type":"string","description":"Channel, such as `#ml-alerts`."},"apiUrlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding this integration's Slack webhook URL; defaults to `alerting.slackApiUrlFile`."},"title":{"type":"string","description":"Message title: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"text":{"type":"string","description":"Message text: an Alertmanager (Go) template, checked for syntax (`config/go-template`)."},"sendResolved":{"type":"boolean","default":true}},"required":["channel"],"additionalProperties":false};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.channel === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema97.required,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3654,7 +4294,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "channel") || (key0 === "apiUrlFile")) || (key0 === "title")) || (key0 === "text")) || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3667,7 +4307,7 @@ errors++;
 if(data.channel !== undefined){
 let data0 = data.channel;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.channel.type,parentSchema:schema82.properties.channel,data:data0};
+const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.channel.type,parentSchema:schema97.properties.channel,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3680,8 +4320,8 @@ errors++;
 if(data.apiUrlFile !== undefined){
 let data1 = data.apiUrlFile;
 if(typeof data1 === "string"){
-if(!pattern37.test(data1)){
-const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+if(!pattern42.test(data1)){
+const err3 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3692,7 +4332,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err4 = {instancePath:instancePath+"/apiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3705,7 +4345,7 @@ errors++;
 if(data.title !== undefined){
 let data2 = data.title;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.title.type,parentSchema:schema82.properties.title,data:data2};
+const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.title.type,parentSchema:schema97.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3718,7 +4358,7 @@ errors++;
 if(data.text !== undefined){
 let data3 = data.text;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.text.type,parentSchema:schema82.properties.text,data:data3};
+const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.text.type,parentSchema:schema97.properties.text,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3731,7 +4371,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data4 = data.sendResolved;
 if(typeof data4 !== "boolean"){
-const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema82.properties.sendResolved.type,parentSchema:schema82.properties.sendResolved,data:data4};
+const err7 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema97.properties.sendResolved.type,parentSchema:schema97.properties.sendResolved,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3743,7 +4383,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3752,18 +4392,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
+const schema99 = {"type":"object","properties":{"routingKeyFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the PagerDuty Events API v2 routing key."},"sendResolved":{"type":"boolean","default":true}},"required":["routingKeyFile"],"additionalProperties":false};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.routingKeyFile === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "routingKeyFile"},message:"must have required property '"+"routingKeyFile"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3774,7 +4414,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "routingKeyFile") || (key0 === "sendResolved"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3787,8 +4427,8 @@ errors++;
 if(data.routingKeyFile !== undefined){
 let data0 = data.routingKeyFile;
 if(typeof data0 === "string"){
-if(!pattern37.test(data0)){
-const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data0};
+if(!pattern42.test(data0)){
+const err2 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema98,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3799,7 +4439,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data0};
+const err3 = {instancePath:instancePath+"/routingKeyFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3812,7 +4452,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data1 = data.sendResolved;
 if(typeof data1 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.properties.sendResolved.type,parentSchema:schema84.properties.sendResolved,data:data1};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema99.properties.sendResolved.type,parentSchema:schema99.properties.sendResolved,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3824,7 +4464,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3833,19 +4473,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
+const schema101 = {"type":"object","properties":{"url":{"type":"string","description":"The webhook URL, when it is not a secret. Use `urlFile` when the URL carries a token."},"urlFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the webhook URL."},"sendResolved":{"type":"boolean","default":true}},"additionalProperties":false};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "url") || (key0 === "urlFile")) || (key0 === "sendResolved"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3858,7 +4498,7 @@ errors++;
 if(data.url !== undefined){
 let data0 = data.url;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.url.type,parentSchema:schema86.properties.url,data:data0};
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.url.type,parentSchema:schema101.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3871,8 +4511,8 @@ errors++;
 if(data.urlFile !== undefined){
 let data1 = data.urlFile;
 if(typeof data1 === "string"){
-if(!pattern37.test(data1)){
-const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data1};
+if(!pattern42.test(data1)){
+const err2 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3883,7 +4523,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err3 = {instancePath:instancePath+"/urlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3896,7 +4536,7 @@ errors++;
 if(data.sendResolved !== undefined){
 let data2 = data.sendResolved;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.sendResolved.type,parentSchema:schema86.properties.sendResolved,data:data2};
+const err4 = {instancePath:instancePath+"/sendResolved",schemaPath:"#/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema101.properties.sendResolved.type,parentSchema:schema101.properties.sendResolved,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3908,7 +4548,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3917,18 +4557,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "email") || (key0 === "slack")) || (key0 === "pagerduty")) || (key0 === "webhook"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3946,7 +4586,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.to === undefined){
-const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema81.required,parentSchema:schema81,data:data1};
+const err1 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema96.required,parentSchema:schema96,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3957,7 +4597,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!((key1 === "to") || (key1 === "sendResolved"))){
-const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data:data1};
+const err2 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3970,8 +4610,8 @@ errors++;
 if(data1.to !== undefined){
 let data2 = data1.to;
 if(typeof data2 === "string"){
-if(!pattern36.test(data2)){
-const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema81.properties.to,data:data2};
+if(!pattern41.test(data2)){
+const err3 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema96.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3982,7 +4622,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.to.type,parentSchema:schema81.properties.to,data:data2};
+const err4 = {instancePath:instancePath+"/email/" + i0+"/to",schemaPath:"#/definitions/EmailIntegration/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema96.properties.to.type,parentSchema:schema96.properties.to,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3995,7 +4635,7 @@ errors++;
 if(data1.sendResolved !== undefined){
 let data3 = data1.sendResolved;
 if(typeof data3 !== "boolean"){
-const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema81.properties.sendResolved.type,parentSchema:schema81.properties.sendResolved,data:data3};
+const err5 = {instancePath:instancePath+"/email/" + i0+"/sendResolved",schemaPath:"#/definitions/EmailIntegration/properties/sendResolved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema96.properties.sendResolved.type,parentSchema:schema96.properties.sendResolved,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4007,7 +4647,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data:data1};
+const err6 = {instancePath:instancePath+"/email/" + i0,schemaPath:"#/definitions/EmailIntegration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4019,7 +4659,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.email.type,parentSchema:schema80.properties.email,data:data0};
+const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.email.type,parentSchema:schema95.properties.email,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4034,14 +4674,14 @@ let data4 = data.slack;
 if(Array.isArray(data4)){
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate75(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate93(data4[i1], {instancePath:instancePath+"/slack/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.slack.type,parentSchema:schema80.properties.slack,data:data4};
+const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.slack.type,parentSchema:schema95.properties.slack,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4056,14 +4696,14 @@ let data6 = data.pagerduty;
 if(Array.isArray(data6)){
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate77(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate95(data6[i2], {instancePath:instancePath+"/pagerduty/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.pagerduty.type,parentSchema:schema80.properties.pagerduty,data:data6};
+const err9 = {instancePath:instancePath+"/pagerduty",schemaPath:"#/properties/pagerduty/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.pagerduty.type,parentSchema:schema95.properties.pagerduty,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4078,14 +4718,14 @@ let data8 = data.webhook;
 if(Array.isArray(data8)){
 const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate79(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate97(data8[i3], {instancePath:instancePath+"/webhook/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.webhook.type,parentSchema:schema80.properties.webhook,data:data8};
+const err10 = {instancePath:instancePath+"/webhook",schemaPath:"#/properties/webhook/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.webhook.type,parentSchema:schema95.properties.webhook,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4097,7 +4737,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4106,22 +4746,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
-const schema95 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
-const pattern43 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
-const schema90 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
+const schema103 = {"type":"object","properties":{"receiver":{"$ref":"#/definitions/Name","description":"Receiver name (a key of `alerting.receivers`)."},"match":{"$ref":"#/definitions/RouteMatch","description":"Alerts this route takes; all given labels must match. A list means any of those values."},"continue":{"type":"boolean","description":"Keep trying the following routes after this one matched.","default":false},"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Overrides the grouping labels for this route, each once.","uniqueItems":true},"routes":{"type":"array","items":{"$ref":"#/definitions/RouteConfig"},"description":"Child routes, tried when this route matches."}},"required":["receiver"],"additionalProperties":false};
+const schema110 = {"type":"string","description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"};
+const pattern48 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "u");
+const schema105 = {"type":"object","properties":{"severity":{"anyOf":[{"$ref":"#/definitions/Severity"},{"type":"array","items":{"$ref":"#/definitions/Severity"}}]},"team":{"anyOf":[{"$ref":"#/definitions/Name"},{"type":"array","items":{"$ref":"#/definitions/Name"}}]},"alertname":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Any other label equality."}},"additionalProperties":false};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "severity") || (key0 === "team")) || (key0 === "alertname")) || (key0 === "labels"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema105,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4137,7 +4777,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err1 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4147,7 +4787,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!(((data0 === "critical") || (data0 === "warning")) || (data0 === "info"))){
-const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data0};
+const err2 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4165,7 +4805,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data1};
+const err3 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4175,7 +4815,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data1 === "critical") || (data1 === "warning")) || (data1 === "info"))){
-const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data1};
+const err4 = {instancePath:instancePath+"/severity/" + i0,schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4187,7 +4827,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.severity.anyOf[1].type,parentSchema:schema90.properties.severity.anyOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema105.properties.severity.anyOf[1].type,parentSchema:schema105.properties.severity.anyOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4200,7 +4840,7 @@ var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.severity.anyOf,parentSchema:schema90.properties.severity,data:data0};
+const err6 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema105.properties.severity.anyOf,parentSchema:schema105.properties.severity,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4281,7 +4921,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.team.anyOf[1].type,parentSchema:schema90.properties.team.anyOf[1],data:data2};
+const err11 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema105.properties.team.anyOf[1].type,parentSchema:schema105.properties.team.anyOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4294,7 +4934,7 @@ var _valid1 = _errs17 === errors;
 valid6 = valid6 || _valid1;
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.team.anyOf,parentSchema:schema90.properties.team,data:data2};
+const err12 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema105.properties.team.anyOf,parentSchema:schema105.properties.team,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4321,7 +4961,7 @@ const _errs23 = errors;
 let valid11 = false;
 const _errs24 = errors;
 if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[0].type,parentSchema:schema90.properties.alertname.anyOf[0],data:data4};
+const err13 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.properties.alertname.anyOf[0].type,parentSchema:schema105.properties.alertname.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4339,7 +4979,7 @@ const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.alertname.anyOf[1].items.type,parentSchema:schema90.properties.alertname.anyOf[1].items,data:data5};
+const err14 = {instancePath:instancePath+"/alertname/" + i2,schemaPath:"#/properties/alertname/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.properties.alertname.anyOf[1].items.type,parentSchema:schema105.properties.alertname.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4351,7 +4991,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.alertname.anyOf[1].type,parentSchema:schema90.properties.alertname.anyOf[1],data:data4};
+const err15 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema105.properties.alertname.anyOf[1].type,parentSchema:schema105.properties.alertname.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4364,7 +5004,7 @@ var _valid2 = _errs26 === errors;
 valid11 = valid11 || _valid2;
 }
 if(!valid11){
-const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.alertname.anyOf,parentSchema:schema90.properties.alertname,data:data4};
+const err16 = {instancePath:instancePath+"/alertname",schemaPath:"#/properties/alertname/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema105.properties.alertname.anyOf,parentSchema:schema105.properties.alertname,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4391,8 +5031,8 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs32 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema90.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern48.test(key1)){
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema105.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4404,7 +5044,7 @@ errors++;
 }
 var valid14 = _errs32 === errors;
 if(!valid14){
-const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema90.properties.labels.propertyNames,parentSchema:schema90.properties.labels,data:data6};
+const err18 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema105.properties.labels.propertyNames,parentSchema:schema105.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4417,7 +5057,7 @@ errors++;
 for(const key2 in data6){
 let data7 = data6[key2];
 if(typeof data7 !== "string"){
-const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.labels.additionalProperties.type,parentSchema:schema90.properties.labels.additionalProperties,data:data7};
+const err19 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.properties.labels.additionalProperties.type,parentSchema:schema105.properties.labels.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4429,7 +5069,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.labels.type,parentSchema:schema90.properties.labels,data:data6};
+const err20 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.properties.labels.type,parentSchema:schema105.properties.labels,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4441,7 +5081,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.type,parentSchema:schema105,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4450,19 +5090,19 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
 const func0 = require("ajv/dist/runtime/equal").default;
-const wrapper0 = {validate: validate82};
+const wrapper0 = {validate: validate100};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.receiver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema103.required,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4473,7 +5113,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "receiver") || (key0 === "match")) || (key0 === "continue")) || (key0 === "groupBy")) || (key0 === "routes"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4509,15 +5149,15 @@ errors++;
 }
 }
 if(data.match !== undefined){
-if(!(validate83(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate101(data.match, {instancePath:instancePath+"/match",parentData:data,parentDataProperty:"match",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 }
 if(data.continue !== undefined){
 let data2 = data.continue;
 if(typeof data2 !== "boolean"){
-const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.continue.type,parentSchema:schema88.properties.continue,data:data2};
+const err4 = {instancePath:instancePath+"/continue",schemaPath:"#/properties/continue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema103.properties.continue.type,parentSchema:schema103.properties.continue,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4534,8 +5174,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern43.test(data4)){
-const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data4};
+if(!pattern48.test(data4)){
+const err5 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema110,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4546,7 +5186,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data4};
+const err6 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4563,7 +5203,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data3[i1], data3[j0])){
-const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema88.properties.groupBy,data:data3};
+const err7 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema103.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4578,7 +5218,7 @@ break outer0;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.groupBy.type,parentSchema:schema88.properties.groupBy,data:data3};
+const err8 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.groupBy.type,parentSchema:schema103.properties.groupBy,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4600,7 +5240,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.routes.type,parentSchema:schema88.properties.routes,data:data5};
+const err9 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.routes.type,parentSchema:schema103.properties.routes,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4612,7 +5252,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4621,19 +5261,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const schema96 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
+const schema111 = {"type":"object","properties":{"groupBy":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that group alerts into one notification, each once (Alertmanager refuses a repeated one).","default":["alertname","cluster","service","model"],"uniqueItems":true},"groupWait":{"$ref":"#/definitions/Duration","default":"10s"},"groupInterval":{"$ref":"#/definitions/Duration","default":"10s"},"repeatInterval":{"$ref":"#/definitions/Duration","default":"12h"}},"additionalProperties":false};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "groupBy") || (key0 === "groupWait")) || (key0 === "groupInterval")) || (key0 === "repeatInterval"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4650,8 +5290,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
-if(!pattern43.test(data1)){
-const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data1};
+if(!pattern48.test(data1)){
+const err1 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema110,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4662,7 +5302,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data1};
+const err2 = {instancePath:instancePath+"/groupBy/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4679,7 +5319,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema96.properties.groupBy,data:data0};
+const err3 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema111.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4694,7 +5334,7 @@ break outer0;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.properties.groupBy.type,parentSchema:schema96.properties.groupBy,data:data0};
+const err4 = {instancePath:instancePath+"/groupBy",schemaPath:"#/properties/groupBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema111.properties.groupBy.type,parentSchema:schema111.properties.groupBy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4781,7 +5421,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4790,18 +5430,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
+const schema117 = {"type":"object","properties":{"smarthost":{"$ref":"#/definitions/HostPort","description":"SMTP server `host:port`."},"from":{"type":"string","description":"Sender address (Alertmanager refuses an empty one).","pattern":"\\S"},"authUsername":{"type":"string","description":"SMTP auth user name (not a secret)."},"authPasswordFile":{"$ref":"#/definitions/SecretFilePath","description":"File holding the SMTP password."},"requireTls":{"type":"boolean","default":true}},"required":["smarthost","from"],"additionalProperties":false};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.smarthost === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "smarthost"},message:"must have required property '"+"smarthost"+"'",schema:schema117.required,parentSchema:schema117,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4811,7 +5451,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.from === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema102.required,parentSchema:schema102,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema117.required,parentSchema:schema117,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4822,7 +5462,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "smarthost") || (key0 === "from")) || (key0 === "authUsername")) || (key0 === "authPasswordFile")) || (key0 === "requireTls"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema117,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4860,8 +5500,8 @@ errors++;
 if(data.from !== undefined){
 let data1 = data.from;
 if(typeof data1 === "string"){
-if(!pattern36.test(data1)){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema102.properties.from,data:data1};
+if(!pattern41.test(data1)){
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema117.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4872,7 +5512,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.from.type,parentSchema:schema102.properties.from,data:data1};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.from.type,parentSchema:schema117.properties.from,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4885,7 +5525,7 @@ errors++;
 if(data.authUsername !== undefined){
 let data2 = data.authUsername;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.authUsername.type,parentSchema:schema102.properties.authUsername,data:data2};
+const err7 = {instancePath:instancePath+"/authUsername",schemaPath:"#/properties/authUsername/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.authUsername.type,parentSchema:schema117.properties.authUsername,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4898,8 +5538,8 @@ errors++;
 if(data.authPasswordFile !== undefined){
 let data3 = data.authPasswordFile;
 if(typeof data3 === "string"){
-if(!pattern37.test(data3)){
-const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data3};
+if(!pattern42.test(data3)){
+const err8 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema98,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4910,7 +5550,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data3};
+const err9 = {instancePath:instancePath+"/authPasswordFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4923,7 +5563,7 @@ errors++;
 if(data.requireTls !== undefined){
 let data4 = data.requireTls;
 if(typeof data4 !== "boolean"){
-const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema102.properties.requireTls.type,parentSchema:schema102.properties.requireTls,data:data4};
+const err10 = {instancePath:instancePath+"/requireTls",schemaPath:"#/properties/requireTls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema117.properties.requireTls.type,parentSchema:schema117.properties.requireTls,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4935,7 +5575,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema117.type,parentSchema:schema117,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4944,18 +5584,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
+const schema121 = {"type":"object","properties":{"source":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muting alert has."},"target":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Labels the muted alert has."},"equal":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels that must be equal (and present) on both.","minItems":1}},"required":["source","target","equal"],"additionalProperties":false};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4965,7 +5605,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4975,7 +5615,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.equal === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "equal"},message:"must have required property '"+"equal"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4986,7 +5626,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "equal"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5002,8 +5642,8 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 const _errs4 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.source.propertyNames,data:key1,propertyName:key1};
+if(!pattern48.test(key1)){
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema121.properties.source.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5015,7 +5655,7 @@ errors++;
 }
 var valid1 = _errs4 === errors;
 if(!valid1){
-const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema106.properties.source.propertyNames,parentSchema:schema106.properties.source,data:data0};
+const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema121.properties.source.propertyNames,parentSchema:schema121.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5028,7 +5668,7 @@ errors++;
 for(const key2 in data0){
 let data1 = data0[key2];
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.source.additionalProperties.type,parentSchema:schema106.properties.source.additionalProperties,data:data1};
+const err6 = {instancePath:instancePath+"/source/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/source/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.source.additionalProperties.type,parentSchema:schema121.properties.source.additionalProperties,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5040,7 +5680,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.source.type,parentSchema:schema106.properties.source,data:data0};
+const err7 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.properties.source.type,parentSchema:schema121.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5056,8 +5696,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key3 in data2){
 const _errs10 = errors;
 if(typeof key3 === "string"){
-if(!pattern43.test(key3)){
-const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema106.properties.target.propertyNames,data:key3,propertyName:key3};
+if(!pattern48.test(key3)){
+const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema121.properties.target.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5069,7 +5709,7 @@ errors++;
 }
 var valid3 = _errs10 === errors;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema106.properties.target.propertyNames,parentSchema:schema106.properties.target,data:data2};
+const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema121.properties.target.propertyNames,parentSchema:schema121.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5082,7 +5722,7 @@ errors++;
 for(const key4 in data2){
 let data3 = data2[key4];
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.target.additionalProperties.type,parentSchema:schema106.properties.target.additionalProperties,data:data3};
+const err10 = {instancePath:instancePath+"/target/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/target/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.target.additionalProperties.type,parentSchema:schema121.properties.target.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5094,7 +5734,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.target.type,parentSchema:schema106.properties.target,data:data2};
+const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.properties.target.type,parentSchema:schema121.properties.target,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5108,7 +5748,7 @@ if(data.equal !== undefined){
 let data4 = data.equal;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema106.properties.equal,data:data4};
+const err12 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema121.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5121,8 +5761,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern43.test(data5)){
-const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data5};
+if(!pattern48.test(data5)){
+const err13 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema110,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5133,7 +5773,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data5};
+const err14 = {instancePath:instancePath+"/equal/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5145,7 +5785,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema106.properties.equal.type,parentSchema:schema106.properties.equal,data:data4};
+const err15 = {instancePath:instancePath+"/equal",schemaPath:"#/properties/equal/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema121.properties.equal.type,parentSchema:schema121.properties.equal,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5157,7 +5797,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5166,18 +5806,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "defaultReceiver") || (key0 === "receivers")) || (key0 === "routes")) || (key0 === "grouping")) || (key0 === "resolveTimeout")) || (key0 === "smtp")) || (key0 === "slackApiUrlFile")) || (key0 === "inhibitRules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5219,7 +5859,7 @@ for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern0.test(key1)){
-const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema78.properties.receivers.propertyNames,data:key1,propertyName:key1};
+const err3 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema93.properties.receivers.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5231,7 +5871,7 @@ errors++;
 }
 var valid2 = _errs7 === errors;
 if(!valid2){
-const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema78.properties.receivers.propertyNames,parentSchema:schema78.properties.receivers,data:data1};
+const err4 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema93.properties.receivers.propertyNames,parentSchema:schema93.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5242,14 +5882,14 @@ errors++;
 }
 }
 for(const key2 in data1){
-if(!(validate74(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate92(data1[key2], {instancePath:instancePath+"/receivers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.properties.receivers.type,parentSchema:schema78.properties.receivers,data:data1};
+const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.properties.receivers.type,parentSchema:schema93.properties.receivers,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5264,14 +5904,14 @@ let data3 = data.routes;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate82(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate100(data3[i0], {instancePath:instancePath+"/routes/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.routes.type,parentSchema:schema78.properties.routes,data:data3};
+const err6 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.routes.type,parentSchema:schema93.properties.routes,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5282,8 +5922,8 @@ errors++;
 }
 }
 if(data.grouping !== undefined){
-if(!(validate86(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate104(data.grouping, {instancePath:instancePath+"/grouping",parentData:data,parentDataProperty:"grouping",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -5313,16 +5953,16 @@ errors++;
 }
 }
 if(data.smtp !== undefined){
-if(!(validate88(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate106(data.smtp, {instancePath:instancePath+"/smtp",parentData:data,parentDataProperty:"smtp",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 }
 if(data.slackApiUrlFile !== undefined){
 let data8 = data.slackApiUrlFile;
 if(typeof data8 === "string"){
-if(!pattern37.test(data8)){
-const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema83,data:data8};
+if(!pattern42.test(data8)){
+const err9 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema98,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5333,7 +5973,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data8};
+const err10 = {instancePath:instancePath+"/slackApiUrlFile",schemaPath:"#/definitions/SecretFilePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5348,14 +5988,14 @@ let data9 = data.inhibitRules;
 if(Array.isArray(data9)){
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate90(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate108(data9[i1], {instancePath:instancePath+"/inhibitRules/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.inhibitRules.type,parentSchema:schema78.properties.inhibitRules,data:data9};
+const err11 = {instancePath:instancePath+"/inhibitRules",schemaPath:"#/properties/inhibitRules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.inhibitRules.type,parentSchema:schema93.properties.inhibitRules,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5367,7 +6007,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5376,20 +6016,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
-const schema109 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
-const pattern57 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const schema123 = {"type":"object","properties":{"alerts":{"type":"array","items":{"$ref":"#/definitions/CustomAlertRule"},"description":"Extra alerting rules, in the group `custom`."},"recording":{"type":"array","items":{"$ref":"#/definitions/CustomRecordingRule"},"description":"Extra recording rules, in the group `custom-recording`."}},"additionalProperties":false};
+const schema124 = {"type":"object","properties":{"name":{"type":"string","description":"Alert name, CamelCase.","pattern":"^[A-Z][A-Za-z0-9]*$"},"expr":{"type":"string","description":"PromQL expression."},"for":{"$ref":"#/definitions/Duration","default":"0s"},"severity":{"$ref":"#/definitions/Severity","default":"warning"},"team":{"$ref":"#/definitions/Name","default":"defaults.team"},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"},"description":"Extra labels."},"summary":{"type":"string"},"description":{"type":"string"}},"required":["name","expr","summary","description"],"additionalProperties":false};
+const pattern62 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5399,7 +6039,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5409,7 +6049,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.summary === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5419,7 +6059,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.description === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5430,7 +6070,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "expr")) || (key0 === "for")) || (key0 === "severity")) || (key0 === "team")) || (key0 === "labels")) || (key0 === "summary")) || (key0 === "description"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema109,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5443,8 +6083,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern57.test(data0)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema109.properties.name,data:data0};
+if(!pattern62.test(data0)){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema124.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5455,7 +6095,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.name.type,parentSchema:schema109.properties.name,data:data0};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.name.type,parentSchema:schema124.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5468,7 +6108,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.expr.type,parentSchema:schema109.properties.expr,data:data1};
+const err7 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.expr.type,parentSchema:schema124.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5506,7 +6146,7 @@ errors++;
 if(data.severity !== undefined){
 let data3 = data.severity;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5516,7 +6156,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data3 === "critical") || (data3 === "warning")) || (data3 === "info"))){
-const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data3};
+const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5557,8 +6197,8 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 const _errs17 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema109.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern48.test(key1)){
+const err14 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema124.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5570,7 +6210,7 @@ errors++;
 }
 var valid4 = _errs17 === errors;
 if(!valid4){
-const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema109.properties.labels.propertyNames,parentSchema:schema109.properties.labels,data:data5};
+const err15 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema124.properties.labels.propertyNames,parentSchema:schema124.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5583,7 +6223,7 @@ errors++;
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 !== "string"){
-const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.labels.additionalProperties.type,parentSchema:schema109.properties.labels.additionalProperties,data:data6};
+const err16 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.labels.additionalProperties.type,parentSchema:schema124.properties.labels.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5595,7 +6235,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.labels.type,parentSchema:schema109.properties.labels,data:data5};
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.properties.labels.type,parentSchema:schema124.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5608,7 +6248,7 @@ errors++;
 if(data.summary !== undefined){
 let data7 = data.summary;
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.summary.type,parentSchema:schema109.properties.summary,data:data7};
+const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.summary.type,parentSchema:schema124.properties.summary,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5621,7 +6261,7 @@ errors++;
 if(data.description !== undefined){
 let data8 = data.description;
 if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.description.type,parentSchema:schema109.properties.description,data:data8};
+const err19 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.description.type,parentSchema:schema124.properties.description,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5633,7 +6273,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.type,parentSchema:schema109,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5642,20 +6282,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-const schema113 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
-const schema114 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
-const pattern61 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
+const schema128 = {"type":"object","properties":{"record":{"$ref":"#/definitions/MetricName","description":"Name of the recorded series (`level:metric:operations`)."},"expr":{"type":"string","description":"PromQL expression."},"labels":{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{"description":"A Prometheus label name.","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}}},"required":["record","expr"],"additionalProperties":false};
+const schema129 = {"type":"string","description":"A Prometheus metric name.","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:]*$"};
+const pattern66 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:]*$", "u");
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.record === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "record"},message:"must have required property '"+"record"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5665,7 +6305,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.expr === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expr"},message:"must have required property '"+"expr"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5676,7 +6316,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "record") || (key0 === "expr")) || (key0 === "labels"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5689,8 +6329,8 @@ errors++;
 if(data.record !== undefined){
 let data0 = data.record;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+if(!pattern66.test(data0)){
+const err3 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5701,7 +6341,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/record",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5714,7 +6354,7 @@ errors++;
 if(data.expr !== undefined){
 let data1 = data.expr;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.expr.type,parentSchema:schema113.properties.expr,data:data1};
+const err5 = {instancePath:instancePath+"/expr",schemaPath:"#/properties/expr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.expr.type,parentSchema:schema128.properties.expr,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5730,8 +6370,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof key1 === "string"){
-if(!pattern43.test(key1)){
-const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema113.properties.labels.propertyNames,data:key1,propertyName:key1};
+if(!pattern48.test(key1)){
+const err6 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema128.properties.labels.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5743,7 +6383,7 @@ errors++;
 }
 var valid2 = _errs9 === errors;
 if(!valid2){
-const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema113.properties.labels.propertyNames,parentSchema:schema113.properties.labels,data:data2};
+const err7 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema128.properties.labels.propertyNames,parentSchema:schema128.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5756,7 +6396,7 @@ errors++;
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.labels.additionalProperties.type,parentSchema:schema113.properties.labels.additionalProperties,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.labels.additionalProperties.type,parentSchema:schema128.properties.labels.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5768,7 +6408,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.labels.type,parentSchema:schema113.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.properties.labels.type,parentSchema:schema128.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5780,7 +6420,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5789,18 +6429,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "alerts") || (key0 === "recording"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema108,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5815,14 +6455,14 @@ let data0 = data.alerts;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate94(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate112(data0[i0], {instancePath:instancePath+"/alerts/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.alerts.type,parentSchema:schema108.properties.alerts,data:data0};
+const err1 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.alerts.type,parentSchema:schema123.properties.alerts,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5837,14 +6477,14 @@ let data2 = data.recording;
 if(Array.isArray(data2)){
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate96(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate114(data2[i1], {instancePath:instancePath+"/recording/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema108.properties.recording.type,parentSchema:schema108.properties.recording,data:data2};
+const err2 = {instancePath:instancePath+"/recording",schemaPath:"#/properties/recording/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.recording.type,parentSchema:schema123.properties.recording,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5856,7 +6496,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema108.type,parentSchema:schema108,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5865,18 +6505,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const schema115 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
+const schema130 = {"type":"object","properties":{"name":{"$ref":"#/definitions/MetricName"},"type":{"type":"string","enum":["counter","gauge","histogram","summary"]},"labels":{"type":"array","items":{"$ref":"#/definitions/LabelName"},"description":"Labels the instrumentation sets (target labels such as job and instance are implied)."},"help":{"type":"string"},"buckets":{"type":"array","items":{"type":"number"},"description":"A histogram's bucket boundaries (`le`), which a latency SLO's target must be one of. Given for a built-in histogram (same name and type), it replaces the buckets mlmon assumes (the Prometheus client's defaults)."}},"required":["name","type"],"additionalProperties":false};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema130.required,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5886,7 +6526,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema130.required,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5897,7 +6537,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "type")) || (key0 === "labels")) || (key0 === "help")) || (key0 === "buckets"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5910,8 +6550,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema114,data:data0};
+if(!pattern66.test(data0)){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$"},message:"must match pattern \""+"^[a-zA-Z_:][a-zA-Z0-9_:]*$"+"\"",schema:"^[a-zA-Z_:][a-zA-Z0-9_:]*$",parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5922,7 +6562,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.type,parentSchema:schema114,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/MetricName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5935,7 +6575,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.type.type,parentSchema:schema115.properties.type,data:data1};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.type.type,parentSchema:schema130.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5945,7 +6585,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((data1 === "counter") || (data1 === "gauge")) || (data1 === "histogram")) || (data1 === "summary"))){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema115.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema115.properties.type.enum,parentSchema:schema115.properties.type,data:data1};
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema130.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema130.properties.type.enum,parentSchema:schema130.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5962,8 +6602,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern43.test(data3)){
-const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema95,data:data3};
+if(!pattern48.test(data3)){
+const err7 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_]*$"+"\"",schema:"^[a-zA-Z_][a-zA-Z0-9_]*$",parentSchema:schema110,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5974,7 +6614,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data3};
+const err8 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/definitions/LabelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5986,7 +6626,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.labels.type,parentSchema:schema115.properties.labels,data:data2};
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema130.properties.labels.type,parentSchema:schema130.properties.labels,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5999,7 +6639,7 @@ errors++;
 if(data.help !== undefined){
 let data4 = data.help;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.help.type,parentSchema:schema115.properties.help,data:data4};
+const err10 = {instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.help.type,parentSchema:schema130.properties.help,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6016,7 +6656,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(!(typeof data6 == "number")){
-const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema115.properties.buckets.items.type,parentSchema:schema115.properties.buckets.items,data:data6};
+const err11 = {instancePath:instancePath+"/buckets/" + i1,schemaPath:"#/properties/buckets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema130.properties.buckets.items.type,parentSchema:schema130.properties.buckets.items,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6028,7 +6668,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.buckets.type,parentSchema:schema115.properties.buckets,data:data5};
+const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema130.properties.buckets.type,parentSchema:schema130.properties.buckets,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6040,7 +6680,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.type,parentSchema:schema130,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6049,21 +6689,21 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
-const schema119 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
-const pattern65 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const schema133 = {"type":"object","properties":{"beatsPort":{"type":"integer","description":"Port of Logstash's beats input.","default":5044,"minimum":1,"maximum":65535},"elasticsearchHosts":{"type":"array","items":{"type":"string"},"description":"Elasticsearch URLs.","default":["http://elasticsearch:9200"]},"indexPrefix":{"type":"string","description":"Daily indices are named `<indexPrefix>-YYYY.MM.dd`: lowercase letters, digits, `.`, `_` and `-`, as Elasticsearch index names allow (and no `%{`, which Logstash would expand).","default":"ml-logs","pattern":"^[a-z0-9][a-z0-9._-]*$"},"serviceLabel":{"$ref":"#/definitions/KubernetesLabelKey","description":"The pod label whose value names the service a log line belongs to; services' own `logging` parsing applies to lines from pods whose label value is the service's name.","default":"app"},"logstashHost":{"$ref":"#/definitions/HostPort","description":"Where Filebeat sends log lines: Logstash's beats input as seen from the Filebeat pods. Defaults to `logstash:<beatsPort>`.","default":"logstash:5044"}},"additionalProperties":false};
+const schema134 = {"type":"string","description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"};
+const pattern70 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "beatsPort") || (key0 === "elasticsearchHosts")) || (key0 === "indexPrefix")) || (key0 === "serviceLabel")) || (key0 === "logstashHost"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6076,7 +6716,7 @@ errors++;
 if(data.beatsPort !== undefined){
 let data0 = data.beatsPort;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.beatsPort.type,parentSchema:schema118.properties.beatsPort,data:data0};
+const err1 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema133.properties.beatsPort.type,parentSchema:schema133.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6087,7 +6727,7 @@ errors++;
 }
 if(typeof data0 == "number"){
 if(data0 > 65535 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema118.properties.beatsPort,data:data0};
+const err2 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema133.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6097,7 +6737,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema118.properties.beatsPort,data:data0};
+const err3 = {instancePath:instancePath+"/beatsPort",schemaPath:"#/properties/beatsPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema133.properties.beatsPort,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6115,7 +6755,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.elasticsearchHosts.items.type,parentSchema:schema118.properties.elasticsearchHosts.items,data:data2};
+const err4 = {instancePath:instancePath+"/elasticsearchHosts/" + i0,schemaPath:"#/properties/elasticsearchHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.elasticsearchHosts.items.type,parentSchema:schema133.properties.elasticsearchHosts.items,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6127,7 +6767,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.elasticsearchHosts.type,parentSchema:schema118.properties.elasticsearchHosts,data:data1};
+const err5 = {instancePath:instancePath+"/elasticsearchHosts",schemaPath:"#/properties/elasticsearchHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema133.properties.elasticsearchHosts.type,parentSchema:schema133.properties.elasticsearchHosts,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6140,8 +6780,8 @@ errors++;
 if(data.indexPrefix !== undefined){
 let data3 = data.indexPrefix;
 if(typeof data3 === "string"){
-if(!pattern65.test(data3)){
-const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema118.properties.indexPrefix,data:data3};
+if(!pattern70.test(data3)){
+const err6 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema133.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6152,7 +6792,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.indexPrefix.type,parentSchema:schema118.properties.indexPrefix,data:data3};
+const err7 = {instancePath:instancePath+"/indexPrefix",schemaPath:"#/properties/indexPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.indexPrefix.type,parentSchema:schema133.properties.indexPrefix,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6166,7 +6806,7 @@ if(data.serviceLabel !== undefined){
 let data4 = data.serviceLabel;
 if(typeof data4 === "string"){
 if(!pattern11.test(data4)){
-const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data4};
+const err8 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema134,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6177,7 +6817,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data4};
+const err9 = {instancePath:instancePath+"/serviceLabel",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6214,7 +6854,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6223,27 +6863,27 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const schema121 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
-const schema123 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
-const schema129 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
-const pattern71 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const schema124 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
-const schema125 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
-const schema126 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
-const schema127 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
-const pattern69 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
+const schema136 = {"type":"object","properties":{"namespace":{"$ref":"#/definitions/KubernetesNamespace","description":"Namespace the monitoring stack runs in.","default":"monitoring"},"images":{"$ref":"#/definitions/ImagesConfig","description":"Pinned container images; `latest` is refused."},"resources":{"$ref":"#/definitions/ComponentResourcesConfig","description":"CPU and memory requests and limits of each component's container; anything not given keeps its default."},"alertmanagerSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you (mlmon never writes secret values), that is mounted into Alertmanager at `alertmanagerSecretMountPath`. Each of alerting's `*File` options names one of its keys: `authPasswordFile: \"/etc/alertmanager/secrets/smtp-password\"` reads the key `smtp-password`.","default":"alertmanager-secrets"},"alertmanagerSecretMountPath":{"type":"string","description":"Where Alertmanager's Secret is mounted. Every `*File` option under `alerting` must name a file directly in this folder (a Secret volume is flat: its keys cannot contain `/`).","default":"/etc/alertmanager/secrets","pattern":"^/.+"},"grafanaAdminSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Grafana's admin login under the keys `admin-user` and `admin-password`.","default":"grafana-admin"},"elasticsearchSecretName":{"$ref":"#/definitions/KubernetesObjectName","description":"The Secret, created by you, holding Logstash's Elasticsearch credentials under the keys `username` and `password`.","default":"logstash-elasticsearch"},"alertmanagerStorageSize":{"$ref":"#/definitions/StorageQuantity","description":"Size of Alertmanager's persistent volume, which keeps silences and the notification log across restarts (Alertmanager runs as a one-replica StatefulSet, as kube-prometheus runs it).","default":"1Gi"},"scheduling":{"$ref":"#/definitions/ComponentSchedulingConfig","description":"Which nodes each component's pods may run on. Filebeat, which must run on every node to ship its logs, tolerates every taint unless you set its `tolerations`."}},"additionalProperties":false};
+const schema138 = {"type":"object","properties":{"prometheus":{"type":"string","default":"prom/prometheus:v3.16.0"},"alertmanager":{"type":"string","default":"prom/alertmanager:v0.35.0"},"grafana":{"type":"string","default":"grafana/grafana:12.3.0"},"logstash":{"type":"string","default":"docker.elastic.co/logstash/logstash:8.19.0"},"filebeat":{"type":"string","default":"docker.elastic.co/beats/filebeat:8.19.0"}},"additionalProperties":false};
+const schema144 = {"type":"string","description":"A Kubernetes object name (an RFC 1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const pattern76 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const schema139 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"250m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}},"alertmanager":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"256Mi"}}},"grafana":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"logstash":{"$ref":"#/definitions/ContainerResources","description":"Logstash's JVM heap is 1 GiB (the image's jvm.options); the memory limit leaves room for off-heap memory.","default":{"requests":{"cpu":"500m","memory":"1536Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"filebeat":{"$ref":"#/definitions/ContainerResources","default":{"requests":{"cpu":"100m","memory":"100Mi"},"limits":{"cpu":"500m","memory":"200Mi"}}}},"additionalProperties":false};
+const schema140 = {"type":"object","properties":{"requests":{"$ref":"#/definitions/ResourceAmounts","description":"What the scheduler reserves for the container."},"limits":{"$ref":"#/definitions/ResourceAmounts","description":"What the container may use at most (memory beyond it is OOM-killed, CPU beyond it throttled)."}},"additionalProperties":false};
+const schema141 = {"type":"object","properties":{"cpu":{"$ref":"#/definitions/ResourceQuantity","description":"CPU, in cores (`1`) or millicores (`250m`). Default: the component's, see `kubernetes.resources`."},"memory":{"$ref":"#/definitions/ResourceQuantity","description":"Memory (`512Mi`, `2Gi`). Default: the component's, see `kubernetes.resources`."}},"additionalProperties":false};
+const schema142 = {"type":"string","description":"A Kubernetes resource quantity: CPU in cores or millicores (`1`, `250m`), memory in bytes with a suffix (`512Mi`, `2Gi`).","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"};
+const pattern74 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "cpu") || (key0 === "memory"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6256,8 +6896,8 @@ errors++;
 if(data.cpu !== undefined){
 let data0 = data.cpu;
 if(typeof data0 === "string"){
-if(!pattern69.test(data0)){
-const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema127,data:data0};
+if(!pattern74.test(data0)){
+const err1 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6268,7 +6908,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data0};
+const err2 = {instancePath:instancePath+"/cpu",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6281,8 +6921,8 @@ errors++;
 if(data.memory !== undefined){
 let data1 = data.memory;
 if(typeof data1 === "string"){
-if(!pattern69.test(data1)){
-const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema127,data:data1};
+if(!pattern74.test(data1)){
+const err3 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",parentSchema:schema142,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6293,7 +6933,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data1};
+const err4 = {instancePath:instancePath+"/memory",schemaPath:"#/definitions/ResourceQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.type,parentSchema:schema142,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6305,7 +6945,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema141.type,parentSchema:schema141,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6314,18 +6954,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "requests") || (key0 === "limits"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6336,20 +6976,20 @@ errors++;
 }
 }
 if(data.requests !== undefined){
-if(!(validate106(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate124(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 }
 if(data.limits !== undefined){
-if(!(validate106(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate124(data.limits, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6358,18 +6998,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema124,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema139,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6380,38 +7020,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate105(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate123(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate105(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate123(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate105(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate123(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate105(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate123(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate105(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate123(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema139.type,parentSchema:schema139,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6420,21 +7060,21 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema133 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
-const schema134 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
-const schema135 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
+const schema148 = {"type":"object","properties":{"prometheus":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"alertmanager":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"grafana":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"logstash":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[]}},"filebeat":{"$ref":"#/definitions/PodScheduling","default":{"tolerations":[{"operator":"Exists","effect":"NoSchedule"},{"operator":"Exists","effect":"NoExecute"}]}}},"additionalProperties":false};
+const schema149 = {"type":"object","properties":{"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"},"description":"Taints the pods tolerate. Replaces the component's default (see `kubernetes.scheduling`): none, except Filebeat, which tolerates every NoSchedule and NoExecute taint."},"nodeSelector":{"type":"object","additionalProperties":{"$ref":"#/definitions/KubernetesLabelValue"},"propertyNames":{"description":"A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name.","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},"description":"Node labels a node must carry for the pods to run there. mlmon checks the labels' syntax, not that any node carries them: a selector no node matches leaves the pods Pending (or a DaemonSet on no node).","default":{}},"priorityClassName":{"$ref":"#/definitions/KubernetesObjectName","description":"A PriorityClass you created (or `system-node-critical`), so that these pods are not the first evicted when a node runs short. Worth setting for Filebeat: an evicted collector loses its node's logs."}},"additionalProperties":false,"description":"Where a component's pods may be scheduled, in the fields of a Kubernetes pod spec."};
+const schema150 = {"type":"object","properties":{"key":{"$ref":"#/definitions/KubernetesLabelKey","description":"The taint key; absent with `operator: Exists` tolerates every taint (of `effect`, if given)."},"operator":{"type":"string","enum":["Exists","Equal"],"description":"`Equal` matches the taint's value; `Exists` any value (then `value` must be absent).","default":"Equal"},"value":{"$ref":"#/definitions/KubernetesLabelValue","description":"The taint value `Equal` compares with."},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"],"description":"The taint effect tolerated; absent means every effect."},"tolerationSeconds":{"type":"integer","description":"How long a pod stays on a node after a `NoExecute` taint is added (only with `effect: NoExecute`).","minimum":0}},"additionalProperties":false,"description":"A Kubernetes toleration (pod spec `tolerations[]`), with the API's own rules checked in the config."};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema135,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6448,7 +7088,7 @@ if(data.key !== undefined){
 let data0 = data.key;
 if(typeof data0 === "string"){
 if(!pattern11.test(data0)){
-const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema119,data:data0};
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema134,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6459,7 +7099,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data0};
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/definitions/KubernetesLabelKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6472,7 +7112,7 @@ errors++;
 if(data.operator !== undefined){
 let data1 = data.operator;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.operator.type,parentSchema:schema135.properties.operator,data:data1};
+const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.operator.type,parentSchema:schema150.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6482,7 +7122,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema135.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema135.properties.operator.enum,parentSchema:schema135.properties.operator,data:data1};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema150.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema150.properties.operator.enum,parentSchema:schema150.properties.operator,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6530,7 +7170,7 @@ errors++;
 if(data.effect !== undefined){
 let data3 = data.effect;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.properties.effect.type,parentSchema:schema135.properties.effect,data:data3};
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.effect.type,parentSchema:schema150.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6540,7 +7180,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema135.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema135.properties.effect.enum,parentSchema:schema135.properties.effect,data:data3};
+const err9 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema150.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema150.properties.effect.enum,parentSchema:schema150.properties.effect,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6553,7 +7193,7 @@ errors++;
 if(data.tolerationSeconds !== undefined){
 let data4 = data.tolerationSeconds;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema135.properties.tolerationSeconds.type,parentSchema:schema135.properties.tolerationSeconds,data:data4};
+const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema150.properties.tolerationSeconds.type,parentSchema:schema150.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6564,7 +7204,7 @@ errors++;
 }
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema135.properties.tolerationSeconds,data:data4};
+const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema150.properties.tolerationSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6577,7 +7217,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema135.type,parentSchema:schema135,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6586,18 +7226,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "tolerations") || (key0 === "nodeSelector")) || (key0 === "priorityClassName"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema134,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema149,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6612,14 +7252,14 @@ let data0 = data.tolerations;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate117(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate135(data0[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema134.properties.tolerations.type,parentSchema:schema134.properties.tolerations,data:data0};
+const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema149.properties.tolerations.type,parentSchema:schema149.properties.tolerations,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6636,7 +7276,7 @@ for(const key1 in data2){
 const _errs7 = errors;
 if(typeof key1 === "string"){
 if(!pattern11.test(key1)){
-const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema134.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
+const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",parentSchema:schema149.properties.nodeSelector.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6648,7 +7288,7 @@ errors++;
 }
 var valid3 = _errs7 === errors;
 if(!valid3){
-const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema134.properties.nodeSelector.propertyNames,parentSchema:schema134.properties.nodeSelector,data:data2};
+const err3 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema149.properties.nodeSelector.propertyNames,parentSchema:schema149.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6695,7 +7335,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.properties.nodeSelector.type,parentSchema:schema134.properties.nodeSelector,data:data2};
+const err7 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema149.properties.nodeSelector.type,parentSchema:schema149.properties.nodeSelector,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6709,7 +7349,7 @@ if(data.priorityClassName !== undefined){
 let data4 = data.priorityClassName;
 if(typeof data4 === "string"){
 if(func3(data4) > 253){
-const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data4};
+const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6718,8 +7358,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern71.test(data4)){
-const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data4};
+if(!pattern76.test(data4)){
+const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6730,7 +7370,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data4};
+const err10 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6742,7 +7382,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.type,parentSchema:schema134,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema149.type,parentSchema:schema149,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6751,18 +7391,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "prometheus") || (key0 === "alertmanager")) || (key0 === "grafana")) || (key0 === "logstash")) || (key0 === "filebeat"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema148,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6773,38 +7413,38 @@ errors++;
 }
 }
 if(data.prometheus !== undefined){
-if(!(validate116(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate134(data.prometheus, {instancePath:instancePath+"/prometheus",parentData:data,parentDataProperty:"prometheus",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 if(data.alertmanager !== undefined){
-if(!(validate116(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate134(data.alertmanager, {instancePath:instancePath+"/alertmanager",parentData:data,parentDataProperty:"alertmanager",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate116(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate134(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 if(data.logstash !== undefined){
-if(!(validate116(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate134(data.logstash, {instancePath:instancePath+"/logstash",parentData:data,parentDataProperty:"logstash",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 if(data.filebeat !== undefined){
-if(!(validate116(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate134(data.filebeat, {instancePath:instancePath+"/filebeat",parentData:data,parentDataProperty:"filebeat",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema148.type,parentSchema:schema148,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6813,18 +7453,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema121.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+if(!(func2.call(schema136.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6874,7 +7514,7 @@ let data1 = data.images;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "prometheus") || (key1 === "alertmanager")) || (key1 === "grafana")) || (key1 === "logstash")) || (key1 === "filebeat"))){
-const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data:data1};
+const err4 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema138,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6887,7 +7527,7 @@ errors++;
 if(data1.prometheus !== undefined){
 let data2 = data1.prometheus;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.prometheus.type,parentSchema:schema123.properties.prometheus,data:data2};
+const err5 = {instancePath:instancePath+"/images/prometheus",schemaPath:"#/definitions/ImagesConfig/properties/prometheus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.prometheus.type,parentSchema:schema138.properties.prometheus,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6900,7 +7540,7 @@ errors++;
 if(data1.alertmanager !== undefined){
 let data3 = data1.alertmanager;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.alertmanager.type,parentSchema:schema123.properties.alertmanager,data:data3};
+const err6 = {instancePath:instancePath+"/images/alertmanager",schemaPath:"#/definitions/ImagesConfig/properties/alertmanager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.alertmanager.type,parentSchema:schema138.properties.alertmanager,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6913,7 +7553,7 @@ errors++;
 if(data1.grafana !== undefined){
 let data4 = data1.grafana;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.grafana.type,parentSchema:schema123.properties.grafana,data:data4};
+const err7 = {instancePath:instancePath+"/images/grafana",schemaPath:"#/definitions/ImagesConfig/properties/grafana/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.grafana.type,parentSchema:schema138.properties.grafana,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6926,7 +7566,7 @@ errors++;
 if(data1.logstash !== undefined){
 let data5 = data1.logstash;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.logstash.type,parentSchema:schema123.properties.logstash,data:data5};
+const err8 = {instancePath:instancePath+"/images/logstash",schemaPath:"#/definitions/ImagesConfig/properties/logstash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.logstash.type,parentSchema:schema138.properties.logstash,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6939,7 +7579,7 @@ errors++;
 if(data1.filebeat !== undefined){
 let data6 = data1.filebeat;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.filebeat.type,parentSchema:schema123.properties.filebeat,data:data6};
+const err9 = {instancePath:instancePath+"/images/filebeat",schemaPath:"#/definitions/ImagesConfig/properties/filebeat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.properties.filebeat.type,parentSchema:schema138.properties.filebeat,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6951,7 +7591,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data:data1};
+const err10 = {instancePath:instancePath+"/images",schemaPath:"#/definitions/ImagesConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema138.type,parentSchema:schema138,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6962,8 +7602,8 @@ errors++;
 }
 }
 if(data.resources !== undefined){
-if(!(validate104(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate122(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -6971,7 +7611,7 @@ if(data.alertmanagerSecretName !== undefined){
 let data8 = data.alertmanagerSecretName;
 if(typeof data8 === "string"){
 if(func3(data8) > 253){
-const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data8};
+const err11 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6980,8 +7620,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern71.test(data8)){
-const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data8};
+if(!pattern76.test(data8)){
+const err12 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6992,7 +7632,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data8};
+const err13 = {instancePath:instancePath+"/alertmanagerSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7005,8 +7645,8 @@ errors++;
 if(data.alertmanagerSecretMountPath !== undefined){
 let data9 = data.alertmanagerSecretMountPath;
 if(typeof data9 === "string"){
-if(!pattern37.test(data9)){
-const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema121.properties.alertmanagerSecretMountPath,data:data9};
+if(!pattern42.test(data9)){
+const err14 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/pattern",keyword:"pattern",params:{pattern: "^/.+"},message:"must match pattern \""+"^/.+"+"\"",schema:"^/.+",parentSchema:schema136.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7017,7 +7657,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.alertmanagerSecretMountPath.type,parentSchema:schema121.properties.alertmanagerSecretMountPath,data:data9};
+const err15 = {instancePath:instancePath+"/alertmanagerSecretMountPath",schemaPath:"#/properties/alertmanagerSecretMountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.properties.alertmanagerSecretMountPath.type,parentSchema:schema136.properties.alertmanagerSecretMountPath,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7031,7 +7671,7 @@ if(data.grafanaAdminSecretName !== undefined){
 let data10 = data.grafanaAdminSecretName;
 if(typeof data10 === "string"){
 if(func3(data10) > 253){
-const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data10};
+const err16 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7040,8 +7680,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern71.test(data10)){
-const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data10};
+if(!pattern76.test(data10)){
+const err17 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7052,7 +7692,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data10};
+const err18 = {instancePath:instancePath+"/grafanaAdminSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7066,7 +7706,7 @@ if(data.elasticsearchSecretName !== undefined){
 let data11 = data.elasticsearchSecretName;
 if(typeof data11 === "string"){
 if(func3(data11) > 253){
-const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema129,data:data11};
+const err19 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7075,8 +7715,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern71.test(data11)){
-const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema129,data:data11};
+if(!pattern76.test(data11)){
+const err20 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7087,7 +7727,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data11};
+const err21 = {instancePath:instancePath+"/elasticsearchSecretName",schemaPath:"#/definitions/KubernetesObjectName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7123,14 +7763,14 @@ errors++;
 }
 }
 if(data.scheduling !== undefined){
-if(!(validate115(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate133(data.scheduling, {instancePath:instancePath+"/scheduling",parentData:data,parentDataProperty:"scheduling",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema136.type,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7139,19 +7779,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-const schema140 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
+const schema155 = {"type":"object","properties":{"perModelDashboards":{"type":"boolean","description":"Also generate one dashboard per model listed in `models`, besides the ML models dashboard (which covers every model, listed or not, through its `$model` variable).","default":false},"prometheusUrl":{"type":"string","description":"The URL Grafana reaches Prometheus at (the provisioned Prometheus data source). Defaults to `http://prometheus:<prometheus.port>`.","default":"http://prometheus:9090","format":"uri"},"folder":{"$ref":"#/definitions/Name","description":"The Grafana folder the dashboards are provisioned into.","default":"mlmon"}},"additionalProperties":false};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "perModelDashboards") || (key0 === "prometheusUrl")) || (key0 === "folder"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema155,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7164,7 +7804,7 @@ errors++;
 if(data.perModelDashboards !== undefined){
 let data0 = data.perModelDashboards;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema140.properties.perModelDashboards.type,parentSchema:schema140.properties.perModelDashboards,data:data0};
+const err1 = {instancePath:instancePath+"/perModelDashboards",schemaPath:"#/properties/perModelDashboards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema155.properties.perModelDashboards.type,parentSchema:schema155.properties.perModelDashboards,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7178,7 +7818,7 @@ if(data.prometheusUrl !== undefined){
 let data1 = data.prometheusUrl;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
-const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema140.properties.prometheusUrl,data:data1};
+const err2 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema155.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7189,7 +7829,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.prometheusUrl.type,parentSchema:schema140.properties.prometheusUrl,data:data1};
+const err3 = {instancePath:instancePath+"/prometheusUrl",schemaPath:"#/properties/prometheusUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.prometheusUrl.type,parentSchema:schema155.properties.prometheusUrl,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7226,7 +7866,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema155.type,parentSchema:schema155,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7235,7 +7875,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
@@ -7386,8 +8026,8 @@ errors++;
 }
 }
 for(const key2 in data6){
-if(!(validate22(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate30(data6[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
@@ -7433,8 +8073,8 @@ errors++;
 }
 }
 for(const key4 in data8){
-if(!(validate43(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate51(data8[key4], {instancePath:instancePath+"/models/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -7451,8 +8091,8 @@ errors++;
 }
 }
 if(data.defaults !== undefined){
-if(!(validate54(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate62(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 }
@@ -7472,80 +8112,140 @@ errors++;
 }
 }
 if(data11.HighCPUUsage !== undefined){
-if(!(validate59(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.HighCPUUsage, {instancePath:instancePath+"/alerts/HighCPUUsage",parentData:data11,parentDataProperty:"HighCPUUsage",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighMemoryUsage !== undefined){
-if(!(validate59(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.HighMemoryUsage, {instancePath:instancePath+"/alerts/HighMemoryUsage",parentData:data11,parentDataProperty:"HighMemoryUsage",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DiskSpaceLow !== undefined){
-if(!(validate59(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.DiskSpaceLow, {instancePath:instancePath+"/alerts/DiskSpaceLow",parentData:data11,parentDataProperty:"DiskSpaceLow",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceDown !== undefined){
-if(!(validate59(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.ServiceDown, {instancePath:instancePath+"/alerts/ServiceDown",parentData:data11,parentDataProperty:"ServiceDown",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighErrorRate !== undefined){
-if(!(validate59(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.HighErrorRate, {instancePath:instancePath+"/alerts/HighErrorRate",parentData:data11,parentDataProperty:"HighErrorRate",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighLatency !== undefined){
-if(!(validate59(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.HighLatency, {instancePath:instancePath+"/alerts/HighLatency",parentData:data11,parentDataProperty:"HighLatency",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowThroughput !== undefined){
-if(!(validate59(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.LowThroughput, {instancePath:instancePath+"/alerts/LowThroughput",parentData:data11,parentDataProperty:"LowThroughput",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ServiceUnreachable !== undefined){
-if(!(validate59(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.ServiceUnreachable, {instancePath:instancePath+"/alerts/ServiceUnreachable",parentData:data11,parentDataProperty:"ServiceUnreachable",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelAccuracyDrop !== undefined){
-if(!(validate59(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.ModelAccuracyDrop, {instancePath:instancePath+"/alerts/ModelAccuracyDrop",parentData:data11,parentDataProperty:"ModelAccuracyDrop",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.DataDriftDetected !== undefined){
-if(!(validate59(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.DataDriftDetected, {instancePath:instancePath+"/alerts/DataDriftDetected",parentData:data11,parentDataProperty:"DataDriftDetected",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.HighInferenceLatency !== undefined){
-if(!(validate59(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.HighInferenceLatency, {instancePath:instancePath+"/alerts/HighInferenceLatency",parentData:data11,parentDataProperty:"HighInferenceLatency",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.LowPredictionConfidence !== undefined){
-if(!(validate59(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.LowPredictionConfidence, {instancePath:instancePath+"/alerts/LowPredictionConfidence",parentData:data11,parentDataProperty:"LowPredictionConfidence",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data11.ModelMetricsMissing !== undefined){
-if(!(validate59(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate67(data11.ModelMetricsMissing, {instancePath:instancePath+"/alerts/ModelMetricsMissing",parentData:data11,parentDataProperty:"ModelMetricsMissing",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuFatalXid !== undefined){
+if(!(validate67(data11.GpuFatalXid, {instancePath:instancePath+"/alerts/GpuFatalXid",parentData:data11,parentDataProperty:"GpuFatalXid",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuEccDoubleBitErrors !== undefined){
+if(!(validate67(data11.GpuEccDoubleBitErrors, {instancePath:instancePath+"/alerts/GpuEccDoubleBitErrors",parentData:data11,parentDataProperty:"GpuEccDoubleBitErrors",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuRowRemapFailure !== undefined){
+if(!(validate67(data11.GpuRowRemapFailure, {instancePath:instancePath+"/alerts/GpuRowRemapFailure",parentData:data11,parentDataProperty:"GpuRowRemapFailure",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuTemperatureHigh !== undefined){
+if(!(validate67(data11.GpuTemperatureHigh, {instancePath:instancePath+"/alerts/GpuTemperatureHigh",parentData:data11,parentDataProperty:"GpuTemperatureHigh",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuTemperatureCritical !== undefined){
+if(!(validate67(data11.GpuTemperatureCritical, {instancePath:instancePath+"/alerts/GpuTemperatureCritical",parentData:data11,parentDataProperty:"GpuTemperatureCritical",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuPowerThrottling !== undefined){
+if(!(validate67(data11.GpuPowerThrottling, {instancePath:instancePath+"/alerts/GpuPowerThrottling",parentData:data11,parentDataProperty:"GpuPowerThrottling",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuThermalThrottling !== undefined){
+if(!(validate67(data11.GpuThermalThrottling, {instancePath:instancePath+"/alerts/GpuThermalThrottling",parentData:data11,parentDataProperty:"GpuThermalThrottling",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuFramebufferNearlyFull !== undefined){
+if(!(validate67(data11.GpuFramebufferNearlyFull, {instancePath:instancePath+"/alerts/GpuFramebufferNearlyFull",parentData:data11,parentDataProperty:"GpuFramebufferNearlyFull",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuMemoryLeak !== undefined){
+if(!(validate67(data11.GpuMemoryLeak, {instancePath:instancePath+"/alerts/GpuMemoryLeak",parentData:data11,parentDataProperty:"GpuMemoryLeak",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+if(data11.GpuIdleWhileRequestsQueue !== undefined){
+if(!(validate67(data11.GpuIdleWhileRequestsQueue, {instancePath:instancePath+"/alerts/GpuIdleWhileRequestsQueue",parentData:data11,parentDataProperty:"GpuIdleWhileRequestsQueue",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
@@ -7562,30 +8262,30 @@ errors++;
 }
 }
 if(data.alerting !== undefined){
-if(!(validate73(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate91(data.alerting, {instancePath:instancePath+"/alerting",parentData:data,parentDataProperty:"alerting",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
 if(data.rules !== undefined){
-if(!(validate93(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate111(data.rules, {instancePath:instancePath+"/rules",parentData:data,parentDataProperty:"rules",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 }
 if(data.metrics !== undefined){
-let data27 = data.metrics;
-if(Array.isArray(data27)){
-const len0 = data27.length;
+let data37 = data.metrics;
+if(Array.isArray(data37)){
+const len0 = data37.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate99(data27[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data27,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate117(data37[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data37,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.metrics.type,parentSchema:schema12.properties.metrics,data:data27};
+const err16 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.metrics.type,parentSchema:schema12.properties.metrics,data:data37};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7596,27 +8296,27 @@ errors++;
 }
 }
 if(data.logging !== undefined){
-if(!(validate101(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate119(data.logging, {instancePath:instancePath+"/logging",parentData:data,parentDataProperty:"logging",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
 if(data.kubernetes !== undefined){
-if(!(validate103(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate121(data.kubernetes, {instancePath:instancePath+"/kubernetes",parentData:data,parentDataProperty:"kubernetes",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
 if(data.grafana !== undefined){
-if(!(validate126(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate144(data.grafana, {instancePath:instancePath+"/grafana",parentData:data,parentDataProperty:"grafana",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 }
 if(data.templatesDir !== undefined){
-let data32 = data.templatesDir;
-if(typeof data32 !== "string"){
-const err17 = {instancePath:instancePath+"/templatesDir",schemaPath:"#/properties/templatesDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.templatesDir.type,parentSchema:schema12.properties.templatesDir,data:data32};
+let data42 = data.templatesDir;
+if(typeof data42 !== "string"){
+const err17 = {instancePath:instancePath+"/templatesDir",schemaPath:"#/properties/templatesDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.templatesDir.type,parentSchema:schema12.properties.templatesDir,data:data42};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7627,13 +8327,13 @@ errors++;
 }
 }
 if(data.ruleTestFiles !== undefined){
-let data33 = data.ruleTestFiles;
-if(Array.isArray(data33)){
-const len1 = data33.length;
+let data43 = data.ruleTestFiles;
+if(Array.isArray(data43)){
+const len1 = data43.length;
 for(let i1=0; i1<len1; i1++){
-let data34 = data33[i1];
-if(typeof data34 !== "string"){
-const err18 = {instancePath:instancePath+"/ruleTestFiles/" + i1,schemaPath:"#/properties/ruleTestFiles/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.ruleTestFiles.items.type,parentSchema:schema12.properties.ruleTestFiles.items,data:data34};
+let data44 = data43[i1];
+if(typeof data44 !== "string"){
+const err18 = {instancePath:instancePath+"/ruleTestFiles/" + i1,schemaPath:"#/properties/ruleTestFiles/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.ruleTestFiles.items.type,parentSchema:schema12.properties.ruleTestFiles.items,data:data44};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7645,7 +8345,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/ruleTestFiles",schemaPath:"#/properties/ruleTestFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.ruleTestFiles.type,parentSchema:schema12.properties.ruleTestFiles,data:data33};
+const err19 = {instancePath:instancePath+"/ruleTestFiles",schemaPath:"#/properties/ruleTestFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.ruleTestFiles.type,parentSchema:schema12.properties.ruleTestFiles,data:data43};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7656,9 +8356,9 @@ errors++;
 }
 }
 if(data.openslo !== undefined){
-let data35 = data.openslo;
-if(typeof data35 !== "boolean"){
-const err20 = {instancePath:instancePath+"/openslo",schemaPath:"#/properties/openslo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.openslo.type,parentSchema:schema12.properties.openslo,data:data35};
+let data45 = data.openslo;
+if(typeof data45 !== "boolean"){
+const err20 = {instancePath:instancePath+"/openslo",schemaPath:"#/properties/openslo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.openslo.type,parentSchema:schema12.properties.openslo,data:data45};
 if(vErrors === null){
 vErrors = [err20];
 }

@@ -27,6 +27,7 @@ export const configProblemIds = {
   'config/invalid-promql': 'error', 'config/reserved-label': 'error', 'config/unreachable-threshold': 'error',
   'config/incomplete-slo': 'error', 'config/slo-latency-bucket': 'error', 'config/slo-ratio-query': 'error',
   'config/slo-same-indicator': 'error', 'config/slo-window': 'warning', 'config/slo-unreachable-tier': 'warning',
+  'config/gpu-discovery': 'error', 'config/gpu-thresholds': 'error',
 } as const;
 
 export const modelChecks: readonly ModelCheck[] = [

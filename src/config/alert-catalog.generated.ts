@@ -18,7 +18,17 @@ export type BuiltinAlertName =
   | 'DataDriftDetected'
   | 'HighInferenceLatency'
   | 'LowPredictionConfidence'
-  | 'ModelMetricsMissing';
+  | 'ModelMetricsMissing'
+  | 'GpuFatalXid'
+  | 'GpuEccDoubleBitErrors'
+  | 'GpuRowRemapFailure'
+  | 'GpuTemperatureHigh'
+  | 'GpuTemperatureCritical'
+  | 'GpuPowerThrottling'
+  | 'GpuThermalThrottling'
+  | 'GpuFramebufferNearlyFull'
+  | 'GpuMemoryLeak'
+  | 'GpuIdleWhileRequestsQueue';
 
 /** Thresholds of the node alerts, one for the whole cluster. */
 export interface InfrastructureThresholds {

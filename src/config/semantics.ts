@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { checkLogstashValues } from './logstash-semantics.js';
+import { gpuConfigProblems } from './gpu-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
@@ -118,6 +119,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...userGoTemplateProblems(config));
   problems.push(...alertWindowProblems(config));
   problems.push(...checkLogstashValues(config));
+  problems.push(...gpuConfigProblems(config));
   return problems;
 }
 

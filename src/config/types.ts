@@ -11,6 +11,8 @@
 // The alert catalog (src/catalog/) defines the alerts and their thresholds; these types are generated from it.
 import type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
 export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, ServiceThresholds } from './alert-catalog.generated.js';
+import type { GpuConfig } from './gpu-types.js';
+export type * from './gpu-types.js';
 
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
@@ -217,6 +219,8 @@ export interface InfrastructureConfig {
   kubernetesNodes?: boolean;
   /** Node thresholds. */
   thresholds?: InfrastructureThresholds;
+  /** GPU monitoring: NVIDIA's DCGM exporter pack (`gpus.dcgm`). */
+  gpus?: GpuConfig;
 }
 
 export interface NodeExporterDiscovery {

@@ -2,6 +2,7 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
+import type { ResolvedDcgm } from '../catalog/integrations/dcgm/settings.js';
 import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
@@ -31,6 +32,8 @@ export interface MonitoringModel {
   readonly models: readonly ResolvedModel[];
   readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };
   readonly infrastructure: ResolvedInfrastructure;
+  /** The DCGM GPU pack (`infrastructure.gpus.dcgm`), when enabled. */
+  readonly dcgm: ResolvedDcgm | undefined;
   readonly alertmanager: AlertmanagerModel;
   readonly metricCatalog: readonly MetricDefinition[];
   readonly logging: LoggingModel;
@@ -57,7 +60,7 @@ export interface PrometheusModel {
 
 export interface ScrapeJob {
   readonly name: string;
-  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
+  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes' | 'dcgm-exporter';
   readonly scheme?: 'https';
   readonly staticTargets?: readonly string[];
   /** Labels added to every target of a static job. */
@@ -221,7 +224,7 @@ export interface MetricDefinition {
   readonly labels: readonly string[];
   readonly help: string;
   /** Who exports it: the seed's instrumentation, node-exporter, Prometheus itself, or the user's config. */
-  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config';
+  readonly origin: 'instrumentation' | 'node-exporter' | 'prometheus' | 'kubelet' | 'mlmon' | 'config' | 'integration';
   /** A histogram's bucket boundaries (`le`, +Inf aside), where known. */
   readonly buckets?: readonly number[];
 }

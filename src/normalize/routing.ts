@@ -92,7 +92,7 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
  * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, hasGpus = false): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -101,7 +101,8 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       source: `alerting.inhibitRules[${i}]`,
     }));
   }
-  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""'] } as const;
+  // GPU alerts (the DCGM pack) carry `instance` too, but are about one GPU of the node: they get a rule of their own.
+  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""', ...(hasGpus ? ['gpu=""'] : [])] } as const;
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
     targetMatchers: [equalityMatcher('severity', 'warning'), ...about[label]],
@@ -116,6 +117,14 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       targetMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"ticket-.*"'],
       equal: ['cluster', 'model', 'service', 'slo'],
       source: 'alerting.inhibitRules (default rule 4, an SLO\'s page tier mutes its ticket tiers)',
+    });
+  }
+  if (hasGpus) {
+    rules.push({
+      sourceMatchers: [equalityMatcher('severity', 'critical'), 'instance=~".+"', 'gpu=~".+"'],
+      targetMatchers: [equalityMatcher('severity', 'warning'), 'instance=~".+"', 'gpu=~".+"'],
+      equal: ['cluster', 'instance', 'gpu'],
+      source: 'alerting.inhibitRules (default rule 5, about the same GPU)',
     });
   }
   return rules;

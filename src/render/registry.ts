@@ -14,10 +14,10 @@
  */
 
 /** How the file is written: what its own-format parse check reads it as. */
-export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config';
+export type ArtifactFormat = 'yaml' | 'json' | 'logstash-config' | 'csv';
 
 /** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
-export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'kubernetes';
+export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'dcgm' | 'kubernetes';
 
 /**
  * The check that the file parses in its own format, before anyone deploys it:
@@ -30,8 +30,9 @@ export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging'
  * - `openslo`: a YAML stream of OpenSLO v1 documents, written by the yaml library from data (no template), which
  *   OpenSLO's validator oslo accepts and `mlmon import openslo` reads back (test/config/openslo-export.test.ts,
  *   test/render/openslo-artifact.test.ts).
+ * - `dcgm-counters`: dcgm-exporter's counters-file grammar (render/dcgm.ts `dcgmCountersProblems`, held at render).
  */
-export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo';
+export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo' | 'dcgm-counters';
 
 /**
  * How `mlmon diff` describes a change to the file, by the describers of output/diff.ts: what a reviewer
@@ -83,6 +84,8 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'logstash-settings', title: 'Logstash pipelines.yml', path: 'logstash/pipelines.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'logstash', volume: 'settings' } },
   { id: 'filebeat-config', title: 'Filebeat config', path: 'filebeat/filebeat.yml', format: 'yaml', renderer: 'logging', parse: 'yaml', diff: 'file', configMap: { component: 'filebeat', volume: 'config' } },
   { id: 'openslo', title: 'OpenSLO v1 documents of the SLOs (config `openslo`)', path: 'openslo/slos.yaml', format: 'yaml', renderer: 'openslo', parse: 'openslo', diff: 'file' },
+  { id: 'dcgm-counters', title: 'dcgm-exporter counters file (the DCGM GPU pack)', path: 'dcgm/counters.csv', format: 'csv', renderer: 'dcgm', parse: 'dcgm-counters', diff: 'file' },
+  { id: 'dcgm-counters-config-map', title: 'dcgm-exporter counters file as a ConfigMap', path: 'dcgm/*.yaml', format: 'yaml', renderer: 'dcgm', parse: 'yaml', diff: 'file' },
   { id: 'kubernetes-manifests', title: 'Kubernetes manifests and their kustomization', path: 'k8s/*.yaml', format: 'yaml', renderer: 'kubernetes', parse: 'kubernetes-objects', diff: 'kubernetes' },
 ];
 

@@ -6,6 +6,7 @@ import { loadGrafanaSdk } from './grafana/sdk.js';
 import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderOpenSlo } from './openslo.js';
+import { renderDcgm } from './dcgm.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { artifactRegistry, type ArtifactRegistry, type RendererName } from './registry.js';
 import { createTemplates, type Templates } from './templating.js';
@@ -20,6 +21,7 @@ export const renderers: Readonly<Record<RendererName, Renderer>> = {
   grafana: renderGrafana,
   logging: renderLogging,
   openslo: (model) => renderOpenSlo(model),
+  dcgm: (model) => renderDcgm(model),
   kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
 };
 
