@@ -35,11 +35,11 @@ const config = {
 
 const gpuAlerts = ['GpuFatalXid', 'GpuEccDoubleBitErrors', 'GpuRowRemapFailure', 'GpuTemperatureHigh', 'GpuTemperatureCritical', 'GpuPowerThrottling', 'GpuThermalThrottling', 'GpuFramebufferNearlyFull', 'GpuMemoryLeak', 'GpuIdleWhileRequestsQueue'];
 
-async function written(): Promise<{ dir: string; testFiles: string[] }> {
+async function written(from: MonitoringConfig = config): Promise<{ dir: string; testFiles: string[] }> {
   await loadGrafanaSdk();
   const { dir, cleanup } = scratchDir('mlmon-dcgm-proofs-');
   cleanups.push(cleanup);
-  const files = renderAll(modelOf(config));
+  const files = renderAll(modelOf(from));
   for (const file of files) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.content);
@@ -76,6 +76,14 @@ describe('the GPU alerts\' proofs', () => {
     const { dir, testFiles } = await written();
     const result = await promtool(dir, testFiles);
     expect(result.output).toMatch(/SUCCESS/);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok).toBe(true);
+  }, 600_000);
+
+  it('pass on another clock (30s scrapes, 1m groups) with a leak horizon shorter than the leak window plus `for`', async () => {
+    const other = { ...config, prometheus: { scrapeInterval: '30s', evaluationInterval: '1m', ruleGroupInterval: '1m' }, infrastructure: { ...config.infrastructure, gpus: { dcgm: { ...config.infrastructure!.gpus!.dcgm, thresholds: { memoryLeakHorizon: '30m', maxThrottleRatio: 0.9 } } } } } as MonitoringConfig;
+    const { dir, testFiles } = await written(other);
+    const result = await promtool(dir, testFiles);
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   }, 600_000);

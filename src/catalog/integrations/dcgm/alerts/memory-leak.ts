@@ -35,9 +35,14 @@ export const gpuMemoryLeak = defineAlert({
       const horizon = thresholdsOf(fleet).memoryLeakHorizonSeconds;
       const start = 1000;
       const room = proofCardMiB - proofReservedMiB - start;
-      // Past: growth that fills the room in half the horizon (capped so the proof's own data never overfills the
-      // card); inside: growth that uses a quarter of the room over the horizon and the whole proof together.
-      const perStep = side === 'breach' ? Math.min((2 * room * step) / horizon, room / (steps * 2)) : room / (4 * (horizon / step + steps));
+      // Past: when the horizon is longer than the proof, growth that fills the card exactly by the proof's last
+      // sample, which extrapolated over the horizon passes it from the first sample on; with a shorter horizon
+      // no growth both stays inside the card and passes it in time, so the proof's card fills in half the
+      // horizon and overflows (the alert compares with used + free + reserved, which stays the card's size).
+      // Inside: growth that uses a quarter of the room over the horizon and the whole proof together.
+      const perStep = side === 'breach'
+        ? (horizon / step > steps ? room / steps : (2 * room * step) / horizon)
+        : room / (4 * (horizon / step + steps));
       const leaking = gpuLabels(0);
       const flat = gpuLabels(1);
       const grow = (from: number, by: number) => `${formatNumber(from)}${by >= 0 ? '+' : '-'}${formatNumber(Math.abs(by))}x${steps}`;
