@@ -2,8 +2,7 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
-import type { ResolvedDcgm } from '../catalog/integrations/dcgm/settings.js';
-import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
+import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey, ResolvedDcgm } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
 import type { BuiltinAlertName, Severity, SloIndicator, SloTierSet } from '../config/types.js';
@@ -32,8 +31,7 @@ export interface MonitoringModel {
   readonly models: readonly ResolvedModel[];
   readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };
   readonly infrastructure: ResolvedInfrastructure;
-  /** The DCGM GPU pack (`infrastructure.gpus.dcgm`), when enabled. */
-  readonly dcgm: ResolvedDcgm | undefined;
+  /** The DCGM GPU pack (`infrastructure.gpus.dcgm`), when enabled. */ readonly dcgm: ResolvedDcgm | undefined;
   readonly alertmanager: AlertmanagerModel;
   readonly metricCatalog: readonly MetricDefinition[];
   readonly logging: LoggingModel;
@@ -169,8 +167,7 @@ export interface ResolvedModel {
 export interface ResolvedInfrastructure {
   readonly team: string;
   /** Where node-exporter is scraped: fixed targets (none: not scraped), or per node through its DaemonSet's pods. */
-  readonly nodeExporter:
-    | { readonly kind: 'static'; readonly targets: readonly string[] }
+  readonly nodeExporter: { readonly kind: 'static'; readonly targets: readonly string[] }
     | { readonly kind: 'kubernetes-pods'; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly kubernetesNodes: boolean;
   readonly thresholds: { readonly [Key in InfrastructureThresholdKey]: number };
