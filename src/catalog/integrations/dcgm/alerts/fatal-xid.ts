@@ -1,6 +1,6 @@
 import { defineAlert } from '../../../alert-definition.js';
 import { gauge, type TargetSeries } from '../../../proof-series.js';
-import { fatalXidSeries, gpuBy } from '../settings.js';
+import { defaultFatalXids, fatalXidSeries, gpuBy } from '../settings.js';
 import { gpuSeries, gpuTarget, gpuLabels } from './gpu-proof.js';
 
 /**
@@ -15,7 +15,7 @@ import { gpuSeries, gpuTarget, gpuLabels } from './gpu-proof.js';
 export const gpuFatalXid = defineAlert({
   name: 'GpuFatalXid',
   scope: 'infrastructure',
-  about: 'The last XID error a GPU reported is on the fatal list (`infrastructure.gpus.dcgm.fatalXids`): the GPU needs a reset, or the node a drain.',
+  about: `The last XID error a GPU reported (DCGM_FI_DEV_XID_ERRORS is a gauge of the last code, not a count) is on the fatal list (\`infrastructure.gpus.dcgm.fatalXids\`): the GPU needs a reset, or the node a drain. The default list, ${defaultFatalXids.join(', ')}, is the one AWS's EKS node monitoring agent drains nodes for; each is a GPU reset or reboot in NVIDIA's Xid catalog (https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html).`,
   defaults: { severity: 'critical', for: '1m', window: '5m' },
   windowUse: 'none',
   metrics: ['DCGM_FI_DEV_XID_ERRORS', fatalXidSeries],
