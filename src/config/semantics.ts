@@ -6,6 +6,7 @@ import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { checkLogstashValues } from './logstash-semantics.js';
 import { gpuConfigProblems } from './gpu-semantics.js';
+import { enabledIntegrationAlerts } from '../catalog/integrations/index.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
@@ -194,8 +195,9 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const scrapeInterval = config.prometheus?.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'];
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
-  for (const alert of alertCatalog) {
-    const name = alert.name;
+  // The enabled integrations' alerts (the DCGM pack's) are overridden under `alerts` like the built-ins.
+  for (const alert of [...alertCatalog, ...enabledIntegrationAlerts(config)]) {
+    const name = alert.name as keyof NonNullable<MonitoringConfig['alerts']>;
     const family = windowFamilyOf(alert);
     const override = config.alerts?.[name];
     if (override?.enabled === false) continue;

@@ -241,6 +241,14 @@ describe('DCGM config problems', () => {
     });
   }
 
+  it('holds GPU alert windows to the scrape interval, as the built-ins\' (a rate window too short, a window an alert never reads)', async () => {
+    const problems = await problemsOf(withDcgm({}, { alerts: { GpuPowerThrottling: { window: '30s' }, GpuFatalXid: { window: '5m' } } }));
+    expect(problems).toContainEqual(expect.objectContaining({ id: 'config/alert-window', path: 'alerts.GpuPowerThrottling.window', value: '30s' }));
+    expect(problems).toContainEqual(expect.objectContaining({ id: 'config/unused-window', path: 'alerts.GpuFatalXid.window', value: '5m' }));
+    // The built-ins keep theirs; a config without the pack doesn't check the GPU alerts.
+    expect((await problemsOf({ ...base, infrastructure: undefined, alerts: { HighCPUUsage: { window: '30s' } } })).map((p) => p.path)).toEqual(['alerts.HighCPUUsage.window']);
+  });
+
   it('reports a pack with nowhere to scrape', async () => {
     expect(await problemsOf({ infrastructure: { gpus: { dcgm: {} } } })).toContainEqual(expect.objectContaining({ id: 'config/gpu-discovery', path: 'infrastructure.gpus.dcgm' }));
   });
