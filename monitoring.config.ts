@@ -18,6 +18,15 @@ export default defineConfig({
     nodeExporter: { kubernetes: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'node-exporter' }, port: 9100 } },
     kubernetesNodes: true,
     thresholds: { maxCpuPercent: 80, maxMemoryPercent: 85, minDiskFreePercent: 15 },
+    // NVIDIA's dcgm-exporter as the GPU Operator deploys it: one target per GPU node. mlmon writes
+    // out/dcgm/counters.csv, the exporter's counters file enabling the ECC and throttling fields the alerts read.
+    gpus: {
+      dcgm: {
+        version: '4.5',
+        kubernetes: { namespace: 'gpu-operator', podLabels: { app: 'nvidia-dcgm-exporter' }, port: 9400 },
+        thresholds: { warningTemperatureCelsius: 80, criticalTemperatureCelsius: 85 },
+      },
+    },
   },
 
   services: {

@@ -10,7 +10,10 @@ const jiti = createJiti(import.meta.url);
 
 /** [path, text] of every file generated from the catalog. */
 export async function catalogOutputs() {
-  const { alertCatalog } = await jiti.import(`${root}src/catalog/index.ts`);
+  const { alertCatalog: builtins } = await jiti.import(`${root}src/catalog/index.ts`);
+  // The integrations' alerts (src/catalog/integrations/) are alerts of mlmon's too: overridable under `alerts`, in docs/alerts.md.
+  const { integrationAlerts } = await jiti.import(`${root}src/catalog/integrations/index.ts`);
+  const alertCatalog = [...builtins, ...integrationAlerts];
   const { catalogConfigTypes } = await jiti.import(`${root}src/catalog/config-types.ts`);
   const { alertsReference } = await jiti.import(`${root}src/catalog/alerts-reference.ts`);
   return [

@@ -95,3 +95,4 @@ export function alertOfThreshold(scope: AlertScope, key: string, catalog: AlertC
 
 export { defaultSeriesOf, thresholdSeriesName } from './alert-definition.js';
 export type { AlertDefinition, AlertScope, ThresholdDefinition } from './alert-definition.js';
+export type { ResolvedDcgm } from './integrations/dcgm/settings.js';

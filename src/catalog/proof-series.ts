@@ -4,6 +4,7 @@
  * few facts of the fleet a proof needs. src/normalize/rule-proofs.ts assembles them into test files.
  */
 import { formatNumber } from '../formats/decimal.js';
+import type { ResolvedDcgm } from './integrations/dcgm/settings.js';
 
 /** One promtool input series: `metric{labels}` and its values, one per `interval` step. */
 export interface InputSeries {
@@ -37,6 +38,8 @@ export interface TargetSeries {
 export interface ProofFleet {
   readonly defaults: { readonly team: string; readonly modelThresholds: Readonly<Record<string, number | false>> };
   readonly infrastructure: { readonly team: string; readonly thresholds: Readonly<Record<string, number>> };
+  /** The DCGM GPU pack's settings, when `infrastructure.gpus.dcgm` enables it. */
+  readonly dcgm?: ResolvedDcgm | undefined;
   readonly services: readonly { readonly name: string; readonly team: string; readonly thresholds: Readonly<Record<string, number | false>> }[];
   readonly models: readonly { readonly name: string; readonly service: string; readonly team: string; readonly thresholds: Readonly<Record<string, number | false>> }[];
 }

@@ -29,6 +29,7 @@ export const configProblemIds = {
   'config/slo-same-indicator': 'error', 'config/slo-window': 'warning', 'config/slo-unreachable-tier': 'warning',
   'config/shards-need-central-ruler': 'error', 'config/central-ruler-needs-remote-write': 'warning', 'config/remote-write-drops-rule-label': 'error', 'config/remote-write-duplicate-name': 'error',
   'config/integration-version': 'error',
+  'config/gpu-discovery': 'error', 'config/gpu-thresholds': 'error',
 } as const;
 
 export const modelChecks: readonly ModelCheck[] = [

@@ -47,13 +47,14 @@ interface Info {
 const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[] | 'any'> = {
   instrumentation: ['job', 'instance', 'service', 'namespace', 'pod'],
   config: ['job', 'instance', 'service', 'namespace', 'pod'],
-  // A model server scraped as a service (src/catalog/integrations/).
-  integration: ['job', 'instance', 'service', 'namespace', 'pod'],
   'node-exporter': ['job', 'instance'],
   // The kubernetes-nodes job copies every node label (labelmap), which no catalog can list.
   kubelet: 'any',
   prometheus: ['job', 'instance', 'service', 'namespace', 'pod', 'node'],
   mlmon: [],
+  // A model server scraped as a service (src/catalog/integrations/): the service job's labels. dcgm-exporter's job
+  // sets instance and node; with pod mapping the exporter itself adds namespace and pod (of the GPU's pod).
+  integration: ['job', 'instance', 'node', 'service', 'namespace', 'pod'],
 };
 
 const counterFunctions = new Set(['rate', 'irate', 'increase', 'resets']);
@@ -270,12 +271,15 @@ class Analyzer {
     const presence = context.presence || presenceAggregations.has(op);
     const infos = args.map((arg) => this.analyze(arg, { presence, underRate: false }));
     const input = infos[infos.length - 1] ?? scalarInfo;
-    if (!modifier) return { type: 'vector', labels: new Set(), narrowed: new Map() };
+    // count_values("name", v) writes each value into the label `name` (Prometheus promql/engine.go).
+    const valueLabel = op === 'count_values' && args.length > 1 ? [JSON.parse(this.text(args[0]!).replace(/^'(.*)'$/, '"$1"')) as string] : [];
+    if (!modifier) return { type: 'vector', labels: new Set(valueLabel), narrowed: new Map() };
     const [keyword, grouping] = this.children(modifier);
     const labels = this.labelNames(grouping ?? null);
     this.requireLabels(labels, input.labels, `${op} ${this.text(modifier)}`);
     const isBy = keyword?.name === 'By';
-    const output: LabelSet = isBy ? new Set(labels) : input.labels === 'any' ? 'any' : new Set([...input.labels].filter((l) => !labels.includes(l)));
+    const grouped: LabelSet = isBy ? new Set(labels) : input.labels === 'any' ? 'any' : new Set([...input.labels].filter((l) => !labels.includes(l)));
+    const output: LabelSet = grouped === 'any' ? 'any' : new Set([...grouped, ...valueLabel]);
     const narrowed = new Map([...input.narrowed].filter(([label]) => output === 'any' || output.has(label)));
     return { type: 'vector', labels: output, narrowed };
   }

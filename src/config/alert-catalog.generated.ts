@@ -31,7 +31,17 @@ export type BuiltinAlertName =
   | 'TritonGpuMemoryPressure'
   | 'KservePredictLatencyHigh'
   | 'KnativeRevisionErrorRatioHigh'
-  | 'KnativeRevisionLatencyHigh';
+  | 'KnativeRevisionLatencyHigh'
+  | 'GpuFatalXid'
+  | 'GpuEccDoubleBitErrors'
+  | 'GpuRowRemapFailure'
+  | 'GpuTemperatureHigh'
+  | 'GpuTemperatureCritical'
+  | 'GpuPowerThrottling'
+  | 'GpuThermalThrottling'
+  | 'GpuFramebufferNearlyFull'
+  | 'GpuMemoryLeak'
+  | 'GpuIdleWhileRequestsQueue';
 
 /** Thresholds of the node alerts, one for the whole cluster. */
 export interface InfrastructureThresholds {

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import type { Problem } from '../problems.js';
 import { configPath } from '../problems.js';
 import { checkLogstashValues } from './logstash-semantics.js';
+import { gpuConfigProblems } from './gpu-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
 import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
@@ -14,7 +15,7 @@ import { didYouMean } from './did-you-mean.js';
 import { checkKubernetesPlacement } from './kubernetes-semantics.js';
 import { durationRangeProblems, unreachableThresholdProblems } from './rule-semantics.js';
 import { integrationProblems } from './integration-types.js';
-import { activeCatalog, enabledIntegrations } from '../catalog/integrations/index.js';
+import { activeCatalog, enabledIntegrationAlerts, enabledIntegrations } from '../catalog/integrations/index.js';
 import { secretKeyPattern } from './schema.js';
 import { scaleOutProblems } from '../normalize/sharding.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
@@ -123,6 +124,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...integrationProblems(config.services));
   problems.push(...checkLogstashValues(config));
   problems.push(...scaleOutProblems(config));
+  problems.push(...gpuConfigProblems(config));
   return problems;
 }
 
@@ -197,9 +199,10 @@ function alertWindowProblems(config: MonitoringConfig): Problem[] {
   const scrapeInterval = config.prometheus?.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'];
   const scrape = durationSeconds(scrapeInterval);
   if (!(scrape > 0)) return problems;
-  // Only the alerts the config generates: an integration no service runs has none.
-  for (const alert of activeCatalog(alertCatalog, enabledIntegrations(config.services))) {
-    const name = alert.name;
+  // Only the alerts the config generates: an integration no service runs has none; the enabled infrastructure
+  // integrations' alerts (the DCGM pack's) are overridden under `alerts` like the built-ins.
+  for (const alert of [...activeCatalog(alertCatalog, enabledIntegrations(config.services)), ...enabledIntegrationAlerts(config)]) {
+    const name = alert.name as keyof NonNullable<MonitoringConfig['alerts']>;
     const family = windowFamilyOf(alert);
     const override = config.alerts?.[name];
     if (override?.enabled === false) continue;

@@ -18,6 +18,8 @@ export type { BuiltinAlertName, InfrastructureThresholds, ModelThresholds, Servi
 import type { ScaleOutSettings } from './scale-types.js';
 import type { ServiceIntegrationConfig } from './integration-types.js';
 export type { IntegrationVersionConfig, ServiceIntegrationConfig } from './integration-types.js';
+import type { GpuConfig } from './gpu-types.js';
+export type * from './gpu-types.js';
 
 /**
  * A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`.
@@ -241,6 +243,8 @@ export interface InfrastructureConfig {
   kubernetesNodes?: boolean;
   /** Node thresholds. */
   thresholds?: InfrastructureThresholds;
+  /** GPU monitoring: NVIDIA's DCGM exporter pack (`gpus.dcgm`). */
+  gpus?: GpuConfig;
 }
 
 export interface NodeExporterDiscovery {

@@ -2,7 +2,7 @@
  * The read-only, fully defaulted model that `normalize()` builds from a user's config. Every renderer,
  * check and test generator reads this, and only this: templates lay it out, they make no decisions.
  */
-import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey } from '../catalog/index.js';
+import type { AlertDefinition, InfrastructureThresholdKey, ModelThresholdKey, ServiceThresholdKey, ResolvedDcgm } from '../catalog/index.js';
 import type { SliDefinition } from '../catalog/slo/indicators.js';
 import type { SloTier } from '../catalog/slo/tiers.js';
 import type { BuiltinAlertName, DeployedModel, Severity, SloIndicator, SloTierSet } from '../config/types.js';
@@ -35,6 +35,7 @@ export interface MonitoringModel extends DeployedModel {
   readonly models: readonly ResolvedModel[];
   readonly defaults: { readonly team: string; readonly modelThresholds: ResolvedModelThresholds; readonly serviceThresholds: ResolvedServiceThresholds };
   readonly infrastructure: ResolvedInfrastructure;
+  /** The DCGM GPU pack (`infrastructure.gpus.dcgm`), when enabled. */ readonly dcgm: ResolvedDcgm | undefined;
   readonly alertmanager: AlertmanagerModel;
   readonly metricCatalog: readonly MetricDefinition[];
   readonly logging: LoggingModel;
@@ -160,8 +161,7 @@ export interface ResolvedModel {
 export interface ResolvedInfrastructure {
   readonly team: string;
   /** Where node-exporter is scraped: fixed targets (none: not scraped), or per node through its DaemonSet's pods. */
-  readonly nodeExporter:
-    | { readonly kind: 'static'; readonly targets: readonly string[] }
+  readonly nodeExporter: { readonly kind: 'static'; readonly targets: readonly string[] }
     | { readonly kind: 'kubernetes-pods'; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly kubernetesNodes: boolean;
   readonly thresholds: { readonly [Key in InfrastructureThresholdKey]: number };

@@ -7,7 +7,7 @@ import { escapeGoTemplate } from '../formats/go-template.js';
 import { mlmonVersion } from '../version.js';
 import { alertCatalog, defaultSeriesOf, seedThresholds, thresholdsOf, thresholdSeriesName, type AlertCatalog } from '../catalog/index.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
-import { activeCatalog, enabledIntegrations, foreignThresholdsOff, serviceIntegrationOf } from '../catalog/integrations/index.js';
+import { activeCatalog, enabledIntegrationAlerts, enabledIntegrations, foreignThresholdsOff, serviceIntegrationOf } from '../catalog/integrations/index.js';
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { buildLogRetention } from './log-retention.js';
 import { builtinMetrics, integrationMetrics, recordedMetric } from './metric-catalog.js';
@@ -18,6 +18,7 @@ import { ruleGroupOf } from './rule-groups.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 import { buildScaleOut } from './sharding.js';
+import { dcgmExporterJob, dcgmMetrics, dcgmRuleFile, resolveDcgm } from './dcgm.js';
 import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloMetrics } from './slo-rules.js';
 import { thresholdRuleFiles, withTargetSeries } from './threshold-files.js';
 import { resolveSlos } from './slos.js';
@@ -70,12 +71,13 @@ export interface NormalizeOptions {
 export function normalize(config: MonitoringConfig, options: NormalizeOptions): MonitoringModel {
   const configDir = resolve(options.configFile, '..');
   const defaultTeam = config.defaults?.team ?? configDefaults['defaults.team'];
-  // The integrations' alerts only for the integrations some service enables.
-  const catalog = activeCatalog(options.catalog ?? alertCatalog, enabledIntegrations(config.services));
+  // The integrations' alerts only for the integrations the config enables (services', then the GPU pack's).
+  const catalog = options.catalog ?? [...activeCatalog(alertCatalog, enabledIntegrations(config.services)), ...enabledIntegrationAlerts(config)];
   const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
   const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
   const prometheus = config.prometheus ?? {};
   const infraConfig = config.infrastructure ?? {};
+  const dcgm = resolveDcgm(infraConfig.gpus?.dcgm);
 
   const services: ResolvedService[] = Object.entries(config.services ?? {}).map(([name, s]) => ({
     name,
@@ -153,6 +155,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const sloAlerts = buildSloAlertRules(slos, config.runbookBaseUrl);
   const ruleFiles: RuleFile[] = [
     ...thresholdRuleFiles(withTargetSeries(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), buildSloConstants(slos)), ruleGroupInterval),
+    ...(dcgm ? [dcgmRuleFile(dcgm, ruleGroupInterval)] : []),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },
     ...(sloRecording.length > 0 ? [{ name: 'slo.yml', groups: [
       { name: 'mlmon-slo-indicators', interval: ruleGroupInterval, rules: sloRecording },
@@ -188,10 +191,12 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
     ...integrationMetrics(services),
+    ...(dcgm ? dcgmMetrics() : []),
   ];
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
-  const scrapeJobs = buildScrapeJobs(services, infrastructure, prometheusPort);
+  const dcgmJob = dcgm && dcgmExporterJob(dcgm);
+  const scrapeJobs = [...buildScrapeJobs(services, infrastructure, prometheusPort), ...(dcgmJob ? [dcgmJob] : [])];
   const scaleOut = buildScaleOut(prometheus, ruleFiles, scrapeJobs);
   const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
@@ -217,13 +222,14 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     models,
     defaults: { team: defaultTeam, modelThresholds: defaultModelThresholds, serviceThresholds: defaultServiceThresholds },
     infrastructure,
+    dcgm,
     alertmanager: {
       resolveTimeout: alerting.resolveTimeout ?? configDefaults['alerting.resolveTimeout'],
       ...(alerting.smtp ? { smtp: { ...alerting.smtp, requireTls: alerting.smtp.requireTls ?? configDefaults['alerting.smtp.requireTls'] } } : {}),
       ...(alerting.slackApiUrlFile ? { slackApiUrlFile: alerting.slackApiUrlFile } : {}),
       route: buildRoute(alerting, grouping, defaultReceiver),
       receivers: buildReceivers(receiversConfig),
-      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0, options.environment !== undefined),
+      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0, options.environment !== undefined, dcgm !== undefined),
     },
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),

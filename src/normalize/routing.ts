@@ -94,7 +94,7 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * `sameEnvironment` (a config with `environments`): the default rules also require the same `environment`, so
  * that environments sharing one Alertmanager (and cluster name) never mute each other's alerts.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false, hasGpus = false): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -103,7 +103,8 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       source: `alerting.inhibitRules[${i}]`,
     }));
   }
-  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""'] } as const;
+  // GPU alerts (the DCGM pack) carry `instance` too, but are about one GPU of the node: they get a rule of their own.
+  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""', ...(hasGpus ? ['gpu=""'] : [])] } as const;
   const where = sameEnvironment ? ['cluster', 'environment'] : ['cluster'];
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
@@ -119,6 +120,14 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       targetMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"ticket-.*"'],
       equal: [...where, 'model', 'service', 'slo'],
       source: 'alerting.inhibitRules (default rule 4, an SLO\'s page tier mutes its ticket tiers)',
+    });
+  }
+  if (hasGpus) {
+    rules.push({
+      sourceMatchers: [equalityMatcher('severity', 'critical'), 'instance=~".+"', 'gpu=~".+"'],
+      targetMatchers: [equalityMatcher('severity', 'warning'), 'instance=~".+"', 'gpu=~".+"'],
+      equal: ['cluster', 'instance', 'gpu'],
+      source: 'alerting.inhibitRules (default rule 5, about the same GPU)',
     });
   }
   return rules;

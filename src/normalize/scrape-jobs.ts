@@ -10,7 +10,7 @@ type RelabelConfig = Readonly<Record<string, unknown>>;
 /** One job of prometheus.yml's scrape_configs, as the renderer lays it out. */
 export interface ScrapeJob {
   readonly name: string;
-  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes';
+  readonly kind: 'prometheus' | 'service' | 'node-exporter' | 'kubernetes-nodes' | 'dcgm-exporter';
   readonly scheme?: 'https';
   readonly staticTargets?: readonly string[];
   /** Labels added to every target of a static job. */
@@ -63,7 +63,7 @@ export function buildScrapeJobs(services: readonly ResolvedService[], infra: Res
  * for it. Pending pods have not started their containers yet; a pod in `Unknown` is kept, because its node
  * stopped reporting and a pod nobody can reach is an outage worth knowing about.
  */
-const scrapablePods: readonly RelabelConfig[] = [
+export const scrapablePods: readonly RelabelConfig[] = [
   { source_labels: ['__meta_kubernetes_pod_phase'], action: 'drop', regex: 'Pending|Succeeded|Failed' },
   // No IP, no address (discovery skips these today; the rule keeps it so if that ever changes).
   { source_labels: ['__meta_kubernetes_pod_ip'], action: 'drop', regex: '' },
@@ -78,7 +78,7 @@ const scrapablePods: readonly RelabelConfig[] = [
  * Every target of one pod then gets the same address and labels, and Prometheus scrapes such duplicates once.
  * A dual-stack pod has one primary IP (`status.podIP`), which is the one discovery reports.
  */
-function podAddress(portLabel: string): RelabelConfig[] {
+export function podAddress(portLabel: string): RelabelConfig[] {
   return [
     { source_labels: [portLabel, '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);([^:]+)', replacement: '$2:$1', target_label: '__address__' },
     { source_labels: [portLabel, '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);(.*:.*)', replacement: '[$2]:$1', target_label: '__address__' },
@@ -189,6 +189,6 @@ function nodeExporterJob(infra: ResolvedInfrastructure): ScrapeJob | undefined {
 }
 
 /** A literal string as an RE2 pattern (Prometheus anchors relabel regexes itself). */
-function escapeRegex(text: string): string {
+export function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

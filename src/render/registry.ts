@@ -14,10 +14,10 @@
  */
 
 /** How the file is written: what its own-format parse check reads it as. */
-export type ArtifactFormat = 'yaml' | 'json' | 'ndjson' | 'logstash-config';
+export type ArtifactFormat = 'yaml' | 'json' | 'ndjson' | 'logstash-config' | 'csv';
 
 /** The renderers of render/render.ts, by name. `kubernetes` runs last: it packs the other files into ConfigMaps. */
-export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'operator' | 'kubernetes';
+export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging' | 'openslo' | 'operator' | 'dcgm' | 'kubernetes';
 
 /**
  * The check that the file parses in its own format, before anyone deploys it:
@@ -32,8 +32,9 @@ export type RendererName = 'prometheus' | 'alertmanager' | 'grafana' | 'logging'
  *   test/render/openslo-artifact.test.ts);
  * - `elastic-api`: JSON (NDJSON: each line) against the Elasticsearch or Kibana API body it is, from the published
  *   API definitions (render/elasticsearch/api-schema.ts), when it is rendered.
+ * - `dcgm-counters`: dcgm-exporter's counters-file grammar (render/dcgm.ts `dcgmCountersProblems`, held at render).
  */
-export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo' | 'elastic-api';
+export type ParseCheck = 'yaml' | 'kubernetes-objects' | 'grafana-dashboard' | 'logstash-grammar' | 'openslo' | 'elastic-api' | 'dcgm-counters';
 
 /**
  * How `mlmon diff` describes a change to the file, by the describers of output/diff.ts: what a reviewer
@@ -93,6 +94,8 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'openslo', title: 'OpenSLO v1 documents of the SLOs (config `openslo`)', path: 'openslo/slos.yaml', format: 'yaml', renderer: 'openslo', parse: 'openslo', diff: 'file' },
   { id: 'operator-routing-tests', title: 'amtool routing tests for the receivers the Prometheus Operator renders from the AlertmanagerConfig', path: 'operator/routing-tests.yml', format: 'yaml', renderer: 'operator', parse: 'yaml', diff: 'file' },
   { id: 'operator-objects', title: 'Prometheus Operator objects (config `deploy.target`), for kube-prometheus-stack', path: 'operator/*.yaml', format: 'yaml', renderer: 'operator', parse: 'kubernetes-objects', diff: 'kubernetes' },
+  { id: 'dcgm-counters', title: 'dcgm-exporter counters file (the DCGM GPU pack)', path: 'dcgm/counters.csv', format: 'csv', renderer: 'dcgm', parse: 'dcgm-counters', diff: 'file' },
+  { id: 'dcgm-counters-config-map', title: 'dcgm-exporter counters file as a ConfigMap', path: 'dcgm/*.yaml', format: 'yaml', renderer: 'dcgm', parse: 'yaml', diff: 'file' },
   { id: 'kubernetes-manifests', title: 'Kubernetes manifests and their kustomization', path: 'k8s/*.yaml', format: 'yaml', renderer: 'kubernetes', parse: 'kubernetes-objects', diff: 'kubernetes' },
 ];
 

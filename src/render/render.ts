@@ -7,6 +7,7 @@ import { renderKubernetes } from './kubernetes.js';
 import { renderLogging } from './logstash.js';
 import { renderOpenSlo } from './openslo.js';
 import { renderOperator } from './operator/index.js';
+import { renderDcgm } from './dcgm.js';
 import { renderPrometheusConfig, renderRuleFiles, renderRuleTests } from './prometheus.js';
 import { renderCentralRules } from './ruler/central-rules.js';
 import { renderShardConfigs } from './ruler/shards.js';
@@ -27,6 +28,7 @@ export const renderers: Readonly<Record<RendererName, Renderer>> = {
   logging: renderLogging,
   openslo: (model) => renderOpenSlo(model),
   operator: (model, templates, rendered) => renderOperator(model, rendered, templates),
+  dcgm: (model) => renderDcgm(model),
   kubernetes: (model, _templates, rendered) => renderKubernetes(model, rendered),
 };
 

@@ -6,6 +6,8 @@
  * metrics and dashboard rows generated.
  */
 import type { AlertDefinition } from '../alert-definition.js';
+import type { MonitoringConfig } from '../../config/types.js';
+import { dcgm } from './dcgm/index.js';
 import type { IntegrationDefinition, IntegrationMetric } from './integration.js';
 import { kserve } from './kserve/index.js';
 import { triton } from './triton/index.js';
@@ -18,7 +20,18 @@ export const serviceIntegrations = [vllm, triton, kserve] as const;
  * Every integration, service and infrastructure ones: what `check-metrics`, `instrument` and `init --from` read
  * (src/metrics/integrations.ts `integrationsOf`).
  */
-export const integrations: readonly IntegrationDefinition[] = serviceIntegrations;
+export const integrations: readonly IntegrationDefinition[] = [...serviceIntegrations, dcgm];
+
+/**
+ * The infrastructure integrations' alerts (the DCGM GPU pack's), kept out of `alertCatalog` (the service
+ * integrations' alerts are in it): what docs/alerts.md and the config's alert names cover besides it.
+ */
+export const integrationAlerts: readonly AlertDefinition[] = dcgm.alerts;
+
+/** The infrastructure integrations' alerts a config enables (`infrastructure.gpus.dcgm`), in the order their rules are written. */
+export function enabledIntegrationAlerts(config: MonitoringConfig): readonly AlertDefinition[] {
+  return config.infrastructure?.gpus?.dcgm ? dcgm.alerts : [];
+}
 
 /** The name of a service integration (`vllm`, …). */
 export type ServiceIntegrationName = (typeof serviceIntegrations)[number]['name'];
@@ -54,7 +67,7 @@ export function serviceIntegrationOf(config: object | undefined): { integration?
 /** The presence series of the model servers `services` run, each once, in integration order. */
 export function integrationModelPresence(services: readonly { readonly integration?: { readonly name: string } }[]): string[] {
   const running = new Set(services.flatMap((s) => (s.integration ? [s.integration.name] : [])));
-  return serviceIntegrations.filter((i) => running.has(i.name)).map((i) => i.scrape.modelPresence);
+  return serviceIntegrations.flatMap((i) => (running.has(i.name) && i.scrape.modelPresence ? [i.scrape.modelPresence] : []));
 }
 
 /**

@@ -52,8 +52,11 @@ export interface ScrapeConvention {
    * server already labels it `model`.
    */
   readonly modelLabelFrom?: string;
-  /** A series the server exports for every model it serves from startup on, traffic or not (ModelMetricsMissing reads it). */
-  readonly modelPresence: string;
+  /**
+   * A series the server exports for every model it serves from startup on, traffic or not (ModelMetricsMissing
+   * reads it); absent for an integration that serves no models (the DCGM GPU pack).
+   */
+  readonly modelPresence?: string;
 }
 
 /** One integration: the versions it supports, each version's metrics, and the alerts it brings. */

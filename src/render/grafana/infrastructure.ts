@@ -5,6 +5,7 @@
 import { realFilesystems } from '../../catalog/alerts/disk-space-low.js';
 import type { MonitoringModel } from '../../normalize/model.js';
 import { drawAlertThresholds, enabledAlert } from './alert-thresholds.js';
+import { gpuSection } from './dcgm.js';
 import { datasourceVariable, labelVariable, type DashboardSpec } from './dashboard.js';
 import type { PanelDraft, Section } from './panels.js';
 import { rate, selector } from './queries.js';
@@ -65,6 +66,7 @@ export function infrastructureDashboard(model: MonitoringModel): DashboardSpec {
   const sections: Section[] = [
     { title: 'Nodes', panels: nodePanels },
     { title: 'Cluster', panels: [...kubeletPanels, targetsPanel] },
+    ...gpuSection(model),
   ];
   return drawAlertThresholds({
     uid: 'mlmon-infrastructure',

@@ -16,7 +16,7 @@ import type { GrafanaSdk } from './sdk.js';
 /** Every panel and query reads Prometheus through the dashboard's `$datasource` variable. */
 export const prometheusFromVariable = { type: 'prometheus', uid: '${datasource}' } as const;
 
-export type Unit = 's' | 'percent' | 'percentunit' | 'reqps' | 'ops' | 'Bps' | 'short' | 'none';
+export type Unit = 's' | 'percent' | 'percentunit' | 'reqps' | 'ops' | 'Bps' | 'short' | 'none' | 'celsius';
 
 export interface Query {
   readonly expr: string;
