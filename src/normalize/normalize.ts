@@ -191,7 +191,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
     ...integrationMetrics(services),
-    ...(dcgm ? dcgmMetrics() : []),
+    // The GPU pack's own copies of the model servers' queue gauges only where no service runs that server.
+    ...(dcgm ? dcgmMetrics().filter((m) => !integrationMetrics(services).some((i) => i.name === m.name)) : []),
   ];
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
