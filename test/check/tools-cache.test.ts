@@ -65,5 +65,5 @@ describe('the pinned tools cache', () => {
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     expect(byId['promtool/check-rules']).toMatchObject({ status: 'passed', tool: `promtool ${pinnedToolVersions.prometheus}` });
     expect(byId['amtool/check-config']).toMatchObject({ status: 'passed', tool: `amtool ${pinnedToolVersions.alertmanager}` });
-  });
+  }, 240_000);
 });

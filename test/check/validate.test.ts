@@ -63,7 +63,7 @@ describe('validate on the example', () => {
     expect(byId['amtool/check-config']!.tool).toBe('amtool 0.35.0');
     expect(byId['promtool/test-rules']!.detail).toMatch(/^rule tests (\d+)\/\1 passed$/);
     expect(byId['amtool/routes']!.detail).toMatch(/^routes (\d+)\/\1 passed$/);
-  });
+  }, 240_000);
 
   it('reports a missing tool as a problem, and as a skipped check under --skip-external', async () => {
     const missing = await validate({ cwd: repoRoot, skipExternal: false, tools: { promtool: '/nonexistent/promtool', amtool: tools.amtool, timeoutMs: 60_000 } });

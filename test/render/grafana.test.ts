@@ -274,7 +274,7 @@ describe('Grafana files for the example config', () => {
     for (const d of Object.values(example)) {
       for (const p of dataPanels(d)) {
         expect(p.description, `${d.uid} / ${p.title}`).toMatch(/\w{3,}/);
-        expect(p.fieldConfig.defaults.unit, `${d.uid} / ${p.title}`).toMatch(/^(s|percent|percentunit|reqps|ops|Bps|short|none)$/);
+        expect(p.fieldConfig.defaults.unit, `${d.uid} / ${p.title}`).toMatch(/^(s|percent|percentunit|reqps|ops|Bps|short|none|celsius)$/);
       }
     }
     const cases: [string, string, string][] = [
@@ -289,6 +289,8 @@ describe('Grafana files for the example config', () => {
       ['infrastructure', 'Memory usage per node', 'percent'],
       ['infrastructure', 'Disk space free per filesystem', 'percent'],
       ['infrastructure', 'Network I/O per node', 'Bps'],
+      // Grafana's unit id for °C (DCGM_FI_DEV_GPU_TEMP is in degrees Celsius).
+      ['infrastructure', 'GPU temperature', 'celsius'],
     ];
     for (const [name, title, unit] of cases) expect(panel(dashboard(example, name), title).fieldConfig.defaults.unit, title).toBe(unit);
     expect(panel(dashboard(example, 'application'), 'Request duration distribution').options.yAxis.unit).toBe('s');
