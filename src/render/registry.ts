@@ -68,7 +68,11 @@ export interface ArtifactEntry<R extends string = RendererName> {
   readonly renderer: R;
   readonly parse: ParseCheck;
   readonly diff: DiffDescriber;
-  /** Absent: not deployed by the Kubernetes manifests (tests and proofs, the manifests themselves). */
+  /**
+   * Absent: not deployed by the Kubernetes manifests (tests and proofs, the manifests themselves). With
+   * `prometheus.shards` the shards replace the one server: its prometheus.yml and scrape config files are not
+   * deployed, nor the rule files the shards don't load.
+   */
   readonly configMap?: ConfigMapPacking;
 }
 
@@ -77,8 +81,8 @@ export const artifacts: readonly ArtifactEntry[] = [
   { id: 'prometheus-config', title: 'Prometheus config', path: 'prometheus/prometheus.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'prometheus', configMap: { component: 'prometheus', volume: 'config' } },
   { id: 'scrape-config-files', title: 'Prometheus scrape config files (a large fleet\'s service jobs)', path: 'prometheus/scrape-configs/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file', configMap: { component: 'prometheus', volume: 'config' } },
   { id: 'rule-files', title: 'Prometheus rule files (alerts, thresholds, recording rules)', path: 'prometheus/rules/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'alert-rules', configMap: { component: 'prometheus', volume: 'config' } },
-  { id: 'prometheus-shard-configs', title: 'Prometheus shard configs (prometheus.shards) and their scrape config files', path: 'prometheus/shards/*/prometheus.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
-  { id: 'prometheus-shard-scrape-config-files', title: 'Prometheus shard scrape config files', path: 'prometheus/shards/*/scrape-configs/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
+  { id: 'prometheus-shard-configs', title: 'Prometheus shard configs (prometheus.shards) and their scrape config files', path: 'prometheus/shards/*/prometheus.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file', configMap: { component: 'prometheus', volume: 'config' } },
+  { id: 'prometheus-shard-scrape-config-files', title: 'Prometheus shard scrape config files', path: 'prometheus/shards/*/scrape-configs/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file', configMap: { component: 'prometheus', volume: 'config' } },
   { id: 'central-ruler-rules', title: 'Central ruler rule files (vmalert, Thanos Ruler, Mimir)', path: 'ruler/*/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
   { id: 'rule-tests', title: 'promtool rule proofs', path: 'prometheus/tests/*.yml', format: 'yaml', renderer: 'prometheus', parse: 'yaml', diff: 'file' },
   { id: 'alertmanager-config', title: 'Alertmanager config', path: 'alertmanager/alertmanager.yml', format: 'yaml', renderer: 'alertmanager', parse: 'yaml', diff: 'alertmanager', configMap: { component: 'alertmanager', volume: 'config' } },

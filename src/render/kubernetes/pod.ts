@@ -33,6 +33,8 @@ export interface PodSettings {
   readonly configFiles: readonly RenderedFile[];
   /** Its own service account, or none (then no API token is mounted either). */
   readonly serviceAccount?: { readonly name: string; readonly needsApiToken: boolean };
+  /** Pod labels beside the component's (a Prometheus shard's `shard: "<i>"`). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export function podTemplate(model: MonitoringModel, pod: PodSettings): IPodTemplateSpec {
@@ -40,7 +42,7 @@ export function podTemplate(model: MonitoringModel, pod: PodSettings): IPodTempl
   const scheduling = model.kubernetes.scheduling[pod.component];
   return {
     metadata: {
-      labels: labelsOf(pod.component),
+      labels: { ...labelsOf(pod.component), ...pod.labels },
       annotations: {
         [checksumAnnotation]: configChecksum(pod.configFiles),
         ...(security.rootBecause ? { [rootAnnotation]: security.rootBecause } : {}),
