@@ -6,6 +6,7 @@
  * a wrong type, an expectation the operator's routing would not meet, and an object that would route elsewhere each
  * fail the right check, naming the object and the field or case. A standalone stack passes both without kubeconform.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,15 +24,20 @@ let tools: { promtool: string; amtool: string; kubeconform: string; timeoutMs: n
 const scratches: (() => void)[] = [];
 afterAll(() => scratches.splice(0).forEach((cleanup) => cleanup()));
 
-/** The repo's example config with `deploy` set, through the in-memory pipeline (what validate checks). */
-async function exampleAs(deploy: DeployConfig): Promise<Generated> {
+/** A scratch folder holding the repo's example config with `deploy` set. */
+function exampleFolder(deploy: DeployConfig): string {
   const scratch = scratchDir('mlmon-operator-validate-');
   scratches.push(scratch.cleanup);
   const example = readFileSync(join(repoRoot, 'monitoring.config.ts'), 'utf8');
   const opening = 'export default defineConfig({\n';
   expect(example).toContain(opening);
   writeFileSync(join(scratch.dir, 'monitoring.config.ts'), example.replace(opening, `${opening}  deploy: ${JSON.stringify(deploy)},\n`));
-  return generateInMemory({ cwd: scratch.dir });
+  return scratch.dir;
+}
+
+/** The example with `deploy` set, through the in-memory pipeline (what validate checks). */
+function exampleAs(deploy: DeployConfig): Promise<Generated> {
+  return generateInMemory({ cwd: exampleFolder(deploy) });
 }
 
 const operatorChecks = checkRegistry.filter((c) => c.id === 'kubeconform/operator-objects' || c.id === 'amtool/operator-routes');
@@ -91,6 +97,22 @@ describe('validate on the example switched to the prometheus-operator target', (
     expect(problemsOf(report)).toEqual([]);
     expect(byId(report)['amtool/operator-routes']!.detail).toMatch(/^routes (\d+)\/\1 passed$/);
   }, 120_000);
+});
+
+describe('mlmon validate, the command', () => {
+  it('exits 0 on the example with AlertmanagerConfig routing, every check passed, the operator checks among them with their tools', () => {
+    const cwd = exampleFolder({ target: 'prometheus-operator', prometheusOperator: { routing: 'alertmanager-config' } });
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/mlmon.js'), 'validate', '--format', 'json', '--kubeconform', tools.kubeconform, '--promtool', tools.promtool, '--amtool', tools.amtool],
+      { cwd, encoding: 'utf8', timeout: 600_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as { ok: boolean; checks: { id: string; status: string; tool?: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((c) => c.status !== 'passed')).toEqual([]);
+    expect(report.checks.filter((c) => c.id.includes('operator')).map((c) => [c.id, c.tool])).toEqual([
+      ['kubeconform/operator-objects', 'kubeconform 0.8.0'], ['amtool/operator-routes', 'amtool 0.35.0'],
+    ]);
+  }, 600_000);
 });
 
 describe('validate fails on broken operator objects, naming the object and the field (kubeconform/operator-objects)', () => {
