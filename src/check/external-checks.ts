@@ -115,7 +115,21 @@ async function runRuleTests(promtool: ResolvedTool, dir: string, generated: stri
   return { problems, detail: `rule tests ${total - failedTests}/${total} passed${userTests ? ` (${userTests} user file${userTests === 1 ? '' : 's'})` : ''}` };
 }
 
-async function runRoutingTests(amtool: ResolvedTool, dir: string, cases: readonly RoutingTestCase[], timeoutMs: number): Promise<Finding> {
+/** Where a set of routing tests is run: the Alertmanager configuration amtool reads, and the check reporting a failure. */
+export interface RoutingTestTarget {
+  /** Problem id of a failing case. */
+  readonly id: string;
+  /** The configuration file, relative to the scratch folder. */
+  readonly configFile: string;
+  /** The artifact a failure is reported on, and what to look at. */
+  readonly artifact: string;
+  readonly hint: string;
+}
+
+const standaloneRouting: RoutingTestTarget = { id: 'amtool/routes', configFile: 'alertmanager/alertmanager.yml', artifact: 'alertmanager/alertmanager.yml', hint: 'check the order of alerting.routes and their `continue` flags' };
+
+/** Runs each case with `amtool config routes test --verify.receivers` against `target`'s configuration, a few at a time. */
+export async function runRoutingTests(amtool: ResolvedTool, dir: string, cases: readonly RoutingTestCase[], timeoutMs: number, target: RoutingTestTarget = standaloneRouting): Promise<Finding> {
   const problems: Problem[] = [];
   // A few at a time: each is a separate amtool process.
   const queue = [...cases];
@@ -123,12 +137,12 @@ async function runRoutingTests(amtool: ResolvedTool, dir: string, cases: readonl
     for (let next = queue.shift(); next; next = queue.shift()) {
       const testCase = next;
       const labels = Object.entries(testCase.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-      const r = await run(amtool.path, ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', `--verify.receivers=${testCase.receivers.join(',')}`, ...labels], dir, timeoutMs);
+      const r = await run(amtool.path, ['config', 'routes', 'test', `--config.file=${target.configFile}`, `--verify.receivers=${testCase.receivers.join(',')}`, ...labels], dir, timeoutMs);
       if (r.exitCode !== 0 || r.timedOut) {
         problems.push({
-          id: 'amtool/routes', severity: 'error', artifact: 'alertmanager/alertmanager.yml', object: testCase.name,
+          id: target.id, severity: 'error', artifact: target.artifact, object: testCase.name,
           message: `${testCase.name} should reach [${testCase.receivers.join(', ')}] but Alertmanager routes it to [${r.output.split('\n')[0] ?? ''}]`,
-          hint: 'check the order of alerting.routes and their `continue` flags',
+          hint: target.hint,
         });
       }
     }

@@ -1,8 +1,9 @@
 /**
- * The tools that will read the files in production are the judges of their format: promtool and amtool,
- * found here and run through execa, each with a timeout. The checks that run them are in external-checks.ts.
+ * The tools that will read the files in production are the judges of their format: promtool and amtool (and
+ * kubeconform for the operator target's objects), found here and run through execa, each with a timeout. The
+ * checks that run them are in external-checks.ts and operator-checks.ts.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Problem } from '../problems.js';
@@ -11,11 +12,13 @@ export interface ToolOptions {
   /** Explicit paths (flags), else MLMON_PROMTOOL / MLMON_AMTOOL, else PATH, else the pinned tools cache. */
   readonly promtool?: string | undefined;
   readonly amtool?: string | undefined;
+  /** Explicit kubeconform (flag), else MLMON_KUBECONFORM, else PATH, else the tools cache. */
+  readonly kubeconform?: string | undefined;
   readonly timeoutMs: number;
 }
 
 export interface ResolvedTool {
-  readonly name: 'promtool' | 'amtool';
+  readonly name: 'promtool' | 'amtool' | 'kubeconform';
   readonly path: string;
   readonly version: string;
 }
@@ -83,13 +86,25 @@ export async function run(tool: string, args: readonly string[], cwd: string, ti
 }
 
 /** Finds a tool and asks its version; `undefined` when it is nowhere to be found. */
-export async function resolveTool(name: 'promtool' | 'amtool', explicit: string | undefined, timeoutMs: number): Promise<ResolvedTool | undefined> {
-  const envPath = process.env[name === 'promtool' ? 'MLMON_PROMTOOL' : 'MLMON_AMTOOL'];
+export async function resolveTool(name: ResolvedTool['name'], explicit: string | undefined, timeoutMs: number): Promise<ResolvedTool | undefined> {
+  const envPath = process.env[`MLMON_${name.toUpperCase()}`];
   const path = explicit ?? envPath ?? findOnPath(name) ?? findInToolsCache(name);
   if (!path || !existsSync(path)) return undefined;
+  if (name === 'kubeconform') return { name, path, version: await kubeconformVersion(path, timeoutMs) };
   const result = await run(path, ['--version'], process.cwd(), timeoutMs);
   const version = /version\s+([^\s(]+)/.exec(result.output)?.[1] ?? 'unknown version';
   return { name, path, version };
+}
+
+/**
+ * `kubeconform -v` prints the version its release build stamps in, and `development` for a `go install` build
+ * such as the tools cache's; that one is named `kubeconform-<version>` there (scripts/install-tools.sh), behind
+ * the `kubeconform` link.
+ */
+async function kubeconformVersion(path: string, timeoutMs: number): Promise<string> {
+  const printed = (await run(path, ['-v'], process.cwd(), timeoutMs)).output.trim().replace(/^v/, '');
+  if (/^\d+\.\d+/.test(printed)) return printed;
+  return /kubeconform-(\d+\.\d+\.\d+)$/.exec(realpathSync(path))?.[1] ?? (printed || 'unknown version');
 }
 
 /** A tool's verdict as problems: a timeout, `describe`'s reading of its output, else its last lines. */

@@ -13,6 +13,7 @@ import { externalChecks } from './external-checks.js';
 import type { ResolvedTool } from './external-tools.js';
 import type { KubernetesObjectsResult } from './kubernetes-objects.js';
 import { modelChecks } from './model-checks.js';
+import { operatorChecks } from './operator-checks.js';
 import { scaleOutChecks } from './scale-out-checks.js';
 import type { PromqlCheckOptions } from './promql-semantics.js';
 
@@ -83,13 +84,19 @@ export interface ToolCheckContext {
 export interface ToolCheck extends CheckBase {
   readonly kind: 'tool';
   readonly tool: ResolvedTool['name'];
+  /**
+   * Why the output gives this check nothing to look at (`not the operator target`), or undefined when it does.
+   * Such a check passes with the reason as its detail and its tool is not looked for, so a stack that doesn't
+   * need a tool (kubeconform for a standalone one) never fails for want of it.
+   */
+  readonly notApplicable?: (model: MonitoringModel) => string | undefined;
   readonly run: (context: ToolCheckContext) => Promise<Finding>;
 }
 
 export type Check = ModelCheck | ToolCheck;
 
 /** Every check, in the order the report lists them: mlmon's own first, then the external tools. */
-export const checkRegistry: readonly Check[] = [...modelChecks, ...externalChecks, ...scaleOutChecks];
+export const checkRegistry: readonly Check[] = [...modelChecks, ...externalChecks, ...scaleOutChecks, ...operatorChecks];
 
 /** Every id `--disable` accepts: the problem ids reported only as warnings (none of them a tool would reject). */
 export function disableableIds(registry: readonly Check[] = checkRegistry): string[] {

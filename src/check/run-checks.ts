@@ -133,8 +133,11 @@ function templatedYamlProblems(files: readonly RenderedFile[]): { problems: Prob
  * removed when they are done.
  */
 async function startToolChecks(checks: readonly ToolCheck[], output: CheckedOutput, options: CheckOptions, disabled: ReadonlySet<string>): Promise<{ done: Promise<CheckResult[]> }> {
-  if (options.skipExternal) return { done: Promise.resolve(checks.map((check) => ({ ...header(check), status: 'skipped', detail: '--skip-external', problems: [] }))) };
-  const names = [...new Set(checks.map((c) => c.tool))];
+  // A check with nothing to look at says why, rather than that it was skipped: no flag would make it run.
+  const idle = new Map(checks.map((check) => [check, check.notApplicable?.(output.model)]));
+  const notApplicable = (check: ToolCheck, reason: string): CheckResult => ({ ...header(check), status: 'passed', detail: reason, problems: [] });
+  if (options.skipExternal) return { done: Promise.resolve(checks.map((check) => (idle.get(check) ? notApplicable(check, idle.get(check)!) : { ...header(check), status: 'skipped', detail: '--skip-external', problems: [] }))) };
+  const names = [...new Set(checks.filter((c) => !idle.get(c)).map((c) => c.tool))];
   const found = new Map(await Promise.all(names.map(async (name) => [name, await resolveTool(name, options.tools[name], options.tools.timeoutMs)] as const)));
   const dir = mkdtempSync(join(tmpdir(), 'mlmon-validate-'));
   try {
@@ -149,7 +152,8 @@ async function startToolChecks(checks: readonly ToolCheck[], output: CheckedOutp
       return await Promise.all(checks.map(async (check) => {
         const tool = found.get(check.tool);
         const start = performance.now();
-        const result = tool
+        const reason = idle.get(check);
+        const result = reason ? notApplicable(check, reason) : tool
           ? resultOf(check, await check.run({ model: output.model, dir, tool, timeoutMs: options.tools.timeoutMs }), disabled, tool)
           : { ...header(check), status: 'failed' as const, problems: [missingTool(check)] };
         options.onProgress?.(++finished, checks.length, { id: check.id, ms: performance.now() - start });

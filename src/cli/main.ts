@@ -54,6 +54,7 @@ function buildProgram(): Command {
     .option('--skip-external', 'skip the promtool and amtool checks (reported as skipped)')
     .option('--promtool <path>', 'promtool to use (default: $MLMON_PROMTOOL, then PATH, then the tools `npm run tools` built)')
     .option('--amtool <path>', 'amtool to use (default: $MLMON_AMTOOL, then PATH, then the tools `npm run tools` built)')
+    .option('--kubeconform <path>', 'kubeconform to judge out/operator with, for the prometheus-operator target (default: $MLMON_KUBECONFORM, then PATH, then the tools `npm run tools` built)')
     .option('--tool-timeout <seconds>', 'stop an external tool that runs longer than this (a fleet of thousands of models needs minutes of promtool)', '300')
     .addOption(environmentOption('check'))
     .option('--disable <id>', 'leave a warning out of the report, by its id (repeatable; errors cannot be disabled; see docs/checks.md)', (id: string, ids: string[]) => [...ids, id], [] as string[])

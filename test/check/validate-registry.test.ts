@@ -22,7 +22,7 @@ describe('the checks registry', () => {
     expect(checkRegistry.map((c) => c.id)).toEqual([
       'config', 'render/invalid-output', 'promql', 'rules/hygiene', 'inhibit/rules', 'secrets', 'kubernetes/objects', 'yaml/reader-mismatch',
       'grafana/dashboards', 'logstash/syntax', 'promtool/check-config', 'promtool/check-rules', 'promtool/test-rules', 'amtool/check-config', 'amtool/routes',
-      'promtool/check-shard-configs', 'promtool/check-central-rules',
+      'promtool/check-shard-configs', 'promtool/check-central-rules', 'kubeconform/operator-objects', 'amtool/operator-routes',
     ]);
     for (const check of checkRegistry) {
       expect(check.title, check.id).not.toBe('');

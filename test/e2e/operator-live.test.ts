@@ -11,7 +11,7 @@
  *   prometheus.yml, rule files and alertmanager.yml; the operator ones run the PrometheusRules' spec.groups,
  *   one rule file per object as the operator writes them, and either the alertmanager.yaml of the configSecret or
  *   the configuration the operator renders from the AlertmanagerConfig (receivers `<namespace>/mlmon/<name>`,
- *   matcher strategy None; operator-rendering.ts). The same breaches must reach the same receivers with the same
+ *   matcher strategy None; src/check/operator-rendering.ts). The same breaches must reach the same receivers with the same
  *   labels from all three.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { startFakeModelService, type FakeModelService } from './support/fake-mod
 import { freeLoopbackPort } from './support/free-port.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 import { startProcess, stopAllProcesses } from './support/processes.js';
-import { operatorAlertmanagerConfig } from './operator-rendering.js';
+import { operatorAlertmanagerConfig } from '../../src/check/operator-rendering.js';
 import { waitFor } from './support/waiting.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -221,7 +221,7 @@ function stackConfig(name: StackName, serviceTarget: string, webhook: WebhookRec
 /**
  * Swaps the standalone rule files and alertmanager.yml for what the operator would hand the same tools: one rule
  * file per PrometheusRule holding its spec.groups (the operator's rule ConfigMaps), and the configSecret's
- * alertmanager.yaml or what the operator renders from the AlertmanagerConfig (operator-rendering.ts). The standalone files are deleted first, so nothing of them can be what passes.
+ * alertmanager.yaml or what the operator renders from the AlertmanagerConfig (src/check/operator-rendering.ts). The standalone files are deleted first, so nothing of them can be what passes.
  */
 function runOperatorObjects(outDir: string, routing: 'config-secret' | 'alertmanager-config'): void {
   const read = (path: string) => readFileSync(join(outDir, path), 'utf8');

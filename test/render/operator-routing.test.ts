@@ -2,7 +2,7 @@
  * Routing as an AlertmanagerConfig (`deploy.prometheusOperator.routing: 'alertmanager-config'`): the object is
  * valid against the operator's CRD, and the routing tests mlmon writes for it (operator/routing-tests.yml, the
  * standalone cases with the receiver names the operator renders) pass amtool against the configuration the
- * operator renders from it (test/e2e/operator-rendering.ts) under the matcher strategies mlmon accepts, and fail
+ * operator renders from it (src/check/operator-rendering.ts) under the matcher strategies mlmon accepts, and fail
  * under the operator's default, which is why that one is refused.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { generateFromConfig, problemsOf, scratchDir } from '../support/fixtures.js';
 import { tool, upstreamToolsDir } from '../support/tools.js';
-import { operatorAlertmanagerConfig, type MatcherStrategy } from '../e2e/operator-rendering.js';
+import { operatorAlertmanagerConfig, type MatcherStrategy } from '../../src/check/operator-rendering.js';
 
 const namespace = 'monitoring';
 type Strategy = 'None' | 'OnNamespaceExceptForAlertmanagerNamespace';

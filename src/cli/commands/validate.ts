@@ -14,6 +14,7 @@ export interface ValidateFlags {
   skipExternal?: boolean | undefined;
   promtool?: string | undefined;
   amtool?: string | undefined;
+  kubeconform?: string | undefined;
   toolTimeout: string;
   /** `--disable <id>`, repeatable: warning-only problem ids to leave out of the report. */
   disable?: string[] | undefined;
@@ -31,7 +32,7 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
       environment: flags.environment,
       skipExternal: Boolean(flags.skipExternal),
       disable: flags.disable ?? [],
-      tools: { promtool: flags.promtool, amtool: flags.amtool, timeoutMs: Number(flags.toolTimeout) * 1000 },
+      tools: { promtool: flags.promtool, amtool: flags.amtool, kubeconform: flags.kubeconform, timeoutMs: Number(flags.toolTimeout) * 1000 },
     });
   } finally {
     progress?.stop();
