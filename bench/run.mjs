@@ -8,13 +8,14 @@
  *
  * and `mlmon --help` once; then, in a section of its own (bench/rule-groups.mjs, which also runs alone), how long
  * each generated rule group takes per round in a real Prometheus at 1,000 and 10,000 models; then, per N, SLOs
- * beside Sloth (bench/slo.mjs; `--no-slo` leaves that section out, `--no-external` leaves Sloth out of it). It
+ * beside Sloth (bench/slo.mjs; `--no-slo` leaves that section out, `--no-external` leaves Sloth out of it); then,
+ * per N, the workload with the integrations on (bench/integrations.mjs; `--no-integrations` leaves it out). It
  * prints tables and PASS/MISS per target and writes bench/results/latest.json (and latest.md, the tables as
  * Markdown for the README).
  *
  *   node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile]
  *                      [--rule-groups 1000,10000 | --no-rule-groups]
- *                      [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]
+ *                      [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo] [--no-integrations]
  *
  * It benchmarks the compiled dist/ (what users run): `npm run bench` builds first.
  */
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { formatBytes, formatMs, measureSlo, sloNotes, sloTables } from './slo.mjs';
 import { judgeRuleGroups, measureRuleGroups, ruleGroupDefaults, ruleGroupTables } from './rule-groups.mjs';
 import { measureOperator, operatorTable } from './operator.mjs';
+import { integrationNotes, integrationTables, measureIntegrations } from './integrations.mjs';
 import { buildWorkload, serviceCountOf, teamCountOf, workloadAsTypeScript } from './workload.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +43,7 @@ const commandTimeoutMs = 10 * 60_000;
 // ---- options ---------------------------------------------------------------------------------------------
 
 function parseOptions(argv) {
-  const options = { sizes: undefined, runs: undefined, quick: false, external: true, profile: false, settleSeconds: 120, results: join(repoRoot, 'bench/results/latest.json'), scratch: undefined, keep: false, slo: true };
+  const options = { sizes: undefined, runs: undefined, quick: false, external: true, profile: false, settleSeconds: 120, results: join(repoRoot, 'bench/results/latest.json'), scratch: undefined, keep: false, slo: true, integrations: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -61,6 +63,7 @@ function parseOptions(argv) {
     else if (arg === '--scratch') options.scratch = resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--no-slo') options.slo = false;
+    else if (arg === '--no-integrations') options.integrations = false;
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown option ${arg}`);
   }
@@ -77,7 +80,7 @@ function parseOptions(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--rule-groups 1000,10000 | --no-rule-groups] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo]\n';
+  const text = 'usage: node bench/run.mjs [--sizes 10,100,1000,10000] [--runs 3] [--quick] [--no-external] [--profile] [--rule-groups 1000,10000 | --no-rule-groups] [--settle <seconds>] [--results <file.json>] [--scratch <dir>] [--keep] [--no-slo] [--no-integrations]\n';
   process.stderr.write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -548,6 +551,7 @@ function markdownReport(results) {
     '```',
     '',
     ...(results.slo ? [...sloTables(results.slo).flatMap((t) => [markdownTable(t), '']), '```', ...sloNotes(results.slo), '```', ''] : []),
+    ...(results.integrations ? [...integrationTables(results.integrations).flatMap((t) => [markdownTable(t), '']), '```', ...integrationNotes(results.integrations), '```', ''] : []),
   ].join('\n');
 }
 
@@ -618,6 +622,9 @@ async function main() {
     if (options.slo) {
       results.slo = measureSlo({ sizes: options.sizes, runs: options.runs, sloth: options.external, scratch, env: context.env, log: (text) => process.stderr.write(text) });
     }
+    if (options.integrations) {
+      results.integrations = measureIntegrations({ sizes: options.sizes, runs: options.runs, scratch, env: context.env, log: (text) => process.stderr.write(text) });
+    }
     results.machine.loadAverageAtEnd = loadavg();
     if (options.ruleGroups.length) {
       process.stderr.write(`  rule groups in a real Prometheus: ${options.ruleGroups.join(', ')} models (load average ${loadavg()[0].toFixed(2)})\n`);
@@ -651,6 +658,11 @@ async function main() {
     process.stdout.write('\n');
     for (const table of sloTables(results.slo)) process.stdout.write(`${plainTable(table)}\n\n`);
     process.stdout.write(`${sloNotes(results.slo).join('\n')}\n`);
+  }
+  if (results.integrations) {
+    process.stdout.write('\n');
+    for (const table of integrationTables(results.integrations)) process.stdout.write(`${plainTable(table)}\n\n`);
+    process.stdout.write(`${integrationNotes(results.integrations).join('\n')}\n`);
   }
 
   mkdirSync(dirname(options.results), { recursive: true });

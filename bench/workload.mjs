@@ -36,15 +36,18 @@ export function serviceCountOf(models) {
   return Math.max(1, Math.floor(models / 10));
 }
 
-/** The config object (what `defineConfig` receives) for a fleet of `models` models. */
-export function buildWorkload(models, seed = 20240601) {
+/**
+ * The config object (what `defineConfig` receives) for a fleet of `models` models. `minServices` raises the
+ * service count for small fleets (bench/integrations.mjs needs a service per model server even at 10 models).
+ */
+export function buildWorkload(models, seed = 20240601, { minServices = 1 } = {}) {
   const random = seededRandom(seed + models);
   const between = (low, high, decimals = 2) => Number((low + random() * (high - low)).toFixed(decimals));
   const width = String(models).length;
   const pad = (i, w = width) => String(i).padStart(w, '0');
 
   const teams = Array.from({ length: teamCountOf(models) }, (_, t) => `team-${pad(t, 2)}`);
-  const serviceCount = serviceCountOf(models);
+  const serviceCount = Math.max(minServices, serviceCountOf(models));
 
   const services = {};
   const serviceNames = [];

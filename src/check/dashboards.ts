@@ -226,10 +226,23 @@ export function dashboardQueries(dashboard: Json): DashboardQuery[] {
     const where = `$${String(variable.name)}`;
     const labelValues = /^\s*label_values\(\s*(.+)\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/s.exec(text);
     const queryResult = /^\s*query_result\(\s*(.+)\s*\)\s*$/s.exec(text);
-    if (labelValues) queries.push({ expr: `group by (${labelValues[2]!}) (${labelValues[1]!.trim()})`, where });
+    if (labelValues) queries.push({ expr: labelValuesQuery(labelValues[1]!.trim(), labelValues[2]!), where });
     else if (queryResult) queries.push({ expr: queryResult[1]!.trim(), where });
   }
   return queries;
+}
+
+/**
+ * `label_values(<series>, <label>)` as `group by (<label>) (<series>)`. A selector naming its metrics by a
+ * `__name__` alternation of plain names (`{__name__=~"a|b", service=~"$service"}`, the ML-models variables with
+ * model servers) becomes one `group by` per metric joined by `or`, so each metric is checked against the catalog
+ * with the other matchers; as one nameless selector it would be checked against nothing.
+ */
+function labelValuesQuery(series: string, label: string): string {
+  const names = /^\{\s*__name__\s*=~\s*"([A-Za-z_:][\w:]*(?:\|[A-Za-z_:][\w:]*)+)"\s*(?:,([^{}]*))?\}$/.exec(series);
+  if (!names) return `group by (${label}) (${series})`;
+  const rest = names[2]?.trim();
+  return names[1]!.split('|').map((metric) => `group by (${label}) (${metric}${rest ? `{${rest}}` : ''})`).join(' or ');
 }
 
 function variablesOf(dashboard: Json): Json[] {

@@ -36,6 +36,7 @@ interface BenchResults {
   validate: { available: boolean };
   sizes: SizeResult[];
   targets: { id: string; status: string; description: string; measured: string }[];
+  integrations?: { sizes: { models: number; rules: { alerting: number } }[]; targets: { id: string; status: string }[] };
 }
 
 const sizes = [10, 20] as const;
@@ -135,6 +136,12 @@ describe('the benchmark runner on fleets of 10 and 20 models', () => {
     expect(results.targets.find((t) => t.id === 'proof-shards-1000')!.status).toBe('n/a');
     expect(results.targets.find((t) => t.id === 'validate-steps-1000')!.status).toBe('n/a');
     expect(results.targets.find((t) => t.id === 'alert-rules-constant')!.status).toBe('PASS');
+  });
+
+  it('runs the integrations section at the same sizes, its alert count flat', () => {
+    expect(results.integrations!.sizes.map((s) => s.models)).toEqual([...sizes]);
+    expect(results.integrations!.targets.find((t) => t.id === 'integrations-alert-rules-constant')!.status).toBe('PASS');
+    expect(stdout).toMatch(/^\s*models\s+services\s+vLLM \/ Triton \/ KServe\s+cold/m);
   });
 
   it('prints the tables and a PASS/MISS line per target, and writes the Markdown report beside the JSON', () => {

@@ -100,6 +100,18 @@ describe('the dashboard check', () => {
       message: /label "model_name"/,
     },
     {
+      name: 'a variable listing models from a model server metric that is not in the catalog, within a __name__ union',
+      change: (d) => { variable(d, 'model').query = 'label_values({__name__=~"predictions_total|vllm:num_request_running", namespace=~"$namespace"}, model)'; },
+      problems: [{ id: 'promql/unknown-metric', object: 'mlmon-ml-models: $model' }],
+      message: /metric "vllm:num_request_running" is not in the metric catalog/,
+    },
+    {
+      name: 'a variable whose __name__ union matches on a label one of its metrics lacks',
+      change: (d) => { variable(d, 'model').query = 'label_values({__name__=~"predictions_total|vllm:num_requests_running", engine="0"}, model)'; },
+      problems: [{ id: 'promql/unknown-label', object: 'mlmon-ml-models: $model' }],
+      message: /^the selector predictions_total\{engine="0"\} uses label "engine"/,
+    },
+    {
       name: 'a query on a metric that is not in the catalog',
       change: (d) => { panel(d, 'Data drift score').targets[0].expr = 'max by (model) (feature_drift{model="$model"})'; },
       problems: [{ id: 'promql/unknown-metric', object: 'mlmon-ml-models: Data drift score' }],
@@ -182,10 +194,18 @@ describe('the dashboard check', () => {
       { name: 'top', type: 'query', query: { query: 'query_result(topk(5, predictions_total))', refId: 'A' } },
       { name: 'job', type: 'query', query: 'label_values(job)' },
       { name: 'datasource', type: 'datasource', query: 'prometheus' },
+      { name: 'served', type: 'query', query: 'label_values({__name__=~"predictions_total|vllm:num_requests_running|nv_inference_request_success", service=~"$service"}, model)' },
+      { name: 'servers', type: 'query', query: 'label_values({__name__=~"predictions_total|vllm:num_requests_running"}, namespace)' },
     ] } };
     expect(dashboardQueries(d)).toEqual([
       { expr: 'group by (model) (predictions_total{service=~"$service"})', where: '$model' },
       { expr: 'topk(5, predictions_total)', where: '$top' },
+      // A __name__ union of plain metric names: one group by per metric, so each is checked on its own.
+      {
+        expr: 'group by (model) (predictions_total{service=~"$service"}) or group by (model) (vllm:num_requests_running{service=~"$service"}) or group by (model) (nv_inference_request_success{service=~"$service"})',
+        where: '$served',
+      },
+      { expr: 'group by (namespace) (predictions_total) or group by (namespace) (vllm:num_requests_running)', where: '$servers' },
     ]);
   });
 });

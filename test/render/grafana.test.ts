@@ -5,7 +5,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { defaultDashboard } from '@grafana/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { checkDashboards, loadDashboardStructureCheck } from '../../src/check/dashboards.js';
+import { checkDashboards, dashboardQueries, loadDashboardStructureCheck } from '../../src/check/dashboards.js';
 import { parsePromql } from '../../src/formats/promql/parse.js';
 import { findConfigFile, loadConfig } from '../../src/config/load.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
@@ -70,10 +70,10 @@ function expressionsOf(d: Json): { where: string; expr: string }[] {
   const exprs = dataPanels(d).flatMap((p) => (p.targets as Json[]).map((t) => ({ where: `${d.uid} / ${p.title} / ${t.refId}`, expr: t.expr as string })));
   for (const v of d.templating.list as Json[]) {
     if (v.type !== 'query') continue;
-    const labelValues = /^label_values\((.+),\s*([a-zA-Z_]\w*)\)$/.exec(v.query as string);
-    if (!labelValues) throw new Error(`variable ${v.name} of ${d.uid} is not a label_values() query: ${v.query}`);
-    exprs.push({ where: `${d.uid} / $${v.name}`, expr: labelValues[1]! });
+    if (!/^label_values\((.+),\s*([a-zA-Z_]\w*)\)$/.test(v.query as string)) throw new Error(`variable ${v.name} of ${d.uid} is not a label_values() query: ${v.query}`);
   }
+  // As the dashboard check reads them: `group by (<label>) (<series>)`, one per metric of a `__name__` alternation.
+  for (const q of dashboardQueries(d)) if (q.where.startsWith('$')) exprs.push({ where: `${d.uid} / ${q.where}`, expr: q.expr });
   return exprs;
 }
 

@@ -10,6 +10,7 @@
  * doesn't list get the default threshold.
  */
 import type { ThresholdPanel } from '../../catalog/alert-definition.js';
+import { integrationOfAlert } from '../../catalog/integrations/index.js';
 import type { BuiltinAlert, MonitoringModel, ResolvedModel } from '../../normalize/model.js';
 import type { DashboardSpec } from './dashboard.js';
 import { refIdOf, type PanelDraft, type ThresholdDisplay, type TimeSeriesDraft } from './panels.js';
@@ -73,6 +74,12 @@ function withThreshold(draft: TimeSeriesDraft, alert: BuiltinAlert, panel: Thres
   const queryIndex = panel.query ? draft.queries.findIndex((q) => q.legend.endsWith(suffix)) : -1;
   if (panel.query && queryIndex < 0) throw new Error(`${alert.name} draws on the ${panel.query} query of panel "${panel.title}", which has none`);
   const refId = queryIndex >= 0 ? { refId: refIdOf(queryIndex) } : {};
+  // A model server's alert draws on its own row, whose series come only from the services that run that server:
+  // a service on another server (or none), and its models, have no series there, so no line to hide. Listing
+  // them (their threshold is `false`, foreignThresholdsOff) made the row grow with the whole fleet, past the
+  // 1 MiB of a ConfigMap at a few thousand models.
+  const server = integrationOfAlert(alert.definition)?.name;
+  const runsServer = new Set(model.services.filter((s) => !server || s.integration?.name === server).map((s) => s.name));
   let display: ThresholdDisplay;
   switch (alert.scope) {
     case 'infrastructure':
@@ -82,7 +89,7 @@ function withThreshold(draft: TimeSeriesDraft, alert: BuiltinAlert, panel: Thres
     case 'service':
       display = {
         firesWhen: threshold.firesWhen, fallback: false,
-        perSeries: model.services.map((s) => ({ seriesName: `${s.name}${suffix}`, value: s.thresholds[key as keyof typeof s.thresholds] })),
+        perSeries: model.services.filter((s) => runsServer.has(s.name)).map((s) => ({ seriesName: `${s.name}${suffix}`, value: s.thresholds[key as keyof typeof s.thresholds] })),
       };
       break;
     case 'model': {
@@ -94,7 +101,7 @@ function withThreshold(draft: TimeSeriesDraft, alert: BuiltinAlert, panel: Thres
         // legend); models the config doesn't list get the default threshold.
         : {
             firesWhen: threshold.firesWhen, fallback: model.defaults.modelThresholds[modelKey], ...refId,
-            perSeries: model.models.map((m) => ({ seriesName: `${m.name}${suffix}`, value: m.thresholds[modelKey] })),
+            perSeries: model.models.filter((m) => runsServer.has(m.service)).map((m) => ({ seriesName: `${m.name}${suffix}`, value: m.thresholds[modelKey] })),
           };
       break;
     }

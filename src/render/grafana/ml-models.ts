@@ -7,7 +7,7 @@ import type { MonitoringModel, ResolvedModel } from '../../normalize/model.js';
 import { drawAlertThresholds } from './alert-thresholds.js';
 import { datasourceVariable, labelVariable, stableId, type DashboardSpec } from './dashboard.js';
 import type { Section } from './panels.js';
-import { serviceIntegrations } from '../../catalog/integrations/index.js';
+import { integrationModelPresence, serviceIntegrations } from '../../catalog/integrations/index.js';
 import { bucketRates, promqlString, quantile, quantiles, rate, selector } from './queries.js';
 
 export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
@@ -18,9 +18,9 @@ export function mlModelsDashboard(model: MonitoringModel): DashboardSpec {
     tags: ['ml-models'],
     variables: [
       datasourceVariable(model.grafana),
-      labelVariable('namespace', 'Namespace', 'label_values(predictions_total, namespace)', true),
-      labelVariable('service', 'Service', 'label_values(predictions_total{namespace=~"$namespace"}, service)', true),
-      labelVariable('model', 'Model', 'label_values(predictions_total{namespace=~"$namespace", service=~"$service"}, model)', false),
+      labelVariable('namespace', 'Namespace', `label_values(${modelSeries(model, [])}, namespace)`, true),
+      labelVariable('service', 'Service', `label_values(${modelSeries(model, ['namespace=~"$namespace"'])}, service)`, true),
+      labelVariable('model', 'Model', `label_values(${modelSeries(model, ['namespace=~"$namespace"', 'service=~"$service"'])}, model)`, false),
     ],
     sections: [...modelSections('model="$model"'), ...integrationSections(model, 'model="$model"')],
   }, model, { dashboard: 'ml-models', whose: 'the selected model\'s' });
@@ -34,11 +34,27 @@ export function singleModelDashboard(model: MonitoringModel, listed: ResolvedMod
     tags: ['ml-models', 'model'],
     variables: [
       datasourceVariable(model.grafana),
-      labelVariable('namespace', 'Namespace', `label_values(predictions_total{model=${promqlString(listed.name)}}, namespace)`, true),
-      labelVariable('service', 'Service', `label_values(predictions_total{model=${promqlString(listed.name)}, namespace=~"$namespace"}, service)`, true),
+      labelVariable('namespace', 'Namespace', `label_values(${modelSeries(model, [`model=${promqlString(listed.name)}`])}, namespace)`, true),
+      labelVariable('service', 'Service', `label_values(${modelSeries(model, [`model=${promqlString(listed.name)}`, 'namespace=~"$namespace"'])}, service)`, true),
     ],
     sections: [...modelSections(`model=${promqlString(listed.name)}`), ...integrationSections(model, `model=${promqlString(listed.name)}`)],
   }, model, { dashboard: 'ml-models', whose: 'the model\'s', model: listed });
+}
+
+/**
+ * The series the variables list models (and their namespaces and services) from, as a series selector with
+ * `matchers`: `predictions_total`, which every model of the seed's instrumentation exports, listed in the config
+ * or not, and the presence series of each model server the config's services run (`vllm:num_requests_running`,
+ * `nv_inference_request_success`, `request_predict_seconds_count`: ScrapeConvention.modelPresence, exported for
+ * every model the server serves, its `model` label set at scrape time). Without them, a fleet served by vLLM or
+ * Triton alone would list no model. Not `mlmon:model_info`: it knows listed models only, and has no namespace.
+ * Several metrics are one selector by a `__name__` alternation, which Grafana hands to Prometheus' label values
+ * API as it is (`label_values(metric, label)` takes a series selector, not an expression).
+ */
+function modelSeries(model: MonitoringModel, matchers: readonly string[]): string {
+  const metrics = ['predictions_total', ...integrationModelPresence(model.services)];
+  if (metrics.length === 1) return matchers.length ? `predictions_total{${matchers.join(', ')}}` : 'predictions_total';
+  return `{${[`__name__=~"${metrics.join('|')}"`, ...matchers].join(', ')}}`;
 }
 
 /** The panels of a model's dashboard; the alerts' threshold lines are drawn on them by drawAlertThresholds. */
