@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { thresholdsOf, type AlertScope } from '../../src/catalog/index.js';
+import { alertCatalog, alertOfThreshold, thresholdsOf, type AlertScope } from '../../src/catalog/index.js';
+import { dcgm } from '../../src/catalog/integrations/dcgm/index.js';
+import { dcgmDefaults, defaultFatalXids } from '../../src/catalog/integrations/dcgm/settings.js';
+import { integrationOfAlert } from '../../src/catalog/integrations/index.js';
 import { configDefaults, type ComputedDefault } from '../../src/config/defaults.js';
 import type { KubernetesComponent, MonitoringModel } from '../../src/normalize/model.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
+
+/** Service `api`, running the model server whose alert `alert` is, if it is an integration's. */
+function withServerOf(alert: Parameters<typeof integrationOfAlert>[0] | undefined): NonNullable<MonitoringConfig['services']> {
+  const integration = alert && integrationOfAlert(alert);
+  return { api: { discovery: { staticTargets: ['api:80'] }, ...(integration ? { integration: { [integration.name]: { version: integration.versions.at(-1)! } } } : {}) } } as NonNullable<MonitoringConfig['services']>;
+}
 
 /**
  * Every `default` of the generated JSON schema (so every `@default` of src/config/types.ts and every default in
@@ -35,6 +44,9 @@ function schemaDefaults(): SchemaDefault[] {
       // An environment's overlay (derived from this schema) repeats the defaults of the lists it may replace,
       // which are the base's, checked at the base's paths.
       if (path === '' && field === 'environments') continue;
+      // The GPU pack's defaults are its own table (dcgmDefaults, src/catalog/integrations/dcgm/settings.ts),
+      // checked against the schema and normalize below.
+      if (path === 'infrastructure.gpus') continue;
       const at = path ? `${path}.${field}` : field;
       if (child.default !== undefined) found.push({ path: at, definition: within.at(-1)!, field, value: child.default });
       walk(child, at, within);
@@ -160,7 +172,8 @@ const mappings: Record<TableKey, Mapping> = {
   ...sloMappings('models.*.slos.*', () => ({ services: service, models: { fraud: { service: 'api', slos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } } }), 'fraud'),
   ...sloMappings('defaults.modelSlos.*', () => ({ services: service, defaults: { modelSlos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } }), undefined),
   'alerts.*.enabled': {
-    config: () => ({ services: service, models: { fraud: { service: 'api' } } }),
+    // An integration's alert exists only where its server runs (a service's, or the GPU pack).
+    config: (segments) => ({ services: withServerOf(alertCatalog.find((a) => a.name === segments[1])), models: { fraud: { service: 'api' } }, ...(dcgm.alerts.some((a) => a.name === segments[1]) ? { infrastructure: { gpus: { dcgm: { targets: ['gpu-1:9400'] } } } } : {}) }),
     read: (m, segments) => m.builtinAlerts.some((alert) => alert.name === segments[1]),
   },
   'alerting.defaultReceiver': { read: (m) => m.alertmanager.route.receiver },
@@ -290,7 +303,8 @@ describe('the table of defaults', () => {
   it.each(ofCatalog.map((d) => [d.path, d] as const))('holds the alert catalog\'s default at %s, and normalize applies it', (_path, d) => {
     const { scope, key, value } = catalogThreshold(d.path)!;
     expect(d.value).toBe(value);
-    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } } }, models: { m: { service: 'api' } } } as MonitoringConfig);
+    // An integration's threshold applies only to what its server serves: the service runs it.
+    const model = modelOf({ services: withServerOf(scope === 'infrastructure' ? undefined : alertOfThreshold(scope, key)), models: { m: { service: 'api' } } } as MonitoringConfig);
     const applied = scope === 'infrastructure' ? model.infrastructure.thresholds : d.path.startsWith('services') || d.path.startsWith('defaults.service') ? model.services[0]!.thresholds : d.path.startsWith('defaults.model') ? model.defaults.modelThresholds : model.models[0]!.thresholds;
     expect((applied as Record<string, unknown>)[key]).toBe(value);
   });
@@ -333,5 +347,35 @@ describe('the table of defaults', () => {
     expect(Object.isFrozen(configDefaults)).toBe(true);
     expect(Object.isFrozen(configDefaults['kubernetes.resources.logstash'].limits)).toBe(true);
     expect(Object.isFrozen(configDefaults['kubernetes.scheduling.filebeat'].tolerations[0])).toBe(true);
+  });
+
+  it('holds the GPU pack\'s defaults (dcgmDefaults) in the schema, and normalize applies them', () => {
+    const gpuDefaults: Record<string, unknown> = {};
+    const walkGpus = (node: JsonNode | undefined, at: string) => {
+      for (const [field, child] of Object.entries((node?.properties ?? {}) as Record<string, JsonNode>)) {
+        const target = typeof child.$ref === 'string' ? schema.definitions[child.$ref.replace('#/definitions/', '')] : child;
+        if (child.default !== undefined) gpuDefaults[`${at}${field}`] = child.default;
+        walkGpus(target, `${at}${field}.`);
+      }
+    };
+    walkGpus(schema.definitions.DcgmConfig, '');
+    const horizonHours = dcgmDefaults.thresholds.memoryLeakHorizonSeconds / 3600;
+    expect(gpuDefaults).toEqual({
+      version: dcgmDefaults.version,
+      'kubernetes.podLabels': dcgmDefaults.podLabels,
+      'kubernetes.port': dcgmDefaults.port,
+      fatalXids: defaultFatalXids,
+      'thresholds.warningTemperatureCelsius': dcgmDefaults.thresholds.warningTemperatureCelsius,
+      'thresholds.criticalTemperatureCelsius': dcgmDefaults.thresholds.criticalTemperatureCelsius,
+      'thresholds.maxThrottleRatio': dcgmDefaults.thresholds.maxThrottleRatio,
+      'thresholds.maxFramebufferUsedRatio': dcgmDefaults.thresholds.maxFramebufferUsedRatio,
+      'thresholds.memoryLeakHorizon': `${horizonHours}h`,
+      'thresholds.maxIdleUtilizationPercent': dcgmDefaults.thresholds.maxIdleUtilizationPercent,
+    });
+    const resolved = modelOf({ infrastructure: { gpus: { dcgm: { kubernetes: { namespace: 'gpu' } } } } }).dcgm!;
+    expect(resolved.version).toBe(dcgmDefaults.version);
+    expect(resolved.discovery).toMatchObject({ podLabels: dcgmDefaults.podLabels, port: dcgmDefaults.port });
+    expect(resolved.fatalXids).toEqual([...defaultFatalXids].sort((a, b) => a - b));
+    expect(resolved.thresholds).toEqual(dcgmDefaults.thresholds);
   });
 });
