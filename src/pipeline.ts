@@ -15,6 +15,7 @@ import { sloProblems } from './config/slo-semantics.js';
 import type { MonitoringConfig } from './config/types.js';
 import type { MonitoringModel } from './normalize/model.js';
 import { normalize } from './normalize/normalize.js';
+import { scaleOutProblems } from './normalize/sharding.js';
 import { CouldNotRun, isError, ProblemsFound, type Problem } from './problems.js';
 import { MisreadOutput, RenderError, type RenderedFile } from './render/artifact.js';
 import { renderAndCheck } from './render/render.js';
@@ -116,7 +117,9 @@ export async function generateStacks(options: GenerateOptions & { readonly envir
 async function checkConfig(raw: unknown): Promise<Problem[]> {
   const found = [...(await checkConfigShape(raw)), ...findLiteralSecrets(raw)];
   try {
-    found.push(...checkConfigMeaning(raw as MonitoringConfig), ...(await customRuleProblems(raw as MonitoringConfig)), ...(await sloProblems(raw as MonitoringConfig)));
+    // The scale-out settings are judged against the labels the generated rules read (normalize's metric
+    // catalog), so their check lives beside the sharding code, not in config/.
+    found.push(...checkConfigMeaning(raw as MonitoringConfig), ...scaleOutProblems(raw as MonitoringConfig), ...(await customRuleProblems(raw as MonitoringConfig)), ...(await sloProblems(raw as MonitoringConfig)));
   } catch (error) {
     // Meaning checks read the config as typed; when its shape is wrong they may trip over it. Those shape
     // problems are already reported, so a crash here only means fewer findings, never a stack trace.

@@ -17,7 +17,6 @@ import { durationRangeProblems, unreachableThresholdProblems } from './rule-sema
 import { integrationProblems } from './integration-types.js';
 import { activeCatalog, enabledIntegrationAlerts, enabledIntegrations } from '../catalog/integrations/index.js';
 import { secretKeyPattern } from './schema.js';
-import { scaleOutProblems } from '../normalize/sharding.js';
 import type { BuiltinAlertName, MonitoringConfig, RouteConfig } from './types.js';
 
 /** An http(s) URL with a host, as Alertmanager's webhook_configs url must be. */
@@ -123,7 +122,6 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   problems.push(...alertWindowProblems(config));
   problems.push(...integrationProblems(config.services));
   problems.push(...checkLogstashValues(config));
-  problems.push(...scaleOutProblems(config));
   problems.push(...gpuConfigProblems(config));
   return problems;
 }

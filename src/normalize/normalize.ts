@@ -72,7 +72,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const configDir = resolve(options.configFile, '..');
   const defaultTeam = config.defaults?.team ?? configDefaults['defaults.team'];
   // The integrations' alerts only for the integrations the config enables (services', then the GPU pack's).
-  const catalog = options.catalog ?? [...activeCatalog(alertCatalog, enabledIntegrations(config.services)), ...enabledIntegrationAlerts(config)];
+  const catalog = [...activeCatalog(options.catalog ?? alertCatalog, enabledIntegrations(config.services)), ...enabledIntegrationAlerts(config)];
   const defaultModelThresholds = withDefaults(seedThresholds('model', catalog) as ResolvedModelThresholds, config.defaults?.modelThresholds);
   const defaultServiceThresholds = withDefaults(seedThresholds('service', catalog) as ResolvedServiceThresholds, config.defaults?.serviceThresholds);
   const prometheus = config.prometheus ?? {};

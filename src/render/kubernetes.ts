@@ -18,10 +18,10 @@ import {
   filebeatManifests,
   grafanaManifests,
   logstashManifests,
-  prometheusManifests,
   type ComponentManifests,
   type ManifestDocument,
 } from './kubernetes/components.js';
+import { prometheusManifests } from './kubernetes/prometheus-components.js';
 import { labelsOf } from './kubernetes/pod.js';
 import { yamlDocument } from '../formats/yaml/layout.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPromql } from '../../src/check/promql-semantics.js';
-import { alertCatalog, alertNamed } from '../../src/catalog/index.js';
+import { alertCatalog } from '../../src/catalog/index.js';
 import { activeCatalog } from '../../src/catalog/integrations/index.js';
 import { windowFamilyOf } from '../../src/config/semantics.js';
 import { generateExample, generateFromConfig, modelOf, problemsOf } from '../support/fixtures.js';
@@ -114,7 +114,7 @@ describe('config/alert-window', () => {
   it('the family table matches the generated expressions: rate-family alerts take a rate over their window, the others use no window', async () => {
     const { model } = await generateExample();
     for (const alert of model.builtinAlerts) {
-      const family = windowFamilyOf(alertNamed(alert.name));
+      const family = windowFamilyOf(alert.definition);
       const windowed = /\b(rate|increase|irate)\([^)]*\[5m\]\)/.test(alert.rule.expr) || /\[10m\]/.test(alert.rule.expr);
       const overTime = /_over_time\(/.test(alert.rule.expr);
       expect({ alert: alert.name, family: family ?? null }).toEqual({ alert: alert.name, family: windowed ? 'rate' : overTime ? 'overTime' : null });

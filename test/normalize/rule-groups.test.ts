@@ -4,6 +4,7 @@
  * in groups of at most 500, while rule files and proof files stay as they were. How long the groups take is
  * measured by bench/rule-groups.mjs against a real Prometheus, not here.
  */
+import { dcgm } from '../../src/catalog/integrations/dcgm/index.js';
 import { describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { alertCatalog } from '../../src/catalog/index.js';
@@ -26,9 +27,9 @@ describe('rule groups', () => {
     expect(alerts.groups.map((g) => g.name)).toEqual(model.builtinAlerts.map((a) => `${a.group}-${a.name}`));
     expect(alerts.groups.map((g) => g.name)).toContain('ml-models-HighInferenceLatency');
     expect(alerts.groups.map((g) => g.name)).toContain('application-HighLatency');
-    // Every built-in, and the alerts of the integrations the example's services run (vLLM).
+    // Every built-in, the alerts of the integrations the example's services run (vLLM), and the GPU pack's.
     const running = new Set(model.services.flatMap((s) => (s.integration ? [s.integration.name] : [])));
-    expect(model.builtinAlerts.map((a) => a.name).sort()).toEqual([...activeCatalog(alertCatalog, running).map((a) => a.name)].sort());
+    expect(model.builtinAlerts.map((a) => a.name).sort()).toEqual([...activeCatalog(alertCatalog, running), ...dcgm.alerts].map((a) => a.name).sort());
   });
 
   it("keeps a small fleet's thresholds in one group, mlmon-thresholds", () => {

@@ -217,6 +217,8 @@ describe('ConfigMaps', () => {
     { component: 'prometheus', inContainer: '/etc/prometheus/rules/alerts.yml', file: 'prometheus/rules/alerts.yml' },
     { component: 'prometheus', inContainer: '/etc/prometheus/rules/thresholds.yml', file: 'prometheus/rules/thresholds.yml' },
     { component: 'prometheus', inContainer: '/etc/prometheus/rules/slo.yml', file: 'prometheus/rules/slo.yml' },
+    // The example's DCGM GPU pack: its thresholds and fatal XID codes as series.
+    { component: 'prometheus', inContainer: '/etc/prometheus/rules/dcgm.yml', file: 'prometheus/rules/dcgm.yml' },
     { component: 'alertmanager', inContainer: '/etc/alertmanager/config/alertmanager.yml', file: 'alertmanager/alertmanager.yml' },
     { component: 'grafana', inContainer: '/etc/grafana/provisioning/datasources/datasources.yml', file: 'grafana/provisioning/datasources/datasources.yml' },
     { component: 'grafana', inContainer: '/etc/grafana/provisioning/dashboards/dashboards.yml', file: 'grafana/provisioning/dashboards/dashboards.yml' },

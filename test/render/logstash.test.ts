@@ -261,8 +261,10 @@ describe('renderLogging on the example config', () => {
     const filter = section(pipeline, 'filter');
     expect(plain(attribute(onlyPlugin(filter, 'mutate'), 'copy'))).toEqual({ '[kubernetes][pod][name]': 'pod_name', '[kubernetes][namespace]': 'namespace' });
     const [services] = branchesIn(filter);
-    expect(services!.clauses).toHaveLength(2);
-    const [modelApi, unattributed] = services!.clauses;
+    // One clause per service of the example (model-api, then llm), and the unattributed rest.
+    expect(services!.clauses).toHaveLength(model.services.length + 1);
+    const [modelApi] = services!.clauses;
+    const unattributed = services!.clauses.at(-1);
     expect(equality(modelApi!.condition!)).toEqual({ field: ['kubernetes', 'labels', 'app'], value: 'model-api' });
     expect(plain(attribute(onlyPlugin(modelApi!.body, 'mutate'), 'copy'))).toEqual({ '[kubernetes][labels][app]': '[service][name]' });
     expect(parsingIn(modelApi!.body)).toEqual({
