@@ -141,7 +141,8 @@ export interface AlertDefinition<Name extends string = string, Scope extends Ale
   readonly about: string;
   readonly defaults: { readonly severity: Severity; readonly for: Duration; readonly window: Duration };
   /**
-   * What the expression does with `window`: a rate of counters or histograms (`rate`), an `*_over_time` of a
+   * What the expression does with `window`: a function needing two samples in it, as the rate of a counter or
+   * histogram or predict_linear/deriv of a gauge does (`rate`), an `*_over_time` of a
    * gauge (`overTime`), or nothing (`none`: the alert reads a current value; `config/unused-window`).
    */
   readonly windowUse: 'rate' | 'overTime' | 'none';

@@ -16,7 +16,7 @@ import { problemsOf } from '../../src/check/report.js';
 import { runChecks } from '../../src/check/run-checks.js';
 import { durationSeconds } from '../../src/formats/prometheus-duration.js';
 import type { MonitoringModel } from '../../src/normalize/model.js';
-import { proofFileCost } from '../../src/normalize/proof-files.js';
+import { proofFileCost, proofSplitFloor } from '../../src/normalize/proof-files.js';
 import type { RuleTestFile } from '../../src/normalize/rule-proofs.js';
 import type { Generated } from '../../src/pipeline.js';
 import { generateExample, generateFromConfig, scratchDir } from '../support/fixtures.js';
@@ -92,10 +92,20 @@ describe('proof files', () => {
     }
   }, 60_000);
 
-  it('of the example stay one per alert group: a part would cost more than it saves (the goldens hold the fixtures to it); its SLO proofs, each simulating hours, are split', async () => {
+  it('of the example are split only where a group costs more than the floor: a cheaper one stays whole (the goldens hold the fixtures to it); its SLO proofs, each simulating hours, are split', async () => {
     const { model } = await generateExample();
     const names = model.ruleTests.map((f) => f.name);
-    expect(names.filter((n) => !n.startsWith('slo'))).toEqual(['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml']);
+    // Per group (the name without its part), the cost of all its tests: whole below the floor, in parts above it.
+    const groups = new Map<string, RuleTestFile[]>();
+    for (const file of model.ruleTests) groups.set(file.name.replace(/-part-\d+\.test\.yml$/, '.test.yml'), [...(groups.get(file.name.replace(/-part-\d+\.test\.yml$/, '.test.yml')) ?? []), file]);
+    expect([...groups.keys()].sort()).toEqual(['application.test.yml', 'infrastructure.test.yml', 'ml-models.test.yml', 'slo.test.yml']);
+    for (const [group, files] of groups) {
+      const cost = files.reduce((sum, f) => sum + proofFileCost(f, model.ruleFiles), 0);
+      if (cost <= proofSplitFloor) expect(files.map((f) => f.name), group).toEqual([group]);
+      else expect(files.every((f) => /-part-\d+\.test\.yml$/.test(f.name)), group).toBe(true);
+    }
+    // The application group is small enough to stay whole; the SLO proofs are not.
+    expect(names).toContain('application.test.yml');
     const slo = names.filter((n) => n.startsWith('slo'));
     expect(slo.length).toBeGreaterThan(1);
     expect(slo.every((n) => /^slo-part-\d+\.test\.yml$/.test(n))).toBe(true);

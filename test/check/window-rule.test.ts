@@ -115,7 +115,8 @@ describe('config/alert-window', () => {
     const { model } = await generateExample();
     for (const alert of model.builtinAlerts) {
       const family = windowFamilyOf(alert.definition);
-      const windowed = /\b(rate|increase|irate)\([^)]*\[5m\]\)/.test(alert.rule.expr) || /\[10m\]/.test(alert.rule.expr);
+      // The functions needing two samples in their window (config/semantics.ts windowSamplesNeeded).
+      const windowed = /\b(rate|increase|irate|deriv|predict_linear)\([^)]*\[\w+\]/.test(alert.rule.expr);
       const overTime = /_over_time\(/.test(alert.rule.expr);
       expect({ alert: alert.name, family: family ?? null }).toEqual({ alert: alert.name, family: windowed ? 'rate' : overTime ? 'overTime' : null });
     }

@@ -17,7 +17,8 @@ export const gpuMemoryLeak = defineAlert({
   scope: 'infrastructure',
   about: 'A GPU\'s framebuffer use grew steadily over the window and, at that rate, fills the card within `infrastructure.gpus.dcgm.thresholds.memoryLeakHorizon`.',
   defaults: { severity: 'warning', for: '15m', window: '1h' },
-  windowUse: 'overTime',
+  // predict_linear needs two samples in its window, as rate() does: the window check judges it as the rate family.
+  windowUse: 'rate',
   metrics: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_RESERVED', dcgmThresholdSeries('memoryLeakHorizonSeconds')],
   identity: ['instance', 'gpu'],
   labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
