@@ -232,6 +232,13 @@ describe('an alert that cannot see its input says so (promtool)', () => {
   const teams: Record<string, string> = { 'fraud-detector': 'ml-risk', 'recommendation-engine': 'ml-platform', 'image-classifier': 'ml-platform' };
   const missing = models.map((model) => ({ labels: { model, service: 'model-api', team: teams[model]! }, value: 1 }));
   const unreachable = [{ labels: { service: 'model-api', team: 'ml-platform' }, value: 1 }];
+  // The example's other service, llm (vLLM), stays up and its model reports through vLLM's presence gauge
+  // (model_name copied to model at scrape time): only model-api is what these scenarios take away.
+  const llm = { job: 'llm', service: 'llm', namespace: 'llm-serving', pod: 'llm-a', instance: '10.0.1.1:8000' };
+  const llmHealthy: Record<string, string> = {
+    [series('up', llm)]: '1x80',
+    [series('vllm:num_requests_running', { model: 'support-assistant', model_name: 'support-assistant', ...llm })]: '1x80',
+  };
 
   it('fires ServiceUnreachable and ModelMetricsMissing after their window and `for` when every pod of model-api disappears at minute 5', async () => {
     const gone: Record<string, string> = {};
@@ -241,7 +248,7 @@ describe('an alert that cannot see its input says so (promtool)', () => {
     }
     await expectPasses([{
       name: 'model-api scaled to zero at 5m',
-      series: { ...gone, [series('up', { instance: 'node-exporter:9100', job: 'node-exporter' })]: '1x80' },
+      series: { ...gone, ...llmHealthy, [series('up', { instance: 'node-exporter:9100', job: 'node-exporter' })]: '1x80' },
       expect: [
         // Last successful scrape at 5m: gone from the 2m window at 7m, then `for` 3m.
         { at: '9m30s', alertname: 'ServiceUnreachable', alerts: [] },
@@ -261,7 +268,7 @@ describe('an alert that cannot see its input says so (promtool)', () => {
     const node = { instance: 'node-exporter:9100', job: 'node-exporter' };
     await expectPasses([{
       name: 'both pods of model-api fail every scrape from 5m15s, and so does node-exporter',
-      series: { ...down, [series('up', node)]: '1x20 0x60' },
+      series: { ...down, ...llmHealthy, [series('up', node)]: '1x20 0x60' },
       expect: [
         { at: '10m30s', alertname: 'ServiceUnreachable', alerts: unreachable },
         {
@@ -284,7 +291,7 @@ describe('an alert that cannot see its input says so (promtool)', () => {
     };
     await expectPasses([{
       name: 'one pod of two up',
-      series: some,
+      series: { ...some, ...llmHealthy },
       expect: [
         { at: '19m', alertname: 'ServiceUnreachable', alerts: [] },
         { at: '19m', alertname: 'ModelMetricsMissing', alerts: [] },
