@@ -188,10 +188,11 @@ describe('two Prometheus shards, VictoriaMetrics and vmalert, run on mlmon\'s sh
     const { running, explain } = live();
     const jobsByShard = async (): Promise<string[][]> => Promise.all(running.shardUrls.map(async (url) =>
       (await getJson<{ data: { activeTargets: { labels: Labels }[] } }>(`${url}/api/v1/targets`)).data.activeTargets.map((t) => t.labels.job!)));
-    // Discovery takes a moment: wait until both services' targets are placed somewhere.
-    const placed = await waitFor('both model services to be scraped', async () => {
+    // Discovery takes a moment, and each scrape pool appears in /api/v1/targets on its own: wait until both
+    // services' targets are placed somewhere and every shard lists its self-scrape.
+    const placed = await waitFor('both model services to be scraped, and every shard to scrape itself', async () => {
       const jobs = await jobsByShard();
-      return ['model-api', 'batch-api'].every((job) => jobs.flat().includes(job)) ? jobs : undefined;
+      return ['model-api', 'batch-api'].every((job) => jobs.flat().includes(job)) && jobs.every((own) => own.includes('prometheus')) ? jobs : undefined;
     }, { timeoutMs: deliveryTimeoutMs, explain });
     for (const job of ['model-api', 'batch-api']) expect(placed.filter((jobs) => jobs.includes(job)), `shards scraping ${job}`).toHaveLength(1);
     // And every shard scrapes itself.
