@@ -23,7 +23,6 @@ import { buildSloAlertRules, buildSloConstants, buildSloRecordingRules, sloMetri
 import { thresholdRuleFiles, withTargetSeries } from './threshold-files.js';
 import { resolveSlos } from './slos.js';
 
-
 export const defaultImages = {
   prometheus: configDefaults['kubernetes.images.prometheus'],
   alertmanager: configDefaults['kubernetes.images.alertmanager'],
@@ -182,6 +181,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   }));
   // A config `metrics` entry named like a built-in histogram gives its buckets (a latency SLO's target must be one).
   const ownBuckets = new Map((config.metrics ?? []).flatMap((m) => (m.buckets ? [[m.name, m.buckets] as const] : [])));
+  const serverMetrics = integrationMetrics(services);
   const metricCatalog = [
     ...builtinMetrics.map((m) => (ownBuckets.has(m.name) && m.type === 'histogram' ? { ...m, buckets: ownBuckets.get(m.name)! } : m)),
     recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),
@@ -190,9 +190,9 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     ...thresholdMetrics,
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
-    ...integrationMetrics(services),
-    // The GPU pack's own copies of the model servers' queue gauges only where no service runs that server.
-    ...(dcgm ? dcgmMetrics().filter((m) => !integrationMetrics(services).some((i) => i.name === m.name)) : []),
+    ...serverMetrics,
+    // The GPU pack reads the model servers' queue gauges: as the servers' entries where a service runs them.
+    ...(dcgm ? dcgmMetrics().filter((m) => !serverMetrics.some((i) => i.name === m.name)) : []),
   ];
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];

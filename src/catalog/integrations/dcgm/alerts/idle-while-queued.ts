@@ -1,18 +1,27 @@
 import { defineAlert } from '../../../alert-definition.js';
+import type { IntegrationMetric } from '../../integration.js';
+import { tritonMetrics, tritonVersions } from '../../triton/metrics.js';
+import { vllmMetrics, vllmVersions } from '../../vllm/metrics.js';
 import { gauge } from '../../../proof-series.js';
 import { dcgmThresholdSeries, gpuIdentityLabels } from '../settings.js';
 import { gpuSeries, gpuTarget, gpuLabels, thresholdsOf } from './gpu-proof.js';
 
+/** A model server's queue gauge, as its own metric catalog defines it (newest supported version). */
+function queueGauge(metrics: Readonly<Record<string, readonly IntegrationMetric[]>>, versions: readonly string[], name: string): IntegrationMetric {
+  const metric = metrics[versions.at(-1)!]?.find((m) => m.name === name);
+  if (!metric) throw new Error(`the ${name} queue gauge is not in its server's metric catalog`);
+  return metric;
+}
+
 /**
- * The queue gauges of the model servers the integrations know, each "requests waiting for the server" per pod:
- * vLLM's `vllm:num_requests_waiting` (docs.vllm.ai/en/latest/design/metrics.html, gauge, requests) and Triton's
- * `nv_inference_pending_request_count` (docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/
- * user_guide/metrics.html, gauge, requests).
+ * The queue gauges of the model servers the integrations know, each "requests waiting for the server" per pod,
+ * taken from those servers' own catalogs (names, units and sources there): vLLM's `vllm:num_requests_waiting`
+ * and Triton's `nv_inference_pending_request_count`.
  */
-export const queueMetrics = [
-  { name: 'vllm:num_requests_waiting', type: 'gauge', unit: 'requests', labels: ['model_name'], help: 'Number of requests waiting to be processed.', source: 'https://docs.vllm.ai/en/latest/design/metrics.html' },
-  { name: 'nv_inference_pending_request_count', type: 'gauge', unit: 'requests', labels: ['model', 'version'], help: 'Instantaneous number of pending requests awaiting execution per-model.', source: 'https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/user_guide/metrics.html' },
-] as const;
+export const queueMetrics: readonly IntegrationMetric[] = [
+  queueGauge(vllmMetrics, vllmVersions, 'vllm:num_requests_waiting'),
+  queueGauge(tritonMetrics, tritonVersions, 'nv_inference_pending_request_count'),
+];
 
 /** The labels GPU and queue meet on: the pod the GPU is allocated to, and the pod whose server queues. */
 export const idleJoinLabels = ['namespace', 'pod'] as const;
