@@ -27,10 +27,10 @@ import { freeLoopbackPort } from './support/free-port.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 import { startProcess, stopAllProcesses } from './support/processes.js';
 import { operatorAlertmanagerConfig } from '../../src/check/operator-rendering.js';
+import { discoveredTargets, type Labels, type Pod } from './support/pod-discovery.js';
 import { waitFor } from './support/waiting.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
-type Labels = Record<string, string>;
 const operatorNamespace = 'monitoring';
 const objectsOf = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
 
@@ -39,45 +39,6 @@ afterAll(() => stopAllProcesses(), 30_000);
 
 // ---- Scrape targets -------------------------------------------------------------------------------------------
 
-interface Container { readonly name: string; readonly ports?: readonly string[]; readonly init?: boolean }
-interface Pod {
-  readonly name: string;
-  readonly namespace: string;
-  readonly phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-  readonly ip: string;
-  readonly annotations?: Labels;
-  readonly containers: readonly Container[];
-}
-
-const sanitize = (name: string): string => name.replace(/[^a-zA-Z0-9_]/g, '_');
-const joinHostPort = (host: string, port: string): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-
-/** The targets Prometheus' pod discovery builds for a pod (discovery/kubernetes/pod.go buildPod), as in scrape-discovery.test.ts. */
-function discoveredTargets(pod: Pod): { targets: string[]; labels: Labels }[] {
-  const podLabels: Labels = {
-    __meta_kubernetes_namespace: pod.namespace,
-    __meta_kubernetes_pod_name: pod.name,
-    __meta_kubernetes_pod_ip: pod.ip,
-    __meta_kubernetes_pod_phase: pod.phase,
-    __meta_kubernetes_pod_node_name: 'node-1',
-  };
-  for (const [key, value] of Object.entries(pod.annotations ?? {})) {
-    podLabels[`__meta_kubernetes_pod_annotation_${sanitize(key)}`] = value;
-    podLabels[`__meta_kubernetes_pod_annotationpresent_${sanitize(key)}`] = 'true';
-  }
-  const ordered = [...pod.containers.filter((c) => !c.init), ...pod.containers.filter((c) => c.init)];
-  return ordered.flatMap((c) => {
-    const container = { ...podLabels, __meta_kubernetes_pod_container_name: c.name, __meta_kubernetes_pod_container_init: String(c.init ?? false) };
-    if (!c.ports?.length) return [{ targets: [pod.ip], labels: container }];
-    return c.ports.map((p) => {
-      const [number, protocol, name] = p.split('/');
-      return {
-        targets: [joinHostPort(pod.ip, number!)],
-        labels: { ...container, __meta_kubernetes_pod_container_port_number: number!, __meta_kubernetes_pod_container_port_protocol: protocol!, __meta_kubernetes_pod_container_port_name: name ?? '' },
-      };
-    });
-  });
-}
 
 const snake: Record<string, string> = { sourceLabels: 'source_labels', targetLabel: 'target_label', regex: 'regex', replacement: 'replacement', action: 'action', separator: 'separator', modulus: 'modulus' };
 const toPrometheus = (relabeling: Record<string, unknown>) => Object.fromEntries(Object.entries(relabeling).map(([k, v]) => [snake[k] ?? k, v]));
