@@ -11,7 +11,7 @@
 // tsc still writes dist/ for the library API (`import { defineConfig } from 'mlmon'`) and its types.
 // meta.json (esbuild's metafiles) records which sources went into which file; a test reads it.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +25,28 @@ const common = {
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
+};
+
+/**
+ * The Grafana Foundation SDK's panel and query packages (timeseries, stat, heatmap, prometheus) load, from their
+ * index, their builders for the v2 dashboard schemas too (`visualizationV2Builder.gen` and `queryV2Builder.gen`
+ * for dashboardv2, `visualizationBuilder.gen` and `queryBuilder.gen` for dashboardv2beta1), and with them the
+ * whole dashboardv2 and dashboardv2beta1 packages: ~40% of the SDK's code in the bundle, run on every
+ * generate, and unused, since mlmon writes the v1 dashboard model (src/render/grafana/). esbuild can't drop
+ * them itself (CommonJS is not tree-shaken), so the bundle gets those indexes without those lines. A dashboard
+ * that starts using a v2 builder would find it undefined in the CLI only: test/render/grafana-sdk.test.ts
+ * compares the CLI's dashboards with the library's, which loads the package whole.
+ */
+const grafanaV1Only = {
+  name: 'grafana-sdk-v1-only',
+  setup(build) {
+    const unused = /^tslib_1\.__exportStar\(require\("\.\/(visualizationV2Builder|visualizationBuilder|queryV2Builder|queryBuilder)\.gen"\), exports\);$/m;
+    build.onLoad({ filter: /@grafana[\\/]grafana-foundation-sdk[\\/]dist[\\/](timeseries|stat|heatmap|prometheus)[\\/]index\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      while (unused.test(contents)) contents = contents.replace(unused, '');
+      return { contents, loader: 'js' };
+    });
+  },
 };
 
 rmSync(outdir, { recursive: true, force: true });
@@ -55,6 +77,7 @@ const commands = await build({
   banner: { js: "import { createRequire as __mlmonCreateRequire } from 'node:module'; const require = __mlmonCreateRequire(import.meta.url);" },
   // handlebars registers `require.extensions['.hbs']` when loaded through require; harmless, and unused here.
   logOverride: { 'unsupported-require-call': 'silent' },
+  plugins: [grafanaV1Only],
 });
 
 // What `import { defineConfig } from 'mlmon'` in a config resolves to (src/config/load.ts aliases it), as one

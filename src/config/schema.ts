@@ -6,23 +6,44 @@ import { packagePath } from '../package-root.js';
 import { createRequire } from 'node:module';
 
 // The schema compiled ahead of time by `npm run schema` (ajv standalone code; a test keeps it in step with
-// the schema). Compiling at run time took most of mlmon's start-up.
-const validatorFile = packagePath('schemas/monitoring-config.validate.cjs');
+// the schema). Compiling at run time took most of mlmon's start-up. Two modules: the config, which accepts
+// any value under `environments.<name>`, and one environment's overlay, half the code, which only a config
+// with environments loads (scripts/generate-schema.mjs).
+const validatorFiles = {
+  config: packagePath('schemas/monitoring-config.validate.cjs'),
+  overlay: packagePath('schemas/monitoring-config-overlay.validate.cjs'),
+} as const;
 
-let compiled: ValidateFunction | undefined;
+const compiled: Partial<Record<keyof typeof validatorFiles, ValidateFunction>> = {};
 
 /** Loaded only when a command actually checks a config, so `mlmon --help` stays light. */
-async function compileSchema(): Promise<ValidateFunction> {
+function compiledValidator(which: keyof typeof validatorFiles): ValidateFunction {
   // require, not import: an ES module importing CommonJS makes Node lex the whole file for its exports first.
-  compiled ??= (createRequire(import.meta.url)(validatorFile) as { default: ValidateFunction }).default;
-  return compiled;
+  return (compiled[which] ??= (createRequire(import.meta.url)(validatorFiles[which]) as { default: ValidateFunction }).default);
 }
 
-/** Checks the config's shape against the JSON Schema, returning every problem at once. */
+/**
+ * Checks the config's shape against the JSON Schema (schemas/monitoring-config.schema.json), returning every
+ * problem at once; each overlay under `environments` is checked as the schema's `ConfigOverlay`, its problems
+ * at their `environments.<name>.…` paths.
+ */
 export async function checkConfigShape(config: unknown): Promise<Problem[]> {
-  const validate = await compileSchema();
-  if (validate(config)) return [];
-  return problemsFromAjv(validate.errors ?? [], config);
+  const validate = compiledValidator('config');
+  const errors = validate(config) ? [] : [...(validate.errors ?? [])];
+  const environments = isRecord(config) ? config['environments'] : undefined;
+  if (isRecord(environments)) {
+    for (const [name, overlay] of Object.entries(environments)) {
+      const validateOverlay = compiledValidator('overlay');
+      if (validateOverlay(overlay)) continue;
+      const at = `/environments/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      errors.push(...(validateOverlay.errors ?? []).map((error) => ({ ...error, instancePath: `${at}${error.instancePath}` })));
+    }
+  }
+  return errors.length ? problemsFromAjv(errors, config) : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // Words that mean a literal secret was put in the config. Those keys are reported by the secret check with a

@@ -2,6 +2,7 @@
  * Environments as overlays (src/config/environments.ts): the JSON Merge Patch (RFC 7396) semantics of an
  * overlay, choosing environments, and where a problem of an environment's merged config is reported.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,6 +133,30 @@ describe('a problem of an environment is reported where the user fixes it', () =
     const problems = await problemsOf(withEnvironments({ staging: { models: { 'fraud-detector': { tresholds: {} } } }, production: { defaults: { modelThresholds: { minAccuracy: 1.5 } } } }));
     expect(problems.find((p) => p.id === 'config/unknown-key')).toMatchObject({ path: 'environments.staging.models.fraud-detector.tresholds', hint: 'did you mean "thresholds"?' });
     expect(problems.filter((p) => p.id === 'config/invalid-value').map((p) => p.path)).toEqual(['environments.production.defaults.modelThresholds.minAccuracy']);
+  });
+
+  it('an overlay that is not an object, and one under a name with "/" and "~": each at its own environments path', async () => {
+    const problems = await problemsOf(withEnvironments({ staging: 5, production: { alerting: { recievers: {} } } }));
+    expect(problems).toContainEqual(expect.objectContaining({ id: 'config/invalid-value', path: 'environments.staging', value: 5 }));
+    expect(problems).toContainEqual(expect.objectContaining({ id: 'config/unknown-key', path: 'environments.production.alerting.recievers' }));
+    // The name is refused by its own pattern; the overlay under it is still judged at the right path.
+    const odd = await problemsOf(withEnvironments({ 'a/b~c': { alerting: { recievers: {} } } }));
+    expect(odd).toContainEqual(expect.objectContaining({ id: 'config/unknown-key', path: configPath(['environments', 'a/b~c', 'alerting', 'recievers']) }));
+  });
+
+  it('the overlay validator (half the compiled schema) is loaded only for a config with environments', () => {
+    const loads = (config: unknown) => {
+      const { dir, cleanup } = scratchDir('mlmon-env-');
+      cleanups.push(cleanup);
+      writeFileSync(join(dir, 'monitoring.config.json'), JSON.stringify(config));
+      const result = spawnSync(process.execPath, ['--require', join(repoRoot, 'test/support/trace-requires.cjs'), join(repoRoot, 'bin/mlmon.js'), 'generate'], { cwd: dir, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return (file: string) => result.stderr.includes(`require ${join(repoRoot, 'schemas', file)}\n`);
+    };
+    const without = loads(base);
+    expect(without('monitoring-config.validate.cjs')).toBe(true);
+    expect(without('monitoring-config-overlay.validate.cjs')).toBe(false);
+    expect(loads(withEnvironments({ staging: {} }))('monitoring-config-overlay.validate.cjs')).toBe(true);
   });
 
   it('a model the overlay adds without its required key: at the overlay path of the missing key', async () => {

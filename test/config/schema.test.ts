@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { generateSchemaText, generateValidatorText } from '../../scripts/generate-schema.mjs';
+import { generateSchemaText, generateValidatorTexts } from '../../scripts/generate-schema.mjs';
 import { repoRoot } from '../support/tools.js';
 
 describe('the JSON Schema', () => {
@@ -11,10 +11,11 @@ describe('the JSON Schema', () => {
     expect(committed).toBe((generateSchemaText as () => string)());
   });
 
-  it('is what the committed precompiled validator was compiled from (run `npm run schema` when this fails)', () => {
+  it('is what the committed precompiled validators (the config, an environment overlay) were compiled from (run `npm run schema` when this fails)', () => {
     const schema = readFileSync(join(repoRoot, 'schemas/monitoring-config.schema.json'), 'utf8');
-    const validator = readFileSync(join(repoRoot, 'schemas/monitoring-config.validate.cjs'), 'utf8');
-    expect(validator).toBe((generateValidatorText as (schema: string) => string)(schema));
+    const generated = (generateValidatorTexts as (schema: string) => { config: string; overlay: string })(schema);
+    expect(readFileSync(join(repoRoot, 'schemas/monitoring-config.validate.cjs'), 'utf8')).toBe(generated.config);
+    expect(readFileSync(join(repoRoot, 'schemas/monitoring-config-overlay.validate.cjs'), 'utf8')).toBe(generated.overlay);
   });
 
   it('documents the default of every threshold', () => {

@@ -12,7 +12,7 @@ import { dashboardJson, grafanaSchemaVersion } from '../../src/render/grafana/da
 import { mlModelsDashboard } from '../../src/render/grafana/ml-models.js';
 import { grafanaSdk, loadGrafanaSdk, type GrafanaSdk } from '../../src/render/grafana/sdk.js';
 import { createTemplates } from '../../src/render/templating.js';
-import { copyExampleTo, modelOf, scratchDir } from '../support/fixtures.js';
+import { copyExampleTo, generateExample, modelOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
 type Json = Record<string, any>;
@@ -94,6 +94,21 @@ describe('the CLI and the Grafana Foundation SDK', () => {
     };
     visit(entry as string);
     expect(sdkChunks.filter((chunk) => staticallyLoaded.has(chunk))).toEqual([]);
+  });
+
+  it('leaves the v2 dashboard builders out of the bundle, and the CLI writes the dashboards the whole package writes', async () => {
+    // scripts/bundle-cli.mjs trims the panel packages' indexes to their v1 builders.
+    const bundled = Object.values(meta().commands.outputs).flatMap((o) => Object.keys(o.inputs)).filter(isSdk);
+    expect(bundled.filter((input) => /\/dist\/dashboardv2|V2Builder/.test(input))).toEqual([]);
+    expect(bundled.some((input) => input.includes('/dist/timeseries/panelBuilder.gen.js'))).toBe(true);
+    const { dir, cleanup } = scratchDir('mlmon-sdk-');
+    cleanups.push(cleanup);
+    copyExampleTo(dir);
+    const result = spawnSync(process.execPath, [join(repoRoot, 'bin/mlmon.js'), 'generate'], { cwd: dir, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const library = (await generateExample()).files.filter((f) => f.path.startsWith('grafana/dashboards/'));
+    expect(library.length).toBeGreaterThan(3);
+    for (const file of library) expect(readFileSync(join(dir, 'out', file.path), 'utf8'), file.path).toBe(file.content);
   });
 
   it('loads those chunks for generate, not from node_modules, and not at all for --help', () => {
