@@ -2,9 +2,9 @@
 //
 // - main.cjs, the front (src/cli/main.ts: commander, flags, help, version), as one CommonJS file. Node 20
 //   loads CommonJS ~20 ms faster than an ES module graph, which is most of what `mlmon --help` costs.
-// - run-command.js and its chunks: the commands (src/cli/run-command.ts and everything it loads), as ES
-//   modules with code splitting, so a run loads one command's code, and validate's heavy checks only when
-//   validate runs. The front imports run-command.js only when a command runs.
+// - commands/<name>.cjs: each command with everything it loads, as one CommonJS file, so a run loads one
+//   command's code; the front requires it only when that command runs, through the code cache
+//   (src/cli/code-cache.ts), which keeps V8's compiled code of it between runs. Shared code is in each of them.
 //
 // Why bundle: unbundled, a run resolves, reads and links ~400 modules (yaml, handlebars, kubernetes-models,
 // our own dist/), and Node 20 lexes every CommonJS one an ES module imports: ~40% of a small generate.
@@ -49,35 +49,74 @@ const grafanaV1Only = {
   },
 };
 
+/**
+ * Each command's bundle starts from a module of its own: the command's run function, reporting what it throws
+ * as src/cli/run-command.ts does. The table is run-command.ts's, by its CommandFlags names.
+ */
+const commandModules = {
+  generate: ['generate', 'runGenerate'],
+  diff: ['diff', 'runDiff'],
+  validate: ['validate', 'runValidate'],
+  importOpenSlo: ['import-openslo', 'runImportOpenSlo'],
+  checkMetrics: ['check-metrics', 'runCheckMetrics'],
+  instrument: ['instrument', 'runInstrument'],
+  init: ['init', 'runInit'],
+};
+const commandEntries = {
+  name: 'mlmon-command-entries',
+  setup(build) {
+    build.onResolve({ filter: /^mlmon-command:/ }, (args) => ({ path: args.path.slice('mlmon-command:'.length), namespace: 'mlmon-command' }));
+    build.onLoad({ filter: /.*/, namespace: 'mlmon-command' }, (args) => {
+      const [file, run] = commandModules[args.path];
+      return {
+        resolveDir: root,
+        loader: 'ts',
+        contents: `import { runReportingErrors } from './src/cli/report-errors.ts';\nimport { ${run} } from './src/cli/commands/${file}.ts';\nexport const run = (flags: Parameters<typeof ${run}>[0]): Promise<number> => runReportingErrors(async () => ${run}, flags);\n`,
+      };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
+
+// CommonJS has no import.meta; src/package-root.ts finds mlmon's folder from this file's URL.
+const commonJs = {
+  format: 'cjs',
+  define: { 'import.meta.url': '__mlmonModuleUrl' },
+  banner: { js: "const __mlmonModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 
 const front = await build({
   ...common,
+  ...commonJs,
   entryPoints: ['src/cli/main.ts'],
   outfile: `${outdir}/main.cjs`,
-  format: 'cjs',
-  // Stays an import() of the ES module build below, resolved beside main.cjs.
-  external: ['./run-command.js'],
-  // CommonJS has no import.meta; src/package-root.ts finds mlmon's folder from this file's URL.
-  define: { 'import.meta.url': '__mlmonModuleUrl' },
-  banner: { js: "const __mlmonModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // main.ts's run-command.ts is command-bundles.ts here: it runs each command's bundle below.
+  plugins: [{
+    name: 'mlmon-command-bundles',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/run-command\.js$/ }, () => ({ path: `${root}src/cli/command-bundles.ts` }));
+    },
+  }],
 });
 
+// One CommonJS file per command (dist/cli-bundle/commands/<name>.cjs), with everything it imports: what it
+// imports lazily (the Grafana SDK, js-yaml, kubernetes-models, …) is inside it too, and only evaluated when
+// first imported. CommonJS, so that src/cli/code-cache.ts can keep V8's compiled code of it between runs; and
+// so with `import()` turned into `require` (a script compiled through `vm` has no loader for `import()`).
 const commands = await build({
   ...common,
-  entryPoints: ['src/cli/run-command.ts'],
+  ...commonJs,
+  entryPoints: Object.fromEntries(Object.keys(commandModules).map((name) => [`commands/${name}`, `mlmon-command:${name}`])),
   outdir,
-  format: 'esm',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
+  supported: { 'dynamic-import': false },
   // Loaded through their own files at run time: jiti finds its babel beside itself, esbuild its binary, and
-  // execa (validate only) is left to Node.
+  // execa (an ES module; Node 20.19+ requires it) is left to Node.
   external: ['jiti', 'esbuild', 'execa'],
-  // Bundled CommonJS packages call require() (Node's built-ins); an ES module has none of its own.
-  banner: { js: "import { createRequire as __mlmonCreateRequire } from 'node:module'; const require = __mlmonCreateRequire(import.meta.url);" },
   // handlebars registers `require.extensions['.hbs']` when loaded through require; harmless, and unused here.
   logOverride: { 'unsupported-require-call': 'silent' },
-  plugins: [grafanaV1Only],
+  plugins: [commandEntries, grafanaV1Only],
 });
 
 // What `import { defineConfig } from 'mlmon'` in a config resolves to (src/config/load.ts aliases it), as one
