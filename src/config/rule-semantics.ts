@@ -114,6 +114,9 @@ export function unreachableThresholdProblems(config: MonitoringConfig, catalog: 
     problems.push({ id: 'config/unreachable-threshold', severity: 'error', path, value, message, allowed, ...(hint ? { hint } : {}) });
   const judge = (segments: (string | number)[], value: unknown, alert: string, bounds: SignalBounds): void => {
     if (typeof value !== 'number') return;
+    // Most values are in bounds: the path is spelt out only for one that is not.
+    const outside = (bounds.floor !== undefined && value <= bounds.floor) || (bounds.ceiling !== undefined && value >= bounds.ceiling) || (bounds.longest !== undefined && value > bounds.longest);
+    if (!outside) return;
     const path = configPath(segments);
     if (bounds.floor !== undefined && value <= bounds.floor) {
       report(path, value, `${path} is ${value}: ${alert} fires below it, and its signal is never negative, so it could never fire`, 'a number greater than 0, or false to disable the alert', `did you mean ${path}: false?`);
@@ -144,7 +147,10 @@ export function unreachableThresholdProblems(config: MonitoringConfig, catalog: 
     for (const [segments, thresholds] of places[scope]) {
       // Only what a target sets can be out of bounds; most of a fleet sets nothing.
       if (!thresholds) continue;
-      for (const { alert, threshold } of ofScope) judge([...segments, threshold.key], thresholds[threshold.key], alert.name, threshold.bounds);
+      for (const { alert, threshold } of ofScope) {
+        const value = thresholds[threshold.key];
+        if (typeof value === 'number') judge([...segments, threshold.key], value, alert.name, threshold.bounds);
+      }
     }
   }
   return problems;

@@ -98,8 +98,9 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
       });
     }
   }
+  const serviceSet = new Set(services);
   for (const [name, model] of Object.entries(config.models ?? {})) {
-    if (!services.includes(model.service)) unknownReference(configPath(['models', name, 'service']), 'service', model.service, services, 'add it under services');
+    if (!serviceSet.has(model.service)) unknownReference(configPath(['models', name, 'service']), 'service', model.service, services, 'add it under services');
   }
 
   // Custom alerts must not collide with built-ins or each other.
@@ -277,7 +278,10 @@ const secretValuePatterns: [RegExp, string][] = [
 /** A literal secret anywhere in the config: keys that name one (outside `*File`), and values that are one. */
 export function findLiteralSecrets(config: unknown): Problem[] {
   const problems: Problem[] = [];
-  const walk = (node: unknown, segments: (string | number)[]): void => {
+  // One path, pushed and popped on the way down: a fleet's config is tens of thousands of nodes, and a new
+  // array for each was most of this check's time. Copied only for a problem.
+  const segments: (string | number)[] = [];
+  const walk = (node: unknown): void => {
     if (typeof node === 'string') {
       for (const [pattern, what] of secretValuePatterns) {
         if (pattern.test(node)) {
@@ -291,23 +295,34 @@ export function findLiteralSecrets(config: unknown): Problem[] {
       }
       return;
     }
-    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, [...segments, i]));
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        segments.push(i);
+        walk(node[i]);
+        segments.pop();
+      }
+      return;
+    }
     if (node && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
+      for (const key of Object.keys(node)) {
+        const child = (node as Record<string, unknown>)[key];
         if (secretKeyPattern.test(key) && !/file$/i.test(key) && child !== undefined) {
           const fileKey = `${key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}File`;
+          const at = configPath([...segments, key]);
           problems.push({
-            id: 'config/literal-secret', severity: 'error', path: configPath([...segments, key]), value: '<redacted>',
-            message: `${configPath([...segments, key])} is a literal secret; mlmon's output is committed to Git and must never contain one`,
+            id: 'config/literal-secret', severity: 'error', path: at, value: '<redacted>',
+            message: `${at} is a literal secret; mlmon's output is committed to Git and must never contain one`,
             allowed: `${configPath([...segments, fileKey])}: the path of a file mounted from a Kubernetes Secret`,
             hint: `use ${fileKey} instead`,
           });
           continue;
         }
-        walk(child, [...segments, key]);
+        segments.push(key);
+        walk(child);
+        segments.pop();
       }
     }
   };
-  walk(config, []);
+  walk(config);
   return problems;
 }

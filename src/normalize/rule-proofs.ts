@@ -109,9 +109,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     const steps = Math.ceil((after + window) / step) + 2;
     for (const side of ['breach', 'inside'] as const) {
       const clock = { steps, step };
-      const sideTargets = side === 'breach'
-        ? marginScales.map((scale) => targetsOf(alert, model, side, clock, scale)).find((ts) => ts.every((t) => !t.fires || clearOfRounding(alert, t))) ?? targetsOf(alert, model, side, clock, 1)
-        : targetsOf(alert, model, side, clock, 1);
+      const sideTargets = side === 'breach' && proof.kind === 'threshold' ? breachTargets(alert, model, clock) : targetsOf(alert, model, side, clock, 1);
       for (const [shard, targets] of layout.split(sideTargets, (t) => t.target)) {
         const expected = targets.filter((t) => t.fires);
         if (side === 'breach' && expected.length === 0) continue;
@@ -149,6 +147,19 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
       };
     });
   return balancedProofFiles(files, model.ruleFiles).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The firing side of a threshold proof at the first margin scale whose expected text is clear of a rounding
+ * tie (else the first scale's). Each scale is built only if the one before failed: a fleet's targets are many.
+ * A custom proof builds its own targets, which no margin changes.
+ */
+function breachTargets(alert: BuiltinAlert, model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, clock: ProofClock): TargetSeries[] {
+  for (const scale of marginScales) {
+    const targets = targetsOf(alert, model, 'breach', clock, scale);
+    if (targets.every((t) => !t.fires || clearOfRounding(alert, t))) return targets;
+  }
+  return targetsOf(alert, model, 'breach', clock, 1);
 }
 
 /** The labels promtool must see on the alert: label values are templates too (escaped config values). */

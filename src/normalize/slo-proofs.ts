@@ -56,6 +56,8 @@ export function buildSloProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routi
   const burnRules = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is AlertingRule => r.kind === 'alert' && r.alert === sloAlertNames.burn);
   const samples = new Map<string, Sample[]>();
   const seen = new Set<string>();
+  // By name, not by searching the fleet for each SLO: a fleet lists thousands of models.
+  const serviceOfModel = new Map(model.models.map((m) => [m.name, m.service]));
   for (const slo of model.slos.slos) {
     // One listed and one default SLO per policy and indicator; a custom ratio can't be simulated.
     const key = `${slo.policy} ${slo.sli} ${slo.target === undefined}`;
@@ -64,7 +66,7 @@ export function buildSloProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routi
     const subject = slo.target ?? unlistedModelName;
     // The default SLO's proof loads the threshold file of the defaults, where an unlisted model's series are found.
     const target: ThresholdTarget = { kind: slo.scope, name: subject };
-    const service = slo.scope === 'service' ? subject : (model.models.find((m) => m.name === subject)?.service ?? model.services[0]?.name ?? 'model-api');
+    const service = slo.scope === 'service' ? subject : (serviceOfModel.get(subject) ?? model.services[0]?.name ?? 'model-api');
     const bucket = `${slo.policy}\n${shardOf(target) ?? ''}`;
     samples.set(bucket, [...(samples.get(bucket) ?? []), { slo, subject, service, target }]);
   }
@@ -110,7 +112,7 @@ export function buildSloProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routi
       const present = new Map<string, InputSeries>();
       for (const slo of model.slos.slos) {
         if (slo.target === undefined || proven.has(slo) || slo.indicator.kind === 'ratio' || shardOf({ kind: slo.scope, name: slo.target }) !== shard) continue;
-        const sample = { slo, subject: slo.target, service: slo.scope === 'service' ? slo.target : (model.models.find((m) => m.name === slo.target)?.service ?? 'model-api'), target: { kind: slo.scope, name: slo.target } };
+        const sample = { slo, subject: slo.target, service: slo.scope === 'service' ? slo.target : (serviceOfModel.get(slo.target) ?? 'model-api'), target: { kind: slo.scope, name: slo.target } };
         for (const series of indicatorSeries(sample, 1, 0, clock)) present.set(series.series, series);
       }
       const at = Math.ceil((10 * 60 + 2 * group) / group) * group;

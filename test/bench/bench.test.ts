@@ -146,11 +146,11 @@ describe('the benchmark runner on fleets of 10 and 20 models', () => {
   });
 
   it('prints the tables and a PASS/MISS line per target, and writes the Markdown report beside the JSON', () => {
-    expect(stdout).toMatch(/^\s*models\s+services\s+teams\s+cold\s+warm/m);
+    expect(stdout).toMatch(/^\s*models\s+services\s+teams\s+first run\s+cold\s+warm/m);
     expect(stdout).toMatch(/^\s+20\s+2\s+3\s/m);
     for (const target of results.targets) expect(stdout).toContain(`${target.status.padEnd(4)}  ${target.description}`);
     const markdown = join(scratch.dir, 'results', 'bench.md');
     expect(existsSync(markdown)).toBe(true);
-    expect(readFileSync(markdown, 'utf8')).toContain('| models | services | teams | cold | warm |');
+    expect(readFileSync(markdown, 'utf8')).toContain('| models | services | teams | first run | cold | warm |');
   });
 });
