@@ -144,13 +144,13 @@ export function unreachableThresholdProblems(config: MonitoringConfig, catalog: 
   };
   for (const scope of ['infrastructure', 'service', 'model'] as const) {
     const ofScope = thresholdsOf(scope, catalog);
+    const byKey = new Map(ofScope.map((entry, order) => [entry.threshold.key, { ...entry, order }]));
     for (const [segments, thresholds] of places[scope]) {
-      // Only what a target sets can be out of bounds; most of a fleet sets nothing.
+      // Only what a target sets can be out of bounds; most of a fleet sets nothing, the rest a key or two, so
+      // the keys it sets are looked up (in the catalog's order), not every key of the catalog in it.
       if (!thresholds) continue;
-      for (const { alert, threshold } of ofScope) {
-        const value = thresholds[threshold.key];
-        if (typeof value === 'number') judge([...segments, threshold.key], value, alert.name, threshold.bounds);
-      }
+      const set = Object.keys(thresholds).flatMap((key) => byKey.get(key) ?? []).sort((a, b) => a.order - b.order);
+      for (const { alert, threshold } of set) judge([...segments, threshold.key], thresholds[threshold.key], alert.name, threshold.bounds);
     }
   }
   return problems;

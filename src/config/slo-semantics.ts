@@ -22,10 +22,13 @@ function slosOf(config: MonitoringConfig): { path: (string | number)[]; scope: '
   const defaults = config.defaults?.modelSlos ?? {};
   for (const [name, spec] of Object.entries(defaults)) found.push({ path: ['defaults', 'modelSlos', name], scope: 'model', name, spec, isDefault: true });
   for (const [service, s] of Object.entries(config.services ?? {})) {
-    for (const [name, spec] of Object.entries(s?.slos ?? {})) found.push({ path: ['services', service, 'slos', name], scope: 'service', name, spec, isDefault: false });
+    if (!s?.slos) continue;
+    for (const [name, spec] of Object.entries(s.slos)) found.push({ path: ['services', service, 'slos', name], scope: 'service', name, spec, isDefault: false });
   }
   for (const [model, m] of Object.entries(config.models ?? {})) {
-    for (const [name, override] of Object.entries(m?.slos ?? {}) as [string, SloOverride | false][]) {
+    // Most of a fleet overrides no SLO: nothing to allocate for those.
+    if (!m?.slos) continue;
+    for (const [name, override] of Object.entries(m.slos) as [string, SloOverride | false][]) {
       if (override === false) continue;
       found.push({ path: ['models', model, 'slos', name], scope: 'model', name, spec: { ...defaults[name], ...override }, isDefault: false });
     }

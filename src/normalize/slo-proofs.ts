@@ -53,6 +53,8 @@ interface Sample {
  * every SLO of one file and policy is proven in the same tests, so the tests don't multiply with indicators).
  */
 export function buildSloProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'>, step: number, group: number, shardOf: (target: ThresholdTarget) => string | undefined): [string | undefined, RuleTest][] {
+  // Without SLOs there is nothing to prove, and no need to look through a fleet's rules for the burn alerts.
+  if (model.slos.slos.length === 0) return [];
   const burnRules = model.ruleFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is AlertingRule => r.kind === 'alert' && r.alert === sloAlertNames.burn);
   const samples = new Map<string, Sample[]>();
   const seen = new Set<string>();

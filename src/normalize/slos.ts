@@ -61,11 +61,14 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
   for (const service of services) {
     for (const [name, spec] of Object.entries(config.services?.[service.name]?.slos ?? {})) add(name, spec, 'service', service.name, service.team, `services.${service.name}.slos.${name}`);
   }
+  const defaultNames = Object.keys(defaults);
   for (const model of models) {
-    const own = config.models?.[model.name]?.slos ?? {};
-    const names = [...new Set([...Object.keys(defaults), ...Object.keys(own)])];
+    const own = config.models?.[model.name]?.slos;
+    // A fleet with no SLOs, or a model with none of its own: no sets to build for it.
+    if (!own && defaultNames.length === 0) continue;
+    const names = own ? [...new Set([...defaultNames, ...Object.keys(own)])] : defaultNames;
     for (const name of names) {
-      const override: SloOverride | false | undefined = own[name];
+      const override: SloOverride | false | undefined = own?.[name];
       if (override === false) continue;
       const spec = { ...defaults[name], ...override } as Partial<SloConfig>;
       if (!spec.indicator || spec.objective === undefined) continue;

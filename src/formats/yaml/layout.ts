@@ -76,10 +76,12 @@ const readerWords = new Set([
 // are quoted too: it is one of the readers every file must read back the same under.
 const bareExponent = /^[eE][-+]?[0-9]+$/;
 /** Whether a string starting with a letter is one some reader takes for a boolean, null or number. */
-export const readsAsOther = (value: string): boolean => readerWords.has(value) || ((value.charCodeAt(0) | 32) === 101 && bareExponent.test(value));
+// The words are at most 5 characters: a longer string is not hashed for the lookup (a fleet writes millions).
+export const readsAsOther = (value: string): boolean => (value.length <= 5 && readerWords.has(value)) || ((value.charCodeAt(0) | 32) === 101 && bareExponent.test(value));
 /** Whether a one-line string can be written as it is (plain) after `key: ` or `- `, and read back by all. */
 export function isPlainScalar(value: string): boolean {
-  return plainScalar.test(value) && !/[ :]$/.test(value) && !readsAsOther(value);
+  const last = value.charCodeAt(value.length - 1);
+  return plainScalar.test(value) && last !== 0x20 && last !== 0x3a && !readsAsOther(value);
 }
 /** Stricter: a plain scalar in any position, a mapping key included. */
 export function isPlainIdentifier(value: string): boolean {
@@ -126,6 +128,8 @@ export const needsYamlEscape = (text: string): boolean => mustEscape.test(text);
  * escapes, which YAML's double-quoted scalars read as JSON does. Outside its strings, JSON text holds none.
  */
 export function yamlSafeJson(value: unknown): string {
+  // A number or a boolean is JSON's text of it, with nothing to escape: most of what a fleet's proofs write.
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
   const text = JSON.stringify(value);
   return mustEscape.test(text) ? text.replace(mustEscapeAll, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
