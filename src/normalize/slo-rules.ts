@@ -82,7 +82,14 @@ export function buildSloRecordingRules(model: SloModel): RecordingRule[] {
 /** The constant series of the SLOs: objectives per target (and defaults), factors and minimum events per policy. */
 export function buildSloConstants(model: SloModel): RecordingRule[] {
   const rules: RecordingRule[] = [];
-  const constant = (record: string, value: number, labels: Record<string, string>, source: string) => rules.push({ kind: 'record', record, expr: `vector(${formatNumber(value)})`, labels, source });
+  // A fleet's thousands of objectives are a handful of values: each one's expression is written once.
+  const exprs = new Map<number, string>();
+  const exprOf = (value: number): string => {
+    let expr = exprs.get(value);
+    if (expr === undefined) exprs.set(value, (expr = `vector(${formatNumber(value)})`));
+    return expr;
+  };
+  const constant = (record: string, value: number, labels: Record<string, string>, source: string) => rules.push({ kind: 'record', record, expr: exprOf(value), labels, source });
   for (const policy of model.policies) {
     constant(sloSeries.minEvents, policy.minEvents, { slo_policy: policy.id }, `slos (policy ${policy.id})`);
     for (const tier of policy.tiers) constant(sloSeries.burnFactor, tier.factor, factorLabels(policy.id, tier), `slos (policy ${policy.id}, tier ${tier.name})`);

@@ -34,7 +34,8 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
   const indicators = new Map<string, { sli: SliDefinition; windows: Set<string> }>();
   const slos: ResolvedSlo[] = [];
 
-  const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void => {
+  /** The indicator and policy of a spec, each resolved once per distinct spec; the indicator's windows widened. */
+  const resolveSpec = (name: string, spec: SloConfig, scope: 'model' | 'service'): { sli: SliDefinition; policy: SloPolicy } => {
     const sliKey = `${scope}\n${name}\n${JSON.stringify(spec.indicator)}`;
     const sli = sliBySpec.get(sliKey) ?? sliOf(scope, spec.indicator, name);
     sliBySpec.set(sliKey, sli);
@@ -53,8 +54,13 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
       entry.windows.add(tier.longWindow);
       entry.windows.add(tier.shortWindow);
     }
+    return { sli, policy };
+  };
+  const push = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string, { sli, policy }: { sli: SliDefinition; policy: SloPolicy }): void => {
     slos.push({ name, scope, ...(target !== undefined ? { target } : {}), team, sli: sli.id, indicator: spec.indicator, objective: spec.objective, window: spec.window ?? sloDefaults.window, policy: policy.id, source });
   };
+  const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void =>
+    push(name, spec, scope, target, team, source, resolveSpec(name, spec, scope));
 
   const defaults = config.defaults?.modelSlos ?? {};
   for (const [name, spec] of Object.entries(defaults)) add(name, spec, 'model', undefined, defaultTeam, `defaults.modelSlos.${name}`);
@@ -62,6 +68,7 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     for (const [name, spec] of Object.entries(config.services?.[service.name]?.slos ?? {})) add(name, spec, 'service', service.name, service.team, `services.${service.name}.slos.${name}`);
   }
   const defaultNames = Object.keys(defaults);
+  const defaultResolved = new Map<string, { sli: SliDefinition; policy: SloPolicy }>();
   for (const model of models) {
     const own = config.models?.[model.name]?.slos;
     // A fleet with no SLOs, or a model with none of its own: no sets to build for it.
@@ -70,10 +77,18 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     for (const name of names) {
       const override: SloOverride | false | undefined = own?.[name];
       if (override === false) continue;
+      if (override === undefined) {
+        // The default as it is (most of a fleet): resolved once for every model that takes it.
+        const spec = defaults[name];
+        if (!spec?.indicator || spec.objective === undefined) continue;
+        let resolved = defaultResolved.get(name);
+        if (!resolved) defaultResolved.set(name, (resolved = resolveSpec(name, spec, 'model')));
+        push(name, spec, 'model', model.name, model.team, `defaults.modelSlos.${name}`, resolved);
+        continue;
+      }
       const spec = { ...defaults[name], ...override } as Partial<SloConfig>;
       if (!spec.indicator || spec.objective === undefined) continue;
-      const source = override ? `models.${model.name}.slos.${name}` : `defaults.modelSlos.${name}`;
-      add(name, spec as SloConfig, 'model', model.name, model.team, source);
+      add(name, spec as SloConfig, 'model', model.name, model.team, `models.${model.name}.slos.${name}`);
     }
   }
   const bySeconds = (a: string, b: string) => durationSeconds(a) - durationSeconds(b);
