@@ -18,6 +18,8 @@ import { RenderError } from './artifact.js';
 import { describeTemplateError, makeEveryLookupStrict } from './handlebars-strict.js';
 import { yamlBlock, yamlInline, yamlText } from '../formats/yaml/layout.js';
 import { packagePath } from '../package-root.js';
+import type { Rule } from '../normalize/model.js';
+import { ruleListYaml } from './rule-list.js';
 
 type HandlebarsEnvironment = typeof HandlebarsModule;
 type TemplateSpec = Parameters<HandlebarsEnvironment['template']>[0];
@@ -65,6 +67,7 @@ function registerHelpers(hbs: HandlebarsEnvironment): void {
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('nonEmpty', (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && (typeof value !== 'object' || Object.keys(value).length > 0)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('ruleList', (rules: unknown, indent: unknown) => ruleListYaml(rules as readonly Rule[], Number(indent)));
 }
 
 /** Templates come from the user's folder first (same file name), then mlmon's own `templates/`. */
