@@ -20,16 +20,13 @@ import { yamlBlock, yamlInline, yamlText } from '../formats/yaml/layout.js';
 import { packagePath } from '../package-root.js';
 import type { Rule } from '../normalize/model.js';
 import { ruleListYaml } from './rule-list.js';
+import type { RuleTest } from '../normalize/rule-proofs.js';
+import { commentText, ruleTestListYaml } from './rule-test-list.js';
 
 type HandlebarsEnvironment = typeof HandlebarsModule;
 type TemplateSpec = Parameters<HandlebarsEnvironment['template']>[0];
 
 export const builtinTemplatesDir = packagePath('templates');
-
-/** A `#` comment line's text: one line, no matter what the value holds. */
-function commentText(value: unknown): string {
-  return String(value).replace(/[\r\n]+/g, ' ');
-}
 
 interface LoadedTemplate {
   /** Where the template was read from: the user's override or mlmon's own. */
@@ -68,6 +65,7 @@ function registerHelpers(hbs: HandlebarsEnvironment): void {
   hbs.registerHelper('nonEmpty', (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && (typeof value !== 'object' || Object.keys(value).length > 0)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('ruleList', (rules: unknown, indent: unknown) => ruleListYaml(rules as readonly Rule[], Number(indent)));
+  hbs.registerHelper('ruleTestList', (tests: unknown) => ruleTestListYaml(tests as readonly RuleTest[]));
 }
 
 /** Templates come from the user's folder first (same file name), then mlmon's own `templates/`. */
