@@ -185,6 +185,16 @@ export function scaleOutProblems(config: MonitoringConfig): Problem[] {
       hint: 'add prometheus.centralRuler: { kind: "vmalert" } and a prometheus.remoteWrite entry, or set prometheus.shards to 1',
     });
   }
+  if ((settings.shards ?? 1) > 1 && config.grafana?.prometheusUrl === undefined) {
+    // Grafana's data source defaults to the one server's Service; sharded, there is one Service per shard, and
+    // each holds only its share of the fleet.
+    problems.push({
+      id: 'config/grafana-datasource-with-shards', severity: 'warning', path: 'grafana.prometheusUrl',
+      message: `prometheus.shards is ${settings.shards}, but grafana.prometheusUrl is not set: Grafana's data source would be http://prometheus:${settings.port ?? configDefaults['prometheus.port']}, a Service the sharded deployment does not have (each shard has its own, with its share of the targets), so the dashboards would show nothing`,
+      allowed: "the query URL of the central store the shards remote-write to",
+      hint: 'set grafana.prometheusUrl, e.g. "http://victoria-metrics:8428" (VictoriaMetrics), or your Thanos Query or Mimir query-frontend URL',
+    });
+  }
   if (settings.centralRuler && !(settings.remoteWrite?.length)) {
     problems.push({
       id: 'config/central-ruler-needs-remote-write', severity: 'warning', path: 'prometheus.centralRuler',

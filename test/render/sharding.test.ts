@@ -144,6 +144,16 @@ describe('remote_write', () => {
     expect(problems.filter((p) => p.severity === 'error').map((p) => ({ id: p.id, path: p.path }))).toEqual([{ id, path }]);
   });
 
+  it("warns when Grafana's data source would be the unsharded server's Service, and not once it names the store", async () => {
+    const sharded = { shards: 2, centralRuler: { kind: 'vmalert' as const }, remoteWrite: [{ url: 'http://victoria-metrics:8428/api/v1/write' }] };
+    const services = { api: { discovery: { staticTargets: ['a:1'] } } };
+    const warningsOf = async (config: unknown) => (await generateFromConfig(config)).warnings.filter((p) => p.id === 'config/grafana-datasource-with-shards');
+    expect(await warningsOf({ prometheus: sharded, services })).toEqual([expect.objectContaining({ severity: 'warning', path: 'grafana.prometheusUrl' })]);
+    expect(await warningsOf({ prometheus: { ...sharded, port: 9095 }, services })).toEqual([expect.objectContaining({ message: expect.stringContaining('http://prometheus:9095') })]);
+    expect(await warningsOf({ prometheus: sharded, services, grafana: { prometheusUrl: 'http://victoria-metrics:8428' } })).toEqual([]);
+    expect(await warningsOf({ services })).toEqual([]);
+  });
+
   it('refuses a password written into the config: credentials come from files only', async () => {
     const problems = await problemsOf({ prometheus: { remoteWrite: [{ url: 'http://x:1/w', basicAuth: { username: 'u', password: 'hunter2' } }] } });
     expect(problems.filter((p) => p.severity === 'error').map((p) => `${p.id} ${p.path}`).sort()).toEqual([
