@@ -7,9 +7,9 @@
  * and that `mlmon --help` must not pay for.
  *
  * Two ways in, one module set:
- * - `loadGrafanaSdk()` (async, dynamic import): what the pipeline calls before rendering. In the CLI bundle
- *   esbuild puts the SDK into a chunk of its own, loaded only here, and much faster to load than the package's
- *   hundreds of files (scripts/bundle-cli.mjs).
+ * - `loadGrafanaSdk()` (async): what the pipeline calls before rendering. In the CLI bundle its dynamic imports
+ *   are the SDK inside the command's bundle, evaluated only here, and much faster to load than the package's
+ *   hundreds of files (scripts/bundle-cli.mjs); unbundled, it requires the package as `grafanaSdk()` does.
  * - `grafanaSdk()` (sync): what the renderer uses. The render API is synchronous (renderAll, renderGrafana), so a
  *   caller that did not preload (a test, the library API) gets the package through `require`, once.
  */
@@ -42,9 +42,17 @@ function exportsOf<T>(namespace: T): T {
   return (namespace as { default?: T }).default ?? namespace;
 }
 
+/**
+ * True in the CLI bundle, where esbuild defines `import.meta.url` as the bundle file's (a `.cjs`): there the
+ * dynamic imports below are the SDK inside the bundle. Unbundled (the library, the tests), they would go
+ * through Node's ES module loader, which lexes each CommonJS entry for its exports: ~0.1 s more than `require`.
+ */
+const inCliBundle = import.meta.url.endsWith('.cjs');
+
 /** Loads the SDK once per process (dynamic import); the renderer then finds it through `grafanaSdk()`. */
 export function loadGrafanaSdk(): Promise<GrafanaSdk> {
   if (loaded) return Promise.resolve(loaded);
+  if (!inCliBundle) return Promise.resolve(grafanaSdk());
   loading ??= Promise.all([
     import('@grafana/grafana-foundation-sdk/common'),
     import('@grafana/grafana-foundation-sdk/dashboard'),
