@@ -67,6 +67,26 @@ describe('the prometheus-operator target', () => {
     expect(kinds.some((k) => /^ScrapeConfig\/mlmon-batch-scorer-[0-9a-f]{8}$/.test(k))).toBe(true);
   });
 
+  it('carries each job\'s metric relabelling: a vLLM server\'s model_name is copied to model, as the standalone job does', async () => {
+    const config = fleet(1, operator);
+    const services = {
+      ...config.services,
+      llm: { discovery: { kubernetesPods: { namespaces: ['llm'] } }, integration: { vllm: { version: '0.11' } } },
+      'llm-static': { discovery: { staticTargets: ['10.0.0.9:8000'] }, integration: { vllm: { version: '0.11' } } },
+    } as MonitoringConfig['services'];
+    const { files, model } = await generateFromConfig({ ...config, services });
+    const objects = files.filter((f) => f.path.startsWith('operator/')).flatMap(objectsOf);
+    const standalone = (job: string) => model.scrapeJobs.find((j) => j.name === job)!.metricRelabelConfigs;
+    expect(standalone('llm')).toEqual([{ source_labels: ['model_name'], regex: '(.+)', target_label: 'model', action: 'replace' }]);
+    const copy = [{ sourceLabels: ['model_name'], regex: '(.+)', targetLabel: 'model', action: 'replace' }];
+    expect(objects.find((o) => o.kind === 'PodMonitor' && o.metadata?.name === 'mlmon-llm')!.spec.podMetricsEndpoints[0].metricRelabelings).toEqual(copy);
+    expect(objects.find((o) => o.kind === 'ScrapeConfig' && o.metadata?.name === 'mlmon-llm-static')!.spec.metricRelabelings).toEqual(copy);
+    // A job without any has none.
+    expect(objects.find((o) => o.kind === 'PodMonitor' && o.metadata?.name === 'mlmon-model-api')!.spec.podMetricsEndpoints[0].metricRelabelings).toBeUndefined();
+    const judged = judge(files.filter((f) => f.path.startsWith('operator/')));
+    expect(judged.failed).toEqual([]);
+  });
+
   it('is checked strictly: an unknown field or a wrong type in a PodMonitor or PrometheusRule is refused', async () => {
     const { files } = await generateFromConfig(fleet(1, operator));
     const monitors = files.find((f) => f.path === 'operator/scrape-targets.yaml')!;

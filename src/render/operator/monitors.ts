@@ -40,7 +40,13 @@ export function scrapeObjects(model: MonitoringModel, labels: Readonly<Record<st
           namespaceSelector: namespaces?.length ? { matchNames: [...namespaces] } : { any: true },
           selector: {},
           // The config's scrape interval, not the cluster Prometheus' own: the rules' windows are sized for it.
-          podMetricsEndpoints: [{ interval: model.prometheus.scrapeInterval, relabelings: [...(job.relabelConfigs ?? []).map(relabeling), ...standaloneIdentity(job)] }],
+          podMetricsEndpoints: [{
+            interval: model.prometheus.scrapeInterval,
+            relabelings: [...(job.relabelConfigs ?? []).map(relabeling), ...standaloneIdentity(job)],
+            // A model server's `model_name` copied to `model`, the signal groups' shard labels: the series must
+            // read as the standalone job's do, or the alerts lose them.
+            ...metricRelabelings(job),
+          }],
         },
       });
     } else if (job.staticTargets) {
@@ -53,6 +59,7 @@ export function scrapeObjects(model: MonitoringModel, labels: Readonly<Record<st
           staticConfigs: [{ targets: [...job.staticTargets], ...(job.staticLabels ? { labels: { ...job.staticLabels } } : {}) }],
           // The operator sets job="scrapeConfig/<namespace>/<name>" for these (generateScrapeConfig).
           relabelings: [{ targetLabel: 'job', replacement: escapeRelabelReplacement(job.name) }],
+          ...metricRelabelings(job),
         },
       });
     }
@@ -66,6 +73,11 @@ export function standaloneIdentity(job: ScrapeJob): Relabeling[] {
     { targetLabel: 'job', replacement: escapeRelabelReplacement(job.name) },
     { action: 'labeldrop', regex: 'container' },
   ];
+}
+
+/** The job's metric_relabel_configs as the operator's `metricRelabelings`, when it has any. */
+function metricRelabelings(job: ScrapeJob): { metricRelabelings?: Relabeling[] } {
+  return job.metricRelabelConfigs?.length ? { metricRelabelings: job.metricRelabelConfigs.map(relabeling) } : {};
 }
 
 const fieldNames: Readonly<Record<string, keyof Relabeling>> = {
