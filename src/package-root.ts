@@ -31,3 +31,9 @@ export const packagePath = (...segments: string[]): string => join(packageRoot, 
 
 /** True when mlmon runs from its TypeScript sources (its own tests), not from the built dist/. */
 export const runningFromSource = import.meta.url.endsWith('.ts');
+
+/**
+ * True in the command line's bundles (dist/cli-bundle/, CommonJS), where esbuild defines `import.meta.url` as
+ * the bundle file's; false in the tests and the library (dist/, ES modules).
+ */
+export const runningInCliBundle = import.meta.url.endsWith('.cjs');

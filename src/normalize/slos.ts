@@ -34,8 +34,15 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
   const indicators = new Map<string, { sli: SliDefinition; windows: Set<string> }>();
   const slos: ResolvedSlo[] = [];
 
+  // The same spec object under the same name (a default every model of a fleet takes as it is) is resolved once,
+  // without building the keys below for each model.
+  const resolvedByObject = new WeakMap<SloConfig, Map<string, { sli: SliDefinition; policy: SloPolicy }>>();
+
   /** The indicator and policy of a spec, each resolved once per distinct spec; the indicator's windows widened. */
   const resolveSpec = (name: string, spec: SloConfig, scope: 'model' | 'service'): { sli: SliDefinition; policy: SloPolicy } => {
+    const objectKey = `${scope}\n${name}`;
+    const known = resolvedByObject.get(spec)?.get(objectKey);
+    if (known) return known;
     const sliKey = `${scope}\n${name}\n${JSON.stringify(spec.indicator)}`;
     const sli = sliBySpec.get(sliKey) ?? sliOf(scope, spec.indicator, name);
     sliBySpec.set(sliKey, sli);
@@ -54,13 +61,16 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
       entry.windows.add(tier.longWindow);
       entry.windows.add(tier.shortWindow);
     }
-    return { sli, policy };
+    const resolved = { sli, policy };
+    let byKey = resolvedByObject.get(spec);
+    if (!byKey) resolvedByObject.set(spec, (byKey = new Map()));
+    byKey.set(objectKey, resolved);
+    return resolved;
   };
-  const push = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string, { sli, policy }: { sli: SliDefinition; policy: SloPolicy }): void => {
+  const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void => {
+    const { sli, policy } = resolveSpec(name, spec, scope);
     slos.push({ name, scope, ...(target !== undefined ? { target } : {}), team, sli: sli.id, indicator: spec.indicator, objective: spec.objective, window: spec.window ?? sloDefaults.window, policy: policy.id, source });
   };
-  const add = (name: string, spec: SloConfig, scope: 'model' | 'service', target: string | undefined, team: string, source: string): void =>
-    push(name, spec, scope, target, team, source, resolveSpec(name, spec, scope));
 
   const defaults = config.defaults?.modelSlos ?? {};
   for (const [name, spec] of Object.entries(defaults)) add(name, spec, 'model', undefined, defaultTeam, `defaults.modelSlos.${name}`);
@@ -68,7 +78,6 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     for (const [name, spec] of Object.entries(config.services?.[service.name]?.slos ?? {})) add(name, spec, 'service', service.name, service.team, `services.${service.name}.slos.${name}`);
   }
   const defaultNames = Object.keys(defaults);
-  const defaultResolved = new Map<string, { sli: SliDefinition; policy: SloPolicy }>();
   for (const model of models) {
     const own = config.models?.[model.name]?.slos;
     // A fleet with no SLOs, or a model with none of its own: no sets to build for it.
@@ -77,18 +86,10 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     for (const name of names) {
       const override: SloOverride | false | undefined = own?.[name];
       if (override === false) continue;
-      if (override === undefined) {
-        // The default as it is (most of a fleet): resolved once for every model that takes it.
-        const spec = defaults[name];
-        if (!spec?.indicator || spec.objective === undefined) continue;
-        let resolved = defaultResolved.get(name);
-        if (!resolved) defaultResolved.set(name, (resolved = resolveSpec(name, spec, 'model')));
-        push(name, spec, 'model', model.name, model.team, `defaults.modelSlos.${name}`, resolved);
-        continue;
-      }
-      const spec = { ...defaults[name], ...override } as Partial<SloConfig>;
-      if (!spec.indicator || spec.objective === undefined) continue;
-      add(name, spec as SloConfig, 'model', model.name, model.team, `models.${model.name}.slos.${name}`);
+      // The default as it is (most of a fleet) is the defaults' own object, resolved once above.
+      const spec: Partial<SloConfig> | undefined = override === undefined ? defaults[name] : { ...defaults[name], ...override };
+      if (!spec?.indicator || spec.objective === undefined) continue;
+      add(name, spec as SloConfig, 'model', model.name, model.team, override === undefined ? `defaults.modelSlos.${name}` : `models.${model.name}.slos.${name}`);
     }
   }
   const bySeconds = (a: string, b: string) => durationSeconds(a) - durationSeconds(b);
