@@ -3,23 +3,40 @@
  * `validate` can run them side by side (src/check/external-checks.ts) and finish with the slowest.
  */
 import { durationSeconds } from '../formats/prometheus-duration.js';
-import type { RuleFile } from './model.js';
+import type { Rule, RuleFile } from './model.js';
 import type { RuleTest, RuleTestFile } from './rule-proofs.js';
 
 /**
  * Below this cost (in proofCost's units), a proof file is never split: another promtool process would cost more
- * than it saves. About 1 s of promtool 3.16 on one core of the 2-core AMD EPYC the bench runs on: ~17 µs a unit,
- * from the 9.2 s its slowest proof file took there at 1,000 models for ~530,000 units (issue #12, quiet machine;
- * bench/README.md). The example and the small fixtures stay one file per group.
+ * than it saves. About 1 s of promtool 3.16 on one core of the 2-core AMD EPYC the bench runs on, at ~60 µs a
+ * unit (2026-12-01, quiet machine, bench/README.md): the dearest test at 1,000 models, 35 rounds of a 500-rule
+ * threshold file and the alerts (~20,000 units), took 1.3 s; the example's HighErrorRate proof, 15 rounds of 91
+ * constant and 118 other rules (~6,800 units), 0.5 s. It was 50,000 when every rule counted one and threshold
+ * files held 2,000 rules. The example and the small fixtures stay one file per group.
  */
-export const proofSplitFloor = 50_000;
+export const proofSplitFloor = 16_000;
+
+/** How much more a rule that reads series costs promtool per round than a constant one. */
+const readingRuleWeight = 3;
+
+/**
+ * What one evaluation round of a rule costs, in proofCost's units: 1 for a constant series (`vector(0.9)`: the
+ * threshold and info series, which a fleet has by the ten thousand), readingRuleWeight for any other rule
+ * (selectors, ranges, joins). Fitted to the two proofs above: with every rule counting one, a unit of the
+ * example's proofs (mostly SLO and alert rules) took twice as long as a unit of a fleet's (mostly constants),
+ * so the fleet's files were split too coarsely or the example's too finely.
+ */
+export function ruleCost(rule: Rule): number {
+  return /^vector\([^()]*\)$/.test(rule.expr.trim()) ? 1 : readingRuleWeight;
+}
 
 /**
  * What one proof costs promtool, in rule evaluations. promtool runs the tests of a file one after another, each
  * in a fresh store: it parses the rule files the test loads, loads its input series, then evaluates every rule
  * of every loaded group at each evaluation_interval from 0 up to the test's last eval_time, reading the input
- * series as it goes. So (evaluations + 1) × (rules loaded + input series). A fleet's threshold rules dominate:
- * 2,000 `vector()` rules in a shard, evaluated 34 times by a proof of a 15m `for`.
+ * series as it goes. So (evaluations + 1) × (rules loaded, each by its ruleCost, + input series). A fleet's
+ * threshold rules dominate:
+ * 500 `vector()` rules in a threshold file, evaluated 34 times by a proof of a 15m `for`.
  */
 export function proofCost(test: RuleTest, rulesLoaded: number, evaluationIntervalSeconds: number): number {
   const lastEval = Math.max(0, ...test.alertRuleTests.map((t) => durationSeconds(t.evalTime)), ...(test.promqlExprTests ?? []).map((t) => durationSeconds(t.evalTime)));
@@ -27,10 +44,10 @@ export function proofCost(test: RuleTest, rulesLoaded: number, evaluationInterva
   return (evaluations + 1) * (rulesLoaded + test.inputSeries.length);
 }
 
-/** What a proof file costs promtool: the sum of its tests' proofCost (`ruleFiles`: the model's, to count rules). */
+/** What a proof file costs promtool: the sum of its tests' proofCost (`ruleFiles`: the model's, to weigh rules). */
 export function proofFileCost(file: RuleTestFile, ruleFiles: readonly RuleFile[]): number {
   const loaded = new Set(file.ruleFiles.map((f) => f.replace(/^\.\.\/rules\//, '')));
-  const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+  const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.reduce((k, rule) => k + ruleCost(rule), 0), 0), 0);
   const interval = durationSeconds(file.evaluationInterval);
   return file.tests.reduce((sum, test) => sum + proofCost(test, rules, interval), 0);
 }

@@ -10,13 +10,13 @@
  * - at 1,000 models the old `ml-models` group (five alerts in a row) took 2.23 s per round, of which its
  *   slowest alert, HighInferenceLatency, 0.85 s; one threshold group of 2,000 constant series 0.82 s;
  * - with a group per alert, the slowest group is that one alert (0.76–1.04 s), no longer the sum of five;
- *   threshold groups of at most 500 rules run four to a file side by side.
+ *   threshold groups of at most 500 rules run side by side (then four to a file, now one: threshold-files.ts).
  * At 10,000 models the shared 2-core machine could not keep a Prometheus with a million series up to date
  * (rounds of minutes, before and after), so the 0.4 s target could not be shown there; a single alert rule
  * over the whole fleet is now the floor, and HighInferenceLatency (a rate over every bucket series) is it.
  *
- * Rule files stay as they were (one alerts.yml, threshold files of at most 2,000 rules, normalize.ts): the
- * proofs load whole files, and `group_eval_order` in them lists the group names these functions return.
+ * Rule files: one alerts.yml, and threshold files of one group each (threshold-files.ts): the proofs load
+ * whole files, and `group_eval_order` in them lists the group names these functions return.
  */
 import type { BuiltinAlert, RecordingRule, RuleGroup } from './model.js';
 

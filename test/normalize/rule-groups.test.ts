@@ -37,14 +37,14 @@ describe('rule groups', () => {
     expect(model.ruleFiles.filter((f) => f.name.startsWith('thresholds')).map((f) => [f.name, f.groups.map((g) => g.name)])).toEqual([['thresholds.yml', ['mlmon-thresholds']]]);
   });
 
-  it("splits each of a fleet's threshold files into groups of at most 500 rules, a model's or service's series in one group, the files cut as before", () => {
+  it("cuts a fleet's threshold series into files of one group each, at most 500 rules, a model's or service's series in one group", () => {
     const model = modelOf(fleet(1200));
     const thresholdFiles = model.ruleFiles.filter((f) => f.name.startsWith('thresholds'));
     expect(thresholdFiles.length).toBeGreaterThan(2);
     for (const file of thresholdFiles) {
       const rules = file.groups.flatMap((g) => g.rules);
-      // The files are cut as before, at 2,000 rules (src/normalize/normalize.ts).
-      expect(rules.length, file.name).toBeLessThanOrEqual(2000);
+      // One group per file (src/normalize/threshold-files.ts): the proofs load whole files.
+      expect(file.groups.length, file.name).toBe(1);
       expect(file.groups.every((g) => g.rules.length > 0 && g.rules.length <= thresholdRulesPerGroup), file.name).toBe(true);
       expect(file.groups.length, file.name).toBeGreaterThanOrEqual(Math.ceil(rules.length / thresholdRulesPerGroup));
       // A model's info series and its thresholds are recorded in one group, at one instant: the model alerts
@@ -58,7 +58,7 @@ describe('rule groups', () => {
       }
       expect([...groupsOfTarget].filter(([, groups]) => groups.size > 1), file.name).toEqual([]);
       const base = `mlmon-${file.name.replace(/\.yml$/, '')}`;
-      expect(file.groups.map((g) => g.name), file.name).toEqual(file.groups.length === 1 ? [base] : file.groups.map((_, i) => `${base}-${i + 1}`));
+      expect(file.groups.map((g) => g.name), file.name).toEqual([base]);
     }
     const allNames = model.ruleFiles.flatMap((f) => f.groups.map((g) => g.name));
     expect(new Set(allNames).size).toBe(allNames.length);

@@ -149,20 +149,26 @@ describe('the prometheus-operator target', () => {
   });
 
   it('splits the rule groups over PrometheusRules each within the byte budget, keeping every group whole and in order', () => {
-    const model = modelOf(fleet(200, operator));
-    // A threshold group of 200 models is about 63,000 bytes: every budget here still holds the largest group.
-    const budgets = [400_000, 150_000, 70_000];
-    const counts: number[] = [];
-    for (const budget of budgets) {
-      const objects = prometheusRules(model, { release: 'x' }, budget);
-      counts.push(objects.length);
-      for (const object of objects) expect(serializedBytes(object)).toBeLessThanOrEqual(budget);
-      // Exactly the groups of the rule files, in their order, none split.
-      expect(objects.flatMap((o) => o.spec.groups.map((g) => `${g.name}:${g.rules?.length}`))).toEqual(model.ruleFiles.flatMap((f) => f.groups.map((g) => `${g.name}:${g.rules.length}`)));
-      expect(new Set(objects.map((o) => o.metadata.name)).size).toBe(objects.length);
+    // 200 models: threshold files of one group each (~60,000 bytes); 3 models: small groups, so that a budget
+    // that still holds the largest one must split alerts.yml (a group per alert) over several objects.
+    for (const models of [200, 3]) {
+      const model = modelOf(fleet(models, operator));
+      const whole = prometheusRules(model, { release: 'x' }, 10_000_000);
+      const largestGroup = Math.max(...whole.flatMap((o) => o.spec.groups.map((g) => serializedBytes(g))));
+      const alertsBytes = serializedBytes(whole.find((o) => o.metadata.name === 'mlmon-alerts-1')!);
+      const budgets = [400_000, 150_000, Math.max(largestGroup + 2_000, Math.ceil(alertsBytes / 2))];
+      const counts: number[] = [];
+      for (const budget of budgets) {
+        const objects = prometheusRules(model, { release: 'x' }, budget);
+        counts.push(objects.length);
+        for (const object of objects) expect(serializedBytes(object)).toBeLessThanOrEqual(budget);
+        // Exactly the groups of the rule files, in their order, none split.
+        expect(objects.flatMap((o) => o.spec.groups.map((g) => `${g.name}:${g.rules?.length}`))).toEqual(model.ruleFiles.flatMap((f) => f.groups.map((g) => `${g.name}:${g.rules.length}`)));
+        expect(new Set(objects.map((o) => o.metadata.name)).size).toBe(objects.length);
+      }
+      // Smaller budgets need more objects: the split happens.
+      if (models === 3) expect(counts[2]).toBeGreaterThan(counts[0]!);
     }
-    // Smaller budgets need more objects: the split happens.
-    expect(counts[2]).toBeGreaterThan(counts[0]!);
   });
 
   it('refuses a rule group larger than the budget rather than write an object the API server would refuse', () => {
