@@ -7,7 +7,7 @@ const schema13 = {"type":"string","description":"A name that becomes a Prometheu
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
 const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
-const schema194 = {"type":["object","null"],"properties":{"shards":{"type":["integer","null"],"description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","minimum":1,"maximum":64},"remoteWrite":{"type":["array","null"],"items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants.","$ref":"#/definitions/CentralRulerConfigOverlay"},"scrapeInterval":{"description":"How often targets are scraped.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"evaluationInterval":{"description":"How often rules are evaluated.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"ruleGroupInterval":{"description":"Evaluation interval of the generated rule groups.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"alertmanagers":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to."},"retention":{"description":"How long Prometheus keeps data.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"storageSize":{"description":"Size of Prometheus' persistent volume (Kubernetes quantity).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"port":{"type":["integer","null"],"description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","minimum":1,"maximum":65535}},"additionalProperties":false};
+const schema194 = {"type":["object","null"],"properties":{"shards":{"type":["integer","null"],"description":"How many Prometheus servers split the scrape targets between them. Each target goes to exactly one shard, by `hashmod` of its final address (`__address__`) modulo the shard count; each shard's config is written to out/prometheus/shards/shard-<i>/prometheus.yml. Above 1, `centralRuler` is required: no shard sees the whole fleet, so alerts and SLOs must run on a ruler reading the central store (`remoteWrite`).","minimum":1,"maximum":64},"modelShards":{"type":["integer","null"],"description":"How many rule groups share the work of the fleet-wide model alerts. Above 1, each built-in model alert (ModelAccuracyDrop, DataDriftDetected, HighInferenceLatency, LowPredictionConfidence, ModelMetricsMissing) is evaluated once per model shard by a recording rule in a group of its own, restricted to the shard's models, which records the models past their threshold; Prometheus evaluates the shards side by side, no group reads every model's series, and the alert reads only the recorded breaches. At 1 the alerts stay inline. A model's shard is Prometheus' own `hashmod` of its `model` label, added to every series of the services' scrape jobs as `model_shard` (only when above 1), and to each listed model's threshold series. Left out, one shard per 250 listed models, rounded up to a power of two (1 up to 250 models, 64 at 10,000), at most 256, and 1 when `ruleGroupInterval` is longer than 5m (above 1 that is refused: Prometheus' 5m lookback would hide the recorded breaches between rounds). Changing it relabels every model series once (new series in Prometheus' head block; the alerts ride it out, each taking a model's worst breach).","minimum":1,"maximum":256},"serviceShards":{"type":["integer","null"],"description":"The same for the service alerts (HighLatency, HighErrorRate, LowThroughput): they are evaluated once per service shard, each service's targets labelled `service_shard` by its scrape job (a constant of the job: the same hash of the service's name). Left out, one shard per 50 services, rounded up to a power of two (1 up to 50 services, 32 at 1,000), at most 256.","minimum":1,"maximum":256},"remoteWrite":{"type":["array","null"],"items":{"$ref":"#/definitions/RemoteWriteTarget"},"description":"Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to. Prometheus' own queue defaults apply unless `queue` overrides them."},"centralRuler":{"description":"The ruler that evaluates the alert, threshold and SLO rules against the central store. When set, those rules are written for it under out/ruler/<kind>/ and the Prometheus servers (every shard) keep only the per-target rules: recording rules that neither aggregate nor join series nor record constants.","$ref":"#/definitions/CentralRulerConfigOverlay"},"scrapeInterval":{"description":"How often targets are scraped.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"evaluationInterval":{"description":"How often rules are evaluated.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"ruleGroupInterval":{"description":"Evaluation interval of the generated rule groups.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"alertmanagers":{"type":["array","null"],"items":{"$ref":"#/definitions/HostPort"},"description":"The Alertmanagers Prometheus sends alerts to."},"retention":{"description":"How long Prometheus keeps data.","anyOf":[{"$ref":"#/definitions/Duration"},{"type":"null"}]},"storageSize":{"description":"Size of Prometheus' persistent volume (Kubernetes quantity).","anyOf":[{"$ref":"#/definitions/StorageQuantity"},{"type":"null"}]},"port":{"type":["integer","null"],"description":"The port Prometheus listens on. One value for `--web.listen-address`, the container port, the Service, its own scrape target (`localhost:<port>`) and Grafana's default data source URL.","minimum":1,"maximum":65535}},"additionalProperties":false};
 const schema26 = {"type":"string","description":"A Prometheus duration: one or more `<number><unit>` parts in descending unit order, units `y w d h m s ms`. Examples: `30s`, `5m`, `1h30m`.","pattern":"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"};
 const schema29 = {"type":"string","description":"A `host:port` scrape or alerting target.","pattern":"^[^\\s/]+:\\d{1,5}$"};
 const schema31 = {"type":"string","description":"A Kubernetes quantity of bytes for a volume: a whole or decimal number with an optional binary (`Ki` … `Ei`) or decimal (`k` … `E`) suffix, such as `50Gi` or `500M`. A bare number is bytes.","pattern":"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"};
@@ -950,10 +950,10 @@ errors++;
 }
 }
 }
-if(data.remoteWrite !== undefined){
-let data1 = data.remoteWrite;
-if((!(Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/remoteWrite",schemaPath:"#/properties/remoteWrite/type",keyword:"type",params:{type: schema194.properties.remoteWrite.type},message:"must be array,null",schema:schema194.properties.remoteWrite.type,parentSchema:schema194.properties.remoteWrite,data:data1};
+if(data.modelShards !== undefined){
+let data1 = data.modelShards;
+if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/modelShards",schemaPath:"#/properties/modelShards/type",keyword:"type",params:{type: schema194.properties.modelShards.type},message:"must be integer,null",schema:schema194.properties.modelShards.type,parentSchema:schema194.properties.modelShards,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -962,10 +962,80 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(Array.isArray(data1)){
-const len0 = data1.length;
+if(typeof data1 == "number"){
+if(data1 > 256 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/modelShards",schemaPath:"#/properties/modelShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema194.properties.modelShards,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 < 1 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/modelShards",schemaPath:"#/properties/modelShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema194.properties.modelShards,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.serviceShards !== undefined){
+let data2 = data.serviceShards;
+if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/serviceShards",schemaPath:"#/properties/serviceShards/type",keyword:"type",params:{type: schema194.properties.serviceShards.type},message:"must be integer,null",schema:schema194.properties.serviceShards.type,parentSchema:schema194.properties.serviceShards,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(typeof data2 == "number"){
+if(data2 > 256 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/serviceShards",schemaPath:"#/properties/serviceShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema194.properties.serviceShards,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/serviceShards",schemaPath:"#/properties/serviceShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema194.properties.serviceShards,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.remoteWrite !== undefined){
+let data3 = data.remoteWrite;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err11 = {instancePath:instancePath+"/remoteWrite",schemaPath:"#/properties/remoteWrite/type",keyword:"type",params:{type: schema194.properties.remoteWrite.type},message:"must be array,null",schema:schema194.properties.remoteWrite.type,parentSchema:schema194.properties.remoteWrite,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate13(data1[i0], {instancePath:instancePath+"/remoteWrite/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+if(!(validate13(data3[i0], {instancePath:instancePath+"/remoteWrite/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
 vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
@@ -979,104 +1049,13 @@ errors = vErrors.length;
 }
 }
 if(data.scrapeInterval !== undefined){
-let data4 = data.scrapeInterval;
-const _errs9 = errors;
-let valid3 = false;
-const _errs10 = errors;
-if(typeof data4 === "string"){
-if(!pattern7.test(data4)){
-const err6 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data4};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs10 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
+let data6 = data.scrapeInterval;
 const _errs13 = errors;
-if(data4 !== null){
-const err8 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.scrapeInterval.anyOf[1].type,parentSchema:schema194.properties.scrapeInterval.anyOf[1],data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs13 === errors;
-valid3 = valid3 || _valid0;
-}
-if(!valid3){
-const err9 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.scrapeInterval.anyOf,parentSchema:schema194.properties.scrapeInterval,data:data4};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.evaluationInterval !== undefined){
-let data5 = data.evaluationInterval;
-const _errs16 = errors;
-let valid5 = false;
-const _errs17 = errors;
-if(typeof data5 === "string"){
-if(!pattern7.test(data5)){
-const err10 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data5};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data5};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid1 = _errs17 === errors;
-valid5 = valid5 || _valid1;
-if(!valid5){
-const _errs20 = errors;
-if(data5 !== null){
-const err12 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.evaluationInterval.anyOf[1].type,parentSchema:schema194.properties.evaluationInterval.anyOf[1],data:data5};
+let valid3 = false;
+const _errs14 = errors;
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err12 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1085,11 +1064,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-var _valid1 = _errs20 === errors;
-valid5 = valid5 || _valid1;
 }
-if(!valid5){
-const err13 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.evaluationInterval.anyOf,parentSchema:schema194.properties.evaluationInterval,data:data5};
+else {
+const err13 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1098,26 +1075,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-else {
-errors = _errs16;
-if(vErrors !== null){
-if(_errs16){
-vErrors.length = _errs16;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ruleGroupInterval !== undefined){
-let data6 = data.ruleGroupInterval;
-const _errs23 = errors;
-let valid7 = false;
-const _errs24 = errors;
-if(typeof data6 === "string"){
-if(!pattern7.test(data6)){
-const err14 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data6};
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs17 = errors;
+if(data6 !== null){
+const err14 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.scrapeInterval.anyOf[1].type,parentSchema:schema194.properties.scrapeInterval.anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1126,9 +1089,11 @@ vErrors.push(err14);
 }
 errors++;
 }
+var _valid0 = _errs17 === errors;
+valid3 = valid3 || _valid0;
 }
-else {
-const err15 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data6};
+if(!valid3){
+const err15 = {instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.scrapeInterval.anyOf,parentSchema:schema194.properties.scrapeInterval,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1137,12 +1102,26 @@ vErrors.push(err15);
 }
 errors++;
 }
-var _valid2 = _errs24 === errors;
-valid7 = valid7 || _valid2;
-if(!valid7){
-const _errs27 = errors;
-if(data6 !== null){
-const err16 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.ruleGroupInterval.anyOf[1].type,parentSchema:schema194.properties.ruleGroupInterval.anyOf[1],data:data6};
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.evaluationInterval !== undefined){
+let data7 = data.evaluationInterval;
+const _errs20 = errors;
+let valid5 = false;
+const _errs21 = errors;
+if(typeof data7 === "string"){
+if(!pattern7.test(data7)){
+const err16 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1151,11 +1130,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid2 = _errs27 === errors;
-valid7 = valid7 || _valid2;
 }
-if(!valid7){
-const err17 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.ruleGroupInterval.anyOf,parentSchema:schema194.properties.ruleGroupInterval,data:data6};
+else {
+const err17 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1164,22 +1141,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.alertmanagers !== undefined){
-let data7 = data.alertmanagers;
-if((!(Array.isArray(data7))) && (data7 !== null)){
-const err18 = {instancePath:instancePath+"/alertmanagers",schemaPath:"#/properties/alertmanagers/type",keyword:"type",params:{type: schema194.properties.alertmanagers.type},message:"must be array,null",schema:schema194.properties.alertmanagers.type,parentSchema:schema194.properties.alertmanagers,data:data7};
+var _valid1 = _errs21 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs24 = errors;
+if(data7 !== null){
+const err18 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.evaluationInterval.anyOf[1].type,parentSchema:schema194.properties.evaluationInterval.anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1188,13 +1155,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len1 = data7.length;
-for(let i1=0; i1<len1; i1++){
-let data8 = data7[i1];
-if(typeof data8 === "string"){
-if(!pattern10.test(data8)){
-const err19 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data8};
+var _valid1 = _errs24 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err19 = {instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.evaluationInterval.anyOf,parentSchema:schema194.properties.evaluationInterval,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1203,9 +1168,26 @@ vErrors.push(err19);
 }
 errors++;
 }
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
 }
 else {
-const err20 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data8};
+vErrors = null;
+}
+}
+}
+}
+if(data.ruleGroupInterval !== undefined){
+let data8 = data.ruleGroupInterval;
+const _errs27 = errors;
+let valid7 = false;
+const _errs28 = errors;
+if(typeof data8 === "string"){
+if(!pattern7.test(data8)){
+const err20 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1215,16 +1197,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-}
-if(data.retention !== undefined){
-let data9 = data.retention;
-const _errs35 = errors;
-let valid12 = false;
-const _errs36 = errors;
-if(typeof data9 === "string"){
-if(!pattern7.test(data9)){
-const err21 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data9};
+else {
+const err21 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1233,9 +1207,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data9};
+var _valid2 = _errs28 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const _errs31 = errors;
+if(data8 !== null){
+const err22 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.ruleGroupInterval.anyOf[1].type,parentSchema:schema194.properties.ruleGroupInterval.anyOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1244,12 +1221,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-var _valid3 = _errs36 === errors;
-valid12 = valid12 || _valid3;
-if(!valid12){
-const _errs39 = errors;
-if(data9 !== null){
-const err23 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.retention.anyOf[1].type,parentSchema:schema194.properties.retention.anyOf[1],data:data9};
+var _valid2 = _errs31 === errors;
+valid7 = valid7 || _valid2;
+}
+if(!valid7){
+const err23 = {instancePath:instancePath+"/ruleGroupInterval",schemaPath:"#/properties/ruleGroupInterval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.ruleGroupInterval.anyOf,parentSchema:schema194.properties.ruleGroupInterval,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1258,11 +1234,22 @@ vErrors.push(err23);
 }
 errors++;
 }
-var _valid3 = _errs39 === errors;
-valid12 = valid12 || _valid3;
+else {
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
 }
-if(!valid12){
-const err24 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.retention.anyOf,parentSchema:schema194.properties.retention,data:data9};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.alertmanagers !== undefined){
+let data9 = data.alertmanagers;
+if((!(Array.isArray(data9))) && (data9 !== null)){
+const err24 = {instancePath:instancePath+"/alertmanagers",schemaPath:"#/properties/alertmanagers/type",keyword:"type",params:{type: schema194.properties.alertmanagers.type},message:"must be array,null",schema:schema194.properties.alertmanagers.type,parentSchema:schema194.properties.alertmanagers,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1271,26 +1258,13 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs35;
-if(vErrors !== null){
-if(_errs35){
-vErrors.length = _errs35;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.storageSize !== undefined){
-let data10 = data.storageSize;
-const _errs42 = errors;
-let valid14 = false;
-const _errs43 = errors;
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
 if(typeof data10 === "string"){
-if(!pattern12.test(data10)){
-const err25 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data10};
+if(!pattern10.test(data10)){
+const err25 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/pattern",keyword:"pattern",params:{pattern: "^[^\\s/]+:\\d{1,5}$"},message:"must match pattern \""+"^[^\\s/]+:\\d{1,5}$"+"\"",schema:"^[^\\s/]+:\\d{1,5}$",parentSchema:schema29,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1301,7 +1275,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data10};
+const err26 = {instancePath:instancePath+"/alertmanagers/" + i1,schemaPath:"#/definitions/HostPort/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1310,12 +1284,17 @@ vErrors.push(err26);
 }
 errors++;
 }
-var _valid4 = _errs43 === errors;
-valid14 = valid14 || _valid4;
-if(!valid14){
-const _errs46 = errors;
-if(data10 !== null){
-const err27 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.storageSize.anyOf[1].type,parentSchema:schema194.properties.storageSize.anyOf[1],data:data10};
+}
+}
+}
+if(data.retention !== undefined){
+let data11 = data.retention;
+const _errs39 = errors;
+let valid12 = false;
+const _errs40 = errors;
+if(typeof data11 === "string"){
+if(!pattern7.test(data11)){
+const err27 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"},message:"must match pattern \""+"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$"+"\"",schema:"^(?=\\d)(\\d+y)?(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$",parentSchema:schema26,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1324,11 +1303,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-var _valid4 = _errs46 === errors;
-valid14 = valid14 || _valid4;
 }
-if(!valid14){
-const err28 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.storageSize.anyOf,parentSchema:schema194.properties.storageSize,data:data10};
+else {
+const err28 = {instancePath:instancePath+"/retention",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1337,22 +1314,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-else {
-errors = _errs42;
-if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.port !== undefined){
-let data11 = data.port;
-if((!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))) && (data11 !== null)){
-const err29 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema194.properties.port.type},message:"must be integer,null",schema:schema194.properties.port.type,parentSchema:schema194.properties.port,data:data11};
+var _valid3 = _errs40 === errors;
+valid12 = valid12 || _valid3;
+if(!valid12){
+const _errs43 = errors;
+if(data11 !== null){
+const err29 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.retention.anyOf[1].type,parentSchema:schema194.properties.retention.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1361,9 +1328,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 > 65535 || isNaN(data11)){
-const err30 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema194.properties.port,data:data11};
+var _valid3 = _errs43 === errors;
+valid12 = valid12 || _valid3;
+}
+if(!valid12){
+const err30 = {instancePath:instancePath+"/retention",schemaPath:"#/properties/retention/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.retention.anyOf,parentSchema:schema194.properties.retention,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1372,13 +1341,114 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data11 < 1 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema194.properties.port,data:data11};
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.storageSize !== undefined){
+let data12 = data.storageSize;
+const _errs46 = errors;
+let valid14 = false;
+const _errs47 = errors;
+if(typeof data12 === "string"){
+if(!pattern12.test(data12)){
+const err31 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\"",schema:"^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",parentSchema:schema31,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
 else {
 vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/storageSize",schemaPath:"#/definitions/StorageQuantity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.type,parentSchema:schema31,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var _valid4 = _errs47 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const _errs50 = errors;
+if(data12 !== null){
+const err33 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema194.properties.storageSize.anyOf[1].type,parentSchema:schema194.properties.storageSize.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid4 = _errs50 === errors;
+valid14 = valid14 || _valid4;
+}
+if(!valid14){
+const err34 = {instancePath:instancePath+"/storageSize",schemaPath:"#/properties/storageSize/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema194.properties.storageSize.anyOf,parentSchema:schema194.properties.storageSize,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.port !== undefined){
+let data13 = data.port;
+if((!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))) && (data13 !== null)){
+const err35 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema194.properties.port.type},message:"must be integer,null",schema:schema194.properties.port.type,parentSchema:schema194.properties.port,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(typeof data13 == "number"){
+if(data13 > 65535 || isNaN(data13)){
+const err36 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema194.properties.port,data:data13};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data13 < 1 || isNaN(data13)){
+const err37 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema194.properties.port,data:data13};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
 }
 errors++;
 }

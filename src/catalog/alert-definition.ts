@@ -67,6 +67,14 @@ export interface AlertRuleContext {
    * services run (ScrapeConvention.modelPresence), so a model served by vLLM is not "missing".
    */
   readonly modelPresence: readonly string[];
+  /**
+   * The selector of a scraped metric (with `matchers`, e.g. `status=~"5.."`, if given): the bare name, or within
+   * one shard's rule of a `perShard` alert, restricted to the shard (src/normalize/signal-shards.ts). A
+   * `perShard` alert must build every selector of a per-target metric with it.
+   */
+  readonly select: (metric: string, matchers?: string) => string;
+  /** The same for mlmon's own per-target series (`mlmon:model_info`); `compare` uses it for the thresholds. */
+  readonly target: (series: string) => string;
 }
 
 /** An alert's rule: its expression, its annotations' text (Prometheus Go templates) and any static labels. */
@@ -162,6 +170,12 @@ export interface AlertDefinition<Name extends string = string, Scope extends Ale
   readonly runbook: string;
   /** For an alert without a threshold: whether the config gives it anything to watch. */
   readonly watches?: (fleet: AlertFleet) => boolean;
+  /**
+   * For a model or service alert over the whole fleet: evaluated once per shard of its scope when there are
+   * several (src/normalize/signal-shards.ts). Its rule must then build every per-target selector through
+   * `select` and `target`, and read nothing else that depends on the target.
+   */
+  readonly perShard?: true;
   readonly rule: (context: AlertRuleContext) => AlertRuleText;
   readonly proof: ThresholdProof | CustomProof;
   /** The panel that draws its threshold; an alert with a threshold must name one, or say `false` and why. */

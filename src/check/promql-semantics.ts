@@ -7,6 +7,7 @@
  * pint does much of this against a live Prometheus; we do it offline against the catalog, which starts from
  * the seed's instrumentation and takes the user's own metrics from the config.
  */
+import { shardLabels } from '../normalize/signal-shards.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { MetricDefinition } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
@@ -43,10 +44,12 @@ interface Info {
   readonly metricName?: string | undefined;
 }
 
-// Labels Prometheus attaches from the target, per origin of the metric (see the scrape jobs).
+// Labels Prometheus attaches from the target, per origin of the metric (see the scrape jobs). A service job's
+// series also carry the shard labels of the signal groups when there are several shards (src/normalize/signal-shards.ts).
+const shardLabelNames = Object.values(shardLabels);
 const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[] | 'any'> = {
-  instrumentation: ['job', 'instance', 'service', 'namespace', 'pod'],
-  config: ['job', 'instance', 'service', 'namespace', 'pod'],
+  instrumentation: ['job', 'instance', 'service', 'namespace', 'pod', ...shardLabelNames],
+  config: ['job', 'instance', 'service', 'namespace', 'pod', ...shardLabelNames],
   'node-exporter': ['job', 'instance'],
   // The kubernetes-nodes job copies every node label (labelmap), which no catalog can list.
   kubelet: 'any',
@@ -54,7 +57,7 @@ const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[]
   mlmon: [],
   // A model server scraped as a service (src/catalog/integrations/): the service job's labels. dcgm-exporter's job
   // sets instance and node; with pod mapping the exporter itself adds namespace and pod (of the GPU's pod).
-  integration: ['job', 'instance', 'node', 'service', 'namespace', 'pod'],
+  integration: ['job', 'instance', 'node', 'service', 'namespace', 'pod', ...shardLabelNames],
 };
 
 const counterFunctions = new Set(['rate', 'irate', 'increase', 'resets']);

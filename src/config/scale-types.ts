@@ -18,6 +18,35 @@ export interface ScaleOutSettings {
    */
   shards?: number;
   /**
+   * How many rule groups share the work of the fleet-wide model alerts. Above 1, each built-in model alert
+   * (ModelAccuracyDrop, DataDriftDetected, HighInferenceLatency, LowPredictionConfidence, ModelMetricsMissing)
+   * is evaluated once per model shard by a recording rule in a group of its own, restricted to the shard's
+   * models, which records the models past their threshold; Prometheus evaluates the shards side by side, no
+   * group reads every model's series, and the alert reads only the recorded breaches. At 1 the alerts stay
+   * inline. A model's shard is Prometheus' own `hashmod` of its `model` label, added to every series of the
+   * services' scrape jobs as `model_shard` (only when above 1), and to each listed model's threshold series.
+   * Left out, one shard per 250 listed models, rounded up to a power of two (1 up to 250 models, 64 at 10,000),
+   * at most 256, and 1 when `ruleGroupInterval` is longer than 5m (above 1 that is refused: Prometheus' 5m
+   * lookback would hide the recorded breaches between rounds). Changing it relabels every model series once
+   * (new series in Prometheus' head block; the alerts ride it out, each taking a model's worst breach).
+   * @default 1
+   * @minimum 1
+   * @maximum 256
+   * @asType integer
+   */
+  modelShards?: number;
+  /**
+   * The same for the service alerts (HighLatency, HighErrorRate, LowThroughput): they are evaluated once per
+   * service shard, each service's targets labelled `service_shard` by its scrape job (a constant of
+   * the job: the same hash of the service's name). Left out, one shard per 50 services, rounded up to a power of
+   * two (1 up to 50 services, 32 at 1,000), at most 256.
+   * @default 1
+   * @minimum 1
+   * @maximum 256
+   * @asType integer
+   */
+  serviceShards?: number;
+  /**
    * Central stores (Thanos Receive, Mimir, VictoriaMetrics…) every Prometheus sends its samples to.
    * Prometheus' own queue defaults apply unless `queue` overrides them.
    */

@@ -15,6 +15,7 @@ import { integrationModelPresence } from '../catalog/integrations/index.js';
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import { formatNumber } from '../formats/decimal.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
+import { breachReader, breachRecord, shardLabels, shardOf, shardSelectors, type ShardedAlert, type ShardSelectors, type SignalScope } from './signal-shards.js';
 import type { AlertingRule, BuiltinAlert, ThresholdKey, RecordingRule, ResolvedInfrastructure, ResolvedModel, ResolvedModelThresholds, ResolvedService } from './model.js';
 
 export interface AlertSettings {
@@ -34,6 +35,8 @@ interface AlertInputs {
   readonly runbookBaseUrl: string | undefined;
   /** The alert catalog; the built-in one unless a test adds an alert. */
   readonly catalog?: AlertCatalog;
+  /** Signal shards per scope (src/normalize/signal-shards.ts); one each when absent. */
+  readonly shards?: { readonly model: number; readonly service: number };
 }
 
 type Comparison = '>' | '<';
@@ -43,19 +46,19 @@ type Comparison = '>' | '<';
  * config doesn't list, the default series. `presence` is a selector that exists for every model the signal
  * covers; it is how unlisted models are found.
  */
-function perModelComparison(signal: string, op: Comparison, series: string, presence: string, hasDefault: boolean): string {
+function perModelComparison(signal: string, op: Comparison, series: string, presence: string, hasDefault: boolean, target: (series: string) => string): string {
   const threshold = hasDefault
     ? [
         `(`,
-        `    ${series}`,
+        `    ${target(series)}`,
         `  or on (model)`,
         `    (`,
-        `      (0 * group by (model) (${presence}) unless on (model) ${modelInfoSeries})`,
+        `      (0 * group by (model) (${presence}) unless on (model) ${target(modelInfoSeries)})`,
         `      + on () group_left (team) ${defaultSeriesOf(series)}`,
         `    )`,
         `)`,
       ].join('\n')
-    : series;
+    : target(series);
   return `${signal}\n  ${op} on (model) group_left (team)\n${indent(threshold, 2)}`;
 }
 
@@ -88,7 +91,7 @@ function watchesSomething(alert: AlertDefinition, inputs: AlertInputs): boolean 
 }
 
 /** How the alert's expression compares its signal with its threshold (AlertRuleContext.compare). */
-function comparisonOf(alert: AlertDefinition, inputs: AlertInputs): Pick<AlertRuleContext, 'compare' | 'thresholdValue'> {
+function comparisonOf(alert: AlertDefinition, inputs: AlertInputs, target: (series: string) => string): Pick<AlertRuleContext, 'compare' | 'thresholdValue'> {
   const threshold = alert.threshold;
   if (!threshold) return { compare: () => { throw new Error(`${alert.name} has no threshold to compare with`); } };
   const op: Comparison = threshold.firesWhen === 'above' ? '>' : '<';
@@ -98,10 +101,10 @@ function comparisonOf(alert: AlertDefinition, inputs: AlertInputs): Pick<AlertRu
       return { compare: (signal) => `${signal} ${op} ${value}`, thresholdValue: value };
     }
     case 'service':
-      return { compare: (signal) => perServiceComparison(signal, op, thresholdSeriesName('service', threshold.key)) };
+      return { compare: (signal) => perServiceComparison(signal, op, target(thresholdSeriesName('service', threshold.key))) };
     case 'model': {
       const hasDefault = inputs.defaultModelThresholds[threshold.key as keyof ResolvedModelThresholds] !== false;
-      return { compare: (signal, presence = signal) => perModelComparison(signal, op, thresholdSeriesName('model', threshold.key), presence, hasDefault) };
+      return { compare: (signal, presence = signal) => perModelComparison(signal, op, thresholdSeriesName('model', threshold.key), presence, hasDefault, target) };
     }
   }
 }
@@ -114,7 +117,20 @@ export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
   for (const alert of inputs.catalog ?? alertCatalog) {
     const s = settings[alert.name]!;
     if (!s.enabled || !watchesSomething(alert, inputs)) continue;
-    const text = alert.rule({ window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, modelPresence, ...comparisonOf(alert, inputs) });
+    const context = (selectors: ShardSelectors): AlertRuleContext => ({
+      window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, modelPresence, ...selectors, ...comparisonOf(alert, inputs, selectors.target),
+    });
+    const inline = alert.rule(context(shardSelectors('model', undefined)));
+    // Per shard only where the scope has several; with one, the alert is inline as it always was.
+    const count = alert.perShard && alert.scope !== 'infrastructure' ? inputs.shards?.[alert.scope] ?? 1 : 1;
+    const shards: ShardedAlert | undefined = count > 1 ? {
+      record: breachRecord(alert.name),
+      window: s.window,
+      exprs: Array.from({ length: count }, (_, k) => String(k)).map((shard) => ({
+        shard, expr: alert.rule(context(shardSelectors(alert.scope as SignalScope, shard))).expr,
+      })),
+    } : undefined;
+    const text = shards ? { ...inline, expr: breachReader(alert.scope as SignalScope, shards.record, alert.threshold?.firesWhen) } : inline;
     // Prometheus expands every alert label and annotation as a Go template, so a config value (a team name, the
     // runbook URL) is escaped to render as itself; the catalog's text is mlmon's own template.
     const annotations: Record<string, string> = { summary: text.summary, description: text.description };
@@ -136,14 +152,14 @@ export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
     };
     alerts.push({
       name: alert.name as BuiltinAlertName, scope: alert.scope, group: groupOf(alert), severity: s.severity, for: s.for, rule,
-      identity: alert.identity, labelSets: alert.labelSets, definition: alert, ...(threshold ? { threshold } : {}),
+      identity: alert.identity, labelSets: alert.labelSets, definition: alert, ...(threshold ? { threshold } : {}), ...(shards ? { shards } : {}),
     });
   }
   return alerts;
 }
 
 /** The constant series the alerts join against: one per listed target and enabled threshold. */
-export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'models' | 'defaultTeam' | 'defaultModelThresholds' | 'catalog'>): RecordingRule[] {
+export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'models' | 'defaultTeam' | 'defaultModelThresholds' | 'catalog' | 'shards'>): RecordingRule[] {
   const rules: RecordingRule[] = [];
   const constant = (record: string, value: number, labels: Record<string, string>, source: string): void => {
     rules.push({ kind: 'record', record, expr: `vector(${formatNumber(value)})`, labels, source });
@@ -151,11 +167,16 @@ export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'mode
   // Each key's series name once, not once per target (40,000 regex replacements at 10,000 models).
   const serviceKeys = thresholdsOf('service', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedService['thresholds'], series: thresholdSeriesName('service', threshold.key) }));
   const modelKeys = thresholdsOf('model', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedModelThresholds, series: thresholdSeriesName('model', threshold.key) }));
+  // With several shards of a scope, each target's series carry its shard, which the per-shard alerts select by
+  // (src/normalize/signal-shards.ts). mlmon:service_info does not: no per-shard alert reads it.
+  const serviceShards = inputs.shards?.service ?? 1;
+  const modelShards = inputs.shards?.model ?? 1;
   for (const service of inputs.services) {
     constant(serviceInfoSeries, 1, { service: service.name, team: service.team }, `services.${service.name}`);
+    const labels = { service: service.name, team: service.team, ...(serviceShards > 1 ? { [shardLabels.service]: shardOf(service.name, serviceShards) } : {}) };
     for (const { key, series } of serviceKeys) {
       const value = service.thresholds[key];
-      if (value !== false) constant(series, value, { service: service.name, team: service.team }, `services.${service.name}.thresholds.${key}`);
+      if (value !== false) constant(series, value, labels, `services.${service.name}.thresholds.${key}`);
     }
   }
   for (const { key, series } of modelKeys) {
@@ -163,10 +184,12 @@ export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'mode
     if (value !== false) constant(defaultSeriesOf(series), value, { team: inputs.defaultTeam }, `defaults.modelThresholds.${key}`);
   }
   for (const model of inputs.models) {
-    constant(modelInfoSeries, 1, { model: model.name, service: model.service, team: model.team }, `models.${model.name}`);
+    const shard = modelShards > 1 ? { [shardLabels.model]: shardOf(model.name, modelShards) } : {};
+    constant(modelInfoSeries, 1, { model: model.name, service: model.service, team: model.team, ...shard }, `models.${model.name}`);
+    const labels = { model: model.name, team: model.team, ...shard };
     for (const { key, series } of modelKeys) {
       const value = model.thresholds[key];
-      if (value !== false) constant(series, value, { model: model.name, team: model.team }, `models.${model.name}.thresholds.${key}`);
+      if (value !== false) constant(series, value, labels, `models.${model.name}.thresholds.${key}`);
     }
   }
   return rules;

@@ -10,6 +10,7 @@ import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 import type { ScaleOutModel } from './sharding.js';
 import type { ScrapeJob } from './scrape-jobs.js';
+import type { ShardedAlert } from './signal-shards.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -51,6 +52,10 @@ export interface PrometheusModel {
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
   readonly ruleGroupInterval: string;
+  /** Rule groups sharing the model alerts' work (`prometheus.modelShards`, resolved; src/normalize/signal-shards.ts). */
+  readonly modelShards: number;
+  /** The same for the service alerts (`prometheus.serviceShards`, resolved). */
+  readonly serviceShards: number;
   readonly alertmanagers: readonly string[];
   readonly retention: string;
   readonly storageSize: string;
@@ -116,6 +121,11 @@ export interface BuiltinAlert {
   };
   /** The rule as rendered. */
   readonly rule: AlertingRule;
+  /**
+   * For a per-shard alert with several shards of its scope: its rule in each shard, recording its breach, which
+   * `rule` then reads (src/normalize/signal-shards.ts).
+   */
+  readonly shards?: ShardedAlert;
   /**
    * The labels that say what one instance of the alert is about (`instance` for a node or scrape target,
    * `service`, `model`): an inhibit rule that lets it mute, or be muted by, an alert without them in `equal`

@@ -11,10 +11,11 @@ import { activeCatalog, enabledIntegrationAlerts, enabledIntegrations, foreignTh
 import { buildBuiltinAlerts, buildThresholdRules, type AlertSettings } from './alert-rules.js';
 import { buildLogRetention } from './log-retention.js';
 import { builtinMetrics, integrationMetrics, recordedMetric } from './metric-catalog.js';
-import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile } from './model.js';
+import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, KubernetesModel, PodSchedulingModel, RbacRule, TolerationModel, RecordingRule, ScrapeJob, SloModel, MetricDefinition, LoggingModel, LogParsing, MonitoringModel, ResolvedModel, ResolvedInfrastructure, ResolvedModelThresholds, ResolvedService, ResolvedServiceThresholds, RuleFile, RuleGroup } from './model.js';
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { ruleGroupOf } from './rule-groups.js';
+import { resolveShards, shardLabels, shardGroups } from './signal-shards.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 import { buildScaleOut } from './sharding.js';
@@ -129,8 +130,11 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   );
 
   const ruleGroupInterval = prometheus.ruleGroupInterval ?? configDefaults['prometheus.ruleGroupInterval'];
+  const modelShards = resolveShards('model', prometheus.modelShards, models.length, ruleGroupInterval);
+  const serviceShards = resolveShards('service', prometheus.serviceShards, services.length, ruleGroupInterval);
   const builtinAlerts = buildBuiltinAlerts({
     settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog,
+    shards: { model: modelShards, service: serviceShards },
   });
   const customAlerts = (config.rules?.alerts ?? []).map((rule, i) => ({
     kind: 'alert' as const,
@@ -147,14 +151,17 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
     },
     source: `rules.alerts[${i}]`,
   }));
-  const alertGroups = [...new Set(builtinAlerts.map(ruleGroupOf))].map((name) => ({ name, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => ruleGroupOf(a) === name).map((a) => a.rule) }));
+  const alertGroups: RuleGroup[] = [...new Set(builtinAlerts.map(ruleGroupOf))].map((name) => ({ name, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => ruleGroupOf(a) === name).map((a) => a.rule) }));
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
+  // Before the alerts: the proofs evaluate groups in file order, so each alert reads the breach its shards
+  // recorded in the same round, as a real Prometheus does at best (src/normalize/signal-shards.ts).
+  alertGroups.unshift(...shardGroups('service', builtinAlerts, serviceShards, ruleGroupInterval), ...shardGroups('model', builtinAlerts, modelShards, ruleGroupInterval));
 
   const slos = resolveSlos(config, services, models, defaultTeam);
   const sloRecording = buildSloRecordingRules(slos);
   const sloAlerts = buildSloAlertRules(slos, config.runbookBaseUrl);
   const ruleFiles: RuleFile[] = [
-    ...thresholdRuleFiles(withTargetSeries(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog }), buildSloConstants(slos)), ruleGroupInterval),
+    ...thresholdRuleFiles(withTargetSeries(buildThresholdRules({ services, models, defaultTeam, defaultModelThresholds, catalog, shards: { model: modelShards, service: serviceShards } }), buildSloConstants(slos)), ruleGroupInterval),
     ...(dcgm ? [dcgmRuleFile(dcgm, ruleGroupInterval)] : []),
     { name: 'alerts.yml', groups: alertGroups.filter((g) => g.rules.length > 0) },
     ...(sloRecording.length > 0 ? [{ name: 'slo.yml', groups: [
@@ -177,7 +184,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
 
   const thresholdMetrics = (['service', 'model'] as const).flatMap((target) => thresholdsOf(target, catalog).flatMap(({ threshold }) => {
     const series = thresholdSeriesName(target, threshold.key);
-    const own = recordedMetric(series, [target, 'team'], `Per-${target} threshold from the config`);
+    const sharded = (target === 'model' ? modelShards : serviceShards) > 1;
+    const own = recordedMetric(series, [target, 'team', ...(sharded ? [shardLabels[target]] : [])], `Per-${target} threshold from the config`);
     return target === 'model' ? [own, recordedMetric(defaultSeriesOf(series), ['team'], 'Default model threshold from the config')] : [own];
   }));
   // A config `metrics` entry named like a built-in histogram gives its buckets (a latency SLO's target must be one).
@@ -185,12 +193,13 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const serverMetrics = integrationMetrics(services);
   const metricCatalog = [
     ...builtinMetrics.map((m) => (ownBuckets.has(m.name) && m.type === 'histogram' ? { ...m, buckets: ownBuckets.get(m.name)! } : m)),
-    recordedMetric(modelInfoSeries, ['model', 'service', 'team'], 'One series per model listed in the config'),
+    recordedMetric(modelInfoSeries, ['model', 'service', 'team', ...(modelShards > 1 ? [shardLabels.model] : [])], 'One series per model listed in the config'),
     recordedMetric(serviceInfoSeries, ['service', 'team'], 'One series per service configured'),
     ...sloMetrics(slos),
     ...thresholdMetrics,
     ...(config.metrics ?? []).filter((m) => !builtinMetrics.some((b) => b.name === m.name && b.type === 'histogram' && m.buckets)).map((m) => ({ name: m.name, type: m.type, labels: m.labels ?? [], help: m.help ?? '', origin: 'config' as const, ...(m.buckets ? { buckets: m.buckets } : {}) })),
     ...customRecording.map((r) => recordedMetric(r.record, Object.keys(r.labels), 'Custom recording rule')),
+    ...builtinAlerts.flatMap((a) => (a.shards && a.scope !== 'infrastructure' ? [recordedMetric(a.shards.record, [...a.labelSets[0]!, shardLabels[a.scope]], `The ${a.scope}s past ${a.name}'s threshold, per shard`)] : [])),
     ...serverMetrics,
     // The GPU pack reads the model servers' queue gauges: as the servers' entries where a service runs them.
     ...(dcgm ? dcgmMetrics().filter((m) => !serverMetrics.some((i) => i.name === m.name)) : []),
@@ -198,7 +207,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
 
   const prometheusPort = prometheus.port ?? configDefaults['prometheus.port'];
   const dcgmJob = dcgm && dcgmExporterJob(dcgm);
-  const scrapeJobs = [...buildScrapeJobs(services, infrastructure, prometheusPort), ...(dcgmJob ? [dcgmJob] : [])];
+  const scrapeJobs = [...buildScrapeJobs(services, infrastructure, prometheusPort, { model: modelShards, service: serviceShards }), ...(dcgmJob ? [dcgmJob] : [])];
   const scaleOut = buildScaleOut(prometheus, ruleFiles, scrapeJobs);
   const model: Omit<MonitoringModel, 'ruleTests' | 'routingTests'> = {
     generator: { name: 'mlmon', version: mlmonVersion, configFile: basename(options.configFile) },
@@ -209,6 +218,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       scrapeInterval: prometheus.scrapeInterval ?? configDefaults['prometheus.scrapeInterval'],
       evaluationInterval: prometheus.evaluationInterval ?? configDefaults['prometheus.evaluationInterval'],
       ruleGroupInterval,
+      modelShards,
+      serviceShards,
       alertmanagers: prometheus.alertmanagers ?? configDefaults['prometheus.alertmanagers'],
       retention: prometheus.retention ?? configDefaults['prometheus.retention'],
       storageSize: prometheus.storageSize ?? configDefaults['prometheus.storageSize'],

@@ -16,7 +16,7 @@
  * proofLayout).
  */
 import type { ProofTarget } from '../catalog/alert-definition.js';
-import { sampled, selector, unlistedModelName, proofTargetsPerAlert, type ProofClock, type TargetSeries, type ThresholdTarget } from '../catalog/proof-series.js';
+import { sampled, selector, unlistedModelName, proofTargetsPerAlert, type InputSeries, type ProofClock, type TargetSeries, type ThresholdTarget } from '../catalog/proof-series.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
 import { expandAnnotation } from '../formats/go-format.js';
 import type { BuiltinAlert, MonitoringModel, RuleFile } from './model.js';
@@ -24,6 +24,7 @@ import { buildSloProofs, sloProofIntervalSeconds } from './slo-proofs.js';
 
 export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';
 import { balancedProofFiles } from './proof-files.js';
+import { shardLabels, shardOf } from './signal-shards.js';
 
 export interface RuleTestFile {
   /** File name under out/prometheus/tests/. */
@@ -88,6 +89,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
   const group = durationSeconds(model.prometheus.ruleGroupInterval);
   const step = Math.max(1, Math.round(scrape));
   const layout = proofLayout(model);
+  const withShards = shardLabelling({ model: model.prometheus.modelShards, service: model.prometheus.serviceShards });
   // Tests by file: one per alert group, and for a sharded fleet one per group and threshold file.
   const byFile = new Map<string, { group: string; shard: string | undefined; tests: RuleTest[] }>();
   const add = (alertGroup: string, shard: string | undefined, test: RuleTest) => {
@@ -117,7 +119,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
         add(alert.group, shard, {
           name: `${alert.name} ${(alert.definition.proof.kind === 'custom' ? alert.definition.proof.wording : thresholdWording)[side].replace('{for}', alert.for)}`,
           interval: secondsDuration(step),
-          inputSeries: targets.flatMap((t) => t.series),
+          inputSeries: withShards(targets.flatMap((t) => t.series)),
           alertRuleTests: [
             ...(side === 'breach' && before > 0 ? [{ evalTime: secondsDuration(before), alertname: alert.name, expAlerts: [] }] : []),
             { evalTime: secondsDuration(after), alertname: alert.name, expAlerts: side === 'breach' ? expAlerts : [] },
@@ -147,6 +149,38 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
       };
     });
   return balancedProofFiles(files, model.ruleFiles).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The input series as Prometheus stores them with several shards: every series of a service's job (one with a
+ * `service` or a `model` label) carries the `model_shard` the scrape relabelling writes, the hash of its
+ * `model` ("" when it has none), and its job's `service_shard` (src/normalize/signal-shards.ts; both metric
+ * relabelling, so not on `up`), so the proofs run through the shard groups. Identity with one shard of each.
+ */
+function shardLabelling(counts: { readonly model: number; readonly service: number }): (series: readonly InputSeries[]) => InputSeries[] {
+  const scopes = (['model', 'service'] as const).filter((scope) => counts[scope] > 1).map((scope) => ({
+    label: shardLabels[scope],
+    count: counts[scope],
+    pattern: new RegExp(`[{,] ?${scope}=("(?:[^"\\\\]|\\\\.)*")`),
+    shards: new Map<string, string>(),
+  }));
+  if (scopes.length === 0) return (series) => [...series];
+  return (series) => series.map((s) => {
+    // The series Prometheus writes about a scrape (`up`, `scrape_*`) skip metric relabelling.
+    if (/^(up|scrape_\w+)\{/.test(s.series)) return s;
+    let added = '';
+    for (const scope of scopes) {
+      const quoted = scope.pattern.exec(s.series)?.[1];
+      const name = quoted === undefined ? '' : (JSON.parse(quoted) as string);
+      if (s.series.includes(`${scope.label}=`)) continue;
+      // hashmod gives a series without `model` the hash of ""; a service's shard is its job's.
+      if (scope.label === shardLabels.model ? quoted === undefined && !/[{,] ?service="/.test(s.series) : name === '') continue;
+      let shard = scope.shards.get(name);
+      if (shard === undefined) scope.shards.set(name, (shard = shardOf(name, scope.count)));
+      added += `, ${scope.label}=${JSON.stringify(shard)}`;
+    }
+    return added ? { series: `${s.series.slice(0, -1)}${added}}`, values: s.values } : s;
+  });
 }
 
 /**
@@ -247,16 +281,22 @@ function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'rul
     ? model.services.map((s) => ({ kind: 'service', label: 'service', name: s.name, team: s.team, value: s.thresholds[key as ServiceKey] }))
     : model.models.map((m) => ({ kind: 'model', label: 'model', name: m.name, team: m.team, value: m.thresholds[key as ModelKey] }));
   if (targets.length <= proofTargetsPerAlert) return [];
+  // With several alert shards of the scope, each series carries its target's (src/normalize/signal-shards.ts).
+  const scope = alert.scope === 'service' ? 'service' : 'model';
+  const shards = scope === 'service' ? model.prometheus.serviceShards : model.prometheus.modelShards;
+  const shardLabel = (name: string) => (shards > 1 ? { [shardLabels[scope]]: shardOf(name, shards) } : {});
   return layout.split(targets, (t) => t).map(([shard, inShard]) => {
     const expSamples = inShard
       .filter((t): t is typeof t & { value: number } => t.value !== false)
-      .map((t) => ({ labels: selector(series, { [t.label]: t.name, team: t.team }), value: t.value }));
-    const scope = layout.sharded ? `${inShard.length} of the ${targets.length} ${alert.scope}s (those in ${shard})` : `${targets.length} ${alert.scope}s`;
-    return [shard, { name: `${alert.name} compares every one of ${scope} with its own configured threshold`, promqlExprTests: [{ expr: series, evalTime: '0s', expSamples }] }];
+      .map((t) => ({ labels: selector(series, { [t.label]: t.name, team: t.team, ...shardLabel(t.name) }), value: t.value }));
+    const which = layout.sharded ? `${inShard.length} of the ${targets.length} ${alert.scope}s (those in ${shard})` : `${targets.length} ${alert.scope}s`;
+    return [shard, { name: `${alert.name} compares every one of ${which} with its own configured threshold`, promqlExprTests: [{ expr: series, evalTime: '0s', expSamples }] }];
   });
 }
 
 function windowOf(alert: BuiltinAlert): number {
+  // A per-shard alert reads its breach series; its shards' rules hold the window.
+  if (alert.shards) return durationSeconds(alert.shards.window);
   const match = /\[(\w+)\]/.exec(alert.rule.expr);
   return match ? durationSeconds(match[1]!) : 0;
 }

@@ -1,6 +1,7 @@
 import type { ResolvedInfrastructure, ResolvedService } from './model.js';
 import { escapeRelabelReplacement } from '../formats/go-template.js';
 import { integrationNamed } from '../catalog/integrations/index.js';
+import { modelShardRelabelConfigs, shardLabels, shardOf } from './signal-shards.js';
 
 // In-cluster credentials every pod gets; the kubelet serves metrics over HTTPS and wants a bearer token.
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -29,9 +30,16 @@ export interface ScrapeJob {
  * The seed's scrape jobs: Prometheus itself (at `localhost:<prometheusPort>`, the port it listens on), each
  * service, node-exporter and the Kubernetes nodes.
  */
-export function buildScrapeJobs(services: readonly ResolvedService[], infra: ResolvedInfrastructure, prometheusPort: number): ScrapeJob[] {
+export function buildScrapeJobs(services: readonly ResolvedService[], infra: ResolvedInfrastructure, prometheusPort: number, shards: { readonly model: number; readonly service: number } = { model: 1, service: 1 }): ScrapeJob[] {
   const jobs: ScrapeJob[] = [{ name: 'prometheus', kind: 'prometheus', staticTargets: [`localhost:${prometheusPort}`] }];
-  for (const service of services) jobs.push(serviceJob(service));
+  const shardRelabelling = modelShardRelabelConfigs(shards.model);
+  for (const service of services) {
+    // The shard labels of the per-shard alerts (src/normalize/signal-shards.ts): the service's own, a constant of
+    // its job, and each series' model's, from its `model` label.
+    const job = serviceJob(service);
+    const shardLabelling = [...(shards.service > 1 ? [serviceShardRelabelConfig(service.name, shards.service)] : []), ...shardRelabelling];
+    jobs.push(shardLabelling.length ? { ...job, metricRelabelConfigs: [...(job.metricRelabelConfigs ?? []), ...shardLabelling] } : job);
+  }
   const nodeExporter = nodeExporterJob(infra);
   if (nodeExporter) jobs.push(nodeExporter);
   if (infra.kubernetesNodes) {
@@ -191,4 +199,13 @@ function nodeExporterJob(infra: ResolvedInfrastructure): ScrapeJob | undefined {
 /** A literal string as an RE2 pattern (Prometheus anchors relabel regexes itself). */
 export function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+/**
+ * The service's shard on every series its job scrapes: metric relabelling, not target relabelling, so that
+ * `up` and the other series Prometheus writes about the scrape itself stay without it (ServiceDown's alerts would
+ * otherwise carry the label).
+ */
+function serviceShardRelabelConfig(service: string, count: number): Readonly<Record<string, unknown>> {
+  return { target_label: shardLabels.service, replacement: shardOf(service, count) };
 }

@@ -23,6 +23,8 @@ import { configDefaults } from '../config/defaults.js';
 import type { MonitoringConfig } from '../config/types.js';
 import type { loadPromqlParser } from '../formats/promql/parse.js';
 import { builtinMetrics } from './metric-catalog.js';
+import { lookbackSeconds, shardLabels } from './signal-shards.js';
+import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { RuleFile, ScrapeJob } from './model.js';
 import type { Problem } from '../problems.js';
 
@@ -171,7 +173,7 @@ export function buildScaleOut(settings: ScaleOutSettings, ruleFiles: readonly Ru
 }
 
 /** Labels the generated rules group, join or filter by: dropping them before remote_write breaks the central ruler. */
-const labelsRulesRead = (): Set<string> => new Set(['__name__', 'job', 'instance', 'le', 'model', 'service', 'team', 'slo', ...builtinMetrics.flatMap((m) => m.labels)]);
+const labelsRulesRead = (): Set<string> => new Set(['__name__', 'job', 'instance', 'le', 'model', 'service', 'team', 'slo', ...Object.values(shardLabels), ...builtinMetrics.flatMap((m) => m.labels)]);
 
 /** Problems of the scale-out settings that the JSON schema can't express. */
 export function scaleOutProblems(config: MonitoringConfig): Problem[] {
@@ -193,6 +195,17 @@ export function scaleOutProblems(config: MonitoringConfig): Problem[] {
       message: `prometheus.shards is ${settings.shards}, but grafana.prometheusUrl is not set: Grafana's data source would be http://prometheus:${settings.port ?? configDefaults['prometheus.port']}, a Service the sharded deployment does not have (each shard has its own, with its share of the targets), so the dashboards would show nothing`,
       allowed: "the query URL of the central store the shards remote-write to",
       hint: 'set grafana.prometheusUrl, e.g. "http://victoria-metrics:8428" (VictoriaMetrics), or your Thanos Query or Mimir query-frontend URL',
+    });
+  }
+  const interval = settings.ruleGroupInterval ?? configDefaults['prometheus.ruleGroupInterval'];
+  for (const option of ['modelShards', 'serviceShards'] as const) {
+    const count = settings[option];
+    if (count === undefined || count <= 1 || durationSeconds(interval) <= lookbackSeconds) continue;
+    problems.push({
+      id: 'config/signal-shards-interval', severity: 'error', path: `prometheus.${option}`, value: count,
+      message: `prometheus.${option} is ${count}, but prometheus.ruleGroupInterval is ${interval}, longer than Prometheus' 5m lookback: the alerts read their recorded breaches as instant vectors, which find no sample older than 5m, so they would see nothing for most of each round`,
+      allowed: `prometheus.${option}: 1 (the alerts inline, which a round of ${interval} has time for), or a ruleGroupInterval of at most 5m`,
+      hint: `remove prometheus.${option}: with an interval this long mlmon keeps one shard`,
     });
   }
   if (settings.centralRuler && !(settings.remoteWrite?.length)) {

@@ -142,6 +142,16 @@ const mappings: Record<TableKey, Mapping> = {
   'prometheus.storageSize': { read: (m) => m.prometheus.storageSize },
   'prometheus.port': { read: (m) => m.prometheus.port },
   'prometheus.shards': { read: (m) => m.scaleOut.shardCount },
+  'prometheus.modelShards': {
+    read: (m) => m.prometheus.modelShards,
+    // 251 listed models: two shards (one per 250, rounded up to a power of two).
+    derived: { config: { services: service, models: Object.fromEntries(Array.from({ length: 251 }, (_, i) => [`m${i}`, { service: 'api' }])) }, value: 2 },
+  },
+  'prometheus.serviceShards': {
+    read: (m) => m.prometheus.serviceShards,
+    // 101 services: four shards (one per 50, rounded up to a power of two).
+    derived: { config: { services: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`s${i}`, { discovery: { staticTargets: [`s${i}:80`] } }])) }, value: 4 },
+  },
   'prometheus.centralRuler.partialResponseStrategy': { config: () => ({ prometheus: { centralRuler: { kind: 'thanos' } } }), read: (m) => (m.scaleOut.centralRuler?.kind === 'thanos' ? m.scaleOut.centralRuler.partialResponseStrategy : 'not thanos') },
   'prometheus.centralRuler.namespace': { config: () => ({ prometheus: { centralRuler: { kind: 'mimir', tenant: 'ml' } } }), read: (m) => (m.scaleOut.centralRuler?.kind === 'mimir' ? m.scaleOut.centralRuler.namespace : 'not mimir') },
   'infrastructure.team': { read: (m) => m.infrastructure.team },

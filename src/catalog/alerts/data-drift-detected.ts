@@ -16,8 +16,9 @@ export const dataDriftDetected = defineAlert({
   identity: ['model'],
   labelSets: [['model', 'team']],
   runbook: 'DataDriftDetected',
-  rule: ({ window, compare }) => ({
-    expr: compare(`max by (model) (avg_over_time(data_drift_score[${window}]))`),
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
+    expr: compare(`max by (model) (avg_over_time(${select('data_drift_score')}[${window}]))`),
     summary: 'Data drift detected on model {{ $labels.model }}',
     description: `Drift score of {{ $labels.model }} is {{ $value | printf "%.3f" }} (its worst replica, averaged over ${window}), above its threshold.`,
   }),

@@ -17,8 +17,9 @@ export const highErrorRate = defineAlert({
   identity: ['service'],
   labelSets: [['service', 'team']],
   runbook: 'HighErrorRate',
-  rule: ({ window, compare }) => ({
-    expr: compare(`(\n    sum by (service) (rate(http_requests_total{status=~"5.."}[${window}]))\n  /\n    sum by (service) (rate(http_requests_total[${window}]))\n)`),
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
+    expr: compare(`(\n    sum by (service) (rate(${select('http_requests_total', 'status=~"5.."')}[${window}]))\n  /\n    sum by (service) (rate(${select('http_requests_total')}[${window}]))\n)`),
     summary: 'High error rate on service {{ $labels.service }}',
     description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} fail with a 5xx status, above its threshold.',
   }),

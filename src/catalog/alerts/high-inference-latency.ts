@@ -14,10 +14,11 @@ export const highInferenceLatency = defineAlert({
   identity: ['model'],
   labelSets: [['model', 'team']],
   runbook: 'HighInferenceLatency',
-  rule: ({ window, compare }) => ({
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
     expr: compare(
-      `histogram_quantile(0.95, sum by (model, le) (rate(model_inference_duration_seconds_bucket[${window}])))`,
-      `present_over_time(model_inference_duration_seconds_count[${window}])`,
+      `histogram_quantile(0.95, sum by (model, le) (rate(${select('model_inference_duration_seconds_bucket')}[${window}])))`,
+      `present_over_time(${select('model_inference_duration_seconds_count')}[${window}])`,
     ),
     summary: 'High inference latency on model {{ $labels.model }}',
     description: 'P95 inference latency of {{ $labels.model }} is {{ $value | humanizeDuration }}, above its threshold.',

@@ -19,8 +19,9 @@ export const highLatency = defineAlert({
   identity: ['service'],
   labelSets: [['service', 'team']],
   runbook: 'HighLatency',
-  rule: ({ window, compare }) => ({
-    expr: compare(`histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[${window}])))`),
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
+    expr: compare(`histogram_quantile(0.95, sum by (service, le) (rate(${select('http_request_duration_seconds_bucket')}[${window}])))`),
     summary: 'High latency on service {{ $labels.service }}',
     description: 'P95 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}, above its threshold.',
   }),

@@ -17,10 +17,11 @@ export const lowPredictionConfidence = defineAlert({
   identity: ['model'],
   labelSets: [['model', 'team']],
   runbook: 'LowPredictionConfidence',
-  rule: ({ window, compare }) => ({
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
     expr: compare(
-      `(\n    sum by (model) (rate(prediction_confidence_sum[${window}]))\n  /\n    sum by (model) (rate(prediction_confidence_count[${window}]))\n)`,
-      `present_over_time(prediction_confidence_count[${window}])`,
+      `(\n    sum by (model) (rate(${select('prediction_confidence_sum')}[${window}]))\n  /\n    sum by (model) (rate(${select('prediction_confidence_count')}[${window}]))\n)`,
+      `present_over_time(${select('prediction_confidence_count')}[${window}])`,
     ),
     summary: 'Low prediction confidence on model {{ $labels.model }}',
     description: 'Mean prediction confidence of {{ $labels.model }} is {{ $value | printf "%.3f" }}, below its threshold.',

@@ -16,8 +16,9 @@ export const lowThroughput = defineAlert({
   identity: ['service'],
   labelSets: [['service', 'team']],
   runbook: 'LowThroughput',
-  rule: ({ window, compare }) => ({
-    expr: compare(`sum by (service) (rate(http_requests_total[${window}]))`),
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
+    expr: compare(`sum by (service) (rate(${select('http_requests_total')}[${window}]))`),
     summary: 'Low throughput on service {{ $labels.service }}',
     description: 'Service {{ $labels.service }} serves only {{ $value | printf "%.2f" }} requests/s, below its threshold.',
   }),

@@ -21,8 +21,9 @@ export const modelAccuracyDrop = defineAlert({
   identity: ['model'],
   labelSets: [['model', 'team']],
   runbook: 'ModelAccuracyDrop',
-  rule: ({ window, compare }) => ({
-    expr: compare(`min by (model) (avg_over_time(model_accuracy[${window}]))`),
+  perShard: true,
+  rule: ({ window, compare, select }) => ({
+    expr: compare(`min by (model) (avg_over_time(${select('model_accuracy')}[${window}]))`),
     summary: 'Accuracy of model {{ $labels.model }} dropped below its threshold',
     description: `Accuracy of {{ $labels.model }} is {{ $value | humanizePercentage }} (its worst replica, averaged over ${window}).`,
   }),

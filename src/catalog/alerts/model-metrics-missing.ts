@@ -24,8 +24,9 @@ export const modelMetricsMissing = defineAlert({
   labelSets: [['model', 'service', 'team']],
   runbook: 'ModelMetricsMissing',
   watches: (fleet) => fleet.models > 0,
-  rule: ({ window, modelPresence }) => ({
-    expr: `${modelInfoSeries}\n  unless on (model)\n(\n${[...modelSignals, ...modelPresence].map((m) => `  present_over_time(${m}[${window}])`).join('\nor\n')}\n)`,
+  perShard: true,
+  rule: ({ window, modelPresence, select, target }) => ({
+    expr: `${target(modelInfoSeries)}\n  unless on (model)\n(\n${[...modelSignals, ...modelPresence].map((m) => `  present_over_time(${select(m)}[${window}])`).join('\nor\n')}\n)`,
     summary: 'Model {{ $labels.model }} reports no metrics',
     description: `No metric of {{ $labels.model }} (served by {{ $labels.service }}) has been scraped for ${window} and more: its alerts can't see it.`,
   }),

@@ -10,7 +10,7 @@
  * are left unset, as Alertmanager sees a label an alert doesn't have.
  */
 import { describeTarget } from './rule-changes.js';
-import { alertIdentity, alertNamer, pairRules, seriesUsedBy } from './rule-matching.js';
+import { alertIdentity, alertNamer, isShardLabel, pairRules, seriesUsedByAlert } from './rule-matching.js';
 import type { AlertRule, RuleSets } from './rule-reading.js';
 import { byText, shortList, type Change } from './change.js';
 import type { OutputSide } from './side.js';
@@ -72,7 +72,7 @@ function instancesOf(alert: AlertRule, side: RoutingSide, rules: RuleSets['befor
     return labels;
   };
   const base = labelsFrom(name, alert.labels, side.externalLabels);
-  const series = seriesUsedBy(alert.expr);
+  const series = seriesUsedByAlert(alert.expr, (record) => rules.series(record));
   // Per-target labels matter only if some route looks at a label the alert doesn't set itself.
   const fromSeries = [...routed].some((label) => !(label in base));
   if (series.length === 0 || !fromSeries) return [{ target: '', description: '', labels: base }];
@@ -87,7 +87,7 @@ function instancesOf(alert: AlertRule, side: RoutingSide, rules: RuleSets['befor
         continue;
       }
       const target: Record<string, string> = {};
-      for (const key of Object.keys(rule.labels).sort(byText)) if (key !== 'team') target[key] = rule.labels[key]!;
+      for (const key of Object.keys(rule.labels).sort(byText)) if (key !== 'team' && !isShardLabel(key)) target[key] = rule.labels[key]!;
       instances.push({
         target: Object.entries(target).map(([k, v]) => `${k}=${v}`).join(','),
         description: describeTarget(target),

@@ -4,7 +4,7 @@
  */
 import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
 import { formatLabels, unionKeys, type Change, type ChangedField } from './change.js';
-import { alertIdentity, isDefaultSeries, knownThresholdSeries, recordIdentity } from './rule-matching.js';
+import { alertIdentity, isDefaultSeries, isShardLabel, knownThresholdSeries, recordIdentity } from './rule-matching.js';
 import type { AlertRule, RecordingRule, RuleGroupInfo } from './rule-reading.js';
 import { recordLabels } from './slo-changes.js';
 import { sameValue } from './structure.js';
@@ -103,7 +103,7 @@ export function describeRecordChange(before: RecordingRule | undefined, after: R
 
   const subject = `threshold ${recordIdentity(rule)}`;
   const owner = owners.get(rule.record)?.join('/') ?? `${rule.record} (no alert uses it)`;
-  const { team: _team, ...target } = rule.labels;
+  const target = Object.fromEntries(Object.entries(rule.labels).filter(([label]) => label !== 'team' && !isShardLabel(label)));
   const what = isDefaultSeries(rule.record) ? `${owner} default threshold (for ${targetKindOf(rule.record)} the config doesn't list)` : `${owner} threshold for ${describeTarget(target)}`;
   if (!before) return { change: 'added', subject, text: `${what} added: ${constantOf(after!.expr)}` };
   if (!after) return { change: 'removed', subject, text: `${what} removed (was ${constantOf(before.expr)})` };

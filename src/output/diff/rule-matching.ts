@@ -23,6 +23,23 @@ export function seriesUsedBy(expr: string): string[] {
   return knownThresholdSeries.filter((series) => usesName(expr, series));
 }
 
+/**
+ * Which threshold series an alert compares against: those of its expression and, for a per-shard alert that
+ * reads its recorded breaches (`mlmon:<alert>:breach`, src/normalize/signal-shards.ts), those of the rules that
+ * record them (every shard's rule has the same form: the first is read). `recorded` gives a series' rules.
+ */
+export function seriesUsedByAlert(expr: string, recorded: (record: string) => readonly { readonly expr: string }[]): string[] {
+  const used = new Set(seriesUsedBy(expr));
+  for (const [record] of expr.matchAll(/\bmlmon:[a-z0-9_]+:breach\b/g)) {
+    const rule = recorded(record)[0];
+    if (rule) for (const series of seriesUsedBy(rule.expr)) used.add(series);
+  }
+  return knownThresholdSeries.filter((series) => used.has(series));
+}
+
+/** Labels mlmon derives from a target's name (its alert shard): not part of what a series is about. */
+export const isShardLabel = (label: string): boolean => label === 'model_shard' || label === 'service_shard';
+
 function usesName(expr: string, name: string): boolean {
   let at = expr.indexOf(name);
   while (at !== -1) {
@@ -113,17 +130,18 @@ export function alertNamer(...sides: readonly (readonly AlertRule[])[]): (rule: 
 
 /** A threshold series is its name and target (model or service); its team is a setting of the target. */
 export function recordIdentity(rule: RecordingRule): string {
-  const { team: _team, ...rest } = rule.labels;
+  const { team: _team, ...labels } = rule.labels;
+  const rest = Object.fromEntries(Object.entries(labels).filter(([label]) => !isShardLabel(label)));
   if (rule.record === modelInfoSeries) return `${rule.record}{model=${JSON.stringify(rule.labels.model ?? '')}}`;
   if (rule.record === serviceInfoSeries) return `${rule.record}{service=${JSON.stringify(rule.labels.service ?? '')}}`;
   return knownThresholdSeries.includes(rule.record) ? `${rule.record}${formatLabels(rest)}` : `${rule.record}${formatLabels(recordLabels(rule))}`;
 }
 
 /** Threshold series → the alerts that compare against them. */
-export function seriesOwners(alerts: readonly AlertRule[]): Map<string, string[]> {
+export function seriesOwners(alerts: readonly AlertRule[], recorded: (record: string) => readonly { readonly expr: string }[]): Map<string, string[]> {
   const owners = new Map<string, Set<string>>();
   for (const alert of alerts) {
-    for (const series of seriesUsedBy(alert.expr)) {
+    for (const series of seriesUsedByAlert(alert.expr, recorded)) {
       const set = owners.get(series) ?? new Set<string>();
       set.add(alert.alert);
       owners.set(series, set);

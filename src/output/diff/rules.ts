@@ -38,7 +38,7 @@ export function diffRules({ before, after, unreadable }: RuleSets): Change[] {
     for (const file of broken) changes.push({ change: 'changed', subject: `file ${file}`, text: `a rule in ${file} (${side}) could not be read; see the text diff` });
   }
 
-  const owners = seriesOwners([...before.alerts(), ...after.alerts()]);
+  const owners = seriesOwners([...before.alerts(), ...after.alerts()], (record) => [...after.series(record), ...before.series(record)]);
   const alerts = pairRules(parsedBefore.filter(isAlert), parsedAfter.filter(isAlert), alertIdentity, (r) => r.alert);
   // Series are matched by identity alone: another model's threshold is not this model's, changed.
   // SLO objectives and policies are described as SLOs (slo-changes.ts), not as constant recording rules.

@@ -1,0 +1,22 @@
+/**
+ * Prometheus' `hashmod` relabel action, computed here so that a proof can give its input series the label a
+ * real Prometheus would add at scrape time (src/normalize/signal-shards.ts).
+ *
+ * Prometheus (model/relabel/relabel.go, `case HashMod`): the MD5 of the source labels' values joined by the
+ * separator (`;`), the last 8 bytes of it read as a big-endian unsigned 64-bit integer, modulo `modulus`,
+ * written in decimal. Our own code because no library computes Prometheus' relabelling; node:crypto gives the
+ * MD5. test/formats/prometheus-hashmod.test.ts holds it to values a real Prometheus wrote.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * The value `hashmod` with `modulus` writes for a series whose source labels join to `value`.
+ * @param value the source labels' values joined by the relabel config's separator (one label: its value)
+ * @param modulus a positive integer
+ * @returns an integer in [0, modulus)
+ */
+export function prometheusHashmod(value: string, modulus: number): number {
+  if (!Number.isInteger(modulus) || modulus < 1) throw new RangeError(`hashmod modulus must be a positive integer, got ${modulus}`);
+  const digest = createHash('md5').update(value, 'utf8').digest();
+  return Number(digest.readBigUInt64BE(8) % BigInt(modulus));
+}
