@@ -5,7 +5,7 @@
  * Prometheus (model/relabel/relabel.go, `case HashMod`): the MD5 of the source labels' values joined by the
  * separator (`;`), the last 8 bytes of it read as a big-endian unsigned 64-bit integer, modulo `modulus`,
  * written in decimal. Our own code because no library computes Prometheus' relabelling; node:crypto gives the
- * MD5. test/formats/prometheus-hashmod.test.ts holds it to values a real Prometheus wrote.
+ * MD5. test/normalize/signal-shards.test.ts holds it to the values promtool's own relabelling writes.
  */
 import { createHash } from 'node:crypto';
 
