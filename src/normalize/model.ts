@@ -52,9 +52,8 @@ export interface PrometheusModel {
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
   readonly ruleGroupInterval: string;
-  /** Rule groups sharing the model alerts' work (`prometheus.modelShards`, resolved; src/normalize/signal-shards.ts). */
+  /** Shards of the model and service alerts (`prometheus.modelShards`, `serviceShards`, resolved; signal-shards.ts). */
   readonly modelShards: number;
-  /** The same for the service alerts (`prometheus.serviceShards`, resolved). */
   readonly serviceShards: number;
   readonly alertmanagers: readonly string[];
   readonly retention: string;
@@ -121,10 +120,7 @@ export interface BuiltinAlert {
   };
   /** The rule as rendered. */
   readonly rule: AlertingRule;
-  /**
-   * For a per-shard alert with several shards of its scope: its rule in each shard, recording its breach, which
-   * `rule` then reads (src/normalize/signal-shards.ts).
-   */
+  /** With several shards of its scope: its rule in each shard, recording the breach `rule` reads (signal-shards.ts). */
   readonly shards?: ShardedAlert;
   /**
    * The labels that say what one instance of the alert is about (`instance` for a node or scrape target,
