@@ -12,7 +12,8 @@ import type { RuleTest, RuleTestFile } from './rule-proofs.js';
  * unit (2026-12-01, quiet machine, bench/README.md): the dearest test at 1,000 models, 35 rounds of a 500-rule
  * threshold file and the alerts (~20,000 units), took 1.3 s; the example's HighErrorRate proof, 15 rounds of 91
  * constant and 118 other rules (~6,800 units), 0.5 s. It was 50,000 when every rule counted one and threshold
- * files held 2,000 rules. The example and the small fixtures stay one file per group.
+ * files held 2,000 rules. The small fixtures stay one file per group; the example's groups, whose SLO and GPU
+ * proofs simulate hours, are split near their dearest test.
  */
 export const proofSplitFloor = 16_000;
 
