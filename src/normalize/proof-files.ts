@@ -48,10 +48,21 @@ export function proofCost(test: RuleTest, rulesLoaded: number, evaluationInterva
 /** What a proof file costs promtool: the sum of its tests' proofCost (`ruleFiles`: the model's, to weigh rules). */
 export function proofFileCost(file: RuleTestFile, ruleFiles: readonly RuleFile[]): number {
   const loaded = new Set(file.ruleFiles.map((f) => f.replace(/^\.\.\/rules\//, '')));
-  const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.reduce((k, rule) => k + ruleCost(rule), 0), 0), 0);
+  const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + ruleFileCost(f), 0);
   const interval = durationSeconds(file.evaluationInterval);
   return file.tests.reduce((sum, test) => sum + proofCost(test, rules, interval), 0);
 }
+
+/**
+ * A rule file's ruleCost summed, once per file: balancedProofFiles asks for every test of every proof file, and
+ * a fleet's proof files load the same few hundred rules again and again (a regex per rule each time).
+ */
+function ruleFileCost(file: RuleFile): number {
+  let cost = fileCosts.get(file);
+  if (cost === undefined) fileCosts.set(file, (cost = file.groups.reduce((m, g) => m + g.rules.reduce((k, rule) => k + ruleCost(rule), 0), 0)));
+  return cost;
+}
+const fileCosts = new WeakMap<RuleFile, number>();
 
 /**
  * Proof files of about equal cost, so `validate` can run them side by side and finish with the slowest. A file
