@@ -61,6 +61,8 @@ const order = Object.keys(titles) as ArtifactKind[];
  * and `generate --check` make (output/compare.ts), described for a reviewer.
  */
 export function diffOutput(before: OutputSnapshot, generated: readonly RenderedFile[], labels: PatchLabels, registry: ArtifactRegistry<string> = artifactRegistry): OutputDiff {
+  // Describing a change takes the text it changed from: a snapshot of digests (generate's) can't be described.
+  if (before.holds === 'sha256') throw new Error(`diffOutput needs the text of ${before.label}, not only its digests`);
   const comparison = compareOutput(before, generated, registry);
   const differing = comparison.differences.map(({ path, status }) => ({ path, status }));
   const kindOf = (path: string) => artifactOf(path, registry);

@@ -61,7 +61,7 @@ function scoped(snapshot: OutputSnapshot, label: string, keep: (path: string) =>
   // A manifest that isn't mlmon's (or not JSON) is out of date for every part of out/.
   if (snapshot.manifestText !== undefined && !snapshot.manifest) manifestText = snapshot.manifestText;
   if (snapshot.manifestText === undefined && !missingManifestIsAdded) manifestText = manifestText_({ generator: 'mlmon', files: {} });
-  return { label, files, manifest, manifestText, exists: snapshot.exists };
+  return { label, files, holds: snapshot.holds ?? 'text', manifest, manifestText, exists: snapshot.exists };
 }
 
 /** The text `buildManifest` writes for `manifest`'s entries. */

@@ -17,7 +17,7 @@ export interface WriteResult {
 
 /** Reads `outDir` (mlmon's files in it), compares it with `files` and writes: `writeComparison` in one call. */
 export function writeOutput(outDir: string, files: readonly RenderedFile[]): WriteResult {
-  return writeComparison(outDir, compareOutput(readOutputDir(outDir, outDir, { paths: files.map((f) => f.path) }), files));
+  return writeComparison(outDir, compareOutput(readOutputDir(outDir, outDir, { paths: files.map((f) => f.path), holds: 'sha256' }), files));
 }
 
 /**

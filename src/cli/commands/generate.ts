@@ -30,12 +30,12 @@ export async function runGenerate(options: GenerateFlags): Promise<number> {
   let write: () => ReturnType<typeof writeComparison>;
   if (options.environment === undefined) {
     const files = filesUnderFolders(stacks.map((s) => ({ environment: s.environment, files: s.generated.files })));
-    comparison = compareOutput(readOutputDir(outDir, options.out, { paths: files.map((f) => f.path) }), files);
+    comparison = compareOutput(readOutputDir(outDir, options.out, { paths: files.map((f) => f.path), holds: 'sha256' }), files);
     write = () => writeComparison(outDir, comparison);
   } else {
     const folder = options.environment;
     const { files } = first;
-    const whole = readOutputDir(outDir, options.out, { paths: files.map((f) => `${folder}/${f.path}`) });
+    const whole = readOutputDir(outDir, options.out, { paths: files.map((f) => `${folder}/${f.path}`), holds: 'sha256' });
     comparison = compareOutput(scopeSnapshot(whole, folder), files);
     label = `${options.out}/${folder}`;
     write = () => {
