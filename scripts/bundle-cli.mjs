@@ -117,6 +117,10 @@ const commands = await build({
   // handlebars registers `require.extensions['.hbs']` when loaded through require; harmless, and unused here.
   logOverride: { 'unsupported-require-call': 'silent' },
   plugins: [commandEntries, grafanaV1Only],
+  // Whitespace and syntax only: a command's source is held in memory while it runs (a 1.4 MB generate.cjs was
+  // ~3 MB of a small run's 75 MB peak RSS). Names are kept, so a bug's stack trace still names its functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 
 // What `import { defineConfig } from 'mlmon'` in a config resolves to (src/config/load.ts aliases it), as one
