@@ -62,6 +62,13 @@ const commandModules = {
   instrument: ['instrument', 'runInstrument'],
   init: ['init', 'runInit'],
 };
+/**
+ * bench/stages.mjs times generate's stages in the code `mlmon generate` runs, this bundle, so it exports the two
+ * functions it calls (both are in it already: the command calls the same pipeline and writer).
+ */
+const benchExports = {
+  generate: "export { generateInMemory } from './src/pipeline.ts';\nexport { writeOutput } from './src/output/write.ts';\n",
+};
 const commandEntries = {
   name: 'mlmon-command-entries',
   setup(build) {
@@ -71,7 +78,7 @@ const commandEntries = {
       return {
         resolveDir: root,
         loader: 'ts',
-        contents: `import { runReportingErrors } from './src/cli/report-errors.ts';\nimport { ${run} } from './src/cli/commands/${file}.ts';\nexport const run = (flags: Parameters<typeof ${run}>[0]): Promise<number> => runReportingErrors(async () => ${run}, flags);\n`,
+        contents: `import { runReportingErrors } from './src/cli/report-errors.ts';\nimport { ${run} } from './src/cli/commands/${file}.ts';\nexport const run = (flags: Parameters<typeof ${run}>[0]): Promise<number> => runReportingErrors(async () => ${run}, flags);\n${benchExports[args.path] ?? ''}`,
       };
     });
   },
