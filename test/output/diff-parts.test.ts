@@ -13,6 +13,7 @@ import { diffOutput, type OutputDiff } from '../../src/output/diff.js';
 import { splitDocuments } from '../../src/output/diff/kubernetes.js';
 import { unifiedPatch } from '../../src/output/diff/patch.js';
 import { readPlainRecordingRule } from '../../src/output/diff/rule-reading.js';
+import { prometheusHashmod } from '../../src/formats/prometheus-hashmod.js';
 import type { OutputSnapshot } from '../../src/output/read-output.js';
 import type { RenderedFile } from '../../src/render/artifact.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
@@ -173,6 +174,27 @@ describe('a large synthetic out/ (3000 models)', () => {
     expect(routing).toContain('ModelAccuracyDrop (critical) for model model-1003, model model-1023, model model-103, model model-1043, model model-1063 and 145 more: risk → default');
     expect(routing).toContain('ModelAccuracyDrop (critical) for model model-1004, model model-1024, model model-104, model model-1044, model model-1064 and 145 more: default → risk');
     expect(linesOf(result, 'alert-rules')).toEqual([]);
+  });
+
+  it('a new alert shard count: the threshold series that move shard in one line per alert, counted, not one line per model', () => {
+    const config = fleet();
+    // 3,000 listed models get 16 alert shards by default; 32 moves every model whose hashmod changes.
+    expect(modelOf(config).prometheus.modelShards).toBe(16);
+    config.prometheus = { ...config.prometheus, modelShards: 32 };
+    const lines = linesOf(diffOutput(before, render(config), { before: 'out', after: 'generated' }), 'alert-rules');
+    const moved = Array.from({ length: 3000 }, (_, i) => `model-${i}`)
+      .map((name) => ({ name, from: prometheusHashmod(name, 16), to: prometheusHashmod(name, 32) }))
+      .filter((m) => m.from !== m.to)
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(moved.length).toBeGreaterThan(1000);
+    const shown = moved.slice(0, 5).map((m) => `${m.name} ${m.from} → ${m.to}`).join(', ');
+    // Every listed model has a threshold series of each model alert, so each alert's line names the same models.
+    expect(lines.filter((l) => l.includes('moved alert shard'))).toEqual(['DataDriftDetected', 'HighInferenceLatency', 'ModelAccuracyDrop', 'LowPredictionConfidence'].map(
+      (alert) => `${alert} thresholds of ${moved.length} models moved alert shard (model_shard): ${shown} and ${moved.length - 5} more`,
+    ));
+    // The 16 new shards' groups are there too; no model's threshold is described on a line of its own.
+    expect(lines.filter((l) => /^rule group ml-models-shard-\d+ \(alerts\.yml\) added$/.test(l))).toHaveLength(16);
+    expect(lines.filter((l) => l.includes('threshold for model'))).toEqual([]);
   });
 });
 

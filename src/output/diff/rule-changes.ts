@@ -3,7 +3,7 @@
  * fraud-detector: 0.9 → 0.95", not "line 48 of thresholds.yml".
  */
 import { modelInfoSeries, serviceInfoSeries } from '../../catalog/series.js';
-import { formatLabels, unionKeys, type Change, type ChangedField } from './change.js';
+import { formatLabels, shortList, unionKeys, type Change, type ChangedField } from './change.js';
 import { alertIdentity, isDefaultSeries, isShardLabel, knownThresholdSeries, recordIdentity } from './rule-matching.js';
 import type { AlertRule, RecordingRule, RuleGroupInfo } from './rule-reading.js';
 import { recordLabels } from './slo-changes.js';
@@ -117,8 +117,51 @@ export function describeRecordChange(before: RecordingRule | undefined, after: R
     fields.push({ field: 'team', before: before.labels.team, after: after.labels.team });
     parts.push(`team ${before.labels.team ?? 'none'} → ${after.labels.team ?? 'none'}`);
   }
+  // The alert shard is not the target's identity (the same model, moved), but it is which shard's rule group
+  // judges it: a new shard count moves targets, and a reviewer should see which.
+  for (const label of unionKeys(before.labels, after.labels).filter(isShardLabel)) {
+    if (before.labels[label] === after.labels[label]) continue;
+    fields.push({ field: label, before: before.labels[label], after: after.labels[label] });
+    parts.push(`${label} ${before.labels[label] ?? 'none'} → ${after.labels[label] ?? 'none'}`);
+  }
   if (parts.length === 0) return undefined;
   return { change: 'changed', subject, text: `${what}: ${parts.join(', ')}`, fields };
+}
+
+/**
+ * A threshold series whose only change is its alert shard (`model_shard`, `service_shard`): the same target,
+ * judged by another shard's rule group, as when the shard count changes.
+ */
+export function isShardMoveOnly(before: RecordingRule | undefined, after: RecordingRule | undefined): boolean {
+  if (!before || !after || before.expr !== after.expr || !knownThresholdSeries.includes(after.record)) return false;
+  const labels = unionKeys(before.labels, after.labels);
+  return labels.some((l) => isShardLabel(l) && before.labels[l] !== after.labels[l]) && labels.every((l) => isShardLabel(l) || before.labels[l] === after.labels[l]);
+}
+
+/**
+ * Threshold series that only moved alert shard, one line per alert and shard label rather than one per target
+ * (a new shard count moves about half of a fleet's thousands of series): `DataDriftDetected thresholds of 40
+ * models moved alert shard (model_shard): churn-model-0001 0 → 4, … and 35 more`.
+ */
+export function describeShardMoves(pairs: readonly { readonly before: RecordingRule; readonly after: RecordingRule }[], owners: ReadonlyMap<string, readonly string[]>): Change[] {
+  const moves = new Map<string, { owner: string; label: string; kind: string; targets: string[] }>();
+  for (const { before, after } of pairs) {
+    const owner = owners.get(after.record)?.join('/') ?? `${after.record} (no alert uses it)`;
+    const kind = targetKindOf(after.record);
+    for (const label of unionKeys(before.labels, after.labels).filter(isShardLabel)) {
+      if (before.labels[label] === after.labels[label]) continue;
+      const key = `${owner}\u0000${label}\u0000${kind}`;
+      const move = moves.get(key) ?? { owner, label, kind, targets: [] };
+      const target = after.labels.model ?? after.labels.service ?? recordIdentity(after);
+      move.targets.push(`${target} ${before.labels[label] ?? 'none'} → ${after.labels[label] ?? 'none'}`);
+      moves.set(key, move);
+    }
+  }
+  return [...moves.values()].map(({ owner, label, kind, targets }) => ({
+    change: 'changed' as const,
+    subject: `alert shards ${owner} ${label}`,
+    text: `${owner} thresholds of ${targets.length} ${targets.length === 1 ? kind.replace(/s$/, '') : kind} moved alert shard (${label}): ${shortList(targets)}`,
+  }));
 }
 
 /** mlmon:service_info: the services ServiceUnreachable expects to see, and the team their targets' ServiceDown goes to. */

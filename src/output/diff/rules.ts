@@ -17,9 +17,9 @@
  * (which rule is which across the sides) and rule-changes.ts (the lines a reviewer reads).
  */
 import type { Change } from './change.js';
-import { describeAlertChange, describeRecordChange, diffGroups } from './rule-changes.js';
+import { describeAlertChange, describeRecordChange, describeShardMoves, diffGroups, isShardMoveOnly } from './rule-changes.js';
 import { alertNamer, isAlert, isRecordingRule, pairRules, recordIdentity, alertIdentity, seriesOwners } from './rule-matching.js';
-import type { Rule, RuleSets } from './rule-reading.js';
+import type { RecordingRule, Rule, RuleSets } from './rule-reading.js';
 import { describeSloChanges, isSloConstant } from './slo-changes.js';
 
 /** Every change to alerts, thresholds, recording rules and rule groups between the two sides. */
@@ -49,10 +49,16 @@ export function diffRules({ before, after, unreadable }: RuleSets): Change[] {
     const change = describeAlertChange(pair.before, pair.after, nameOf);
     if (change) changes.push(change);
   }
+  const shardMoves: { before: RecordingRule; after: RecordingRule }[] = [];
   for (const pair of records) {
+    if (isShardMoveOnly(pair.before, pair.after)) {
+      shardMoves.push({ before: pair.before!, after: pair.after! });
+      continue;
+    }
     const change = describeRecordChange(pair.before, pair.after, owners);
     if (change) changes.push(change);
   }
+  changes.push(...describeShardMoves(shardMoves, owners));
   const sloRules = (rules: readonly Rule[]) => rules.filter(isRecordingRule).filter(isSloConstant);
   changes.push(...describeSloChanges(sloRules(parsedBefore), sloRules(parsedAfter), { before, after }));
   return changes;
