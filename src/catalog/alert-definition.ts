@@ -69,7 +69,7 @@ export interface AlertRuleContext {
   readonly modelPresence: readonly string[];
   /**
    * The selector of a scraped metric (with `matchers`, e.g. `status=~"5.."`, if given): the bare name, or within
-   * one shard's rule of a `perShard` alert, restricted to the shard (src/normalize/signal-shards.ts). A
+   * one shard's rule of a `perShard` alert, restricted to the shard (src/normalize/alert-shards.ts). A
    * `perShard` alert must build every selector of a per-target metric with it.
    */
   readonly select: (metric: string, matchers?: string) => string;
@@ -172,7 +172,7 @@ export interface AlertDefinition<Name extends string = string, Scope extends Ale
   readonly watches?: (fleet: AlertFleet) => boolean;
   /**
    * For a model or service alert over the whole fleet: evaluated once per shard of its scope when there are
-   * several (src/normalize/signal-shards.ts). Its rule must then build every per-target selector through
+   * several (src/normalize/alert-shards.ts). Its rule must then build every per-target selector through
    * `select` and `target`, and read nothing else that depends on the target.
    */
   readonly perShard?: true;

@@ -7,7 +7,7 @@
  * pint does much of this against a live Prometheus; we do it offline against the catalog, which starts from
  * the seed's instrumentation and takes the user's own metrics from the config.
  */
-import { shardLabels } from '../normalize/signal-shards.js';
+import { shardLabels } from '../normalize/alert-shards.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { MetricDefinition } from '../normalize/model.js';
 import type { Problem } from '../problems.js';
@@ -45,7 +45,7 @@ interface Info {
 }
 
 // Labels Prometheus attaches from the target, per origin of the metric (see the scrape jobs). A service job's
-// series also carry the shard labels of the signal groups when there are several shards (src/normalize/signal-shards.ts).
+// series also carry the shard labels of the signal groups when there are several shards (src/normalize/alert-shards.ts).
 const shardLabelNames = Object.values(shardLabels);
 const targetLabelsByOrigin: Record<MetricDefinition['origin'], readonly string[] | 'any'> = {
   instrumentation: ['job', 'instance', 'service', 'namespace', 'pod', ...shardLabelNames],

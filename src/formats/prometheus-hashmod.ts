@@ -1,11 +1,11 @@
 /**
  * Prometheus' `hashmod` relabel action, computed here so that a proof can give its input series the label a
- * real Prometheus would add at scrape time (src/normalize/signal-shards.ts).
+ * real Prometheus would add at scrape time (src/normalize/alert-shards.ts).
  *
  * Prometheus (model/relabel/relabel.go, `case HashMod`): the MD5 of the source labels' values joined by the
  * separator (`;`), the last 8 bytes of it read as a big-endian unsigned 64-bit integer, modulo `modulus`,
  * written in decimal. Our own code because no library computes Prometheus' relabelling; node:crypto gives the
- * MD5. test/normalize/signal-shards.test.ts holds it to the values promtool's own relabelling writes.
+ * MD5. test/normalize/alert-shards.test.ts holds it to the values promtool's own relabelling writes.
  */
 import { createHash } from 'node:crypto';
 

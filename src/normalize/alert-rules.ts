@@ -15,7 +15,7 @@ import { integrationModelPresence } from '../catalog/integrations/index.js';
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import { formatNumber } from '../formats/decimal.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
-import { breachReader, breachRecord, shardLabels, shardOf, shardSelectors, type ShardedAlert, type ShardSelectors, type SignalScope } from './signal-shards.js';
+import { breachReader, breachRecord, shardLabels, shardOf, shardSelectors, type ShardedAlert, type ShardSelectors, type ShardScope } from './alert-shards.js';
 import type { AlertingRule, BuiltinAlert, ThresholdKey, RecordingRule, ResolvedInfrastructure, ResolvedModel, ResolvedModelThresholds, ResolvedService } from './model.js';
 
 export interface AlertSettings {
@@ -35,7 +35,7 @@ interface AlertInputs {
   readonly runbookBaseUrl: string | undefined;
   /** The alert catalog; the built-in one unless a test adds an alert. */
   readonly catalog?: AlertCatalog;
-  /** Signal shards per scope (src/normalize/signal-shards.ts); one each when absent. */
+  /** Alert shards per scope (src/normalize/alert-shards.ts); one each when absent. */
   readonly shards?: { readonly model: number; readonly service: number };
 }
 
@@ -127,10 +127,10 @@ export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
       record: breachRecord(alert.name),
       window: s.window,
       exprs: Array.from({ length: count }, (_, k) => String(k)).map((shard) => ({
-        shard, expr: alert.rule(context(shardSelectors(alert.scope as SignalScope, shard))).expr,
+        shard, expr: alert.rule(context(shardSelectors(alert.scope as ShardScope, shard))).expr,
       })),
     } : undefined;
-    const text = shards ? { ...inline, expr: breachReader(alert.scope as SignalScope, shards.record, alert.threshold?.firesWhen) } : inline;
+    const text = shards ? { ...inline, expr: breachReader(alert.scope as ShardScope, shards.record, alert.threshold?.firesWhen) } : inline;
     // Prometheus expands every alert label and annotation as a Go template, so a config value (a team name, the
     // runbook URL) is escaped to render as itself; the catalog's text is mlmon's own template.
     const annotations: Record<string, string> = { summary: text.summary, description: text.description };
@@ -168,7 +168,7 @@ export function buildThresholdRules(inputs: Pick<AlertInputs, 'services' | 'mode
   const serviceKeys = thresholdsOf('service', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedService['thresholds'], series: thresholdSeriesName('service', threshold.key) }));
   const modelKeys = thresholdsOf('model', inputs.catalog).map(({ threshold }) => ({ key: threshold.key as keyof ResolvedModelThresholds, series: thresholdSeriesName('model', threshold.key) }));
   // With several shards of a scope, each target's series carry its shard, which the per-shard alerts select by
-  // (src/normalize/signal-shards.ts). mlmon:service_info does not: no per-shard alert reads it.
+  // (src/normalize/alert-shards.ts). mlmon:service_info does not: no per-shard alert reads it.
   const serviceShards = inputs.shards?.service ?? 1;
   const modelShards = inputs.shards?.model ?? 1;
   for (const service of inputs.services) {

@@ -10,7 +10,7 @@ import type { RuleTestFile } from './rule-proofs.js';
 import type { RoutingTestCase } from './routing-proofs.js';
 import type { ScaleOutModel } from './sharding.js';
 import type { ScrapeJob } from './scrape-jobs.js';
-import type { ShardedAlert } from './signal-shards.js';
+import type { ShardedAlert } from './alert-shards.js';
 
 export type { BuiltinAlertName, Severity };
 
@@ -52,7 +52,7 @@ export interface PrometheusModel {
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
   readonly ruleGroupInterval: string;
-  /** Shards of the model and service alerts (`prometheus.modelShards`, `serviceShards`, resolved; signal-shards.ts). */
+  /** Shards of the model and service alerts (`prometheus.modelShards`, `serviceShards`, resolved; alert-shards.ts). */
   readonly modelShards: number;
   readonly serviceShards: number;
   readonly alertmanagers: readonly string[];
@@ -120,7 +120,7 @@ export interface BuiltinAlert {
   };
   /** The rule as rendered. */
   readonly rule: AlertingRule;
-  /** With several shards of its scope: its rule in each shard, recording the breach `rule` reads (signal-shards.ts). */
+  /** With several shards of its scope: its rule in each shard, recording the breach `rule` reads (alert-shards.ts). */
   readonly shards?: ShardedAlert;
   /**
    * The labels that say what one instance of the alert is about (`instance` for a node or scrape target,

@@ -15,7 +15,7 @@ import type { ContainerResourcesModel, GrafanaModel, KubernetesComponent, Kubern
 import { buildInhibitRules, buildReceivers, buildRoute, defaultGroupBy } from './routing.js';
 import { buildRuleProofs } from './rule-proofs.js';
 import { ruleGroupOf } from './rule-groups.js';
-import { resolveShards, shardLabels, shardGroups } from './signal-shards.js';
+import { resolveShards, shardLabels, shardGroups } from './alert-shards.js';
 import { buildRoutingProofs } from './routing-proofs.js';
 import { buildScrapeJobs } from './scrape-jobs.js';
 import { buildScaleOut } from './sharding.js';
@@ -154,7 +154,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const alertGroups: RuleGroup[] = [...new Set(builtinAlerts.map(ruleGroupOf))].map((name) => ({ name, interval: ruleGroupInterval, rules: builtinAlerts.filter((a) => ruleGroupOf(a) === name).map((a) => a.rule) }));
   if (customAlerts.length) alertGroups.push({ name: 'custom', interval: ruleGroupInterval, rules: customAlerts });
   // Before the alerts: the proofs evaluate groups in file order, so each alert reads the breach its shards
-  // recorded in the same round, as a real Prometheus does at best (src/normalize/signal-shards.ts).
+  // recorded in the same round, as a real Prometheus does at best (src/normalize/alert-shards.ts).
   alertGroups.unshift(...shardGroups('service', builtinAlerts, serviceShards, ruleGroupInterval), ...shardGroups('model', builtinAlerts, modelShards, ruleGroupInterval));
 
   const slos = resolveSlos(config, services, models, defaultTeam);

@@ -24,7 +24,7 @@ import { buildSloProofs, sloProofIntervalSeconds } from './slo-proofs.js';
 
 export { proofTargetsPerAlert, unlistedModelName } from '../catalog/proof-series.js';
 import { balancedProofFiles } from './proof-files.js';
-import { shardLabels, shardOf } from './signal-shards.js';
+import { shardLabels, shardOf } from './alert-shards.js';
 
 export interface RuleTestFile {
   /** File name under out/prometheus/tests/. */
@@ -154,7 +154,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
 /**
  * The input series as Prometheus stores them with several shards: every series of a service's job (one with a
  * `service` or a `model` label) carries the `model_shard` the scrape relabelling writes, the hash of its
- * `model` ("" when it has none), and its job's `service_shard` (src/normalize/signal-shards.ts; both metric
+ * `model` ("" when it has none), and its job's `service_shard` (src/normalize/alert-shards.ts; both metric
  * relabelling, so not on `up`), so the proofs run through the shard groups. Identity with one shard of each.
  */
 function shardLabelling(counts: { readonly model: number; readonly service: number }): (series: readonly InputSeries[]) => InputSeries[] {
@@ -282,7 +282,7 @@ function pinnedThresholds(alert: BuiltinAlert, model: Omit<MonitoringModel, 'rul
     ? model.services.map((s) => ({ kind: 'service', label: 'service', name: s.name, team: s.team, value: s.thresholds[key as ServiceKey] }))
     : model.models.map((m) => ({ kind: 'model', label: 'model', name: m.name, team: m.team, value: m.thresholds[key as ModelKey] }));
   if (targets.length <= proofTargetsPerAlert) return [];
-  // With several alert shards of the scope, each series carries its target's (src/normalize/signal-shards.ts).
+  // With several alert shards of the scope, each series carries its target's (src/normalize/alert-shards.ts).
   const scope = alert.scope === 'service' ? 'service' : 'model';
   const shards = scope === 'service' ? model.prometheus.serviceShards : model.prometheus.modelShards;
   // selector(series, { [label]: name, team, [shard label]: shard }), written out: a fleet has one per target

@@ -1,7 +1,7 @@
 import type { ResolvedInfrastructure, ResolvedService } from './model.js';
 import { escapeRelabelReplacement } from '../formats/go-template.js';
 import { integrationNamed } from '../catalog/integrations/index.js';
-import { modelShardRelabelConfigs, shardLabels, shardOf } from './signal-shards.js';
+import { modelShardRelabelConfigs, shardLabels, shardOf } from './alert-shards.js';
 
 // In-cluster credentials every pod gets; the kubelet serves metrics over HTTPS and wants a bearer token.
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -34,7 +34,7 @@ export function buildScrapeJobs(services: readonly ResolvedService[], infra: Res
   const jobs: ScrapeJob[] = [{ name: 'prometheus', kind: 'prometheus', staticTargets: [`localhost:${prometheusPort}`] }];
   const shardRelabelling = modelShardRelabelConfigs(shards.model);
   for (const service of services) {
-    // The shard labels of the per-shard alerts (src/normalize/signal-shards.ts): the service's own, a constant of
+    // The shard labels of the per-shard alerts (src/normalize/alert-shards.ts): the service's own, a constant of
     // its job, and each series' model's, from its `model` label.
     const job = serviceJob(service);
     const shardLabelling = [...(shards.service > 1 ? [serviceShardRelabelConfig(service.name, shards.service)] : []), ...shardRelabelling];

@@ -23,7 +23,7 @@ import { configDefaults } from '../config/defaults.js';
 import type { MonitoringConfig } from '../config/types.js';
 import type { loadPromqlParser } from '../formats/promql/parse.js';
 import { builtinMetrics } from './metric-catalog.js';
-import { lookbackSeconds, shardLabels } from './signal-shards.js';
+import { lookbackSeconds, shardLabels } from './alert-shards.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { RuleFile, ScrapeJob } from './model.js';
 import type { Problem } from '../problems.js';
@@ -202,7 +202,7 @@ export function scaleOutProblems(config: MonitoringConfig): Problem[] {
     const count = settings[option];
     if (count === undefined || count <= 1 || durationSeconds(interval) <= lookbackSeconds) continue;
     problems.push({
-      id: 'config/signal-shards-interval', severity: 'error', path: `prometheus.${option}`, value: count,
+      id: 'config/alert-shards-interval', severity: 'error', path: `prometheus.${option}`, value: count,
       message: `prometheus.${option} is ${count}, but prometheus.ruleGroupInterval is ${interval}, longer than Prometheus' 5m lookback: the alerts read their recorded breaches as instant vectors, which find no sample older than 5m, so they would see nothing for most of each round`,
       allowed: `prometheus.${option}: 1 (the alerts inline, which a round of ${interval} has time for), or a ruleGroupInterval of at most 5m`,
       hint: `remove prometheus.${option}: with an interval this long mlmon keeps one shard`,

@@ -25,7 +25,7 @@ export function seriesUsedBy(expr: string): string[] {
 
 /**
  * Which threshold series an alert compares against: those of its expression and, for a per-shard alert that
- * reads its recorded breaches (`mlmon:<alert>:breach`, src/normalize/signal-shards.ts), those of the rules that
+ * reads its recorded breaches (`mlmon:<alert>:breach`, src/normalize/alert-shards.ts), those of the rules that
  * record them (every shard's rule has the same form: the first is read). `recorded` gives a series' rules.
  */
 export function seriesUsedByAlert(expr: string, recorded: (record: string) => readonly { readonly expr: string }[]): string[] {

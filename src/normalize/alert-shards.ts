@@ -40,12 +40,12 @@ import { durationSeconds } from '../formats/prometheus-duration.js';
 import type { BuiltinAlert, RecordingRule, RuleGroup } from './model.js';
 
 /** The scopes whose alerts run per shard. */
-export type SignalScope = 'model' | 'service';
+export type ShardScope = 'model' | 'service';
 
 /** The label that says a series' shard, by scope. */
-export const shardLabels = { model: 'model_shard', service: 'service_shard' } as const satisfies Record<SignalScope, string>;
+export const shardLabels = { model: 'model_shard', service: 'service_shard' } as const satisfies Record<ShardScope, string>;
 /** The shard groups' names start with these (their alerts' group family). */
-const groupPrefixes = { model: 'ml-models-shard', service: 'application-shard' } as const satisfies Record<SignalScope, string>;
+const groupPrefixes = { model: 'ml-models-shard', service: 'application-shard' } as const satisfies Record<ShardScope, string>;
 
 /**
  * Targets per shard when `prometheus.modelShards` / `prometheus.serviceShards` is left out, and the most
@@ -53,7 +53,7 @@ const groupPrefixes = { model: 'ml-models-shard', service: 'application-shard' }
  * for each of its five alerts (a sixty-fourth of their 11.7 s in all), a service group ~30 services. A power of two, so a
  * growing fleet changes the count (and relabels its series once) only when it doubles.
  */
-export const targetsPerShard = { model: 250, service: 50 } as const satisfies Record<SignalScope, number>;
+export const targetsPerShard = { model: 250, service: 50 } as const satisfies Record<ShardScope, number>;
 export const maxShards = 256;
 
 /**
@@ -67,9 +67,9 @@ export const lookbackSeconds = 300;
  * The configured count, or one shard per `targetsPerShard[scope]` listed targets rounded up to a power of two
  * (at most 256). Automatically one when the rule group interval is longer than the lookback (see
  * `lookbackSeconds`; a round that long has time for any fleet's alerts anyway); a configured count above one
- * with such an interval is refused in the config (config/signal-shards-interval).
+ * with such an interval is refused in the config (config/alert-shards-interval).
  */
-export function resolveShards(scope: SignalScope, configured: number | undefined, listed: number, ruleGroupInterval: string): number {
+export function resolveShards(scope: ShardScope, configured: number | undefined, listed: number, ruleGroupInterval: string): number {
   if (configured !== undefined) return configured;
   if (durationSeconds(ruleGroupInterval) > lookbackSeconds) return 1;
   let count = 1;
@@ -118,7 +118,7 @@ export interface ShardSelectors {
 }
 
 /** The selectors of an alert inline (`shard` undefined: the bare names) or within shard `shard`. */
-export function shardSelectors(scope: SignalScope, shard: string | undefined): ShardSelectors {
+export function shardSelectors(scope: ShardScope, shard: string | undefined): ShardSelectors {
   if (shard === undefined) return { select: (metric, matchers) => (matchers ? `${metric}{${matchers}}` : metric), target: (series) => series };
   const matcher = `${shardLabels[scope]}=${JSON.stringify(shard)}`;
   return {
@@ -141,7 +141,7 @@ export interface ShardedAlert {
  * per per-shard alert of the scope, in catalog order, its series labelled with the shard. None when no alert
  * of the scope is sharded.
  */
-export function shardGroups(scope: SignalScope, alerts: readonly BuiltinAlert[], count: number, interval: string): RuleGroup[] {
+export function shardGroups(scope: ShardScope, alerts: readonly BuiltinAlert[], count: number, interval: string): RuleGroup[] {
   const sharded = alerts.filter((a): a is BuiltinAlert & { shards: ShardedAlert } => a.scope === scope && a.shards !== undefined);
   if (sharded.length === 0) return [];
   const label = shardLabels[scope];
@@ -161,6 +161,6 @@ export function shardGroups(scope: SignalScope, alerts: readonly BuiltinAlert[],
  * a target's (`max` for an alert firing above its threshold, `min` below) while a shard count change has it
  * recorded by two shards.
  */
-export function breachReader(scope: SignalScope, record: string, firesWhen: 'above' | 'below' | undefined): string {
+export function breachReader(scope: ShardScope, record: string, firesWhen: 'above' | 'below' | undefined): string {
   return `${firesWhen === 'below' ? 'min' : 'max'} without (${shardLabels[scope]}) (${record})`;
 }

@@ -1,5 +1,5 @@
 /**
- * The per-shard alerts, live (src/normalize/signal-shards.ts): a real Prometheus scrapes a model service
+ * The per-shard alerts, live (src/normalize/alert-shards.ts): a real Prometheus scrapes a model service
  * with the generated prometheus.yml and evaluates the generated rules, with four model shards and four service
  * shards. It shows what the proofs (promtool, which applies no relabelling) take on trust:
  * - the `model_shard` Prometheus' own hashmod writes on every model series is the one mlmon computes for the

@@ -1,7 +1,7 @@
 /**
- * Alert shards (src/normalize/signal-shards.ts): the automatic counts, the group layout, mlmon's hashmod
+ * Alert shards (src/normalize/alert-shards.ts): the automatic counts, the group layout, mlmon's hashmod
  * against Prometheus' own (promtool runs the relabelling), and a sharded config's proofs through promtool.
- * test/e2e/signal-shards-live.test.ts runs the same in a real Prometheus.
+ * test/e2e/alert-shards-live.test.ts runs the same in a real Prometheus.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,11 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { prometheusHashmod } from '../../src/formats/prometheus-hashmod.js';
-import { maxShards, resolveShards, shardOf } from '../../src/normalize/signal-shards.js';
+import { maxShards, resolveShards, shardOf } from '../../src/normalize/alert-shards.js';
 import { generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { tool, upstreamToolsDir } from '../support/tools.js';
 
-const scratch = scratchDir('mlmon-signal-shards-');
+const scratch = scratchDir('mlmon-alert-shards-');
 afterAll(() => scratch.cleanup());
 beforeAll(() => void upstreamToolsDir(), 15 * 60_000);
 
