@@ -555,7 +555,8 @@ export interface AlertingConfig {
   slackApiUrlFile?: SecretFilePath;
   /**
    * Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert
-   * mutes warnings for the same model, service or instance.
+   * mutes warnings for the same model, service or instance, or the same finer thing an integration's alerts are
+   * about (a KServe revision, a GPU).
    */
   inhibitRules?: InhibitRuleConfig[];
 }

@@ -87,14 +87,19 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  * - a service's critical (HighErrorRate, ServiceUnreachable) mutes that service's warnings. ServiceDown is
  *   about one target (it carries `instance`): one replica down must not mute the service's or its models'
  *   warnings, which the healthy replicas still report;
- * - a node's or target's critical mutes warnings about the same `instance`.
+ * - a node's or target's critical mutes warnings about the same `instance`;
+ * - an alert about something finer (its catalog `identity` has a label more: a KServe revision's
+ *   `revision_name`, a Triton GPU's `gpu_uuid`, a node GPU's `gpu`) is kept out of the three rules above by
+ *   requiring that label absent, and gets a rule of its own, equal on its whole identity: a revision's
+ *   critical mutes that revision's warnings, never its service's or another revision's. `identities` are
+ *   those of the alerts in use (built-ins and integrations), so a new integration needs nothing here.
  * Each label is also required present (`=~".+"`): Alertmanager treats a label missing from both sides as
  * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
  * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
  * `sameEnvironment` (a config with `environments`): the default rules also require the same `environment`, so
  * that environments sharing one Alertmanager (and cluster name) never mute each other's alerts.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false, hasGpus = false): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false, hasGpus = false, identities: readonly (readonly string[])[] = []): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -103,8 +108,20 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       source: `alerting.inhibitRules[${i}]`,
     }));
   }
-  // GPU alerts (the DCGM pack) carry `instance` too, but are about one GPU of the node: they get a rule of their own.
-  const about = { model: ['model=~".+"'], service: ['service=~".+"', 'model=""', 'instance=""'], instance: ['instance=~".+"', 'model=""', ...(hasGpus ? ['gpu=""'] : [])] } as const;
+  // An alert about something finer than the rule's thing carries the rule's label and more: a GPU of a node
+  // (the DCGM pack: `instance` and `gpu`), a revision of a service (KServe: `service` and `revision_name`), a
+  // GPU of a model server (Triton: `service` and `gpu_uuid`). It is about another thing than the node's or the
+  // service's own alerts, so each rule requires every such finer label absent, on both sides: derived from
+  // the identities of the alerts in use, so an integration with a finer identity needs nothing here.
+  const finer = (label: string, always: readonly string[] = []) => [...new Set([...always, ...identities.filter((id) => id.includes(label)).flatMap((id) => id.filter((l) => l !== label))])]
+    .filter((l) => !['model', 'service', 'instance'].includes(l))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((l) => `${l}=""`);
+  const about = {
+    model: ['model=~".+"', ...finer('model')],
+    service: ['service=~".+"', 'model=""', 'instance=""', ...finer('service')],
+    instance: ['instance=~".+"', 'model=""', ...finer('instance', hasGpus ? ['gpu'] : [])],
+  } as const;
   const where = sameEnvironment ? ['cluster', 'environment'] : ['cluster'];
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
@@ -130,5 +147,21 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       source: 'alerting.inhibitRules (default rule 5, about the same GPU)',
     });
   }
+  // The finer things themselves (a service's revision, a model server's GPU): a critical about one mutes the
+  // warnings about the same one, as for the three above. The DCGM pack's node GPUs have rule 5.
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const finerThings = [...new Map(identities.filter((id) => id.length > 1).map((id) => [...id].sort(byText)).map((id) => [id.join('\u0000'), id])).values()]
+    .filter((id) => !(hasGpus && id.join(',') === 'gpu,instance'))
+    .sort((a, b) => byText(a.join(','), b.join(',')));
+  finerThings.forEach((id, i) => {
+    const finerStill = [...new Set(identities.filter((other) => other.length > id.length && id.every((l) => other.includes(l))).flatMap((other) => other.filter((l) => !id.includes(l))))].sort(byText);
+    const matchers = [...id.map((l) => `${l}=~".+"`), ...finerStill.map((l) => `${l}=""`)];
+    rules.push({
+      sourceMatchers: [equalityMatcher('severity', 'critical'), ...matchers],
+      targetMatchers: [equalityMatcher('severity', 'warning'), ...matchers],
+      equal: [...where, ...id],
+      source: `alerting.inhibitRules (default rule ${6 + i}, about the same ${id.join(' and ')})`,
+    });
+  });
   return rules;
 }
