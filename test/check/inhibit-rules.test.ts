@@ -26,6 +26,25 @@ describe('inhibit/mutes-other-things', () => {
     expect(await checkInhibitRules(modelOf(custom))).toEqual([]);
   });
 
+  // Every integration's alerts, alone and together, with the DCGM pack and an SLO: the defaults are derived
+  // from the alerts' identities, so none of them can pair alerts about different things.
+  const integrations = { vllm: { version: '0.11' }, triton: { version: '25.01' }, kserve: { version: '0.14' } } as const;
+  it.each([...Object.keys(integrations).map((name) => [name]), [Object.keys(integrations).join(' + ')]])('finds nothing wrong with the default inhibit rules with %s, the DCGM pack and an SLO', async (names) => {
+    const services = Object.fromEntries(names.split(' + ').map((name) => [`${name}-api`, { discovery: { staticTargets: [`${name}-api:8000`] }, integration: { [name]: integrations[name as keyof typeof integrations] } }]));
+    const config: MonitoringConfig = {
+      ...base,
+      services: { ...base.services, ...services },
+      infrastructure: { gpus: { dcgm: { targets: ['dcgm-exporter:9400'] } } },
+      models: { ...base.models, 'llm-chat': { service: Object.keys(services)[0]!, slos: { availability: { indicator: { kind: 'availability' }, objective: 99.5 } } } },
+    };
+    const model = modelOf(config);
+    // The integrations' and the GPU pack's alerts are in use (else this proves nothing about them).
+    expect(model.builtinAlerts.some((a) => a.name.startsWith('Gpu'))).toBe(true);
+    expect(model.builtinAlerts.filter((a) => a.identity.length > 1).length).toBeGreaterThan(0);
+    expect(model.slos.slos.length).toBe(1);
+    expect(await checkInhibitRules(model)).toEqual([]);
+  });
+
   it("flags main's old default rules: ServiceDown on ONE replica (it carries `service`) muting the whole service's warnings", async () => {
     const model = modelOf(base);
     // The default inhibit rules as main shipped them.
