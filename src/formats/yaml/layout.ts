@@ -161,6 +161,20 @@ export function yamlInline(value: unknown): string {
 /** A block collection starting on the next line, each line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
+  // A flat mapping of plain keys and scalars (every rule's labels and annotations) written directly: a fleet's
+  // rule files hold one per rule, and the lines array of the general path was most of what they allocated.
+  if (isPlainObject(value)) {
+    let text = '';
+    for (const key in value) {
+      const scalar = isPlainIdentifier(key) && key.length <= 1000 ? plainScalarText(value[key]) : undefined;
+      if (scalar === undefined || typeof value[key] === 'object') {
+        text = '';
+        break;
+      }
+      text += `\n${pad}${key}: ${scalar}`;
+    }
+    if (text) return text;
+  }
   const lines = plainBlockLines(value, '') ?? stringifyEscaped(value, yamlWriteOptions).trimEnd().split('\n');
   return lines.map((line) => `\n${pad}${line}`).join('');
 }
