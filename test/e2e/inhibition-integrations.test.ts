@@ -8,17 +8,17 @@
  * service's warnings, not a revision's. Before the defaults were derived from the alerts' identities, the rule
  * "about the same service" selected the revision alerts too and muted all of these.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { generateStacks } from '../../src/pipeline.js';
 import { scratchDir } from '../support/fixtures.js';
-import { tool, upstreamToolsDir } from '../support/tools.js';
-import { freeLoopbackPort } from './support/free-port.js';
-import { startProcess, stopAllProcesses } from './support/processes.js';
+import { upstreamToolsDir } from '../support/tools.js';
+import { startAlertmanager } from './support/alertmanager.js';
+import { stopAllProcesses } from './support/processes.js';
 import { sleep, waitFor } from './support/waiting.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { startWebhookReceiver, type WebhookReceiver, webhookAlerting } from './support/webhook-receiver.js';
 
 const receivers = ['pager', 'chat', 'ops'] as const;
 
@@ -31,15 +31,7 @@ function config(webhook: WebhookReceiver): MonitoringConfig {
       'triton-api': { team: 'serving', discovery: { staticTargets: ['127.0.0.1:2'] }, integration: { triton: { version: '25.01' } } },
     },
     models: { 'fraud-detector': { service: 'kserve-api' } },
-    alerting: {
-      defaultReceiver: 'ops',
-      grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
-      receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
-      routes: [
-        { receiver: 'pager', match: { severity: 'critical' }, continue: true },
-        { receiver: 'chat', match: { severity: 'warning' } },
-      ],
-    },
+    alerting: webhookAlerting(webhook, receivers),
   };
 }
 
@@ -66,35 +58,18 @@ const revision = (name: string) => ({ service: 'kserve-api', revision_name: name
  * then posts `warnings`; returns the warnings that reached `chat` within five group waits, as `alertname rev`.
  */
 async function warningsDelivered(yaml: string, webhook: WebhookReceiver, critical: object, warnings: readonly object[]): Promise<string[]> {
-  const scratch = scratchDir('mlmon-inhibit-int-run-');
-  mkdirSync(join(scratch.dir, 'data'));
-  writeFileSync(join(scratch.dir, 'alertmanager.yml'), yaml);
-  const port = await freeLoopbackPort();
-  const alertmanager = startProcess('alertmanager', tool('alertmanager'), [
-    `--config.file=${join(scratch.dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(scratch.dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    // Empty disables clustering; otherwise Alertmanager gossips on 0.0.0.0:9094.
-    '--cluster.listen-address=',
-  ], { cwd: scratch.dir });
-  const url = `http://127.0.0.1:${port}`;
+  const alertmanager = await startAlertmanager(yaml);
   try {
-    const explain = async () => `${alertmanager.outputTail()}\ndeliveries: ${JSON.stringify(webhook.deliveries())}`;
-    await waitFor('Alertmanager ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok || undefined, { timeoutMs: 20_000, explain });
-    const post = async (alerts: readonly object[]) => {
-      const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
-      expect(response.ok, await response.text()).toBe(true);
-    };
+    const explain = async () => `${alertmanager.process.outputTail()}\ndeliveries: ${JSON.stringify(webhook.deliveries())}`;
     const before = webhook.deliveries().length;
     const fresh = () => webhook.deliveries().slice(before);
-    await post([critical]);
+    await alertmanager.post([critical]);
     await waitFor('the critical delivered', () => fresh().find((d) => d.receiver === 'pager'), { timeoutMs: 20_000, explain });
-    await post(warnings);
+    await alertmanager.post(warnings);
     await sleep(5_000);
     return fresh().filter((d) => d.receiver === 'chat').map((d) => `${d.labels.alertname} ${d.labels.revision_name ?? '-'}`).sort();
   } finally {
     await alertmanager.stop();
-    scratch.cleanup();
   }
 }
 

@@ -16,7 +16,7 @@ import { freeLoopbackPort } from './support/free-port.js';
 import { formatLabels, startLiveStack, type Labels, type LiveStack } from './support/live-stack.js';
 import { stopAllProcesses } from './support/processes.js';
 import { holdsFor, waitFor } from './support/waiting.js';
-import { startWebhookReceiver, type Delivery, type WebhookReceiver } from './support/webhook-receiver.js';
+import { startWebhookReceiver, type Delivery, type WebhookReceiver, webhookAlerting } from './support/webhook-receiver.js';
 
 const deliveryTimeoutMs = 20_000;
 const quietPeriodMs = 4_000;
@@ -33,15 +33,7 @@ function monitoringConfig(replicas: readonly string[], webhook: WebhookReceiver,
     services: { 'model-api': { team: 'ml-platform', discovery: { staticTargets: [...replicas] }, thresholds: { maxLatencyP95Seconds: 0.5, maxErrorRatio: 0.2 } } },
     models: { 'fraud-detector': { service: 'model-api', team: 'fraud-team' }, recommender: { service: 'model-api', team: 'reco-team' } },
     alerts: { ServiceDown: { for: '2s' }, HighLatency: fast, HighErrorRate: fast, DataDriftDetected: fast, ModelAccuracyDrop: fast },
-    alerting: {
-      defaultReceiver: 'ops',
-      grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
-      receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
-      routes: [
-        { receiver: 'pager', match: { severity: 'critical' }, continue: true },
-        { receiver: 'chat', match: { severity: 'warning' } },
-      ],
-    },
+    alerting: webhookAlerting(webhook, receivers),
   };
 }
 

@@ -14,7 +14,7 @@ import { startFakeModelService, type FakeModelService } from './support/fake-mod
 import { formatLabels, startLiveStack, type Labels, type LiveStack } from './support/live-stack.js';
 import { stopAllProcesses } from './support/processes.js';
 import { holdsFor, waitFor } from './support/waiting.js';
-import { startWebhookReceiver, type Delivery, type WebhookReceiver } from './support/webhook-receiver.js';
+import { startWebhookReceiver, type Delivery, type WebhookReceiver, webhookAlerting } from './support/webhook-receiver.js';
 
 const cluster = 'e2e-cluster';
 const environment = 'e2e';
@@ -63,16 +63,7 @@ function monitoringConfig(serviceTarget: string, webhook: WebhookReceiver, alert
       // listens on a free port, so that target is down and ServiceDown would fire for it after 2m.
       ServiceDown: { enabled: false },
     },
-    alerting: {
-      defaultReceiver: 'ops',
-      grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
-      receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
-      routes: [
-        { receiver: 'pager', match: { severity: 'critical' }, continue: true },
-        { receiver: 'chat', match: { severity: 'warning' } },
-        { receiver: 'ml-team', match: { alertname: 'ModelAccuracyDrop' } },
-      ],
-    },
+    alerting: webhookAlerting(webhook, receivers, [{ receiver: 'ml-team', match: { alertname: 'ModelAccuracyDrop' } }]),
   };
 }
 

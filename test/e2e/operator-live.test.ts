@@ -29,7 +29,7 @@ import { startProcess, stopAllProcesses } from './support/processes.js';
 import { operatorAlertmanagerConfig } from '../../src/check/operator-rendering.js';
 import { discoveredTargets, type Labels, type Pod } from './support/pod-discovery.js';
 import { waitFor } from './support/waiting.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { startWebhookReceiver, type WebhookReceiver, webhookAlerting } from './support/webhook-receiver.js';
 
 const operatorNamespace = 'monitoring';
 const objectsOf = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
@@ -166,16 +166,7 @@ function stackConfig(name: StackName, serviceTarget: string, webhook: WebhookRec
       HighErrorRate: { for: '2s', window: '5s' },
       ServiceDown: { enabled: false },
     },
-    alerting: {
-      defaultReceiver: 'ops',
-      grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
-      receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
-      routes: [
-        { receiver: 'pager', match: { severity: 'critical' }, continue: true },
-        { receiver: 'chat', match: { severity: 'warning' } },
-        { receiver: 'ml-team', match: { alertname: 'ModelAccuracyDrop' } },
-      ],
-    },
+    alerting: webhookAlerting(webhook, receivers, [{ receiver: 'ml-team', match: { alertname: 'ModelAccuracyDrop' } }]),
   };
 }
 

@@ -6,17 +6,17 @@
  * test can fail. Alerts are posted to Alertmanager's API directly, as a Prometheus would; everything listens on
  * 127.0.0.1 only.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringConfig } from '../../src/config/types.js';
 import { generateStacks } from '../../src/pipeline.js';
-import { startProcess, stopAllProcesses, type RunningProcess } from '../e2e/support/processes.js';
-import { freeLoopbackPort } from '../e2e/support/free-port.js';
+import { startAlertmanager } from '../e2e/support/alertmanager.js';
+import { stopAllProcesses } from '../e2e/support/processes.js';
 import { sleep, waitFor } from '../e2e/support/waiting.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../e2e/support/webhook-receiver.js';
+import { startWebhookReceiver, type WebhookReceiver, webhookAlerting } from '../e2e/support/webhook-receiver.js';
 import { scratchDir } from '../support/fixtures.js';
-import { tool, upstreamToolsDir } from '../support/tools.js';
+import { upstreamToolsDir } from '../support/tools.js';
 
 const receivers = ['pager', 'chat', 'ops'] as const;
 
@@ -26,15 +26,7 @@ function config(webhook: WebhookReceiver): MonitoringConfig {
     infrastructure: { nodeExporterTargets: [], kubernetesNodes: false },
     services: { 'model-api': { discovery: { staticTargets: ['127.0.0.1:1'] } } },
     models: { 'fraud-detector': { service: 'model-api' } },
-    alerting: {
-      defaultReceiver: 'ops',
-      grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
-      receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
-      routes: [
-        { receiver: 'pager', match: { severity: 'critical' }, continue: true },
-        { receiver: 'chat', match: { severity: 'warning' } },
-      ],
-    },
+    alerting: webhookAlerting(webhook, receivers),
   };
 }
 
@@ -51,47 +43,10 @@ async function alertmanagerYaml(raw: MonitoringConfig): Promise<string> {
   }
 }
 
-interface RunningAlertmanager {
-  readonly url: string;
-  readonly process: RunningProcess;
-  stop(): Promise<void>;
-}
-
-async function startAlertmanager(yaml: string): Promise<RunningAlertmanager> {
-  const scratch = scratchDir('mlmon-env-am-run-');
-  mkdirSync(join(scratch.dir, 'data'));
-  writeFileSync(join(scratch.dir, 'alertmanager.yml'), yaml);
-  const port = await freeLoopbackPort();
-  const process = startProcess('alertmanager', tool('alertmanager'), [
-    `--config.file=${join(scratch.dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(scratch.dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    // Empty disables clustering; otherwise Alertmanager gossips on 0.0.0.0:9094.
-    '--cluster.listen-address=',
-  ], { cwd: scratch.dir });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await process.stop();
-    scratch.cleanup();
-  };
-  try {
-    await waitFor('Alertmanager ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok || undefined, { timeoutMs: 20_000, explain: async () => process.outputTail() });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, process, stop };
-}
-
 const alert = (environment: string, alertname: string, severity: string) => ({
   labels: { alertname, severity, model: 'fraud-detector', service: 'model-api', team: 'ml-platform', cluster: 'shared-cluster', environment },
   startsAt: new Date().toISOString(),
 });
-
-async function post(alertmanager: RunningAlertmanager, alerts: readonly object[]): Promise<void> {
-  const response = await fetch(`${alertmanager.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
-  expect(response.ok, await response.text()).toBe(true);
-}
 
 /**
  * Posts production's critical, waits until it is delivered (so it is in Alertmanager's store as a source), then
@@ -103,9 +58,9 @@ async function warningsDelivered(yaml: string, webhook: WebhookReceiver): Promis
     const explain = async () => `${alertmanager.process.outputTail()}\ndeliveries: ${JSON.stringify(webhook.deliveries())}`;
     const before = webhook.deliveries().length;
     const fresh = () => webhook.deliveries().slice(before);
-    await post(alertmanager, [alert('production', 'ModelAccuracyDrop', 'critical')]);
+    await alertmanager.post([alert('production', 'ModelAccuracyDrop', 'critical')]);
     await waitFor('the production critical delivered', () => fresh().find((d) => d.receiver === 'pager'), { timeoutMs: 20_000, explain });
-    await post(alertmanager, [alert('production', 'DataDriftDetected', 'warning'), alert('staging', 'DataDriftDetected', 'warning')]);
+    await alertmanager.post([alert('production', 'DataDriftDetected', 'warning'), alert('staging', 'DataDriftDetected', 'warning')]);
     // Five group waits: long enough for both warnings to be delivered, unless inhibited.
     await sleep(5_000);
     return fresh().filter((d) => d.receiver === 'chat').map((d) => d.labels.environment!).sort();

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AlertingConfig, RouteConfig } from '../../../src/config/types.js';
 
 /** One alert in one notification, as Alertmanager's webhook integration sends it (payload version 4). */
 export interface Delivery {
@@ -76,4 +77,22 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+/**
+ * The `alerting` section the end-to-end tests share: a webhook receiver per name in `receivers` (each posting to
+ * this receiver under its name), `ops` by default, criticals to `pager` (and on), warnings to `chat`, then
+ * `routes`; grouping fast enough for a test (1 s waits, one repeat an hour).
+ */
+export function webhookAlerting(webhook: WebhookReceiver, receivers: readonly string[], routes: readonly RouteConfig[] = []): AlertingConfig {
+  return {
+    defaultReceiver: 'ops',
+    grouping: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' },
+    receivers: Object.fromEntries(receivers.map((name) => [name, { webhook: [{ url: webhook.url(name) }] }])),
+    routes: [
+      { receiver: 'pager', match: { severity: 'critical' }, continue: true },
+      { receiver: 'chat', match: { severity: 'warning' } },
+      ...routes,
+    ],
+  };
 }
