@@ -47,10 +47,15 @@ export function proofCost(test: RuleTest, rulesLoaded: number, evaluationInterva
 
 /** What a proof file costs promtool: the sum of its tests' proofCost (`ruleFiles`: the model's, to weigh rules). */
 export function proofFileCost(file: RuleTestFile, ruleFiles: readonly RuleFile[]): number {
+  return testCosts(file, ruleFiles).reduce((sum, cost) => sum + cost, 0);
+}
+
+/** Each test's proofCost in a proof file: what its tests load (and how often they evaluate it) worked out once. */
+function testCosts(file: RuleTestFile, ruleFiles: readonly RuleFile[]): number[] {
   const loaded = new Set(file.ruleFiles.map((f) => f.replace(/^\.\.\/rules\//, '')));
   const rules = ruleFiles.filter((f) => loaded.has(f.name)).reduce((n, f) => n + ruleFileCost(f), 0);
   const interval = durationSeconds(file.evaluationInterval);
-  return file.tests.reduce((sum, test) => sum + proofCost(test, rules, interval), 0);
+  return file.tests.map((test) => proofCost(test, rules, interval));
 }
 
 /**
@@ -73,7 +78,7 @@ const fileCosts = new WeakMap<RuleFile, number>();
  * while the others took 0.2–1.0 s, and validate waited for it alone.
  */
 export function balancedProofFiles(files: readonly RuleTestFile[], ruleFiles: readonly RuleFile[]): RuleTestFile[] {
-  const costs = files.map((file) => file.tests.map((test) => proofFileCost({ ...file, tests: [test] }, ruleFiles)));
+  const costs = files.map((file) => testCosts(file, ruleFiles));
   const budget = Math.max(proofSplitFloor, ...costs.flat());
   return files.flatMap((file, i) => {
     const parts = packed(costs[i]!, budget);
