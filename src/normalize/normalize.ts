@@ -242,7 +242,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
       ...(alerting.slackApiUrlFile ? { slackApiUrlFile: alerting.slackApiUrlFile } : {}),
       route: buildRoute(alerting, grouping, defaultReceiver),
       receivers: buildReceivers(receiversConfig),
-      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0, options.environment !== undefined, dcgm !== undefined, builtinAlerts.map((a) => a.identity)),
+      inhibitRules: buildInhibitRules(alerting.inhibitRules, slos.slos.length > 0, options.environment !== undefined, builtinAlerts.map((a) => a.identity)),
     },
     metricCatalog,
     logging: buildLogging(config.logging ?? {}),

@@ -92,14 +92,14 @@ export function buildReceivers(receivers: Record<string, ReceiverConfig>): Recei
  *   `revision_name`, a Triton GPU's `gpu_uuid`, a node GPU's `gpu`) is kept out of the three rules above by
  *   requiring that label absent, and gets a rule of its own, equal on its whole identity: a revision's
  *   critical mutes that revision's warnings, never its service's or another revision's. `identities` are
- *   those of the alerts in use (built-ins and integrations), so a new integration needs nothing here.
+ *   those of the alerts in use (built-ins, integrations, the DCGM pack), so a new one needs nothing here.
  * Each label is also required present (`=~".+"`): Alertmanager treats a label missing from both sides as
  * equal, so without that a critical node alert (no `model`) would mute every warning that has no `model`.
  * `mlmon validate` (inhibit/mutes-other-things) checks these and the user's own rules against every alert.
  * `sameEnvironment` (a config with `environments`): the default rules also require the same `environment`, so
  * that environments sharing one Alertmanager (and cluster name) never mute each other's alerts.
  */
-export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false, hasGpus = false, identities: readonly (readonly string[])[] = []): InhibitRule[] {
+export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | undefined, hasSlos = false, sameEnvironment = false, identities: readonly (readonly string[])[] = []): InhibitRule[] {
   if (configured) {
     return configured.map((rule, i) => ({
       sourceMatchers: Object.entries(rule.source).map(([l, v]) => equalityMatcher(l, v)),
@@ -108,19 +108,18 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       source: `alerting.inhibitRules[${i}]`,
     }));
   }
-  // An alert about something finer than the rule's thing carries the rule's label and more: a GPU of a node
-  // (the DCGM pack: `instance` and `gpu`), a revision of a service (KServe: `service` and `revision_name`), a
-  // GPU of a model server (Triton: `service` and `gpu_uuid`). It is about another thing than the node's or the
-  // service's own alerts, so each rule requires every such finer label absent, on both sides: derived from
-  // the identities of the alerts in use, so an integration with a finer identity needs nothing here.
-  const finer = (label: string, always: readonly string[] = []) => [...new Set([...always, ...identities.filter((id) => id.includes(label)).flatMap((id) => id.filter((l) => l !== label))])]
-    .filter((l) => !['model', 'service', 'instance'].includes(l))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((l) => `${l}=""`);
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  // The labels of every identity finer than `id` (holding all of its labels and more), less `id`'s own: an
+  // alert about a node's GPU (`instance`, `gpu`), a service's revision (`service`, `revision_name`) or a model
+  // server's GPU (`service`, `gpu_uuid`) is about another thing than the node's or the service's own alerts,
+  // so the rule about `id` requires those labels absent, on both sides.
+  const finerThan = (id: readonly string[]) => [...new Set(identities.filter((other) => other.length > id.length && id.every((l) => other.includes(l))).flatMap((other) => other.filter((l) => !id.includes(l))))]
+    .sort(byText);
+  const absent = (id: readonly string[], handled: readonly string[] = []) => finerThan(id).filter((l) => !handled.includes(l)).map((l) => `${l}=""`);
   const about = {
-    model: ['model=~".+"', ...finer('model')],
-    service: ['service=~".+"', 'model=""', 'instance=""', ...finer('service')],
-    instance: ['instance=~".+"', 'model=""', ...finer('instance', hasGpus ? ['gpu'] : [])],
+    model: ['model=~".+"', ...absent(['model'])],
+    service: ['service=~".+"', 'model=""', 'instance=""', ...absent(['service'], ['model', 'instance'])],
+    instance: ['instance=~".+"', 'model=""', ...absent(['instance'], ['model'])],
   } as const;
   const where = sameEnvironment ? ['cluster', 'environment'] : ['cluster'];
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
@@ -136,32 +135,21 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
       sourceMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"page-.*"'],
       targetMatchers: [equalityMatcher('alertname', 'ErrorBudgetBurn'), 'slo_tier=~"ticket-.*"'],
       equal: [...where, 'model', 'service', 'slo'],
-      source: 'alerting.inhibitRules (default rule 4, an SLO\'s page tier mutes its ticket tiers)',
+      source: `alerting.inhibitRules (default rule ${rules.length + 1}, an SLO's page tier mutes its ticket tiers)`,
     });
   }
-  if (hasGpus) {
-    rules.push({
-      sourceMatchers: [equalityMatcher('severity', 'critical'), 'instance=~".+"', 'gpu=~".+"'],
-      targetMatchers: [equalityMatcher('severity', 'warning'), 'instance=~".+"', 'gpu=~".+"'],
-      equal: ['cluster', 'instance', 'gpu'],
-      source: 'alerting.inhibitRules (default rule 5, about the same GPU)',
-    });
-  }
-  // The finer things themselves (a service's revision, a model server's GPU): a critical about one mutes the
-  // warnings about the same one, as for the three above. The DCGM pack's node GPUs have rule 5.
-  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const finerThings = [...new Map(identities.filter((id) => id.length > 1).map((id) => [...id].sort(byText)).map((id) => [id.join('\u0000'), id])).values()]
-    .filter((id) => !(hasGpus && id.join(',') === 'gpu,instance'))
-    .sort((a, b) => byText(a.join(','), b.join(',')));
-  finerThings.forEach((id, i) => {
-    const finerStill = [...new Set(identities.filter((other) => other.length > id.length && id.every((l) => other.includes(l))).flatMap((other) => other.filter((l) => !id.includes(l))))].sort(byText);
-    const matchers = [...id.map((l) => `${l}=~".+"`), ...finerStill.map((l) => `${l}=""`)];
+  // The finer things themselves (a node's GPU, a service's revision, a model server's GPU), each identity once,
+  // its labels as the catalog lists them: a critical about one mutes the warnings about the same one.
+  const finer = new Map<string, readonly string[]>();
+  for (const id of identities) if (id.length > 1 && !finer.has([...id].sort(byText).join(','))) finer.set([...id].sort(byText).join(','), id);
+  for (const [, id] of [...finer].sort(([a], [b]) => byText(a, b))) {
+    const matchers = [...id.map((l) => `${l}=~".+"`), ...absent(id)];
     rules.push({
       sourceMatchers: [equalityMatcher('severity', 'critical'), ...matchers],
       targetMatchers: [equalityMatcher('severity', 'warning'), ...matchers],
       equal: [...where, ...id],
-      source: `alerting.inhibitRules (default rule ${6 + i}, about the same ${id.join(' and ')})`,
+      source: `alerting.inhibitRules (default rule ${rules.length + 1}, about the same ${id.join(' and ')})`,
     });
-  });
+  }
   return rules;
 }

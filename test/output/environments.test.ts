@@ -93,6 +93,21 @@ describe('a config with environments', () => {
     }
   });
 
+  it('keeps the GPU and revision inhibitions within an environment too (the GPU rule lacked `environment`)', async () => {
+    const stacks = await generate({
+      ...base,
+      infrastructure: { ...base.infrastructure, gpus: { dcgm: { targets: ['dcgm-exporter:9400'] } } },
+      services: { ...base.services, 'kserve-api': { discovery: { staticTargets: ['kserve-api:8080'] }, integration: { kserve: { version: '0.14' } } } },
+      environments: { staging: {}, production: {} },
+    });
+    for (const environment of ['staging', 'production']) {
+      const rules = yamlOf(stacks, environment, 'alertmanager/alertmanager.yml').inhibit_rules as { equal: string[] }[];
+      expect(rules.map((r) => r.equal)).toContainEqual(['cluster', 'environment', 'instance', 'gpu']);
+      expect(rules.map((r) => r.equal)).toContainEqual(['cluster', 'environment', 'service', 'revision_name']);
+      for (const rule of rules) expect(rule.equal, JSON.stringify(rule)).toContain('environment');
+    }
+  });
+
   it('gives each environment its own proofs: the routing tests follow its own routes', async () => {
     const stacks = await generate({ ...base, environments });
     const receiversTested = (environment: string) => new Set([...fileOf(stacks, environment, 'alertmanager/routing-tests.yml').matchAll(/receivers:\n((?:\s+- .*\n)+)/g)].flatMap((m) => m[1]!.split('\n').map((l) => l.trim().replace(/^- /, '')).filter(Boolean)));
