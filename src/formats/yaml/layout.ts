@@ -263,7 +263,13 @@ function literalBlock(value: string, indent: string): string[] | undefined {
   if (body === '' || /[\n\t ]$/.test(body)) return undefined;
   // The body as one string, each non-empty line indented, not one string per line: a ConfigMap of a fleet's rule
   // files holds half a million lines, and a string per line was most of what rendering the manifests allocated.
-  return [clip ? '|' : '|-', indent + body.replace(/\n(?=[^\n])/g, `\n${indent}`)];
+  // Split and joined, not `replace(/\n(?=[^\n])/g, …)`: V8 builds a replacement over megabytes 4–5× slower than it
+  // joins the lines (measured on a 10,000-model fleet's rule files, 10 MB: ~200 ms against ~40 ms).
+  const lines = body.split('\n');
+  if (!body.includes('\n\n')) return [clip ? '|' : '|-', indent + lines.join(`\n${indent}`)];
+  // An empty line stays empty (the body neither starts nor ends with one, so the first and last are not).
+  for (let i = 0; i < lines.length; i++) if (lines[i] !== '') lines[i] = indent + lines[i];
+  return [clip ? '|' : '|-', lines.join('\n')];
 }
 
 /**
@@ -286,7 +292,9 @@ export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal
 function plainScalarText(value: unknown): string | undefined {
   if (typeof value === 'string') {
     if (isPlainScalar(value)) return value;
-    if (value.includes('\n') || unicodeSpace.test(value)) return mustEscape.test(value) && !value.includes('\n') ? quotedScalar(value) : undefined;
+    // A multi-line string is left to the caller (a literal block) before it is scanned: it may be megabytes.
+    if (value.includes('\n')) return undefined;
+    if (unicodeSpace.test(value)) return mustEscape.test(value) ? quotedScalar(value) : undefined;
     const text = yamlScalar(value);
     return /^[|>]/.test(text) ? undefined : text;
   }

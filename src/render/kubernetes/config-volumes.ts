@@ -150,6 +150,7 @@ function shortHash(text: string): string {
  */
 export function configChecksum(files: readonly RenderedFile[]): string {
   const hash = createHash('sha256');
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(`${file.path}\0${file.content}\0`);
+  // Each part hashed on its own, the same bytes as their concatenation: joined, a megabyte file was copied once more.
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(file.path).update('\0').update(file.content).update('\0');
   return hash.digest('hex');
 }
