@@ -198,4 +198,28 @@ describe('the YAML template helpers', () => {
     expect(differing).toEqual([]);
     expect(documents.filter((document) => plainBlockLines(document, '', true) !== undefined).length).toBeGreaterThan(200);
   });
+
+  it('write every multi-line rule expression exactly as the yaml library does (a literal block, or quoted)', () => {
+    // The library's way, as yamlText took it for every multi-line string before it learned the short one.
+    const byLibrary = (value: string, indent: number): string => {
+      const text = stringify(value, { ...yamlWriteOptions, blockQuote: 'literal' }).replace(/\n$/, '');
+      if (!/^\|[-+]?\n/.test(text) || /\r/.test(value) || needsYamlEscape(value)) return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      const [header, ...lines] = text.split('\n');
+      const written = [header, ...lines.map((line) => (line === '' ? '' : ' '.repeat(indent) + line))].join('\n');
+      return parse(`k: ${written}\nz: 0\n`).k === value ? written : JSON.stringify(value);
+    };
+    const texts = [
+      'sum by (model) (\n  rate(x[5m])\n)', '(\n  a\n  /\n  b\n) > 0.05\n', 'a\n\nb', 'a\n\n\nb\n', ' lead\nx', 'x\ntrail ', 'x\n\n', '\nx', 'tab\tin\nside', ' \n\n', ' \n\n\n', '  \n', 'a\n \n',
+      'cr\r\nlf', 'nel\u0085\nx', 'ls\u2028\nx', 'ünï\ncødé', '# not a comment\n- not a list\n--- not a document', 'x\n...\ny', '...\nx', 'x\n---', '{{ $labels.model }}\n{{ $value }}',
+      ...Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(next() * 30) }, () => pick(['a', 'b', ' ', '\n', '\n', '\t', '#', ':', '-', '---', '...', '|', '"', "'", '{', '\r', 'é'])).join('')),
+    ].filter((text) => text.includes('\n'));
+    function pick<T>(items: readonly T[]): T {
+      return items[Math.floor(next() * items.length)]!;
+    }
+    const differing = texts.filter((text) => yamlText(text, 6) !== byLibrary(text, 6));
+    expect(differing).toEqual([]);
+    // Every one reads back as itself, and most took the short way (a literal block).
+    expect(texts.filter((text) => parse(`k: ${yamlText(text, 2)}\nz: 0\n`).k !== text)).toEqual([]);
+    expect(texts.filter((text) => yamlText(text, 2).startsWith('|')).length).toBeGreaterThan(texts.length / 4);
+  });
 });

@@ -319,10 +319,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function yamlText(value: string, indent: number): string {
   if (!value.includes('\n')) return yamlInline(value);
+  if (/\r/.test(value) || mustEscape.test(value)) return quotedScalar(value);
+  // The plain case without the yaml library, as in a manifest (`literalBlock`): a fleet's rules hold hundreds of
+  // multi-line expressions, each one a cold library call. The helpers' test holds the two ways to one output.
+  // Not for a line that starts like a document marker: alone, the library quotes the string rather than write it.
+  const block = /(?:^|\n)(?:---|\.\.\.)/.test(value) ? undefined : literalBlock(value, ' '.repeat(indent));
+  if (block) return block.join('\n');
+  return yamlTextByLibrary(value, indent);
+}
+
+/** `yamlText` through the yaml library: every multi-line string the short way above does not take. */
+function yamlTextByLibrary(value: string, indent: number): string {
   const text = stringify(value, { ...yamlWriteOptions, blockQuote: 'literal' }).replace(/\n$/, '');
   if (!/^\|[-+]?\n/.test(text) || /\r/.test(value) || mustEscape.test(value)) return quotedScalar(value);
   const [header, ...lines] = text.split('\n');
   const pad = ' '.repeat(indent);
-  return [header, ...lines.map((line) => (line === '' ? '' : pad + line))].join('\n');
+  const written = [header, ...lines.map((line) => (line === '' ? '' : pad + line))].join('\n');
+  // A block of lines that are only spaces reads back as empty lines (the spaces taken for indentation): the
+  // library writes ' \n\n' as `|+` and a line of one space, which comes back as '\n\n'. Quoted, it can't.
+  // Read back as it sits in a file: another key follows it (which is what ends a `|+` block's kept breaks).
+  return (parse(`k: ${written}\nz: 0\n`) as { k: unknown }).k === value ? written : quotedScalar(value);
 }
 
