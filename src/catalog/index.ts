@@ -32,7 +32,9 @@ import { modelAccuracyDrop } from './alerts/model-accuracy-drop.js';
 import { modelMetricsMissing } from './alerts/model-metrics-missing.js';
 import { serviceDown } from './alerts/service-down.js';
 import { serviceUnreachable } from './alerts/service-unreachable.js';
+import { integrationAlerts } from './integrations/index.js';
 import { kserveAlerts } from './integrations/kserve/index.js';
+import { sloAlertCatalog } from './slo/alerts.js';
 import { tritonAlerts } from './integrations/triton/index.js';
 import { vllmAlerts } from './integrations/vllm/index.js';
 
@@ -96,3 +98,13 @@ export function alertOfThreshold(scope: AlertScope, key: string, catalog: AlertC
 export { defaultSeriesOf, thresholdSeriesName } from './alert-definition.js';
 export type { AlertDefinition, AlertScope, ThresholdDefinition } from './alert-definition.js';
 export type { ResolvedDcgm } from './integrations/dcgm/settings.js';
+
+/**
+ * The name of every alert mlmon can generate: the catalog's (built-ins and model-server integrations), the GPU
+ * pack's (DCGM, kept out of `alertCatalog` because its thresholds are the pack's own settings) and the SLO
+ * alerts. What a route's `alertname`, an inhibit rule's and a custom alert's name are checked against: a list
+ * of fewer would refuse a route to GpuFatalXid and let a custom alert take its name.
+ */
+export function generatedAlertNames(): string[] {
+  return [...alertCatalog.map((a) => a.name as string), ...integrationAlerts.map((a) => a.name), ...sloAlertCatalog.map((a) => a.name)];
+}

@@ -7,7 +7,7 @@ import { configPath } from '../problems.js';
 import { checkLogstashValues } from './logstash-semantics.js';
 import { gpuConfigProblems } from './gpu-semantics.js';
 import { checkGoTemplate, alertmanagerTemplates, prometheusAlertTemplates, type GoTemplateDialect } from '../formats/go-template.js';
-import { alertCatalog, type AlertDefinition } from '../catalog/index.js';
+import { alertCatalog, generatedAlertNames, type AlertDefinition } from '../catalog/index.js';
 import { durationSeconds, secondsDuration } from '../formats/prometheus-duration.js';
 import { alertingSecretFiles, alertmanagerSecretMount } from './alerting-secrets.js';
 import { configDefaults } from './defaults.js';
@@ -33,7 +33,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   const problems: Problem[] = [];
   const receivers = Object.keys(config.alerting?.receivers ?? {});
   const services = Object.keys(config.services ?? {});
-  const alertNames = [...alertCatalog.map((a) => a.name as string), ...(config.rules?.alerts ?? []).map((a) => a.name)];
+  const alertNames = [...generatedAlertNames(), ...(config.rules?.alerts ?? []).map((a) => a.name)];
 
   const unknownReference = (path: string, kind: string, value: string, known: string[], hint?: string): void => {
     const suggestion = didYouMean(value, known);
@@ -107,7 +107,7 @@ export function checkConfigMeaning(config: MonitoringConfig): Problem[] {
   }
 
   // Custom alerts must not collide with built-ins or each other.
-  const seen = new Set<string>(alertCatalog.map((a) => a.name));
+  const seen = new Set<string>(generatedAlertNames());
   (config.rules?.alerts ?? []).forEach((rule, i) => {
     if (seen.has(rule.name)) problems.push({ id: 'config/duplicate-alert', severity: 'error', path: `rules.alerts[${i}].name`, value: rule.name, message: `alert ${rule.name} is already defined`, hint: 'pick another name, or override the built-in under alerts.<Name>' });
     seen.add(rule.name);

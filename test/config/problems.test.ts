@@ -94,6 +94,23 @@ describe('config problems', () => {
     });
   }
 
+  it('knows every alert mlmon generates, the GPU pack\'s and the SLO alerts included, for routes and custom alerts', async () => {
+    const withGpus = (changes: (c: any) => void) => patch((c) => {
+      c.infrastructure = { gpus: { dcgm: { version: '4.5', targets: ['gpu-node-1:9400'] } } };
+      c.models['fraud-detector'].slos = { availability: { indicator: { kind: 'availability' }, objective: 99 } };
+      changes(c);
+    });
+    // A route to each kind of generated alert is accepted.
+    for (const alertname of ['GpuFatalXid', 'ErrorBudgetBurn', 'SLOIndicatorMissing', 'ServiceUnreachable']) {
+      expect(await problemsOf(withGpus((c) => { c.alerting.routes = [{ match: { alertname }, receiver: 'oncall' }]; })), alertname).toEqual([]);
+    }
+    // A custom alert can't take the name of one of them: there would be two rules of one name.
+    for (const name of ['GpuFatalXid', 'ErrorBudgetBurn']) {
+      const problems = await problemsOf(withGpus((c) => { c.rules = { alerts: [{ name, expr: 'up == 0', severity: 'warning', summary: 's', description: 'd' }] }; }));
+      expect(problems.map((p) => [p.id, p.path]), name).toEqual([['config/duplicate-alert', 'rules.alerts[0].name']]);
+    }
+  });
+
   it('says what is allowed for a ratio out of range', async () => {
     const [problem] = await problemsOf(patch((c) => { c.models['fraud-detector'].thresholds = { minAccuracy: 1.5 }; }));
     expect(problem!.allowed).toMatch(/at most 1/);
