@@ -78,6 +78,9 @@ export default defineConfig({
       service: 'llm',
       // A chat assistant: users wait for the first token, so hold it to 1 s rather than the 2 s default.
       thresholds: { maxVllmTtftP95Seconds: 1 },
+      // vLLM exports neither predictions_total nor model_inference_duration_seconds, which the default SLOs
+      // read: its TTFT, queue and KV-cache alerts watch it instead.
+      slos: { availability: false, latency: false },
     },
   },
 

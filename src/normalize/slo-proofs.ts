@@ -9,7 +9,8 @@
  * - "silent just below": 0.1% under the factor fires only the tiers with a smaller factor;
  * - the low-traffic guard: a burn past every factor on fewer events than `minEvents` in a long window pages no
  *   one (the ticket tiers, which have no guard, still fire);
- * - SLOIndicatorMissing: a listed SLO whose indicator has no events at all.
+ * - SLOIndicatorMissing: a listed SLO whose indicator has no events at all, and a listed latency SLO whose
+ *   histogram has events but no bucket at its target.
  *
  * A custom ratio indicator reads the user's own metrics, which a proof can't invent: its rules are the same as
  * every other indicator's, proven through those.
@@ -128,6 +129,22 @@ export function buildSloProofs(model: Omit<MonitoringModel, 'ruleTests' | 'routi
           expAlerts: sortAlerts(listed.map((s) => ({ expLabels: sortKeys({ ...alertLabels(s), alertname: sloAlertNames.missing, severity: 'critical' }), expAnnotations: missingAnnotations(model, s) }))),
         }],
       }]);
+      // A latency SLO whose histogram has events but no bucket at its target (the server's buckets are not what
+      // the config said): its errors, count minus that bucket, are missing, and so is every burn rate.
+      const latency = listed.filter((s) => s.slo.indicator.kind === 'latency');
+      if (latency.length > 0) {
+        const whole = [...present.values(), ...listed.filter((s) => !latency.includes(s)).flatMap((s) => indicatorSeries(s, 1, 0, clock))];
+        proofs.push([shard, {
+          name: `${sloAlertNames.missing} fires for the listed latency ${about} when their histograms have events but no bucket at the target`,
+          interval: secondsDuration(step),
+          inputSeries: [...whole, ...latency.flatMap((s) => indicatorSeries(s, 1, 0, clock, { bucketAtTarget: false }))],
+          alertRuleTests: [{
+            evalTime: secondsDuration(at),
+            alertname: sloAlertNames.missing,
+            expAlerts: sortAlerts(latency.map((s) => ({ expLabels: sortKeys({ ...alertLabels(s), alertname: sloAlertNames.missing, severity: 'critical' }), expAnnotations: missingAnnotations(model, s) }))),
+          }],
+        }]);
+      }
     }
   }
   return proofs;
@@ -138,13 +155,16 @@ function sortAlerts<T extends { expLabels: Record<string, string> }>(alerts: T[]
   return [...alerts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** The input series that give `subject` `rate` events per second, `errorRatio` of them bad. */
-function indicatorSeries({ slo, subject, service }: Sample, rate: number, errorRatio: number, { steps, step }: { steps: number; step: number }): InputSeries[] {
+/**
+ * The input series that give `subject` `rate` events per second, `errorRatio` of them bad. For a latency
+ * indicator, `bucketAtTarget: false` gives the histogram its bucket just above the target instead of at it.
+ */
+function indicatorSeries({ slo, subject, service }: Sample, rate: number, errorRatio: number, { steps, step }: { steps: number; step: number }, { bucketAtTarget = true } = {}): InputSeries[] {
   const perStep = rate * step;
   const scrape = { instance: `${service}-0:8080`, job: service, service, ...(slo.scope === 'model' ? { model: subject } : {}) };
   if (slo.indicator.kind === 'latency') {
     const metric = slo.scope === 'model' ? 'model_inference_duration_seconds' : 'http_request_duration_seconds';
-    const le = /le=~?"([^"|]+)/.exec(leMatcher(slo.indicator.thresholdSeconds))![1]!;
+    const le = bucketAtTarget ? /le=~?"([^"|]+)/.exec(leMatcher(slo.indicator.thresholdSeconds))![1]! : formatNumber(slo.indicator.thresholdSeconds * 1.5);
     const labels = slo.scope === 'service' ? { endpoint: '/predict', method: 'POST', ...scrape } : scrape;
     return [
       { series: selector(`${metric}_bucket`, { ...labels, le }), values: counter(perStep * (1 - errorRatio), steps) },

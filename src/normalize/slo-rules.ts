@@ -155,18 +155,34 @@ export function buildSloAlertRules(model: SloModel, runbookBaseUrl?: string): Al
     rules.push({
       kind: 'alert',
       alert: sloAlertNames.missing,
-      expr: `${sloSeries.objective}\n  unless on (model, service, sli)\n${sloSeries.events('5m')}`,
+      expr: missingIndicatorExpr(model),
       for: '10m',
       labels: { severity: 'critical' },
       annotations: {
         summary: 'SLO {{ $labels.slo }} of {{ or $labels.model $labels.service }} has no indicator',
-        description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
+        description: 'The indicator {{ $labels.sli }} of SLO {{ $labels.slo }} has no events, or (latency) no bad-event count: its metrics are not scraped, or a latency target is not a bucket of the histogram. Its burn-rate alerts can\'t fire.',
         ...runbook(sloIndicatorMissing.runbook),
       },
       source: 'slos',
     });
   }
   return rules;
+}
+
+/**
+ * SLOIndicatorMissing's expression: a listed SLO whose indicator has no events; and a listed latency SLO whose
+ * indicator has events but no errors series. Latency errors are the histogram's count minus its bucket at the
+ * target, so they are missing exactly when that bucket is (the target is no boundary of the buckets the
+ * server really has, whatever the config said): the burn rate is then empty and no tier can fire. Availability
+ * errors may rightly be missing: a counter child such as `status="error"` appears only with the first error.
+ */
+function missingIndicatorExpr(model: SloModel): string {
+  const noEvents = `${sloSeries.objective}\n  unless on (model, service, sli)\n${sloSeries.events('5m')}`;
+  const latency = model.slos.some((s) => s.target !== undefined && s.indicator.kind === 'latency');
+  if (!latency) return noEvents;
+  // The ids sliOf gives latency indicators (`model-latency-0.5s`); a ratio's id starts `model-ratio-`.
+  const latencyObjective = `${sloSeries.objective}{sli=~"(?:model|service)-latency-.+"}`;
+  return `(\n  ${noEvents.replaceAll('\n', '\n  ')}\n)\nor\n(\n    ${latencyObjective}\n  and on (model, service, sli)\n    ${sloSeries.events('5m')}\n  unless on (model, service, sli)\n    ${sloSeries.errors('5m')}\n)`;
 }
 
 /** The series of the SLO rules, for the metric catalog. */

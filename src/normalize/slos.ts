@@ -5,6 +5,7 @@
  * (the `slo_policy` label): SLOs alerted on the same way share a policy, so the rules stay one per indicator,
  * window and tier however many models there are.
  */
+import { serviceExports } from '../catalog/integrations/index.js';
 import { sliOf, type SliDefinition } from '../catalog/slo/indicators.js';
 import { defaultTiers, sloTierNames, type SloTier } from '../catalog/slo/tiers.js';
 import { configDefaults } from '../config/defaults.js';
@@ -78,6 +79,14 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
     for (const [name, spec] of Object.entries(config.services?.[service.name]?.slos ?? {})) add(name, spec, 'service', service.name, service.team, `services.${service.name}.slos.${name}`);
   }
   const defaultNames = Object.keys(defaults);
+  // A service served by vLLM, Triton or KServe is scraped for its server's metrics only: an SLO of one of its
+  // models whose indicator reads mlmon's own metrics could never see an event, and would page as missing for
+  // ever (the config check reports the ones a config asks for: config/slo-indicator-not-exported).
+  const exportsOf = new Map(services.map((s) => [s.name, serviceExports(config.services?.[s.name]?.integration)]));
+  const measurable = (model: ResolvedModel, name: string, spec: Partial<SloConfig>): boolean => {
+    const exported = exportsOf.get(model.service);
+    return !exported || !spec.indicator || sliOf('model', spec.indicator, name).metrics.every((m) => exported.has(m));
+  };
   for (const model of models) {
     const own = config.models?.[model.name]?.slos;
     // A fleet with no SLOs, or a model with none of its own: no sets to build for it.
@@ -88,7 +97,7 @@ export function resolveSlos(config: MonitoringConfig, services: readonly Resolve
       if (override === false) continue;
       // The default as it is (most of a fleet) is the defaults' own object, resolved once above.
       const spec: Partial<SloConfig> | undefined = override === undefined ? defaults[name] : { ...defaults[name], ...override };
-      if (!spec?.indicator || spec.objective === undefined) continue;
+      if (!spec?.indicator || spec.objective === undefined || !measurable(model, name, spec)) continue;
       add(name, spec as SloConfig, 'model', model.name, model.team, override === undefined ? `defaults.modelSlos.${name}` : `models.${model.name}.slos.${name}`);
     }
   }

@@ -35,7 +35,8 @@ describe('inhibit/mutes-other-things', () => {
       ...base,
       services: { ...base.services, ...services },
       infrastructure: { gpus: { dcgm: { targets: ['dcgm-exporter:9400'] } } },
-      models: { ...base.models, 'llm-chat': { service: Object.keys(services)[0]!, slos: { availability: { indicator: { kind: 'availability' }, objective: 99.5 } } } },
+      // The SLO on a model of mlmon's own instrumentation: a model-server integration exports no predictions_total.
+      models: { ...base.models, 'fraud-detector': { service: 'model-api', slos: { availability: { indicator: { kind: 'availability' }, objective: 99.5 } } }, 'llm-chat': { service: Object.keys(services)[0]! } },
     };
     const model = modelOf(config);
     // The integrations' and the GPU pack's alerts are in use (else this proves nothing about them).

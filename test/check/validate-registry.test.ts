@@ -46,7 +46,7 @@ describe('the checks registry', () => {
   });
 
   it('offers only warning-only ids to --disable', () => {
-    expect(disableableIds()).toEqual(['config/central-ruler-needs-remote-write', 'config/empty-receiver', 'config/grafana-datasource-with-shards', 'config/slo-unreachable-tier', 'config/slo-window', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
+    expect(disableableIds()).toEqual(['config/central-ruler-needs-remote-write', 'config/empty-receiver', 'config/grafana-datasource-with-shards', 'config/slo-default-not-exported', 'config/slo-unreachable-tier', 'config/unused-window', 'inhibit/mutes-other-things', 'promql/counter-without-rate', 'promql/irate-in-alert', 'rules/for']);
   });
 });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTiers } from '../../src/catalog/slo/tiers.js';
 import type { MonitoringConfig } from '../../src/config/types.js';
-import { modelOf, problemsOf } from '../support/fixtures.js';
+import { generateFromConfig, modelOf, problemsOf } from '../support/fixtures.js';
 
 const modelSlos = {
   availability: { indicator: { kind: 'availability' }, objective: 99.5 },
@@ -109,6 +109,38 @@ describe('SLO config problems', () => {
     const problems = (await problemsOf(config)).filter((p) => p.id.includes('slo'));
     // The default latency SLO (0.5 s) is no bucket of the declared histogram any more; m0's own 0.3 s is.
     expect(problems.map((p) => [p.id, p.path])).toEqual([['config/slo-latency-bucket', 'defaults.modelSlos.latency.indicator.thresholdSeconds']]);
+  });
+
+  it('refuse a tier whose short window one lost scrape empties, at the edge of three scrape intervals', async () => {
+    // The page-fast tier's short window is 5m: a rate over it needs three scrape intervals (100 s at most).
+    const at = async (scrapeInterval: string) => (await problemsOf(fleet(1, { prometheus: { scrapeInterval } } as Partial<MonitoringConfig>))).filter((p) => p.id === 'config/slo-window');
+    expect(await at('100s')).toEqual([]);
+    const refused = await at('101s');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((p) => p.severity === 'error')).toBe(true);
+    expect(refused.map((p) => p.path)).toContain('defaults.modelSlos.availability.window');
+  });
+
+  it('apply a default SLO only to models whose server exports its indicator, and refuse a model SLO that could never see an event', async () => {
+    const llm = { discovery: { staticTargets: ['llm:8000'] }, integration: { vllm: { version: '0.11' } } };
+    const config = fleet(2, { services: { api: fleet(0).services!.api!, llm }, models: { m0: { service: 'api' }, chat: { service: 'llm' }, chat2: { service: 'llm', slos: { availability: false } } } } as Partial<MonitoringConfig>);
+    // No objective for the vLLM models (they export neither predictions_total nor the inference histogram)…
+    const objectives = modelOf(config).slos.slos.filter((s) => s.scope === 'model' && s.target !== undefined).map((s) => `${s.target} ${s.name}`);
+    expect(objectives).toEqual(['m0 availability', 'm0 latency']);
+    // …and a warning per default SLO, naming the models it doesn't apply to (chat2 dropped availability itself).
+    expect(await problemsOf(config)).toEqual([]);
+    const problems = (await generateFromConfig(config)).warnings.filter((p) => p.id.startsWith('config/slo-'));
+    expect(problems.map((p) => [p.id, p.severity, p.path])).toEqual([
+      ['config/slo-default-not-exported', 'warning', 'defaults.modelSlos.availability'],
+      ['config/slo-default-not-exported', 'warning', 'defaults.modelSlos.latency'],
+    ]);
+    expect(problems[0]!.message).toContain('predictions_total');
+    expect(problems[0]!.message).toContain('chat (llm, vllm)');
+    expect(problems[0]!.message).not.toContain('chat2');
+    expect(problems[1]!.message).toContain('chat (llm, vllm), chat2 (llm, vllm)');
+    // A model's own SLO on mlmon's metrics, for a vLLM model: an error on its path.
+    const own = fleet(0, { services: { llm }, models: { chat: { service: 'llm', slos: { availability: false, latency: false, mine: { indicator: { kind: 'latency', thresholdSeconds: 0.5 }, objective: 99 } } } } } as Partial<MonitoringConfig>);
+    expect((await problemsOf(own)).filter((p) => p.id.startsWith('config/slo-')).map((p) => [p.id, p.severity, p.path])).toEqual([['config/slo-indicator-not-exported', 'error', 'models.chat.slos.mine.indicator']]);
   });
 
   it('warn of a tier that could never fire, and refuse two default SLOs on one indicator', async () => {

@@ -6,7 +6,7 @@
  * metrics and dashboard rows generated.
  */
 import type { AlertDefinition } from '../alert-definition.js';
-import type { MonitoringConfig } from '../../config/types.js';
+import type { MonitoringConfig, ServiceIntegrationConfig } from '../../config/types.js';
 import { dcgm } from './dcgm/index.js';
 import type { IntegrationDefinition, IntegrationMetric } from './integration.js';
 import { kserve } from './kserve/index.js';
@@ -94,3 +94,21 @@ export function activeCatalog<A extends AlertDefinition>(catalog: readonly A[], 
 
 export type { IntegrationDefinition, IntegrationMetric, MetricRename, ScrapeConvention } from './integration.js';
 
+
+/**
+ * The metric names a service's targets export when it is served by integrations (`services.<name>.integration`):
+ * the union of their metrics at the configured versions. Such a service is scraped on its server's port only
+ * (`scrape.port`), so nothing else is there: no `predictions_total`, no `model_inference_duration_seconds`.
+ * Undefined for a service without one, which exports mlmon's own metric contract (and whatever else it has).
+ */
+export function serviceExports(integration: ServiceIntegrationConfig | undefined): ReadonlySet<string> | undefined {
+  const enabled = Object.entries(integration ?? {}).filter(([, settings]) => settings !== undefined) as [string, { readonly version: string }][];
+  if (enabled.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const [name, settings] of enabled) {
+    const definition = integrationNamed(name);
+    // An unknown integration or version is the schema's and the config checks' to report, not this lookup's.
+    for (const metric of definition?.metrics[settings.version] ?? []) names.add(metric.name);
+  }
+  return names;
+}

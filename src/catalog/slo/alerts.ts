@@ -20,7 +20,7 @@ export const errorBudgetBurn: SloAlertDefinition = {
 
 export const sloIndicatorMissing: SloAlertDefinition = {
   name: 'SLOIndicatorMissing',
-  about: 'A listed SLO\'s indicator has no events at all for 10m: its metrics are not scraped, or a latency target is no bucket of the histogram. Its burn-rate alerts can\'t fire.',
+  about: 'A listed SLO\'s indicator has no events at all for 10m (its metrics are not scraped), or a listed latency SLO\'s histogram has events but no bucket at its target (the server\'s buckets are not what the config said). Its burn-rate alerts can\'t fire.',
   labels: ['slo', 'sli', 'slo_policy', 'severity'],
   runbook: 'SLOIndicatorMissing',
 };
