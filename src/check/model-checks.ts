@@ -27,7 +27,7 @@ export const configProblemIds = {
   'config/invalid-promql': 'error', 'config/reserved-label': 'error', 'config/unreachable-threshold': 'error',
   'config/incomplete-slo': 'error', 'config/slo-latency-bucket': 'error', 'config/slo-ratio-query': 'error',
   'config/slo-same-indicator': 'error', 'config/slo-window': 'error', 'config/slo-indicator-not-exported': 'error', 'config/slo-default-not-exported': 'warning', 'config/slo-unreachable-tier': 'warning',
-  'config/shards-need-central-ruler': 'error', 'config/alert-shards-interval': 'error', 'config/grafana-datasource-with-shards': 'warning', 'config/central-ruler-needs-remote-write': 'warning', 'config/remote-write-drops-rule-label': 'error', 'config/remote-write-duplicate-name': 'error',
+  'config/shards-need-central-ruler': 'error', 'config/rule-group-interval': 'error', 'config/grafana-datasource-with-shards': 'warning', 'config/central-ruler-needs-remote-write': 'warning', 'config/remote-write-drops-rule-label': 'error', 'config/remote-write-duplicate-name': 'error',
   'config/integration-version': 'error',
   'config/gpu-discovery': 'error', 'config/gpu-thresholds': 'error',
 } as const;

@@ -52,8 +52,8 @@ export const configDefaults = deepFrozen({
   'prometheus.storageSize': '50Gi',
   'prometheus.port': 9090,
   'prometheus.shards': 1,
-  'prometheus.modelShards': computed('models: one per 250 listed models, rounded up to a power of two, at most 256; 1 when prometheus.ruleGroupInterval is over 5m', 1, 1),
-  'prometheus.serviceShards': computed('services: one per 50 services, rounded up to a power of two, at most 256; 1 when prometheus.ruleGroupInterval is over 5m', 1, 1),
+  'prometheus.modelShards': computed('models: one per 250 listed models, rounded up to a power of two, at most 256', 1, 1),
+  'prometheus.serviceShards': computed('services: one per 50 services, rounded up to a power of two, at most 256', 1, 1),
   'prometheus.centralRuler.partialResponseStrategy': 'abort',
   'prometheus.centralRuler.namespace': 'mlmon',
 

@@ -26,8 +26,7 @@ export interface ScaleOutSettings {
    * inline. A model's shard is Prometheus' own `hashmod` of its `model` label, added to every series of the
    * services' scrape jobs as `model_shard` (only when above 1), and to each listed model's threshold series.
    * Left out, one shard per 250 listed models, rounded up to a power of two (1 up to 250 models, 64 at 10,000),
-   * at most 256, and 1 when `ruleGroupInterval` is longer than 5m (above 1 that is refused: Prometheus' 5m
-   * lookback would hide the recorded breaches between rounds). Changing it relabels every model series once
+   * at most 256. Changing it relabels every model series once
    * (new series in Prometheus' head block; the alerts ride it out, each taking a model's worst breach).
    * @default 1
    * @minimum 1

@@ -181,7 +181,9 @@ export interface PrometheusSettings extends ScaleOutSettings {
    */
   evaluationInterval?: Duration;
   /**
-   * Evaluation interval of the generated rule groups.
+   * Evaluation interval of the generated rule groups. At most 2m30s: the alerts read series other groups record
+   * as instant vectors, and one missed evaluation must leave them inside Prometheus' 5m lookback
+   * (config/rule-group-interval).
    * @default "30s"
    */
   ruleGroupInterval?: Duration;

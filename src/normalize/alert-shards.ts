@@ -65,13 +65,11 @@ export const lookbackSeconds = 300;
 
 /**
  * The configured count, or one shard per `targetsPerShard[scope]` listed targets rounded up to a power of two
- * (at most 256). Automatically one when the rule group interval is longer than the lookback (see
- * `lookbackSeconds`; a round that long has time for any fleet's alerts anyway); a configured count above one
- * with such an interval is refused in the config (config/alert-shards-interval).
+ * (at most 256). (A rule group interval long enough for the lookback to matter is refused in the config:
+ * config/rule-group-interval.)
  */
-export function resolveShards(scope: ShardScope, configured: number | undefined, listed: number, ruleGroupInterval: string): number {
+export function resolveShards(scope: ShardScope, configured: number | undefined, listed: number): number {
   if (configured !== undefined) return configured;
-  if (durationSeconds(ruleGroupInterval) > lookbackSeconds) return 1;
   let count = 1;
   while (count * targetsPerShard[scope] < listed && count < maxShards) count *= 2;
   return count;

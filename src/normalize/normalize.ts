@@ -130,8 +130,8 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   );
 
   const ruleGroupInterval = prometheus.ruleGroupInterval ?? configDefaults['prometheus.ruleGroupInterval'];
-  const modelShards = resolveShards('model', prometheus.modelShards, models.length, ruleGroupInterval);
-  const serviceShards = resolveShards('service', prometheus.serviceShards, services.length, ruleGroupInterval);
+  const modelShards = resolveShards('model', prometheus.modelShards, models.length);
+  const serviceShards = resolveShards('service', prometheus.serviceShards, services.length);
   const builtinAlerts = buildBuiltinAlerts({
     settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog,
     shards: { model: modelShards, service: serviceShards },

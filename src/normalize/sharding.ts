@@ -197,15 +197,17 @@ export function scaleOutProblems(config: MonitoringConfig): Problem[] {
       hint: 'set grafana.prometheusUrl, e.g. "http://victoria-metrics:8428" (VictoriaMetrics), or your Thanos Query or Mimir query-frontend URL',
     });
   }
+  // The alerts read series other groups record (thresholds, info series, the shards' breaches) as instant
+  // vectors, which find no sample older than Prometheus' 5m lookback. Each group runs at its own offset, so a
+  // reader may run up to one interval after the writer; one missed or late evaluation of the writer makes it
+  // two. At most half the lookback keeps every alert seeing its inputs through one lost evaluation.
   const interval = settings.ruleGroupInterval ?? configDefaults['prometheus.ruleGroupInterval'];
-  for (const option of ['modelShards', 'serviceShards'] as const) {
-    const count = settings[option];
-    if (count === undefined || count <= 1 || durationSeconds(interval) <= lookbackSeconds) continue;
+  if (durationSeconds(interval) * 2 > lookbackSeconds) {
     problems.push({
-      id: 'config/alert-shards-interval', severity: 'error', path: `prometheus.${option}`, value: count,
-      message: `prometheus.${option} is ${count}, but prometheus.ruleGroupInterval is ${interval}, longer than Prometheus' 5m lookback: the alerts read their recorded breaches as instant vectors, which find no sample older than 5m, so they would see nothing for most of each round`,
-      allowed: `prometheus.${option}: 1 (the alerts inline, which a round of ${interval} has time for), or a ruleGroupInterval of at most 5m`,
-      hint: `remove prometheus.${option}: with an interval this long mlmon keeps one shard`,
+      id: 'config/rule-group-interval', severity: 'error', path: 'prometheus.ruleGroupInterval', value: interval,
+      message: `prometheus.ruleGroupInterval is ${interval}: the alerts read their thresholds, info series and shard breaches, recorded by other groups at other offsets, as instant vectors, which find no sample older than Prometheus' 5m lookback; at this interval one missed evaluation leaves them blind (and over 5m they are blind for most of each round)`,
+      allowed: `at most ${lookbackSeconds / 2}s (2m30s), half the lookback`,
+      hint: 'the default 30s, or 1m',
     });
   }
   if (settings.centralRuler && !(settings.remoteWrite?.length)) {

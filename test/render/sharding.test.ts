@@ -138,8 +138,10 @@ describe('remote_write', () => {
     { name: 'shards without a central ruler', prometheus: { shards: 2 }, id: 'config/shards-need-central-ruler', path: 'prometheus.shards' },
     { name: 'dropping the model label', prometheus: { remoteWrite: [{ url: 'http://x:1/w', dropLabels: ['pod', 'model'] }] }, id: 'config/remote-write-drops-rule-label', path: 'prometheus.remoteWrite[0].dropLabels[1]' },
     { name: 'dropping le (histogram buckets)', prometheus: { remoteWrite: [{ url: 'http://x:1/w', dropLabels: ['le'] }] }, id: 'config/remote-write-drops-rule-label', path: 'prometheus.remoteWrite[0].dropLabels[0]' },
-    { name: 'model shards with a rule group interval past the 5m lookback', prometheus: { modelShards: 4, ruleGroupInterval: '10m' }, id: 'config/alert-shards-interval', path: 'prometheus.modelShards' },
-    { name: 'service shards with a rule group interval past the 5m lookback', prometheus: { serviceShards: 2, ruleGroupInterval: '6m' }, id: 'config/alert-shards-interval', path: 'prometheus.serviceShards' },
+    // The alerts read series other groups record; one missed evaluation must leave them within the 5m lookback.
+    { name: 'a rule group interval just over half the 5m lookback', prometheus: { ruleGroupInterval: '151s' }, id: 'config/rule-group-interval', path: 'prometheus.ruleGroupInterval' },
+    { name: 'model shards with a rule group interval past the 5m lookback', prometheus: { modelShards: 4, ruleGroupInterval: '10m' }, id: 'config/rule-group-interval', path: 'prometheus.ruleGroupInterval' },
+    { name: 'service shards with a rule group interval past the 5m lookback', prometheus: { serviceShards: 2, ruleGroupInterval: '6m' }, id: 'config/rule-group-interval', path: 'prometheus.ruleGroupInterval' },
     { name: 'two queues of one name', prometheus: { remoteWrite: [{ url: 'http://x:1/w', name: 'a' }, { url: 'http://y:1/w', name: 'a' }] }, id: 'config/remote-write-duplicate-name', path: 'prometheus.remoteWrite' },
   ])('refuses $name with a problem naming the option', async ({ prometheus, id, path }) => {
     const problems = await problemsOf({ prometheus, services: { api: { discovery: { staticTargets: ['a:1'] } } } });
