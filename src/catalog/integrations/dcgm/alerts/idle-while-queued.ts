@@ -35,7 +35,8 @@ export const idleJoinLabels = ['namespace', 'pod'] as const;
  * a service's scrape job sets `namespace` and `pod` of the scraped pod (src/normalize/scrape-jobs.ts), so the
  * server's queue gauge carries the same two values. The dcgm-exporter job must therefore set neither label
  * itself, or Prometheus renames the exporter's to `exported_namespace`/`exported_pod` and the join finds nothing
- * (test/integrations/dcgm-scrape.test.ts holds the job to it). GPUs of no pod (`pod=""`, mapping off) are left
+ * (test/integrations/dcgm-pack.test.ts holds the job to it; on the Prometheus Operator target, whose PodMonitor
+ * drops the operator's own `namespace`/`pod`, test/e2e/operator-live.test.ts). GPUs of no pod (`pod=""`, mapping off) are left
  * out: unallocated idle GPUs are capacity, not a fault.
  */
 export const gpuIdleWhileRequestsQueue = defineAlert({
