@@ -47,7 +47,7 @@ export const gpuIdleWhileRequestsQueue = defineAlert({
   windowUse: 'overTime',
   metrics: ['DCGM_FI_DEV_GPU_UTIL', dcgmThresholdSeries('maxIdleUtilizationPercent'), ...queueMetrics.map((m) => m.name)],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'namespace', 'pod', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'namespace', 'pod', 'team']],
   runbook: 'GpuIdleWhileRequestsQueue',
   rule: ({ window, infrastructureTeam }) => {
     const on = `on (${idleJoinLabels.join(', ')})`;
@@ -60,8 +60,8 @@ export const gpuIdleWhileRequestsQueue = defineAlert({
         `and ${on}`,
         `  (\n${queued}\n  )`,
       ].join('\n'),
-      summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is idle while {{ $labels.namespace }}/{{ $labels.pod }} queues requests',
-      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} averaged {{ $value | printf "%.1f" }}% utilization over ${window} while pod {{ $labels.namespace }}/{{ $labels.pod }}, which holds it, had requests waiting.`,
+      summary: 'GPU {{ $labels.gpu }} of {{ $labels.instance }} is idle while {{ $labels.namespace }}/{{ $labels.pod }} queues requests',
+      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} averaged {{ $value | printf "%.1f" }}% utilization over ${window} while pod {{ $labels.namespace }}/{{ $labels.pod }}, which holds it, had requests waiting.`,
       labels: { team: infrastructureTeam },
     };
   },
