@@ -15,6 +15,8 @@
  *   labels from all three.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments, stringify as stringifyYaml } from 'yaml';
@@ -135,7 +137,96 @@ describe('a PodMonitor, as the operator turns it into a scrape job, keeps the st
       scratch.cleanup();
     }
   }, 60_000);
+
+  it('for node-exporter and dcgm-exporter, the real Prometheus stores every scraped series with the standalone labels, the GPU\'s workload pod as dcgm-exporter exports it', async () => {
+    // What the two exporters export: dcgm-exporter with pod mapping labels one GPU with the workload pod it is
+    // lent to (namespace, pod, container) and leaves the other without; node-exporter has no pod labels.
+    const dcgmMetrics = [
+      '# TYPE DCGM_FI_DEV_GPU_UTIL gauge',
+      'DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-aaaa",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-1",container="vllm",namespace="llm",pod="vllm-0"} 0',
+      'DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-bbbb",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-1"} 0',
+    ];
+    const nodeMetrics = ['# TYPE node_memory_MemAvailable_bytes gauge', 'node_memory_MemAvailable_bytes 1'];
+    const exporters = await Promise.all([dcgmMetrics, nodeMetrics].map((lines) => startExporter(`${lines.join('\n')}\n`)));
+    const [dcgmExporter, nodeExporter] = exporters as [Exporter, Exporter];
+    const config: MonitoringConfig = {
+      deploy: { target: 'prometheus-operator' },
+      infrastructure: {
+        nodeExporter: { kubernetes: { namespace: 'monitoring', podLabels: { app: 'node-exporter' }, port: nodeExporter.port } },
+        kubernetesNodes: false,
+        gpus: { dcgm: { kubernetes: { namespace: 'gpu-operator', podLabels: { app: 'nvidia-dcgm-exporter' }, port: dcgmExporter.port } } },
+      },
+      services: {},
+      alerting: { defaultReceiver: 'ops', receivers: { ops: { webhook: [{ url: 'http://127.0.0.1:9/ops' }] } } },
+    };
+    const files = renderAll(modelOf(config));
+    const standalone = parseYaml(files.find((f) => f.path === 'prometheus/prometheus.yml')!.content);
+    const monitors = objectsOf(files.find((f) => f.path === 'operator/scrape-targets.yaml')!.content).filter((o) => o.kind === 'PodMonitor');
+    const exporterJobs = ['node-exporter', 'dcgm-exporter'];
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['mlmon-dcgm-exporter', 'mlmon-node-exporter']);
+    // The exporters' DaemonSet pods on one node, each on the loopback address its exporter listens on.
+    const exporterPods: Pod[] = [
+      { name: 'node-exporter-q9z8w', namespace: 'monitoring', phase: 'Running', ip: '127.0.0.1', node: 'gpu-node-1', labels: { app: 'node-exporter' }, containers: [{ name: 'node-exporter', ports: [`${nodeExporter.port}/TCP/metrics`] }] },
+      { name: 'nvidia-dcgm-exporter-x7k2p', namespace: 'gpu-operator', phase: 'Running', ip: '127.0.0.1', node: 'gpu-node-1', labels: { app: 'nvidia-dcgm-exporter' }, containers: [{ name: 'nvidia-dcgm-exporter', ports: [`${dcgmExporter.port}/TCP/metrics`] }] },
+    ];
+
+    const scratch = scratchDir('mlmon-operator-exporters-');
+    try {
+      const sdFile = join(scratch.dir, 'pods.json');
+      writeFileSync(sdFile, JSON.stringify(exporterPods.flatMap(discoveredTargets)));
+      const fileSd = [{ files: [sdFile] }];
+      // One Prometheus per target: the two jobs of an exporter write series of the same labels once fixed, which
+      // one TSDB would merge.
+      const stacks = {
+        standalone: exporterJobs.map((name) => {
+          const { kubernetes_sd_configs: _, ...own } = standalone.scrape_configs.find((j: any) => j.job_name === name);
+          return { ...own, file_sd_configs: fileSd };
+        }),
+        operator: exporterJobs.map((name) => ({ ...operatorJob(monitors.find((m) => m.metadata.name === `mlmon-${name}`)), honor_labels: false, file_sd_configs: fileSd })),
+      };
+      const seen: Record<string, string[]> = {};
+      for (const [target, jobs] of Object.entries(stacks)) {
+        const dir = join(scratch.dir, target);
+        mkdirSync(dir);
+        const port = await freeLoopbackPort();
+        writeFileSync(join(dir, 'prometheus.yml'), stringifyYaml({ global: { scrape_interval: '1s' }, scrape_configs: jobs }));
+        const prometheus = startProcess(`prometheus-${target}`, tool('prometheus'), [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir });
+        try {
+          seen[target] = await waitFor(`${target}: both exporters scraped`, async () => {
+            if (prometheus.exit()) throw new Error(`Prometheus exited:\n${prometheus.outputTail()}`);
+            const match = encodeURIComponent('{__name__=~"up|DCGM_FI_DEV_GPU_UTIL|node_memory_MemAvailable_bytes"}');
+            const response = await fetch(`http://127.0.0.1:${port}/api/v1/series?match[]=${match}`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+            if (!response?.ok) return undefined;
+            const series = ((await response.json()) as any).data as Labels[];
+            return series.length === 5 ? series.map((labels) => JSON.stringify(Object.entries(labels).sort())).sort() : undefined;
+          }, { timeoutMs: 30_000, intervalMs: 200, explain: async () => prometheus.outputTail() });
+        } finally {
+          await prometheus.stop();
+        }
+      }
+      expect(seen.operator).toEqual(seen.standalone);
+      // What that equality means for the alerts: GpuIdleWhileRequestsQueue finds the GPU's workload pod in
+      // `pod`/`namespace`, a GPU lent to no pod has neither, and a node's series name no exporter pod.
+      const series = seen.operator!.map((text) => Object.fromEntries(JSON.parse(text) as [string, string][]));
+      expect(series.filter((l) => l.__name__ === 'DCGM_FI_DEV_GPU_UTIL').map((l) => [l.gpu, l.namespace, l.pod]).sort()).toEqual([['0', 'llm', 'vllm-0'], ['1', undefined, undefined]]);
+      expect(series.filter((l) => Object.keys(l).some((k) => k.startsWith('exported_')))).toEqual([]);
+      expect(series.filter((l) => l.job === 'node-exporter').map((l) => [l.instance, l.pod, l.namespace])).toEqual([['gpu-node-1', undefined, undefined], ['gpu-node-1', undefined, undefined]]);
+    } finally {
+      scratch.cleanup();
+      await Promise.all(exporters.map((e) => e.stop()));
+    }
+  }, 90_000);
 });
+
+interface Exporter { readonly port: number; stop(): Promise<void> }
+
+/** An exporter on 127.0.0.1 that answers every scrape with `text` (the Prometheus text format). */
+async function startExporter(text: string): Promise<Exporter> {
+  const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 // ---- Rules and routing ----------------------------------------------------------------------------------------
 

@@ -78,9 +78,21 @@ describe('the GPU alerts\' rules', () => {
 
   it('reads the XID gauge as the last code, joined with the fatal list by value, never summed or rated', () => {
     const expr = rules(withDcgm({}))['GpuFatalXid']!;
-    expect(expr).toContain('count_values without () ("xid", max by (instance, Hostname, gpu, UUID, modelName) (DCGM_FI_DEV_XID_ERRORS))');
+    expect(expr).toContain('count_values without () ("xid", max by (instance, gpu, UUID, modelName) (DCGM_FI_DEV_XID_ERRORS))');
     expect(expr).toContain('* on (xid) group_left ()\nmlmon:dcgm_fatal_xid:info');
     expect(expr).not.toMatch(/(rate|increase|sum)\s*\(.*XID/);
+  });
+
+  it('are about the node and the GPU, never dcgm-exporter\'s Hostname (its pod\'s name without NODE_NAME), in expression, labels or text', () => {
+    const model = modelOf(withDcgm({}));
+    const gpuAlerts = model.builtinAlerts.filter((a) => a.name.startsWith('Gpu'));
+    expect(gpuAlerts).toHaveLength(dcgmAlerts.length);
+    for (const a of gpuAlerts) {
+      expect(a.rule.expr, a.name).toMatch(/by \(instance, gpu, UUID, modelName[,)]/);
+      expect(`${a.rule.expr}\n${Object.values(a.rule.annotations).join('\n')}`, a.name).not.toContain('Hostname');
+    }
+    for (const alert of dcgmAlerts) expect(alert.labelSets.flat(), alert.name).not.toContain('Hostname');
+    expect(renderAll(model).find((f) => f.path === 'grafana/dashboards/infrastructure.json')!.content).not.toContain('Hostname');
   });
 
   it('keeps thresholds and the fatal list as series, so a config\'s numbers change the series, not the rules', () => {

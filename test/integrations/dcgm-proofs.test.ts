@@ -106,4 +106,49 @@ describe('the GPU alerts\' proofs', () => {
     const failed = [...result.output.matchAll(/name: (Gpu\w+) /g)].map((m) => m[1]);
     expect([...new Set(failed)].sort()).toEqual(['GpuFatalXid', 'GpuTemperatureHigh']);
   }, 600_000);
+
+  it('keep one alert with an unbroken `for` clock when the exporter\'s pod is replaced and its Hostname changes', async () => {
+    const { dir, testFiles } = await written({ ...config, services: { llm: { discovery: { kubernetesPods: { namespaces: ['serving'] } } } } } as MonitoringConfig);
+    // The rule files exactly as the generated proofs load them.
+    const generated = readFileSync(join(dir, 'prometheus/tests', testFiles[0]!), 'utf8');
+    const ruleFiles = generated.slice(generated.indexOf('rule_files:'), generated.indexOf('evaluation_interval:'));
+    // One GPU of node gpu-node-1, exported by a dcgm-exporter without NODE_NAME (Hostname = its pod's name) whose
+    // pod is replaced at minute `at`: the old pod's series ends, the new pod's begins a scrape later.
+    const gpu = (hostname: string, extra = '') => `{job="dcgm-exporter", instance="gpu-node-1", node="gpu-node-1", Hostname="${hostname}", gpu="0", UUID="GPU-aaaa", modelName="NVIDIA H100 80GB HBM3", device="nvidia0"${extra}}`;
+    const replaced = (metric: string, value: number, at: number, extra = '') => [
+      `      - series: '${metric}${gpu('nvidia-dcgm-exporter-8jcfv', extra)}'\n        values: '${value}x${at * 4}'`,
+      `      - series: '${metric}${gpu('nvidia-dcgm-exporter-n2gzs', extra)}'\n        values: '_x${at * 4 + 1} ${value}x80'`,
+    ].join('\n');
+    // Exactly one ALERTS series, firing, about the GPU: with `Hostname` in the identity, the old pod's alert has
+    // resolved (GpuTemperatureHigh) or is still firing beside a pending one (GpuIdleWhileRequestsQueue).
+    const oneFiring = (alertname: string, evalTime: string, extra = '') => `    promql_expr_test:
+      - expr: ALERTS{alertname="${alertname}"}
+        eval_time: ${evalTime}
+        exp_samples:
+          - labels: '{__name__="ALERTS", alertname="${alertname}", alertstate="firing", instance="gpu-node-1", gpu="0", UUID="GPU-aaaa", modelName="NVIDIA H100 80GB HBM3"${extra}, severity="warning", team="platform"}'
+            value: 1`;
+    const tests = `${ruleFiles}evaluation_interval: 30s
+tests:
+  # 71 °C (warning threshold 70, for 5m) throughout; fired at minute 6, the pod replaced at minute 10. With the new
+  # pod's series alone the alert would not fire again before minute 15.
+  - name: GpuTemperatureHigh across an exporter pod replacement
+    interval: 15s
+    input_series:
+${replaced('DCGM_FI_DEV_GPU_TEMP', 71, 10)}
+${oneFiring('GpuTemperatureHigh', '13m')}
+  # Idle (utilization 0, threshold 10%, for 10m over 10m) while its pod queues; fired at minute 10, the exporter's
+  # pod replaced at minute 15.
+  - name: GpuIdleWhileRequestsQueue across an exporter pod replacement
+    interval: 15s
+    input_series:
+${replaced('DCGM_FI_DEV_GPU_UTIL', 0, 15, ', namespace="serving", pod="vllm-0", container="vllm"')}
+      - series: 'vllm:num_requests_waiting{job="llm", service="llm", instance="10.0.0.5:8000", namespace="serving", pod="vllm-0", model="chat", model_name="chat"}'
+        values: '20x120'
+${oneFiring('GpuIdleWhileRequestsQueue', '22m', ', namespace="serving", pod="vllm-0"')}
+`;
+    writeFileSync(join(dir, 'prometheus/tests/exporter-replaced.test.yml'), tests);
+    const result = await promtool(dir, ['exporter-replaced.test.yml']);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.ok).toBe(true);
+  }, 120_000);
 });

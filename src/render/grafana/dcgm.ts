@@ -14,31 +14,31 @@ export function gpuSection(model: MonitoringModel): Section[] {
   if (!dcgm) return [];
   const t = dcgm.thresholds;
   const node = 'instance=~"$instance"';
-  const perGpu = '{{Hostname}} GPU {{gpu}}';
+  const perGpu = '{{instance}} GPU {{gpu}}';
   return [{
     title: 'GPUs',
     panels: [
       {
         kind: 'timeseries', title: 'GPU temperature', w: 12, h: 8, unit: 'celsius', min: 0,
         description: `DCGM_FI_DEV_GPU_TEMP of each GPU, °C. GpuTemperatureHigh warns above ${t.warningTemperatureCelsius} °C, GpuTemperatureCritical pages above ${t.criticalTemperatureCelsius} °C.`,
-        queries: [{ expr: `max by (Hostname, gpu) (${selector('DCGM_FI_DEV_GPU_TEMP', [node])})`, legend: perGpu }],
+        queries: [{ expr: `max by (instance, gpu) (${selector('DCGM_FI_DEV_GPU_TEMP', [node])})`, legend: perGpu }],
       },
       {
         kind: 'timeseries', title: 'GPU utilization', w: 12, h: 8, unit: 'percent', min: 0, max: 100,
         description: `DCGM_FI_DEV_GPU_UTIL of each GPU, %. A GPU lent to a pod under ${t.maxIdleUtilizationPercent}% while that pod's server queues requests is GpuIdleWhileRequestsQueue.`,
-        queries: [{ expr: `max by (Hostname, gpu, namespace, pod) (${selector('DCGM_FI_DEV_GPU_UTIL', [node])})`, legend: `${perGpu} {{namespace}}/{{pod}}` }],
+        queries: [{ expr: `max by (instance, gpu, namespace, pod) (${selector('DCGM_FI_DEV_GPU_UTIL', [node])})`, legend: `${perGpu} {{namespace}}/{{pod}}` }],
       },
       {
         kind: 'timeseries', title: 'GPU framebuffer in use', w: 12, h: 8, unit: 'percentunit', min: 0, max: 1,
         description: `Framebuffer used of used + free + reserved, per GPU. GpuFramebufferNearlyFull fires above ${t.maxFramebufferUsedRatio * 100}%.`,
-        queries: [{ expr: `max by (Hostname, gpu) (${selector('DCGM_FI_DEV_FB_USED', [node])} / ${framebufferTotal(undefined, `{${node}}`)})`, legend: perGpu }],
+        queries: [{ expr: `max by (instance, gpu) (${selector('DCGM_FI_DEV_FB_USED', [node])} / ${framebufferTotal(undefined, `{${node}}`)})`, legend: perGpu }],
       },
       {
         kind: 'timeseries', title: 'GPU time throttled', w: 12, h: 8, unit: 'percentunit', min: 0, max: 1,
         description: `Share of time each GPU's clocks were held down for power or for heat (DCGM violation counters, ns/s ÷ 1e9). The throttling alerts fire above ${t.maxThrottleRatio * 100}%.`,
         queries: [
-          { expr: `max by (Hostname, gpu) (${rate('DCGM_FI_DEV_POWER_VIOLATION', [node])} / 1e9)`, legend: `${perGpu} power` },
-          { expr: `max by (Hostname, gpu) (${rate('DCGM_FI_DEV_THERMAL_VIOLATION', [node])} / 1e9)`, legend: `${perGpu} heat` },
+          { expr: `max by (instance, gpu) (${rate('DCGM_FI_DEV_POWER_VIOLATION', [node])} / 1e9)`, legend: `${perGpu} power` },
+          { expr: `max by (instance, gpu) (${rate('DCGM_FI_DEV_THERMAL_VIOLATION', [node])} / 1e9)`, legend: `${perGpu} heat` },
         ],
       },
       {

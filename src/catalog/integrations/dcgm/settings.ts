@@ -75,8 +75,15 @@ export function dcgmThresholdSeries(key: keyof DcgmThresholdValues): string {
 export const fatalXidSeries = 'mlmon:dcgm_fatal_xid:info';
 
 /**
- * The labels a GPU alert is about: the node it is scraped from and the GPU (index, UUID, model), aggregated over
- * everything else, so the pod a GPU is lent to (pod mapping) doesn't split one GPU into several alerts.
+ * The labels a GPU alert is about: the node it is scraped from (`instance`, the node's name in Kubernetes) and
+ * the GPU (index, UUID, model), aggregated over everything else, so the pod a GPU is lent to (pod mapping)
+ * doesn't split one GPU into several alerts.
+ *
+ * Not `Hostname`: dcgm-exporter sets it from `NODE_NAME` when that is set, else from its own container's hostname,
+ * which in Kubernetes is the exporter's pod name unless its DaemonSet sets NODE_NAME from spec.nodeName
+ * (internal/pkg/hostname/hostname.go, getLocalHostname). Keyed by it, a GPU alert would resolve and restart its
+ * `for` clock whenever the exporter's pod is replaced (test/integrations/dcgm-proofs.test.ts holds the alerts to
+ * it). The alerts' text names the GPU by `instance` for the same reason.
  */
-export const gpuIdentityLabels = ['instance', 'Hostname', 'gpu', 'UUID', 'modelName'] as const;
+export const gpuIdentityLabels = ['instance', 'gpu', 'UUID', 'modelName'] as const;
 export const gpuBy = `by (${gpuIdentityLabels.join(', ')})`;

@@ -17,12 +17,12 @@ export const gpuEccDoubleBitErrors = defineAlert({
   windowUse: 'rate',
   metrics: ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL'],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
   runbook: 'GpuEccDoubleBitErrors',
   rule: ({ window, infrastructureTeam }) => ({
     expr: `max ${gpuBy} (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[${window}])) > 0`,
-    summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}',
-    description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.Hostname }} counted uncorrectable ECC errors in the last ${window}: its memory can't be trusted.`,
+    summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.instance }}',
+    description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.instance }} counted uncorrectable ECC errors in the last ${window}: its memory can't be trusted.`,
     labels: { team: infrastructureTeam },
   }),
   proof: {

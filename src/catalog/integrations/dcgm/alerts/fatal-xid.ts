@@ -20,12 +20,12 @@ export const gpuFatalXid = defineAlert({
   windowUse: 'none',
   metrics: ['DCGM_FI_DEV_XID_ERRORS', fatalXidSeries],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team', 'xid']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team', 'xid']],
   runbook: 'GpuFatalXid',
   rule: ({ infrastructureTeam }) => ({
     expr: `count_values without () ("xid", max ${gpuBy} (DCGM_FI_DEV_XID_ERRORS))\n  * on (xid) group_left ()\n${fatalXidSeries}`,
-    summary: 'Fatal XID {{ $labels.xid }} on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}',
-    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.Hostname }} last reported XID {{ $labels.xid }}, a fatal code: drain the node and reset the GPU.',
+    summary: 'Fatal XID {{ $labels.xid }} on GPU {{ $labels.gpu }} of {{ $labels.instance }}',
+    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.instance }} last reported XID {{ $labels.xid }}, a fatal code: drain the node and reset the GPU.',
     labels: { team: infrastructureTeam },
   }),
   proof: {

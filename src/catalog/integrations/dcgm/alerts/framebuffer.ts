@@ -38,12 +38,12 @@ export const gpuFramebufferNearlyFull = defineAlert({
   windowUse: 'overTime',
   metrics: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_RESERVED', dcgmThresholdSeries('maxFramebufferUsedRatio')],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
   runbook: 'GpuFramebufferNearlyFull',
   rule: ({ window, infrastructureTeam }) => ({
     expr: `max ${gpuBy} (avg_over_time(DCGM_FI_DEV_FB_USED[${window}]) / ${framebufferTotal(window)})\n  > on () group_left ()\n${dcgmThresholdSeries('maxFramebufferUsedRatio')}`,
-    summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is nearly out of memory',
-    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} has {{ $value | humanizePercentage }} of its framebuffer in use, above its threshold.',
+    summary: 'GPU {{ $labels.gpu }} of {{ $labels.instance }} is nearly out of memory',
+    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} of its framebuffer in use, above its threshold.',
     labels: { team: infrastructureTeam },
   }),
   proof: {

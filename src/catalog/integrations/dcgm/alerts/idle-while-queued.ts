@@ -35,7 +35,8 @@ export const idleJoinLabels = ['namespace', 'pod'] as const;
  * a service's scrape job sets `namespace` and `pod` of the scraped pod (src/normalize/scrape-jobs.ts), so the
  * server's queue gauge carries the same two values. The dcgm-exporter job must therefore set neither label
  * itself, or Prometheus renames the exporter's to `exported_namespace`/`exported_pod` and the join finds nothing
- * (test/integrations/dcgm-scrape.test.ts holds the job to it). GPUs of no pod (`pod=""`, mapping off) are left
+ * (test/integrations/dcgm-pack.test.ts holds the job to it; on the Prometheus Operator target, whose PodMonitor
+ * drops the operator's own `namespace`/`pod`, test/e2e/operator-live.test.ts). GPUs of no pod (`pod=""`, mapping off) are left
  * out: unallocated idle GPUs are capacity, not a fault.
  */
 export const gpuIdleWhileRequestsQueue = defineAlert({
@@ -46,7 +47,7 @@ export const gpuIdleWhileRequestsQueue = defineAlert({
   windowUse: 'overTime',
   metrics: ['DCGM_FI_DEV_GPU_UTIL', dcgmThresholdSeries('maxIdleUtilizationPercent'), ...queueMetrics.map((m) => m.name)],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'namespace', 'pod', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'namespace', 'pod', 'team']],
   runbook: 'GpuIdleWhileRequestsQueue',
   rule: ({ window, infrastructureTeam }) => {
     const on = `on (${idleJoinLabels.join(', ')})`;
@@ -59,8 +60,8 @@ export const gpuIdleWhileRequestsQueue = defineAlert({
         `and ${on}`,
         `  (\n${queued}\n  )`,
       ].join('\n'),
-      summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is idle while {{ $labels.namespace }}/{{ $labels.pod }} queues requests',
-      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} averaged {{ $value | printf "%.1f" }}% utilization over ${window} while pod {{ $labels.namespace }}/{{ $labels.pod }}, which holds it, had requests waiting.`,
+      summary: 'GPU {{ $labels.gpu }} of {{ $labels.instance }} is idle while {{ $labels.namespace }}/{{ $labels.pod }} queues requests',
+      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} averaged {{ $value | printf "%.1f" }}% utilization over ${window} while pod {{ $labels.namespace }}/{{ $labels.pod }}, which holds it, had requests waiting.`,
       labels: { team: infrastructureTeam },
     };
   },

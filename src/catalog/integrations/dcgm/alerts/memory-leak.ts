@@ -21,12 +21,12 @@ export const gpuMemoryLeak = defineAlert({
   windowUse: 'rate',
   metrics: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_RESERVED', dcgmThresholdSeries('memoryLeakHorizonSeconds')],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
   runbook: 'GpuMemoryLeak',
   rule: ({ window, infrastructureTeam }) => ({
     expr: `max ${gpuBy} (\n  predict_linear(DCGM_FI_DEV_FB_USED[${window}], scalar(${dcgmThresholdSeries('memoryLeakHorizonSeconds')}))\n    > ${framebufferTotal()}\n)`,
-    summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is leaking memory',
-    description: `Framebuffer use of GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} has grown over the last ${window} at a rate that fills the card within the leak horizon.`,
+    summary: 'GPU {{ $labels.gpu }} of {{ $labels.instance }} is leaking memory',
+    description: `Framebuffer use of GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} has grown over the last ${window} at a rate that fills the card within the leak horizon.`,
     labels: { team: infrastructureTeam },
   }),
   proof: {

@@ -16,12 +16,12 @@ export const gpuRowRemapFailure = defineAlert({
   windowUse: 'none',
   metrics: ['DCGM_FI_DEV_ROW_REMAP_FAILURE'],
   identity: ['instance', 'gpu'],
-  labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+  labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
   runbook: 'GpuRowRemapFailure',
   rule: ({ infrastructureTeam }) => ({
     expr: `max ${gpuBy} (DCGM_FI_DEV_ROW_REMAP_FAILURE) > 0`,
-    summary: 'Row remapping failed on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}',
-    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.Hostname }} could not remap a failing memory row: drain the node and reset the GPU.',
+    summary: 'Row remapping failed on GPU {{ $labels.gpu }} of {{ $labels.instance }}',
+    description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}, {{ $labels.UUID }}) on {{ $labels.instance }} could not remap a failing memory row: drain the node and reset the GPU.',
     labels: { team: infrastructureTeam },
   }),
   proof: {

@@ -19,12 +19,12 @@ function temperatureAlert<const Name extends string>(name: Name, key: 'warningTe
     windowUse: 'overTime',
     metrics: ['DCGM_FI_DEV_GPU_TEMP', series],
     identity: ['instance', 'gpu'],
-    labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+    labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
     runbook: name,
     rule: ({ window, infrastructureTeam }) => ({
       expr: `max ${gpuBy} (avg_over_time(DCGM_FI_DEV_GPU_TEMP[${window}]))\n  > on () group_left ()\n${series}`,
-      summary: `GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is ${severity === 'critical' ? 'critically hot' : 'hot'}`,
-      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} is at {{ $value | printf "%.1f" }} °C, above its ${level} threshold.`,
+      summary: `GPU {{ $labels.gpu }} of {{ $labels.instance }} is ${severity === 'critical' ? 'critically hot' : 'hot'}`,
+      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} is at {{ $value | printf "%.1f" }} °C, above its ${level} threshold.`,
       labels: { team: infrastructureTeam },
     }),
     proof: {

@@ -26,13 +26,13 @@ function throttlingAlert<const Name extends string>(name: Name, metric: 'DCGM_FI
     windowUse: 'rate',
     metrics: [metric, series],
     identity: ['instance', 'gpu'],
-    labelSets: [['Hostname', 'UUID', 'gpu', 'instance', 'modelName', 'team']],
+    labelSets: [['UUID', 'gpu', 'instance', 'modelName', 'team']],
     runbook: name,
     rule: ({ window, infrastructureTeam }) => ({
       // ns of throttling per second of time / 1e9 = the share of the time throttled.
       expr: `max ${gpuBy} (rate(${metric}[${window}]) / 1e9)\n  > on () group_left ()\n${series}`,
-      summary: `GPU {{ $labels.gpu }} of {{ $labels.Hostname }} is throttled for ${cause}`,
-      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} ran throttled for ${cause} {{ $value | humanizePercentage }} of the last ${window}.`,
+      summary: `GPU {{ $labels.gpu }} of {{ $labels.instance }} is throttled for ${cause}`,
+      description: `GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.instance }} ran throttled for ${cause} {{ $value | humanizePercentage }} of the last ${window}.`,
       labels: { team: infrastructureTeam },
     }),
     proof: {
