@@ -557,8 +557,9 @@ export interface AlertingConfig {
   slackApiUrlFile?: SecretFilePath;
   /**
    * Inhibition: while a source alert fires, matching target alerts are muted. By default a critical alert
-   * mutes warnings for the same model, service or instance, or the same finer thing an integration's alerts are
-   * about (a KServe revision, a GPU).
+   * mutes warnings for the same model, service or instance of the same job (`instance` names a node in the node
+   * exporter's, the kubelets' and dcgm-exporter's jobs alike), or the same finer thing an integration's alerts
+   * are about (a KServe revision, a GPU).
    */
   inhibitRules?: InhibitRuleConfig[];
 }

@@ -122,10 +122,14 @@ export function buildInhibitRules(configured: readonly InhibitRuleConfig[] | und
     instance: ['instance=~".+"', 'model=""', ...absent(['instance'], ['model'])],
   } as const;
   const where = sameEnvironment ? ['cluster', 'environment'] : ['cluster'];
+  // `instance` is a node's name in several jobs at once (node-exporter, the kubelets, dcgm-exporter), so the
+  // same instance under another job is another thing: a dcgm-exporter target that is down (ServiceDown) is not
+  // the node's memory or CPU. The rule about an instance is about one job's instance.
+  const equalOf = { model: ['model'], service: ['service'], instance: ['instance', 'job'] } as const;
   const rules: InhibitRule[] = (['model', 'service', 'instance'] as const).map((label, i) => ({
     sourceMatchers: [equalityMatcher('severity', 'critical'), ...about[label]],
     targetMatchers: [equalityMatcher('severity', 'warning'), ...about[label]],
-    equal: [...where, label],
+    equal: [...where, ...equalOf[label]],
     source: `alerting.inhibitRules (default rule ${i + 1}, about the same ${label})`,
   }));
   // A page tier of an SLO mutes its ticket tiers, whatever severities they were given: one burn, one alert

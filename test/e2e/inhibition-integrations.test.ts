@@ -110,6 +110,21 @@ describe('the default inhibit rules with KServe revisions, run by the real Alert
     expect(delivered).toEqual(['KnativeRevisionLatencyHigh predictor-00001']);
   }, 60_000);
 
+  // `instance` names a node in node-exporter's, the kubelets' and dcgm-exporter's jobs alike: an exporter's own
+  // target being down is not the node, so it must not mute the node's warnings from another exporter.
+  it("an exporter's ServiceDown on a node mutes no warning of another job about that node; a node critical mutes its own job's", async () => {
+    const node = (job: string | undefined, extra: Record<string, string> = {}) => ({ instance: 'gpu-node-1', ...(job ? { job } : {}), ...extra });
+    const fromOtherExporter = await warningsDelivered(yaml, webhook!, alert('ServiceDown', 'critical', node('dcgm-exporter')), [
+      alert('HighMemoryUsage', 'warning', node('node-exporter')),
+      alert('HighCPUUsage', 'warning', node(undefined)),
+    ]);
+    expect(fromOtherExporter).toEqual(['HighCPUUsage -', 'HighMemoryUsage -']);
+    const sameJob = await warningsDelivered(yaml, webhook!, alert('DiskSpaceLow', 'critical', node('node-exporter', { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/' })), [
+      alert('HighMemoryUsage', 'warning', node('node-exporter')),
+    ]);
+    expect(sameJob).toEqual([]);
+  }, 90_000);
+
   it('mlmon validate finds nothing wrong with these default rules (inhibit/mutes-other-things)', async () => {
     const { checkInhibitRules } = await import('../../src/check/inhibit-rules.js');
     const stack = await generated(config(webhook!));
