@@ -75,6 +75,24 @@ export interface AlertRuleContext {
   readonly select: (metric: string, matchers?: string) => string;
   /** The same for mlmon's own per-target series (`mlmon:model_info`); `compare` uses it for the thresholds. */
   readonly target: (series: string) => string;
+  /** Which jobs Prometheus scrapes besides the services (the absence alerts watch them). */
+  readonly scraped: ScrapedJobs;
+}
+
+/**
+ * The scrape jobs whose targets can vanish from discovery (src/normalize/scrape-jobs.ts, dcgm.ts), and what the
+ * services run: what the absence alerts (ScrapeJobAbsent, NodeExporterMissing, DcgmExporterMissing,
+ * IntegrationMetricsMissing) can watch. A fixed target can't vanish: its `up` is there, and ServiceDown sees it.
+ */
+export interface ScrapedJobs {
+  /** node-exporter is found per node through its DaemonSet's pods (job `node-exporter`). */
+  readonly nodeExporterPods: boolean;
+  /** The kubelets are scraped (job `kubernetes-nodes`, labelled `node`): the one list of the nodes there are. */
+  readonly kubelets: boolean;
+  /** dcgm-exporter is found per GPU node through its DaemonSet's pods (job `dcgm-exporter`). */
+  readonly dcgmPods: boolean;
+  /** The service integrations (`kserve`, `triton`, …) some service runs, in integration order. */
+  readonly integrations: readonly string[];
 }
 
 /** An alert's rule: its expression, its annotations' text (Prometheus Go templates) and any static labels. */
@@ -121,6 +139,11 @@ export interface CustomProof {
   readonly kind: 'custom';
   readonly wording: { readonly breach: string; readonly inside: string };
   readonly targets: (fleet: ProofFleet, side: 'breach' | 'inside', clock: ProofClock) => TargetSeries[];
+  /**
+   * The condition starts only a window after the series its proof removes were last seen (an absence of
+   * something seen before): the proof then waits `for` after that window, as a threshold proof's does.
+   */
+  readonly settlesAfterWindow?: true;
 }
 
 /** The dashboard panel that draws an alert's threshold as a line (src/render/grafana/). */
@@ -136,6 +159,7 @@ export interface ThresholdPanel {
 export interface AlertFleet {
   readonly services: number;
   readonly models: number;
+  readonly scraped: ScrapedJobs;
 }
 
 /**

@@ -16,7 +16,9 @@
  * happens to export the series. Every model alert is aggregated `by (model)` and every service alert
  * `by (service)`, so three replicas give one alert, and gauges are read through `avg_over_time(x[window])`, so a
  * rollout, an eviction or an autoscaler and a failed scrape leave the alert's series, and its `for` clock,
- * running. What the alerts cannot see is an alert of its own: ServiceUnreachable and ModelMetricsMissing.
+ * running. What the alerts cannot see is an alert of its own: ServiceUnreachable and ModelMetricsMissing, and for
+ * the exporters and the model servers' service series ScrapeJobAbsent, NodeExporterMissing, DcgmExporterMissing
+ * and IntegrationMetricsMissing (src/catalog/absence.ts).
  */
 import type { AlertDefinition, AlertScope, ThresholdDefinition } from './alert-definition.js';
 import { dataDriftDetected } from './alerts/data-drift-detected.js';
@@ -34,6 +36,9 @@ import { serviceDown } from './alerts/service-down.js';
 import { serviceUnreachable } from './alerts/service-unreachable.js';
 import { integrationAlerts } from './integrations/index.js';
 import { kserveAlerts } from './integrations/kserve/index.js';
+import { integrationMetricsMissing } from './integrations/metrics-missing.js';
+import { nodeExporterMissing } from './alerts/node-exporter-missing.js';
+import { scrapeJobAbsent } from './alerts/scrape-job-absent.js';
 import { sloAlertCatalog } from './slo/alerts.js';
 import { tritonAlerts } from './integrations/triton/index.js';
 import { vllmAlerts } from './integrations/vllm/index.js';
@@ -43,6 +48,8 @@ export const alertCatalog = [
   highMemoryUsage,
   diskSpaceLow,
   serviceDown,
+  scrapeJobAbsent,
+  nodeExporterMissing,
   highErrorRate,
   highLatency,
   lowThroughput,
@@ -56,6 +63,8 @@ export const alertCatalog = [
   ...vllmAlerts,
   ...tritonAlerts,
   ...kserveAlerts,
+  // What the service-scoped alerts of the model servers above read, gone: generated when a service runs one.
+  integrationMetricsMissing,
 ] as const;
 
 type CatalogAlert = (typeof alertCatalog)[number];

@@ -37,10 +37,15 @@ export interface TargetSeries {
 /** What of the normalized model a proof reads (MonitoringModel has it). */
 export interface ProofFleet {
   readonly defaults: { readonly team: string; readonly modelThresholds: Readonly<Record<string, number | false>> };
-  readonly infrastructure: { readonly team: string; readonly thresholds: Readonly<Record<string, number>> };
+  readonly infrastructure: {
+    readonly team: string;
+    readonly thresholds: Readonly<Record<string, number>>;
+    readonly nodeExporter: { readonly kind: string };
+    readonly kubernetesNodes: boolean;
+  };
   /** The DCGM GPU pack's settings, when `infrastructure.gpus.dcgm` enables it. */
   readonly dcgm?: ResolvedDcgm | undefined;
-  readonly services: readonly { readonly name: string; readonly team: string; readonly thresholds: Readonly<Record<string, number | false>> }[];
+  readonly services: readonly { readonly name: string; readonly team: string; readonly thresholds: Readonly<Record<string, number | false>>; readonly integration?: { readonly name: string } | undefined }[];
   readonly models: readonly { readonly name: string; readonly service: string; readonly team: string; readonly thresholds: Readonly<Record<string, number | false>> }[];
 }
 

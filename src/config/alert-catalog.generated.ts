@@ -10,6 +10,8 @@ export type BuiltinAlertName =
   | 'HighMemoryUsage'
   | 'DiskSpaceLow'
   | 'ServiceDown'
+  | 'ScrapeJobAbsent'
+  | 'NodeExporterMissing'
   | 'HighErrorRate'
   | 'HighLatency'
   | 'LowThroughput'
@@ -32,6 +34,7 @@ export type BuiltinAlertName =
   | 'KservePredictLatencyHigh'
   | 'KnativeRevisionErrorRatioHigh'
   | 'KnativeRevisionLatencyHigh'
+  | 'IntegrationMetricsMissing'
   | 'GpuFatalXid'
   | 'GpuEccDoubleBitErrors'
   | 'GpuRowRemapFailure'
@@ -41,7 +44,8 @@ export type BuiltinAlertName =
   | 'GpuThermalThrottling'
   | 'GpuFramebufferNearlyFull'
   | 'GpuMemoryLeak'
-  | 'GpuIdleWhileRequestsQueue';
+  | 'GpuIdleWhileRequestsQueue'
+  | 'DcgmExporterMissing';
 
 /** Thresholds of the node alerts, one for the whole cluster. */
 export interface InfrastructureThresholds {

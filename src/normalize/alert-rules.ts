@@ -9,9 +9,9 @@
  * threshold simply has no series, so the join finds nothing and the alert can't fire.
  */
 import { alertCatalog, defaultSeriesOf, thresholdsOf, thresholdSeriesName, type AlertCatalog, type AlertDefinition } from '../catalog/index.js';
-import type { AlertRuleContext } from '../catalog/alert-definition.js';
+import type { AlertRuleContext, ScrapedJobs } from '../catalog/alert-definition.js';
 import { modelInfoSeries, serviceInfoSeries } from '../catalog/series.js';
-import { integrationModelPresence } from '../catalog/integrations/index.js';
+import { integrationModelPresence, serviceIntegrations } from '../catalog/integrations/index.js';
 import type { BuiltinAlertName, Severity } from '../config/types.js';
 import { formatNumber } from '../formats/decimal.js';
 import { escapeGoTemplate } from '../formats/go-template.js';
@@ -37,6 +37,18 @@ interface AlertInputs {
   readonly catalog?: AlertCatalog;
   /** Alert shards per scope (src/normalize/alert-shards.ts); one each when absent. */
   readonly shards?: { readonly model: number; readonly service: number };
+  /** The DCGM GPU pack, when enabled: where dcgm-exporter is found. */
+  readonly dcgm?: { readonly discovery: { readonly kind: string } } | undefined;
+}
+
+/** The jobs whose targets can vanish, and the integrations the services run (AlertRuleContext.scraped). */
+function scrapedJobs(inputs: AlertInputs): ScrapedJobs {
+  return {
+    nodeExporterPods: inputs.infrastructure.nodeExporter.kind === 'kubernetes-pods',
+    kubelets: inputs.infrastructure.kubernetesNodes,
+    dcgmPods: inputs.dcgm?.discovery.kind === 'kubernetes-pods',
+    integrations: serviceIntegrations.filter((i) => inputs.services.some((s) => s.integration?.name === i.name)).map((i) => i.name),
+  };
 }
 
 type Comparison = '>' | '<';
@@ -80,9 +92,9 @@ function groupOf(alert: AlertDefinition): BuiltinAlert['group'] {
  * with that threshold enabled (or, for models, an enabled default, which applies to models no config lists);
  * an alert without a threshold says itself (ServiceUnreachable needs a service).
  */
-function watchesSomething(alert: AlertDefinition, inputs: AlertInputs): boolean {
+function watchesSomething(alert: AlertDefinition, inputs: AlertInputs, scraped: ScrapedJobs): boolean {
   const key = alert.threshold?.key;
-  if (key === undefined) return alert.watches ? alert.watches({ services: inputs.services.length, models: inputs.models.length }) : true;
+  if (key === undefined) return alert.watches ? alert.watches({ services: inputs.services.length, models: inputs.models.length, scraped }) : true;
   switch (alert.scope) {
     case 'infrastructure': return true;
     case 'service': return inputs.services.some((s) => s.thresholds[key as keyof ResolvedService['thresholds']] !== false);
@@ -114,11 +126,12 @@ export function buildBuiltinAlerts(inputs: AlertInputs): BuiltinAlert[] {
   const { settings, runbookBaseUrl } = inputs;
   const alerts: BuiltinAlert[] = [];
   const modelPresence = integrationModelPresence(inputs.services);
+  const scraped = scrapedJobs(inputs);
   for (const alert of inputs.catalog ?? alertCatalog) {
     const s = settings[alert.name]!;
-    if (!s.enabled || !watchesSomething(alert, inputs)) continue;
+    if (!s.enabled || !watchesSomething(alert, inputs, scraped)) continue;
     const context = (selectors: ShardSelectors): AlertRuleContext => ({
-      window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, modelPresence, ...selectors, ...comparisonOf(alert, inputs, selectors.target),
+      window: s.window, for: s.for, infrastructureTeam: inputs.infrastructure.team, modelPresence, scraped, ...selectors, ...comparisonOf(alert, inputs, selectors.target),
     });
     const inline = alert.rule(context(shardSelectors('model', undefined)));
     // Per shard only where the scope has several; with one, the alert is inline as it always was.

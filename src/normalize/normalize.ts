@@ -133,7 +133,7 @@ export function normalize(config: MonitoringConfig, options: NormalizeOptions): 
   const modelShards = resolveShards('model', prometheus.modelShards, models.length);
   const serviceShards = resolveShards('service', prometheus.serviceShards, services.length);
   const builtinAlerts = buildBuiltinAlerts({
-    settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog,
+    settings: alertSettings, infrastructure, services, models, defaultTeam, defaultModelThresholds, runbookBaseUrl: config.runbookBaseUrl, catalog, dcgm,
     shards: { model: modelShards, service: serviceShards },
   });
   const customAlerts = (config.rules?.alerts ?? []).map((rule, i) => ({

@@ -105,7 +105,7 @@ export function buildRuleProofs(model: Omit<MonitoringModel, 'ruleTests' | 'rout
     // Late enough that the rate window lies wholly in the data and `for` has passed since the first
     // evaluation that saw the condition, whichever group ran first; a multiple of the group interval.
     const proof = alert.definition.proof;
-    const settle = proof.kind === 'threshold' && proof.settlesAfterWindow ? window : 0;
+    const settle = proof.settlesAfterWindow ? window : 0;
     const after = Math.ceil((Math.max(forSeconds + settle, window) + 2 * Math.max(step, group) + group) / group) * group;
     const before = forSeconds - group;
     const steps = Math.ceil((after + window) / step) + 2;

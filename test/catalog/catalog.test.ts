@@ -34,7 +34,9 @@ describe('the alert catalog', () => {
   });
 
   it('reads only metrics of the metric catalog, and every alert\'s expression reads them', () => {
-    const model = modelOf({ services: { api: { discovery: { staticTargets: ['api:80'] } }, ...withEveryIntegration }, models: { m: { service: 'api' } } } as MonitoringConfig);
+    // node-exporter found per node, so that NodeExporterMissing is generated too.
+    const infrastructure = { nodeExporter: { kubernetes: { namespace: 'monitoring' } } };
+    const model = modelOf({ infrastructure, services: { api: { discovery: { staticTargets: ['api:80'] } }, ...withEveryIntegration }, models: { m: { service: 'api' } } } as MonitoringConfig);
     const known = new Set(model.metricCatalog.map((m) => m.name));
     for (const alert of alertCatalog) {
       expect({ alert: alert.name, unknown: alert.metrics.filter((m) => !known.has(m)) }).toEqual({ alert: alert.name, unknown: [] });

@@ -85,7 +85,8 @@ describe('inhibit/mutes-other-things', () => {
     const drift = problems.find((p) => p.message.includes('mute DataDriftDetected'))!;
     expect(drift.message).toContain('HighErrorRate (about one service)');
     expect(drift.message).toContain('ModelAccuracyDrop (about one model)');
-    expect(drift.message).toMatch(/lacks "instance", "model", "service"/);
+    // ScrapeJobAbsent, about one job, is among the sources: `job` too.
+    expect(drift.message).toMatch(/lacks "instance", "job", "model", "service"/);
     // Keyed on the model alone, node and service alerts still pair (neither side has a model: Alertmanager
     // counts that as equal) and are flagged; keyed on every identity label, nothing is about something else.
     expect((await withRules([{ ...broad, equal: ['cluster', 'model'] }])).map((p) => p.message.match(/mute (\w+)/)![1]).sort())

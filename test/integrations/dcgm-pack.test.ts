@@ -68,7 +68,7 @@ describe('the DCGM metric catalog', () => {
     expect(dcgmAlerts.every((a) => a.scope === 'infrastructure')).toBe(true);
     const builtins = new Set<string>(alertCatalog.map((a) => a.name));
     expect(integrationAlerts.filter((a) => builtins.has(a.name))).toEqual([]);
-    expect(dcgmAlerts.map((a) => a.name)).toEqual(['GpuFatalXid', 'GpuEccDoubleBitErrors', 'GpuRowRemapFailure', 'GpuTemperatureHigh', 'GpuTemperatureCritical', 'GpuPowerThrottling', 'GpuThermalThrottling', 'GpuFramebufferNearlyFull', 'GpuMemoryLeak', 'GpuIdleWhileRequestsQueue']);
+    expect(dcgmAlerts.map((a) => a.name)).toEqual(['GpuFatalXid', 'GpuEccDoubleBitErrors', 'GpuRowRemapFailure', 'GpuTemperatureHigh', 'GpuTemperatureCritical', 'GpuPowerThrottling', 'GpuThermalThrottling', 'GpuFramebufferNearlyFull', 'GpuMemoryLeak', 'GpuIdleWhileRequestsQueue', 'DcgmExporterMissing']);
   });
 });
 

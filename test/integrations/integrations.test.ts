@@ -77,7 +77,7 @@ describe('the integration catalogs', () => {
   it('no integration alert reads a name that a rename says is gone', () => {
     const gone = serviceIntegrations.flatMap((i) => i.renames.map((r) => r.from));
     for (const alert of alertCatalog) {
-      const rule = alert.rule({ window: '5m', for: '5m', infrastructureTeam: 'x', modelPresence: [], compare: (signal) => `${signal} > 1`, select: (m, matchers) => (matchers ? `${m}{${matchers}}` : m), target: (s) => s });
+      const rule = alert.rule({ window: '5m', for: '5m', infrastructureTeam: 'x', modelPresence: [], scraped: { nodeExporterPods: true, kubelets: true, dcgmPods: true, integrations: serviceIntegrations.map((i) => i.name) }, compare: (signal) => `${signal} > 1`, select: (m, matchers) => (matchers ? `${m}{${matchers}}` : m), target: (s) => s });
       expect(metricsRead(rule.expr, gone), alert.name).toEqual([]);
     }
   });

@@ -1,10 +1,11 @@
 /**
- * The DCGM GPU pack: NVIDIA's dcgm-exporter scraped on every GPU node, ten alerts on GPU health and waste, the
+ * The DCGM GPU pack: NVIDIA's dcgm-exporter scraped on every GPU node, ten alerts on GPU health and waste and one on the exporter gone from a node, the
  * counters file that makes the exporter export what they read, and a dashboard row. Enabled with
  * `infrastructure.gpus.dcgm`; see docs/alerts.md for the alerts and README.md for the table of integrations.
  */
 import type { IntegrationDefinition } from '../integration.js';
 import { gpuEccDoubleBitErrors } from './alerts/ecc-double-bit.js';
+import { dcgmExporterMissing } from './alerts/exporter-missing.js';
 import { gpuFatalXid } from './alerts/fatal-xid.js';
 import { gpuFramebufferNearlyFull } from './alerts/framebuffer.js';
 import { gpuIdleWhileRequestsQueue } from './alerts/idle-while-queued.js';
@@ -27,6 +28,8 @@ export const dcgmAlerts = [
   gpuFramebufferNearlyFull,
   gpuMemoryLeak,
   gpuIdleWhileRequestsQueue,
+  // Last: the alert about what every other one can't see.
+  dcgmExporterMissing,
 ] as const;
 
 export const dcgm = {
