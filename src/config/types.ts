@@ -301,7 +301,8 @@ export interface ServiceDiscovery {
    * (`prometheus.io/port`, `prometheus.io/path` and `prometheus.io/scheme` are honoured). Only pods that can
    * serve metrics become targets: not Pending, Succeeded (finished jobs) or Failed (evicted) pods, nor init
    * containers. A pod whose port is known (`prometheus.io/port`, or `port` below) is one target, at its IP
-   * (IPv4 or IPv6) and that port.
+   * (IPv4 or IPv6) and that port; a pod whose port is not known is not scraped (ServiceUnreachable reports a
+   * service left without targets).
    */
   kubernetesPods?: KubernetesPodDiscovery;
   /** Scrape these fixed `host:port` targets. */
@@ -316,8 +317,8 @@ export interface KubernetesPodDiscovery {
   namespaces: Name[];
   /**
    * The port to scrape on pods without a `prometheus.io/port` annotation: a number, or the name of a container
-   * port. Without it such a pod is scraped on every TCP port its containers declare, one target per port, so a
-   * pod with a metrics port and, say, a gRPC port has a target that is always down.
+   * port. Without it such a pod is not scraped: scraping every TCP port its containers declare would make one
+   * target per port, and a pod with a metrics port and, say, a gRPC port a target that is down for ever.
    */
   port?: ContainerPortNumber | ContainerPortName;
 }

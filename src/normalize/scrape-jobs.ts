@@ -100,7 +100,10 @@ const portAnnotation = '__meta_kubernetes_pod_annotation_prometheus_io_port';
 
 /**
  * Which port of a pod is scraped: the `prometheus.io/port` annotation when it holds a number, else the
- * service's `port` (a number, or a container port's name), else every declared TCP port.
+ * service's `port` (a number, or a container port's name), else none: the pod is not scraped. Discovery makes a
+ * target of every declared port, and scraping each would make one target per port of one pod, every port that
+ * serves no metrics (gRPC, a sidecar's) a target that is down for ever and a ServiceDown page. A service whose
+ * pods name no port has no targets, which ServiceUnreachable reports.
  */
 function portRelabelling(port: number | string | undefined): RelabelConfig[] {
   if (typeof port === 'number') {
@@ -112,12 +115,7 @@ function portRelabelling(port: number | string | undefined): RelabelConfig[] {
     ];
   }
   const kept: RelabelConfig[] = port === undefined
-    ? [
-        // Each declared TCP port is scraped (one target per port); a container that declares none has no port
-        // to scrape at all (Prometheus would try port 80).
-        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_number'], action: 'drop', regex: `${noPortNumber};` },
-        { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_protocol'], action: 'drop', regex: `${noPortNumber};(UDP|SCTP)` },
-      ]
+    ? [{ source_labels: [portAnnotation], action: 'keep', regex: '\\d+' }]
     : [
         // Only the container port of that name; its discovered address is already `ip:port` (`[ip]:port`).
         { source_labels: [portAnnotation, '__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: `\\d+;.*|${noPortNumber};${escapeRegex(port)}` },

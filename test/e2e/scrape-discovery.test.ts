@@ -136,9 +136,12 @@ const servicePods: Pod[] = [
   pod('node-lost', '127.0.0.15', { phase: 'Unknown' }),
   // Several ports, a port-less sidecar and an init container with a port: still one target, on the annotated port.
   pod('many-ports', '127.0.0.16', { containers: [{ name: 'app', ports: ['8080/TCP', '9000/TCP'] }, { name: 'proxy' }, { name: 'setup', init: true, ports: ['7000/TCP'] }] }),
-  // No port annotation: the declared TCP port of the app container only, not the DNS/UDP one, the port-less
-  // sidecar or the init container.
+  // No port annotation and no discovery port: not scraped, even with one declared TCP port (the service's
+  // `port` names it; see below).
   pod('no-annotation', '127.0.0.17', { annotations: scrape(), containers: [{ name: 'app', ports: ['8081/TCP', '53/UDP'] }, { name: 'sidecar' }, { name: 'setup', init: true, ports: ['7001/TCP'] }] }),
+  // No port annotation and several declared TCP ports (an app's HTTP and gRPC ports, a mesh proxy's): scraping
+  // each would be three targets of one pod, two of them down for ever. Without a known port, none.
+  pod('no-annotation-many-ports', '127.0.0.20', { annotations: scrape(), containers: [{ name: 'app', ports: ['8080/TCP/http', '9000/TCP/grpc'] }, { name: 'istio-proxy', ports: ['15090/TCP/http-envoy-prom'] }] }),
   // No declared port and no annotation: nothing to scrape (Prometheus would try port 80).
   pod('no-port', '127.0.0.18', { annotations: scrape(), containers: [{ name: 'app' }] }),
   // IPv6 pod IPs, and a dual-stack pod whose primary IP is IPv6; the annotated port differs from the declared one.
@@ -155,12 +158,12 @@ describe('pod discovery of a service, as the real Prometheus relabels it', () =>
   }, 90_000);
 
   it('keeps exactly the pods that can serve metrics: running ones, and ones whose node stopped reporting', () => {
-    expect(namesOf(targets.active)).toEqual(['ipv6', 'ipv6-declared-port', 'many-ports', 'no-annotation', 'node-lost', 'serving']);
+    expect(namesOf(targets.active)).toEqual(['ipv6', 'many-ports', 'node-lost', 'serving']);
   });
 
-  it('drops evicted, finished and starting pods, pods with nothing to scrape, and unannotated ones', () => {
+  it('drops evicted, finished and starting pods, pods whose port is not known, and unannotated ones', () => {
     const dropped = namesOf(targets.dropped);
-    for (const name of ['evicted', 'job-done', 'starting', 'no-port', 'unannotated']) expect(dropped, name).toContain(name);
+    for (const name of ['evicted', 'job-done', 'starting', 'no-port', 'unannotated', 'no-annotation', 'no-annotation-many-ports', 'ipv6-declared-port']) expect(dropped, name).toContain(name);
   });
 
   it('scrapes each kept pod once, at its IP and the annotated port, in every address form', () => {
@@ -170,9 +173,7 @@ describe('pod discovery of a service, as the real Prometheus relabels it', () =>
       serving: '127.0.0.11:8080',
       'node-lost': '127.0.0.15:8080',
       'many-ports': '127.0.0.16:8080',
-      'no-annotation': '127.0.0.17:8081',
       ipv6: '[::1]:9102',
-      'ipv6-declared-port': '[::1]:8082',
     });
   });
 
