@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Generated } from '../../src/pipeline.js';
 import { generateInMemory } from '../../src/pipeline.js';
-import { generateExample, generateFromConfig, scratchDir } from '../support/fixtures.js';
+import { generateExample, generateFromConfig, problemsOf, scratchDir } from '../support/fixtures.js';
 import { repoRoot, tool } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -254,13 +254,21 @@ describe('generated rule tests', () => {
 
   it('expect text clear of a rounding tie, so promtool agrees whatever the rule group interval (0.05 crossed by 0.01% was 5.0005%)', async () => {
     // The fuzzer's case: a 1h30m rule group interval moved rate()'s float noise to the other side of the tie.
-    const dir = writeOut(await generateFromConfig({ prometheus: { ruleGroupInterval: '1h30m' }, services: { a: { discovery: { staticTargets: ['a:1'] } } } }));
-    const result = await promtoolTest(dir);
-    expect(result.output).not.toMatch(/FAILED/);
-    expect(result.ok).toBe(true);
-  }, 120_000);
+    // Such an interval is refused now (config/rule-group-interval); the longest one allowed, and an odd one, stand for it.
+    for (const ruleGroupInterval of ['2m30s', '1m50s']) {
+      const dir = writeOut(await generateFromConfig({ prometheus: { ruleGroupInterval }, services: { a: { discovery: { staticTargets: ['a:1'] } } } }));
+      const result = await promtoolTest(dir);
+      expect(result.output, ruleGroupInterval).not.toMatch(/FAILED/);
+      expect(result.ok, ruleGroupInterval).toBe(true);
+    }
+  }, 240_000);
 
-  for (const ruleGroupInterval of ['30s', '1h30m']) {
+  it('refuses the fuzzer\'s 1h30m rule group interval itself, on its config path', async () => {
+    const problems = await problemsOf({ prometheus: { ruleGroupInterval: '1h30m' }, services: { a: { discovery: { staticTargets: ['a:1'] } } } });
+    expect(problems.map((p) => [p.id, p.path, p.value])).toEqual([['config/rule-group-interval', 'prometheus.ruleGroupInterval', '1h30m']]);
+  });
+
+  for (const ruleGroupInterval of ['30s', '2m30s']) {
     it(`expect text clear of a rounding tie for thresholds whose 0.01% crossing is a tie in every Go format the alerts print (group interval ${ruleGroupInterval})`, async () => {
       // 4 significant digits (humanizePercentage, humanizeDuration): 0.1 → 10.01%/10.00%, 0.25 s → 250.025 ms,
       // 0.75 → 75.0075%, 2.5 s → 2.50025 s, each exactly halfway at 0.01%.
