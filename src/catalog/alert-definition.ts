@@ -178,7 +178,7 @@ export interface AlertDefinition<Name extends string = string, Scope extends Ale
    * gauge (`overTime`), or nothing (`none`: the alert reads a current value; `config/unused-window`).
    */
   readonly windowUse: 'rate' | 'overTime' | 'none';
-  /** The metrics the expression reads; every one must be in the metric catalog (src/catalog/metrics.ts). */
+  /** The metrics the expression reads; every one must be in the metric catalog (src/normalize/metric-catalog.ts). */
   readonly metrics: readonly string[];
   /** The threshold it compares with; absent for alerts about absence or a target being down. */
   readonly threshold?: ThresholdDefinition<Key>;

@@ -43,7 +43,11 @@ export function drawAlertThresholds(spec: DashboardSpec, model: MonitoringModel,
   const sections = spec.sections.map((section) => ({
     ...section,
     panels: section.panels.map((draft): PanelDraft => {
-      const mine = onThisDashboard.find(({ panel }) => panel.title === draft.title);
+      const all = onThisDashboard.filter(({ panel }) => panel.title === draft.title);
+      // A panel draws one threshold (its line, its axis): a second alert naming it would be skipped, and then
+      // reported as naming a panel that doesn't exist. Say what is wrong instead.
+      if (all.length > 1) throw new Error(`${all.map(({ alert }) => alert.name).join(' and ')} all name panel "${draft.title}" of dashboard ${view.dashboard}; a panel draws one alert's threshold: give each alert its own panel`);
+      const mine = all[0];
       if (!mine) return draft;
       if (draft.kind !== 'timeseries') throw new Error(`${mine.alert.name} names panel "${draft.title}" of dashboard ${view.dashboard}, which is a ${draft.kind} and draws no threshold line`);
       drawn.add(mine.alert);
