@@ -104,4 +104,13 @@ describe('YAML that every reader reads the same', () => {
     const report = await validate({ cwd: repoRoot, skipExternal: true, tools: { timeoutMs: 60_000 } });
     expect(report.checks.find((c) => c.id === 'yaml/reader-mismatch')).toMatchObject({ status: 'passed', problems: [] });
   });
+
+  it('writes openslo/slos.yaml quoted for YAML 1.1 too: SLOs named `no`, `on` and `0X1F` are strings to every reader', async () => {
+    const slo = { indicator: { kind: 'availability' }, objective: 99 };
+    const { files } = await generateFromConfig({ services: { svc: { discovery: { kubernetesPods: { namespaces: ['ns'] } }, slos: { no: slo, on: slo, '0X1F': slo } } }, models: {}, openslo: true });
+    const openslo = files.find((f) => f.path === 'openslo/slos.yaml')!.content;
+    expect(openslo).toContain('mlmon.dev/slo: "no"');
+    expect(readAs(openslo, '1.1')).toEqual(readAs(openslo, '1.2'));
+    expect(findReaderMismatches(openslo)).toEqual([]);
+  });
 });

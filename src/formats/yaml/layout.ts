@@ -290,6 +290,15 @@ export function yamlDocument(value: unknown): string {
 export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 /**
+ * A value as one YAML document, laid out by the yaml library (block style, one line per scalar, no literal
+ * blocks) but quoted for every reader (`yamlWriteOptions`) and with the characters of `mustEscape` escaped: for
+ * files written from data that are not manifests (openslo/slos.yaml, the operator check's scratch config).
+ */
+export function yamlStringify(value: unknown): string {
+  return stringifyEscaped(value, yamlWriteOptions);
+}
+
+/**
  * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string
  * is written there as it is written alone, except where alone it would be a block scalar (multi-line, or
  * starting with a document marker): those go to the yaml library with their collection.
