@@ -45,12 +45,15 @@ interface SchemaError {
 // An RFC 1123 subdomain, which every object name mlmon writes must be (the API server's check).
 const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** The files this check reads: the Kubernetes manifests, out/k8s/*.yaml. */
+export const isKubernetesManifest = (path: string): boolean => /^k8s\/[^/]+\.ya?ml$/.test(path);
+
 export async function checkKubernetesObjects(files: readonly RenderedFile[]): Promise<KubernetesObjectsResult> {
   const { parseYamlDocuments } = await import('../formats/yaml/readers.js');
   const problems: Problem[] = [];
   const misread: RenderedFile[] = [];
   let objects = 0;
-  for (const file of files.filter((f) => /^k8s\/[^/]+\.ya?ml$/.test(f.path))) {
+  for (const file of files.filter((f) => isKubernetesManifest(f.path))) {
     const problem = (object: string | undefined, message: string, extra: Partial<Problem> = {}): void => {
       problems.push({ id: 'kubernetes/invalid-object', severity: 'error', artifact: file.path, ...(object ? { object } : {}), message, ...extra });
     };

@@ -3,7 +3,8 @@
  * in report order. Each says which problem ids it can report; docs/checks.md has a heading for every one.
  */
 import type { MonitoringModel } from '../normalize/model.js';
-import { isTemplatedYaml, readerMismatchProblems } from '../render/yaml-check.js';
+import { isYamlArtifact, readerMismatchProblems } from '../render/yaml-check.js';
+import { isKubernetesManifest } from './kubernetes-objects.js';
 import { checkDashboards } from './dashboards.js';
 import { checkInhibitRules } from './inhibit-rules.js';
 import { checkLogstashPipelines } from './logstash-pipelines.js';
@@ -38,11 +39,11 @@ export const modelChecks: readonly ModelCheck[] = [
     run: ({ output }) => ({ problems: output.warnings, detail: output.configFile }),
   },
   {
-    // Every templated YAML file parses (generate checks this itself when template overrides are in play, and
-    // would have stopped before the checks).
+    // Every YAML file but the Kubernetes manifests (kubernetes/objects reads those) parses (generate checks the
+    // templated ones itself when template overrides are in play, and would have stopped before the checks).
     kind: 'model', id: 'render/invalid-output', title: 'the rendered files parse in their own format', artifact: 'out',
     emits: { 'render/invalid-output': 'error' },
-    run: ({ output, templatedYaml }) => ({ problems: templatedYaml().problems, detail: count(output.files.filter(isTemplatedYaml).length, 'YAML file') }),
+    run: ({ output, templatedYaml }) => ({ problems: templatedYaml().problems, detail: count(output.files.filter((f) => isYamlArtifact(f) && !isKubernetesManifest(f.path)).length, 'YAML file') }),
   },
   {
     kind: 'model', id: 'promql', title: 'PromQL parses and matches the metric catalog', artifact: 'prometheus/rules',
@@ -87,7 +88,7 @@ export const modelChecks: readonly ModelCheck[] = [
     emits: { 'yaml/reader-mismatch': 'error' },
     run: async ({ output, templatedYaml, kubernetes }) => ({
       problems: [...templatedYaml().misread, ...(await kubernetes()).misread].flatMap(readerMismatchProblems),
-      detail: count(output.files.filter((f) => /\.ya?ml$/.test(f.path)).length, 'YAML file'),
+      detail: count(output.files.filter(isYamlArtifact).length, 'YAML file'),
     }),
   },
   {

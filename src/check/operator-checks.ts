@@ -14,7 +14,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { yamlStringify } from '../formats/yaml/layout.js';
 import type { MonitoringModel } from '../normalize/model.js';
 import type { RoutingTestCase } from '../normalize/routing-proofs.js';
 import type { Problem } from '../problems.js';
@@ -131,7 +132,8 @@ export const operatorChecks: readonly ToolCheck[] = [
       // exempts the Alertmanager's namespace, the config states that this is that namespace (deploy-types.ts).
       const rendered = operatorAlertmanagerConfig(object, namespace, model.deploy.prometheusOperator.alertmanagerConfigMatcherStrategy, namespace);
       mkdirSync(join(dir, dirname(renderedConfigFile)), { recursive: true });
-      writeFileSync(join(dir, renderedConfigFile), stringify(rendered));
+      // amtool reads it with go-yaml v2: quoted and escaped as mlmon's own files are (a receiver text with U+2028).
+      writeFileSync(join(dir, renderedConfigFile), yamlStringify(rendered));
       const cases = ((parse(readFileSync(join(dir, operatorFolder, 'routing-tests.yml'), 'utf8')) as { cases?: RoutingTestCase[] | null } | null)?.cases ?? []);
       return runRoutingTests(tool, dir, cases, timeoutMs, {
         id: 'amtool/operator-routes', configFile: renderedConfigFile, artifact: `${operatorFolder}/routing-tests.yml`,

@@ -11,9 +11,9 @@ import { didYouMean } from '../config/did-you-mean.js';
 import { durationSeconds } from '../formats/prometheus-duration.js';
 import { CouldNotRun, type Problem, type ProblemsFound } from '../problems.js';
 import { RenderError, type RenderedFile } from '../render/artifact.js';
-import { checkTemplatedYaml } from '../render/yaml-check.js';
+import { checkTemplatedYaml, checkYamlStreams, isTemplatedYaml, isYamlArtifact } from '../render/yaml-check.js';
 import { resolveTool, toolsCacheRoot, type ResolvedTool, type ToolOptions } from './external-tools.js';
-import { checkKubernetesObjects, type KubernetesObjectsResult } from './kubernetes-objects.js';
+import { checkKubernetesObjects, isKubernetesManifest, type KubernetesObjectsResult } from './kubernetes-objects.js';
 import { checkRegistry, disableableIds, type Check, type CheckContext, type CheckedOutput, type Finding, type ToolCheck } from './registry.js';
 import { statusOf, type CheckResult, type ValidationReport } from './report.js';
 
@@ -116,15 +116,23 @@ function checkContext(output: CheckedOutput): CheckContext {
   };
 }
 
-/** Every templated YAML file parses; the same parse notes the files with a value YAML 1.1 reads differently. */
+/**
+ * Every templated YAML file parses, and so does every other YAML file of the registry's that the Kubernetes
+ * schema check doesn't read (openslo/, the operator objects); the same parse notes the files with a value
+ * YAML 1.1 reads differently. Between them and the Kubernetes check, yaml/reader-mismatch reads every YAML file.
+ */
 function templatedYamlProblems(files: readonly RenderedFile[]): { problems: Problem[]; misread: RenderedFile[] } {
   try {
-    return { problems: [], misread: checkTemplatedYaml(files) };
+    return { problems: [], misread: [...checkTemplatedYaml(files), ...checkYamlStreams(yamlStreams(files))] };
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
     return { problems: [{ id: 'render/invalid-output', severity: 'error', artifact: error.artifact, message: error.message, hint: 'this is a bug in mlmon: please report it with your config' }], misread: [] };
   }
 }
+
+/** The YAML files neither the templated parse nor the Kubernetes schema check reads. */
+export const yamlStreams = (files: readonly RenderedFile[]): RenderedFile[] =>
+  files.filter((f) => isYamlArtifact(f) && !isTemplatedYaml(f) && !isKubernetesManifest(f.path));
 
 /**
  * Starts the tool checks, in parallel, and returns once their first tool processes are running; `done` holds

@@ -6,6 +6,7 @@ import { tsLiteral } from '../config/openslo/fragment.js';
 import type { IntegrationDefinition } from '../catalog/integrations/integration.js';
 import type { ExposedFamily } from './exposition.js';
 import { recogniseIntegrations, type RecognisedIntegration } from './integrations.js';
+import { oneLine } from '../formats/yaml/line-breaks.js';
 
 /** What a scrape suggests: the model names its series carry and the integrations its metric names belong to. */
 export interface ScrapeProposal {
@@ -61,7 +62,7 @@ export function renderInitConfig(answers: InitAnswers, from: string | undefined)
     models: Object.fromEntries(answers.models.map((model) => [model, { service: answers.service }])),
   };
   return [
-    `// Written by \`mlmon init\`${from ? ` from ${from.replace(/[\r\n]+/g, ' ')}` : ''}: a starting point. Thresholds, SLOs and alert routing`,
+    `// Written by \`mlmon init\`${from ? ` from ${oneLine(from)}` : ''}: a starting point. Thresholds, SLOs and alert routing`,
     '// take their defaults until set here (docs/config-reference.md). Then: `mlmon validate`, `mlmon generate`.',
     "import { defineConfig } from 'mlmon';",
     '',

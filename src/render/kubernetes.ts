@@ -24,6 +24,7 @@ import {
 import { prometheusManifests } from './kubernetes/prometheus-components.js';
 import { labelsOf } from './kubernetes/pod.js';
 import { yamlDocument } from '../formats/yaml/layout.js';
+import { oneLine } from '../formats/yaml/line-breaks.js';
 
 const folder = 'k8s';
 
@@ -98,7 +99,7 @@ function refuseDuplicateObjects(manifests: readonly { path: string; documents: r
 // yamlDocument writes what the yaml library writes with those options (formats/yaml/layout.ts).
 
 function layOut(model: MonitoringModel, path: string, documents: readonly ManifestDocument[], { multiDocument = true } = {}): RenderedFile {
-  const comment = (line: string) => `# ${line.replace(/[\r\n]+/g, ' ')}\n`;
+  const comment = (line: string) => `# ${oneLine(line)}\n`;
   const body = documents
     .map(({ object, comments }) => `${multiDocument ? '---\n' : ''}${comments.map(comment).join('')}${yamlDocument(object)}`)
     .join('');

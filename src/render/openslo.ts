@@ -8,6 +8,7 @@
  * model not listed" is an open set no document can name.
  */
 import { toOpenSlo, type OpenSloExportSlo } from '../config/openslo/export.js';
+import { oneLine } from '../formats/yaml/line-breaks.js';
 import type { MonitoringModel } from '../normalize/model.js';
 import { banner, RenderError, type RenderedFile } from './artifact.js';
 
@@ -26,7 +27,7 @@ export function renderOpenSlo(model: MonitoringModel): RenderedFile[] {
   const header = [
     banner(model),
     '# OpenSLO v1 (github.com/OpenSLO/OpenSLO): the SLOs of the services and listed models; `mlmon import openslo` reads them back.',
-    ...(defaults.length ? [`# Not written: the default SLOs (${defaults.join(', ')}) of models the config doesn't list.`] : []),
+    ...(defaults.length ? [`# Not written: the default SLOs (${oneLine(defaults.join(', '))}) of models the config doesn't list.`] : []),
   ];
   let documents: string;
   try {

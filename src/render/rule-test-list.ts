@@ -10,11 +10,12 @@
  * `exp_alerts: []`).
  */
 import { yamlBlock, yamlInline } from '../formats/yaml/layout.js';
+import { oneLine } from '../formats/yaml/line-breaks.js';
 import type { RuleTest } from '../normalize/rule-proofs.js';
 
-/** A `#` comment line's text: one line, no matter what the value holds. */
+/** A `#` comment line's text: one line to every reader, no matter what the value holds (formats/yaml/line-breaks.ts). */
 export function commentText(value: unknown): string {
-  return String(value).replace(/[\r\n]+/g, ' ');
+  return oneLine(String(value));
 }
 
 /** Each test's lines, every line preceded by a line break, the dashes indented by two spaces. */

@@ -5,19 +5,33 @@
  * writes them from objects) and are not checked here; the tests prove their round trip.
  *
  * The same parse also notes every plain scalar that another reader takes for something else (see
- * `ReaderMismatch`); `readerMismatchProblems` reports them.
+ * `ReaderMismatch`), and every raw line break that only YAML 1.1 readers break at (`findRawLineBreaks`);
+ * `readerMismatchProblems` reports them. Which files are read is the artifact registry's to say: every entry of
+ * `format: 'yaml'` is read by one of the templated parse, the streams parse here, or the Kubernetes schema check.
  */
-import { findReaderMismatches, parseYamlDocuments } from '../formats/yaml/readers.js';
+import { findRawLineBreaks, findReaderMismatches, parseYamlDocuments } from '../formats/yaml/readers.js';
 import type { Problem } from '../problems.js';
 import { RenderError, type RenderedFile } from './artifact.js';
+import { artifactRegistry, type ArtifactRegistry } from './registry.js';
 
-/** One `yaml/reader-mismatch` problem per scalar another reader misreads, in a YAML file mlmon wrote. */
+/**
+ * One `yaml/reader-mismatch` problem per scalar another reader misreads, and per raw line break only YAML 1.1
+ * readers break at, in a YAML file mlmon wrote.
+ */
 export function readerMismatchProblems(file: RenderedFile): Problem[] {
-  return findReaderMismatches(file.content).map((m) => ({
+  return [...rawLineBreakProblems(file), ...findReaderMismatches(file.content).map((m): Problem => ({
     id: 'yaml/reader-mismatch', severity: 'error', artifact: file.path, object: m.path, value: m.text,
     message: `\`${m.text}\` reads as ${describe(m.yaml12)} under YAML 1.2 but as ${describe(m.other)} under ${m.reader}`,
     allowed: 'a value every YAML reader reads the same: quote it ("no", "0X1F"), or write what it means (false, 31)',
     hint: 'Kubernetes decodes manifests with YAML 1.1 rules: if a template override writes this value, pass it through {{yaml …}}, which quotes it',
+  }))];
+}
+function rawLineBreakProblems(file: RenderedFile): Problem[] {
+  return findRawLineBreaks(file.content).map(({ line, column, character }) => ({
+    id: 'yaml/reader-mismatch', severity: 'error', artifact: file.path, object: `line ${line}, column ${column}`, value: character.slice(0, 6),
+    message: `a raw ${character} at line ${line}, column ${column} is a line break to YAML 1.1 readers (Kubernetes' decoder, PyYAML) and an ordinary character to YAML 1.2: they read different lines, and Kubernetes refuses the file`,
+    allowed: `${character.slice(0, 6)} only escaped, in a double-quoted scalar ("\\u${character.slice(2, 6).toLowerCase()}"), never raw in a comment, a plain scalar or a block scalar`,
+    hint: 'if a template override writes a config value here, pass it through {{yaml …}} (or {{comment …}} in a comment), which escapes it or keeps it on one line',
   }));
 }
 function describe(value: unknown): string {
@@ -27,20 +41,37 @@ function describe(value: unknown): string {
   return `${typeof value === 'bigint' ? 'the number' : typeof value === 'boolean' ? 'the boolean' : value === null ? '' : 'the number'} ${String(value)}`.trim();
 }
 
-/** The YAML files written from templates (Kubernetes manifests are written from objects). */
-// openslo/ and operator/*.yaml: streams of documents the yaml library writes from data, not a template (render/openslo.ts, render/operator/).
-export const isTemplatedYaml = (file: RenderedFile): boolean => /\.ya?ml$/.test(file.path) && !file.path.startsWith('k8s/') && !file.path.startsWith('openslo/') && !/^operator\/[^/]+\.yaml$/.test(file.path);
+/** A YAML file by the artifact registry (`format: 'yaml'`): every reader must read it the same. */
+export const isYamlArtifact = (file: RenderedFile): boolean => artifactRegistry.entryFor(file.path)?.format === 'yaml';
+
+/** A YAML file that must be one document, parsed again (`parse: 'yaml'`): the templated files, mostly. */
+export const isTemplatedYaml = (file: RenderedFile): boolean => artifactRegistry.entryFor(file.path)?.parse === 'yaml';
 
 /**
- * Throws a RenderError for the first templated YAML file (in path order) that is not exactly one document.
+ * Throws a RenderError for the first templated YAML file (in path order; `parse: 'yaml'` in `registry`, mlmon's
+ * own or a test's) that is not exactly one document.
  * Returns the files some of whose plain scalars another reader takes for something else (see ReaderMismatch).
  */
-export function checkTemplatedYaml(files: readonly RenderedFile[]): RenderedFile[] {
+export function checkTemplatedYaml(files: readonly RenderedFile[], registry: ArtifactRegistry<string> = artifactRegistry): RenderedFile[] {
   const misread: RenderedFile[] = [];
-  for (const file of files.filter(isTemplatedYaml)) {
+  for (const file of files.filter((f) => registry.entryFor(f.path)?.parse === 'yaml')) {
     const parsed = parseYamlDocuments(file.content);
     if (!parsed.ok) throw new RenderError(file.path, `the output is not valid YAML: ${parsed.error}`);
     if (parsed.documents.length > 1) throw new RenderError(file.path, `the output is not valid YAML: it holds ${parsed.documents.length} documents, where one is expected`);
+    if (parsed.misread) misread.push(file);
+  }
+  return misread;
+}
+
+/**
+ * The same for streams of documents that no other check parses (openslo/slos.yaml, the operator objects, which
+ * the yaml library writes from data): a RenderError for the first that doesn't parse, and the misread ones.
+ */
+export function checkYamlStreams(files: readonly RenderedFile[]): RenderedFile[] {
+  const misread: RenderedFile[] = [];
+  for (const file of files) {
+    const parsed = parseYamlDocuments(file.content);
+    if (!parsed.ok) throw new RenderError(file.path, `the output is not valid YAML: ${parsed.error}`);
     if (parsed.misread) misread.push(file);
   }
   return misread;

@@ -110,6 +110,17 @@ describe('the Kubernetes manifests, judged by kubeconform with strict schemas of
     expect(result.exitCode).toBe(0);
   });
 
+  it('passes every object of a config whose names hold NEL, LINE and PARAGRAPH SEPARATOR, line breaks to Kubernetes\' decoder (in ConfigMaps and comments)', async () => {
+    const { files } = await generateFromConfig({
+      infrastructure: { team: 'x\u2029y' },
+      services: { 's\u2028x': { team: 't\u0085u', discovery: { kubernetesPods: { namespaces: ['ns'] } } } },
+      models: { 'm\u2028n': { service: 's\u2028x' } },
+    });
+    const result = judge(files.filter((f) => f.path.startsWith('k8s/')));
+    expect(result.failed).toEqual([]);
+    expect(result.exitCode).toBe(0);
+  });
+
   it('fails an object with a field the API does not have', () => {
     const result = judge(manifest(deployment('  replicas: 1\n  replica: 2\n')));
     expect(result.exitCode).toBe(1);

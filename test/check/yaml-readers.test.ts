@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { problemsOf } from '../../src/check/report.js';
 import { validate } from '../../src/pipeline.js';
-import { findReaderMismatches, parseYamlDocuments } from '../../src/formats/yaml/readers.js';
+import { findRawLineBreaks, findReaderMismatches, parseYamlDocuments } from '../../src/formats/yaml/readers.js';
 import { generateFromConfig, scratchDir } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -103,5 +103,87 @@ describe('YAML that every reader reads the same', () => {
   it('makes `mlmon validate` pass the example', async () => {
     const report = await validate({ cwd: repoRoot, skipExternal: true, tools: { timeoutMs: 60_000 } });
     expect(report.checks.find((c) => c.id === 'yaml/reader-mismatch')).toMatchObject({ status: 'passed', problems: [] });
+  });
+
+  describe('with NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR in names and texts (line breaks to YAML 1.1 readers)', () => {
+    // Each reaches a ConfigMap (a literal block), a comment, the operator's objects, a Mimir banner or openslo/.
+    const receivers = (text: string) => ({ defaultReceiver: 'default', smtp: { smarthost: 'smtp.example.com:587', from: 'am@example.com' }, slackApiUrlFile: '/etc/alertmanager/secrets/s', receivers: { default: { email: [{ to: 'ops@example.com' }], slack: [{ channel: '#c', text }] } } });
+    const configs = (sep: string): Record<string, Record<string, unknown>> => ({
+      standalone: {
+        infrastructure: { team: `x${sep}y` },
+        services: { [`s${sep}x`]: { team: `t${sep}u`, discovery: { kubernetesPods: { namespaces: ['ns'] } }, slos: { [`a${sep}b`]: { indicator: { kind: 'availability' }, objective: 99 } } } },
+        models: { [`m${sep}n`]: { service: `s${sep}x` } }, alerting: receivers(`line1\nline2 ${sep} end`), openslo: true,
+        prometheus: { remoteWrite: [{ url: 'http://vm:8480/w' }], centralRuler: { kind: 'mimir', tenant: `t${sep}x`, namespace: 'ns' } },
+      },
+      operator: {
+        infrastructure: { team: `x${sep}y` }, services: { svc: { discovery: { kubernetesPods: { namespaces: ['ns'] } } } }, models: { m: { service: 'svc' } },
+        alerting: receivers(`line1\nline2 ${sep} end`), deploy: { target: 'prometheus-operator', prometheusOperator: { routing: 'alertmanager-config' } },
+      },
+    });
+
+    for (const [sep, name] of [['\u2028', 'U+2028'], ['\u2029', 'U+2029'], ['\u0085', 'U+0085']] as const) {
+      it(`writes every YAML file without a raw ${name}, so that YAML 1.1 readers (Kubernetes, PyYAML) read the lines YAML 1.2 does`, async () => {
+        for (const [target, config] of Object.entries(configs(sep))) {
+          const { files } = await generateFromConfig(config);
+          const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f.path));
+          expect(yamlFiles.map((f) => f.path), target).toEqual(expect.arrayContaining(target === 'operator'
+            ? ['operator/prometheus-rules.yaml', 'operator/alertmanager-config.yaml', 'k8s/logstash.yaml']
+            : ['k8s/prometheus.yaml', 'k8s/grafana.yaml', 'k8s/logstash.yaml', 'ruler/mimir/ns.yml', 'openslo/slos.yaml']));
+          expect(yamlFiles.flatMap((f) => findRawLineBreaks(f.content).map((b) => `${f.path} line ${b.line}: ${b.character}`)), target).toEqual([]);
+          // The values are all still there: the readers agree, and a ConfigMap holds its file exactly.
+          expect(yamlFiles.filter((f) => JSON.stringify(readAs(f.content, '1.1')) !== JSON.stringify(readAs(f.content, '1.2'))).map((f) => f.path), target).toEqual([]);
+          const configMapFiles = yamlFiles.filter((f) => /^(k8s|operator)\//.test(f.path)).flatMap((f) => readAs(f.content, '1.1'))
+            .flatMap((o) => Object.values((o as { data?: Record<string, string> } | null)?.data ?? {}));
+          for (const file of files.filter((f) => f.content.includes(sep) && !/\.ya?ml$/.test(f.path))) expect(configMapFiles, `${target}: ${file.path} in a ConfigMap`).toContain(file.content);
+        }
+      });
+    }
+
+    it('makes `mlmon validate` report a raw U+2028 in a template override\'s comment, with its line and column', async () => {
+      const scratch = scratchDir();
+      try {
+        mkdirSync(join(scratch.dir, 'overrides/filebeat'), { recursive: true });
+        const builtin = readFileSync(join(repoRoot, 'templates/filebeat/filebeat.yml.hbs'), 'utf8');
+        writeFileSync(join(scratch.dir, 'overrides/filebeat/filebeat.yml.hbs'), builtin.replace('\n', '\n# owner: a\u2028b: c\n'));
+        writeFileSync(join(scratch.dir, 'monitoring.config.json'), JSON.stringify({ templatesDir: 'overrides', models: {} }));
+        const report = await validate({ cwd: scratch.dir, skipExternal: true, tools: { timeoutMs: 60_000 } });
+        expect(problemsOf(report).filter((p) => p.id === 'yaml/reader-mismatch').map((p) => `${p.artifact} ${p.object} ${String(p.value)}`)).toEqual(['filebeat/filebeat.yml line 2, column 11 U+2028']);
+      } finally {
+        scratch.cleanup();
+      }
+    });
+  });
+
+  it('writes openslo/slos.yaml quoted for YAML 1.1 too: SLOs named `no`, `on` and `0X1F` are strings to every reader', async () => {
+    const slo = { indicator: { kind: 'availability' }, objective: 99 };
+    const { files } = await generateFromConfig({ services: { svc: { discovery: { kubernetesPods: { namespaces: ['ns'] } }, slos: { no: slo, on: slo, '0X1F': slo } } }, models: {}, openslo: true });
+    const openslo = files.find((f) => f.path === 'openslo/slos.yaml')!.content;
+    expect(openslo).toContain('mlmon.dev/slo: "no"');
+    expect(readAs(openslo, '1.1')).toEqual(readAs(openslo, '1.2'));
+    expect(findReaderMismatches(openslo)).toEqual([]);
+  });
+
+  it('makes `mlmon validate` read every YAML file the artifact registry lists for values another reader misreads, openslo/ and operator/ included', async () => {
+    const { runChecks } = await import('../../src/check/run-checks.js');
+    const { isYamlArtifact } = await import('../../src/render/yaml-check.js');
+    const { generateInMemory } = await import('../../src/pipeline.js');
+    const scratch = scratchDir();
+    try {
+      const slo = { indicator: { kind: 'availability' }, objective: 99 };
+      writeFileSync(join(scratch.dir, 'monitoring.config.json'), JSON.stringify({
+        services: { svc: { discovery: { kubernetesPods: { namespaces: ['ns'] } }, slos: { a: slo } } }, models: {}, openslo: true,
+        deploy: { target: 'prometheus-operator', prometheusOperator: { routing: 'alertmanager-config' } },
+      }));
+      const generated = await generateInMemory({ cwd: scratch.dir });
+      const yamlFiles = generated.files.filter(isYamlArtifact);
+      expect(yamlFiles.map((f) => f.path)).toEqual(expect.arrayContaining(['openslo/slos.yaml', 'operator/prometheus-rules.yaml', 'operator/routing-tests.yml', 'k8s/logstash.yaml', 'prometheus/prometheus.yml']));
+      // A value YAML 1.1 misreads, planted at the end of every YAML file: each one is reported.
+      const planted = generated.files.map((f) => (isYamlArtifact(f) ? { ...f, content: `${f.content}# x\u2028y\n` } : f));
+      const report = await runChecks({ ...generated, files: planted }, { skipExternal: true, tools: { timeoutMs: 60_000 } });
+      const reported = new Set(problemsOf(report).filter((p) => p.id === 'yaml/reader-mismatch').map((p) => p.artifact));
+      expect(yamlFiles.map((f) => f.path).filter((path) => !reported.has(path))).toEqual([]);
+    } finally {
+      scratch.cleanup();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { tool } from '../support/tools.js';
 import { filesUnder } from './run-case.js';
-import { checkKubernetesDecoding, checkOtherYamlDecoding } from './yaml-decoding.js';
+import { checkKubernetesDecoding, checkOtherYamlDecoding, checkRawLineBreaks } from './yaml-decoding.js';
 
 /** One thing a real tool (or decoder) refused in one output. */
 export interface ToolFailure {
@@ -115,6 +115,7 @@ export async function checkOutputs(outDirs: readonly string[], options: { routeB
   for (const i of indexes) {
     for (const p of checkKubernetesDecoding(outDirs[i]!)) fail(i, { check: 'kubernetes/decoding', message: `${p.file}: ${p.message}` });
     for (const p of checkOtherYamlDecoding(outDirs[i]!)) fail(i, { check: 'yaml/decoding', message: `${p.file}: ${p.message}` });
+    for (const p of checkRawLineBreaks(outDirs[i]!)) fail(i, { check: 'yaml/line-breaks', message: `${p.file}: ${p.message}` });
   }
 
   lap('decoding');

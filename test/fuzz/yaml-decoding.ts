@@ -86,3 +86,17 @@ export function checkKubernetesDecoding(outDir: string): DecodingProblem[] {
 export function checkOtherYamlDecoding(outDir: string): DecodingProblem[] {
   return checkYamlReadsTheSame(outDir, filesUnder(outDir).filter((f) => f.startsWith('filebeat/') || /^logstash\/[^/]+\.ya?ml$/.test(f)));
 }
+
+/**
+ * Every YAML file in an output folder, for a raw NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR: line breaks to
+ * YAML 1.1 readers (go-yaml v2, so Kubernetes, Prometheus and Alertmanager; PyYAML), ordinary characters to the
+ * yaml library in either version, so the readings above can't see them. Wherever one stands raw, the readers
+ * read different lines (a ConfigMap's literal block, a comment that ends early).
+ */
+export function checkRawLineBreaks(outDir: string): DecodingProblem[] {
+  return filesUnder(outDir).filter((f) => /\.ya?ml$/.test(f)).flatMap((file) => {
+    const lines = readFileSync(join(outDir, file), 'utf8').split('\n');
+    const at = lines.findIndex((line) => /[\u0085\u2028\u2029]/.test(line));
+    return at === -1 ? [] : [{ file, message: `line ${at + 1}: a raw U+${lines[at]!.match(/[\u0085\u2028\u2029]/)![0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}, a line break to YAML 1.1 readers only` }];
+  });
+}

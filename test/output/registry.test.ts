@@ -12,7 +12,9 @@ import { artifactOf } from '../../src/output/diff/change.js';
 import { RenderError, type RenderedFile } from '../../src/render/artifact.js';
 import { renderAll, renderers, renderWith } from '../../src/render/render.js';
 import { artifactRegistry, artifacts, createRegistry } from '../../src/render/registry.js';
-import { isTemplatedYaml } from '../../src/render/yaml-check.js';
+import { isTemplatedYaml, isYamlArtifact } from '../../src/render/yaml-check.js';
+import { yamlStreams } from '../../src/check/run-checks.js';
+import { isKubernetesManifest } from '../../src/check/kubernetes-objects.js';
 import { generateExample, generateFromConfig, modelOf } from '../support/fixtures.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -82,10 +84,13 @@ describe('the artifact registry', () => {
     }
   });
 
-  it('says which files are re-parsed as YAML: the same as the renderer\'s templated YAML', async () => {
+  it('says which files are YAML, and each is read by one of validate\'s YAML parses (templated, streams, Kubernetes objects)', async () => {
     for (const { name, files } of await renderedSets()) {
-      const byRegistry = files.filter((f) => artifactRegistry.entryFor(f.path)!.parse === 'yaml').map((f) => f.path);
-      expect(byRegistry, name).toEqual(files.filter(isTemplatedYaml).map((f) => f.path));
+      const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f.path));
+      expect(files.filter(isYamlArtifact).map((f) => f.path), name).toEqual(yamlFiles.map((f) => f.path));
+      const streams = new Set(yamlStreams(files).map((f) => f.path));
+      const readBy = (f: (typeof files)[number]) => [isTemplatedYaml(f), streams.has(f.path), isKubernetesManifest(f.path)].filter(Boolean).length;
+      expect(yamlFiles.filter((f) => readBy(f) !== 1).map((f) => f.path), name).toEqual([]);
     }
   });
 

@@ -6,6 +6,7 @@
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { isGoYamlV2Number, isPlainIdentifier, isPlainScalar, kubernetesYamlOptions, needsYamlEscape, plainBlockLines, yamlBlock, yamlDocument, yamlInline, yamlText, yamlWriteOptions } from '../../src/formats/yaml/layout.js';
+import { oneLine } from '../../src/formats/yaml/line-breaks.js';
 import { generateExample, generateFromConfig } from '../support/fixtures.js';
 
 const byYamlBlock = (value: object, indent: number) => `\n${stringify(value, yamlWriteOptions).trimEnd().split('\n').map((line) => ' '.repeat(indent) + line).join('\n')}`;
@@ -99,9 +100,12 @@ describe('the YAML template helpers', () => {
     const values = ['a\u2028b', '\u0085', 'x\u0080y', 'del\u007f', 'p\u2029', '\ufeffbom', 'n\uffff', ...corpus.filter(needsYamlEscape)];
     expect(values.length).toBeGreaterThan(7);
     for (const value of values) {
-      for (const text of [yamlInline(value), yamlText(value, 4), yamlInline([value, { k: value }]), yamlBlock({ k: [value] }, 2)]) {
+      // A manifest's multi-line value (a ConfigMap's file) too: a literal block has no escapes, so it is not one.
+      const file = `${value}\nsecond line\n`;
+      for (const text of [yamlInline(value), yamlText(value, 4), yamlInline([value, { k: value }]), yamlBlock({ k: [value] }, 2), yamlDocument({ data: { file } })]) {
         expect(raw.test(text), JSON.stringify(text)).toBe(false);
       }
+      expect(parse(yamlDocument({ data: { file } }), { version: '1.1' }).data.file).toBe(file);
       expect(parse(`k: ${yamlInline(value)}`, { version: '1.1' }).k).toBe(value);
       expect(parse(`k: ${yamlInline(value)}`).k).toBe(value);
     }
@@ -221,5 +225,18 @@ describe('the YAML template helpers', () => {
     // Every one reads back as itself, and most took the short way (a literal block).
     expect(texts.filter((text) => parse(`k: ${yamlText(text, 2)}\nz: 0\n`).k !== text)).toEqual([]);
     expect(texts.filter((text) => yamlText(text, 2).startsWith('|')).length).toBeGreaterThan(texts.length / 4);
+  });
+});
+
+describe('a line of text built from config values (a comment, a banner)', () => {
+  it('stays one line to every reader: CR, LF, NEL, LINE and PARAGRAPH SEPARATOR each end a line to some', () => {
+    for (const value of ['a\nb', 'a\r\nb', 'a\u0085b', 'a\u2028b', 'a\u2029b', 'a\n\u2028\rb']) {
+      expect(oneLine(value), JSON.stringify(value)).toBe('a b');
+      // As a comment above a key: every reader still finds the key, and only it.
+      const text = `# ${oneLine(value)}\nk: v\n`;
+      expect(parse(text, { version: '1.1' })).toEqual({ k: 'v' });
+      expect(/[\r\u0085\u2028\u2029]/.test(text)).toBe(false);
+    }
+    expect(oneLine('jobs: a, b (fraud-detector)')).toBe('jobs: a, b (fraud-detector)');
   });
 });

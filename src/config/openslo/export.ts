@@ -3,8 +3,8 @@
  * read OpenSLO (dashboards, SLO catalogues). Pure: definitions in, YAML text out; `generate` wires it as an
  * artifact. `mlmon import openslo` reads these documents back into the same SLOs (test/config/openslo-export.test.ts).
  */
-import { stringify } from 'yaml';
 import { durationSeconds } from '../../formats/prometheus-duration.js';
+import { yamlStringify } from '../../formats/yaml/layout.js';
 import type { Duration, SloIndicator } from '../types.js';
 import { indicatorQueries, type SloScope } from './queries.js';
 
@@ -65,7 +65,8 @@ export function openSloDocument(slo: OpenSloExportSlo): Record<string, unknown> 
 export function toOpenSlo(slos: readonly OpenSloExportSlo[]): string {
   const key = (slo: OpenSloExportSlo): [string, string, string] => [slo.scope, slo.target, slo.name];
   const sorted = [...slos].sort((a, b) => compareKeys(key(a), key(b)));
-  return sorted.map((slo) => `---\n${stringify(openSloDocument(slo), { lineWidth: 0 })}`).join('');
+  // Written as every other YAML file of mlmon's: an SLO named `no` is the string "no" to a YAML 1.1 reader too.
+  return sorted.map((slo) => `---\n${yamlStringify(openSloDocument(slo))}`).join('');
 }
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {

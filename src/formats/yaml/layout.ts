@@ -250,6 +250,11 @@ export function plainBlockLines(value: unknown, pad: string, literalBlocks = fal
   return lines;
 }
 
+// What a literal block can't hold, since it has no escapes: control characters and lone surrogates, and every
+// character of `mustEscape` (a U+2028 in a ConfigMap's file is a line break to Kubernetes, which then finds the
+// rest of that line unindented and refuses the manifest). One scan of what may be megabytes, not two.
+const notInLiteralBlock = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+
 /**
  * A multi-line string as yaml writes it with `blockQuote: 'literal'`: a `|` header (`|-` without a final line
  * break), then its lines, each non-empty one indented (returned as one string of lines). Only the plain case: no control characters, nothing
@@ -257,7 +262,7 @@ export function plainBlockLines(value: unknown, pad: string, literalBlocks = fal
  * else is undefined, and the caller asks the yaml library.
  */
 function literalBlock(value: string, indent: string): string[] | undefined {
-  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]/.test(value) || /^[\n\t ]/.test(value)) return undefined;
+  if (notInLiteralBlock.test(value) || /^[\n\t ]/.test(value)) return undefined;
   const clip = value.endsWith('\n');
   const body = clip ? value.slice(0, -1) : value;
   if (body === '' || /[\n\t ]$/.test(body)) return undefined;
@@ -283,6 +288,15 @@ export function yamlDocument(value: unknown): string {
   return lines ? `${lines.join('\n')}\n` : stringifyEscaped(value, kubernetesYamlOptions);
 }
 export const kubernetesYamlOptions = { ...yamlWriteOptions, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
+
+/**
+ * A value as one YAML document, laid out by the yaml library (block style, one line per scalar, no literal
+ * blocks) but quoted for every reader (`yamlWriteOptions`) and with the characters of `mustEscape` escaped: for
+ * files written from data that are not manifests (openslo/slos.yaml, the operator check's scratch config).
+ */
+export function yamlStringify(value: unknown): string {
+  return stringifyEscaped(value, yamlWriteOptions);
+}
 
 /**
  * A scalar's text as yaml writes it as a value in a block collection; undefined for anything else. A string

@@ -93,12 +93,45 @@ const countingSchema = readerSchema((text) => {
   return coreReading(text);
 });
 
-/** Parses without throwing: the documents (as YAML 1.2 reads them), or the first error with its line and column. */
+/**
+ * NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, raw: line breaks to YAML 1.1 readers (go-yaml v2, so Kubernetes;
+ * PyYAML), ordinary characters to YAML 1.2 (js-yaml here, the yaml library). Wherever one stands, in a comment,
+ * a plain scalar or a literal block, the two read different lines, and a 1.1 reader mostly refuses the file
+ * (`# jobs: s\u2028x` is a comment, then a stray `x`). mlmon writes them only escaped (layout.ts `mustEscape`),
+ * so a raw one is a value that reached the text unescaped; one test of the text finds it.
+ */
+const rawLineBreak = /[\u0085\u2028\u2029]/;
+
+/** A raw NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR in YAML text (see above): where, and which. */
+export interface RawLineBreak {
+  /** 1-based, as YAML 1.2 counts lines (at CR and LF only). */
+  readonly line: number;
+  readonly column: number;
+  /** `U+2028 (LINE SEPARATOR)`. */
+  readonly character: string;
+}
+const breakNames: Readonly<Record<string, string>> = { '\u0085': 'U+0085 (NEXT LINE)', '\u2028': 'U+2028 (LINE SEPARATOR)', '\u2029': 'U+2029 (PARAGRAPH SEPARATOR)' };
+
+/** Every raw line break of YAML 1.1's that YAML 1.2 reads as an ordinary character (see above), in text order. */
+export function findRawLineBreaks(content: string): RawLineBreak[] {
+  if (!rawLineBreak.test(content)) return [];
+  const found: RawLineBreak[] = [];
+  content.split(/\r\n|\r|\n/).forEach((text, i) => {
+    for (const match of text.matchAll(/[\u0085\u2028\u2029]/g)) found.push({ line: i + 1, column: match.index + 1, character: breakNames[match[0]]! });
+  });
+  return found;
+}
+
+/**
+ * Parses without throwing: the documents (as YAML 1.2 reads them), or the first error with its line and column.
+ * `misread`: some plain scalar reads differently to another reader (`findReaderMismatches`), or the text holds a
+ * raw line break only YAML 1.1 readers break at (`findRawLineBreaks`).
+ */
 export function parseYamlDocuments(content: string): { ok: true; documents: unknown[]; misread: boolean } | { ok: false; error: string } {
   misreadTexts = [];
   try {
     const documents = loadAll(content, undefined, { schema: countingSchema });
-    return { ok: true, documents, misread: misreadTexts.length > 0 };
+    return { ok: true, documents, misread: misreadTexts.length > 0 || rawLineBreak.test(content) };
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
     return { ok: false, error: `${error.reason} at line ${error.mark.line + 1}, column ${error.mark.column + 1}` };

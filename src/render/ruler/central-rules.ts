@@ -12,6 +12,7 @@
 import type { MonitoringModel } from '../../normalize/model.js';
 import { banner, type RenderedFile } from '../artifact.js';
 import type { Templates } from '../templating.js';
+import { oneLine } from '../../formats/yaml/line-breaks.js';
 
 /** The line under the banner: which ruler reads the file, and how (docs/deploy.md, "Scale-out"). */
 const usage = {
@@ -34,7 +35,7 @@ export function renderCentralRules(model: MonitoringModel, templates: Templates,
     return [{
       path: `ruler/mimir/${ruler.namespace}.yml`,
       content: templates.render('ruler/rules.yml.hbs', {
-        banner: `${banner(model)}\n# Load with: mimirtool rules sync --id=${ruler.tenant} <this file>`,
+        banner: `${banner(model)}\n# Load with: mimirtool rules sync --id=${oneLine(ruler.tenant)} <this file>`,
         namespace: ruler.namespace,
         groups: files.flatMap(groupsOf),
       }),
