@@ -183,7 +183,14 @@ const mappings: Record<TableKey, Mapping> = {
   ...sloMappings('defaults.modelSlos.*', () => ({ services: service, defaults: { modelSlos: { a: { indicator: { kind: 'availability' }, objective: 99 } } } }), undefined),
   'alerts.*.enabled': {
     // An integration's alert exists only where its server runs (a service's, or the GPU pack).
-    config: (segments) => ({ services: withServerOf(alertCatalog.find((a) => a.name === segments[1])), models: { fraud: { service: 'api' } }, ...(dcgm.alerts.some((a) => a.name === segments[1]) ? { infrastructure: { gpus: { dcgm: { targets: ['gpu-1:9400'] } } } } : {}) }),
+    // The absence alerts exist where what they watch is discovered: node-exporter and dcgm-exporter through
+    // Kubernetes, a KServe service's revision series.
+    config: (segments) => ({
+      services: segments[1] === 'IntegrationMetricsMissing' ? { api: { discovery: { kubernetesPods: { namespaces: ['kserve'] } }, integration: { kserve: { version: '0.14' } } } } : withServerOf(alertCatalog.find((a) => a.name === segments[1])),
+      models: { fraud: { service: 'api' } },
+      ...(segments[1] === 'NodeExporterMissing' ? { infrastructure: { nodeExporter: { kubernetes: { namespace: 'monitoring' } } } } : {}),
+      ...(segments[1] === 'DcgmExporterMissing' ? { infrastructure: { nodeExporter: { kubernetes: { namespace: 'monitoring' } }, gpus: { dcgm: { kubernetes: { namespace: 'gpu-operator' } } } } } : dcgm.alerts.some((a) => a.name === segments[1]) ? { infrastructure: { gpus: { dcgm: { targets: ['gpu-1:9400'] } } } } : {}),
+    }),
     read: (m, segments) => m.builtinAlerts.some((alert) => alert.name === segments[1]),
   },
   'alerting.defaultReceiver': { read: (m) => m.alertmanager.route.receiver },

@@ -59,7 +59,7 @@ describe('a config without environments', () => {
 
   it('keeps the default inhibit rules equal on cluster and the thing, without environment', async () => {
     const stacks = await generate(base);
-    expect(yamlOf(stacks, undefined, 'alertmanager/alertmanager.yml').inhibit_rules.map((r: { equal: string[] }) => r.equal)).toEqual([['cluster', 'model'], ['cluster', 'service'], ['cluster', 'instance']]);
+    expect(yamlOf(stacks, undefined, 'alertmanager/alertmanager.yml').inhibit_rules.map((r: { equal: string[] }) => r.equal)).toEqual([['cluster', 'model'], ['cluster', 'service'], ['cluster', 'instance', 'job']]);
   });
 });
 
@@ -89,7 +89,7 @@ describe('a config with environments', () => {
     const stacks = await generate({ ...base, environments: { staging: {}, production: {} } });
     for (const environment of ['staging', 'production']) {
       const rules = yamlOf(stacks, environment, 'alertmanager/alertmanager.yml').inhibit_rules as { equal: string[] }[];
-      expect(rules.map((r) => r.equal)).toEqual([['cluster', 'environment', 'model'], ['cluster', 'environment', 'service'], ['cluster', 'environment', 'instance']]);
+      expect(rules.map((r) => r.equal)).toEqual([['cluster', 'environment', 'model'], ['cluster', 'environment', 'service'], ['cluster', 'environment', 'instance', 'job']]);
     }
   });
 
