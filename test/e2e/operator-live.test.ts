@@ -83,8 +83,8 @@ const pods: readonly Pod[] = [
 ];
 
 describe('a PodMonitor, as the operator turns it into a scrape job, keeps the standalone targets and labels', () => {
-  // Every port form of a service's discovery: all TCP ports, a named port, a port number.
-  const services: Record<string, { port?: string | number }> = { 'every-port': {}, 'named-port': { port: 'metrics' }, 'numbered-port': { port: 8080 } };
+  // Every port form of a service's discovery: none (the annotation's only), a named port, a port number.
+  const services: Record<string, { port?: string | number }> = { 'annotated-port': {}, 'named-port': { port: 'metrics' }, 'numbered-port': { port: 8080 } };
 
   it('for every port form, the real Prometheus lists the same targets with the same labels and scrape URLs', async () => {
     const config: MonitoringConfig = {
@@ -126,9 +126,11 @@ describe('a PodMonitor, as the operator turns it into a scrape job, keeps the st
           expect(ours.length, `${service} keeps some targets`).toBeGreaterThan(0);
           expect(of(`podMonitor/${operatorNamespace}/mlmon-${service}/0`), service).toEqual(ours);
         }
-        // The one-address rule: the two TCP ports of api-0's two containers are two targets, not three, and the
-        // every-port job keeps the pod's ports 8080 and 9090 once each (a `container` label would double them).
-        expect(active.filter((t) => t.scrapePool === 'every-port' && t.labels.pod === 'api-0').map((t) => t.scrapeUrl).sort()).toEqual(['http://127.0.0.11:8080/metrics', 'http://127.0.0.11:9090/metrics']);
+        // Without a known port a pod is not scraped (its every declared port would be a target, most of them
+        // down for ever): the annotated-port job keeps api-1 alone, on its annotated port and path.
+        expect(active.filter((t) => t.scrapePool === 'annotated-port').map((t) => `${t.labels.pod} ${t.scrapeUrl}`)).toEqual(['api-1 http://127.0.0.12:8081/custom']);
+        // The one-address rule: the named-port job keeps api-0 once, on its port named metrics.
+        expect(active.filter((t) => t.scrapePool === 'named-port' && t.labels.pod === 'api-0').map((t) => t.scrapeUrl)).toEqual(['http://127.0.0.11:8080/metrics']);
         expect(active.every((t) => !('container' in t.labels))).toBe(true);
       } finally {
         await prometheus.stop();
