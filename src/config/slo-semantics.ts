@@ -115,11 +115,19 @@ export async function sloProblems(config: MonitoringConfig): Promise<Problem[]> 
 }
 
 /** What serves a model's metrics when its service has integrations: the integrations' names, and their metrics. */
+// Per config and service, worked out once: a fleet asks for each of its models and default SLOs.
+const exportsByConfig = new WeakMap<MonitoringConfig, Map<string, { names: string; exported: ReadonlySet<string>; service: string } | undefined>>();
 function integrationExportsOf(config: MonitoringConfig, model: string): { names: string; exported: ReadonlySet<string>; service: string } | undefined {
   const service = config.models?.[model]?.service;
-  const integration = service === undefined ? undefined : config.services?.[service]?.integration;
-  const exported = serviceExports(integration);
-  return exported && service !== undefined ? { names: Object.keys(integration ?? {}).join(' and '), exported, service } : undefined;
+  if (service === undefined) return undefined;
+  let byService = exportsByConfig.get(config);
+  if (!byService) exportsByConfig.set(config, (byService = new Map()));
+  if (!byService.has(service)) {
+    const integration = config.services?.[service]?.integration;
+    const exported = serviceExports(integration);
+    byService.set(service, exported ? { names: Object.keys(integration ?? {}).join(' and '), exported, service } : undefined);
+  }
+  return byService.get(service);
 }
 
 /** The metrics of `indicator` a model's service doesn't export (it is served by an integration), if any. */

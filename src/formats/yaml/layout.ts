@@ -343,9 +343,10 @@ export function yamlText(value: string, indent: number): string {
 }
 
 /** `yamlText` through the yaml library: every multi-line string the short way above does not take. */
+/** `yamlText` through the yaml library, for a multi-line string without \r or an escaped character (yamlText quotes those). */
 function yamlTextByLibrary(value: string, indent: number): string {
   const text = stringify(value, { ...yamlWriteOptions, blockQuote: 'literal' }).replace(/\n$/, '');
-  if (!/^\|[-+]?\n/.test(text) || /\r/.test(value) || mustEscape.test(value)) return quotedScalar(value);
+  if (!/^\|[-+]?\n/.test(text)) return quotedScalar(value);
   const [header, ...lines] = text.split('\n');
   const pad = ' '.repeat(indent);
   const written = [header, ...lines.map((line) => (line === '' ? '' : pad + line))].join('\n');
